@@ -1,0 +1,286 @@
+use jiff::Timestamp;
+
+use super::{DomainError, Headline, PersonName, Slug, render_markdown};
+
+/// Database identity of an article or brief.
+pub type ItemId = i64;
+
+/// Longest standfirst accepted, in characters.
+pub const MAX_DEK_CHARS: usize = 400;
+/// Largest body accepted, in bytes of Markdown source.
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+
+/// What an item is: a full article, or a brief that is a headline and a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    /// A full story with a body and a byline.
+    Article,
+    /// A headline-only item of the news line, maybe with one sentence.
+    Brief,
+}
+
+impl ItemKind {
+    /// The stored and written name of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Article => "article",
+            Self::Brief => "brief",
+        }
+    }
+
+    /// Reads a kind by its name.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        match raw {
+            "article" => Ok(Self::Article),
+            "brief" => Ok(Self::Brief),
+            other => Err(DomainError::UnknownKind(other.to_owned())),
+        }
+    }
+}
+
+/// Where an item stands in the editorial workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Being written; not public.
+    Draft,
+    /// Waiting for its publication time; not public yet.
+    Scheduled,
+    /// Public.
+    Published,
+    /// Was public and has been withdrawn.
+    Unpublished,
+}
+
+impl Status {
+    /// The stored name of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+            Self::Unpublished => "unpublished",
+        }
+    }
+
+    /// Reads a status by its name.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        match raw {
+            "draft" => Ok(Self::Draft),
+            "scheduled" => Ok(Self::Scheduled),
+            "published" => Ok(Self::Published),
+            "unpublished" => Ok(Self::Unpublished),
+            other => Err(DomainError::UnknownStatus(other.to_owned())),
+        }
+    }
+}
+
+/// An item's body: the Markdown the editor wrote and the sanitized HTML readers get.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Body {
+    /// The source as written.
+    pub markdown: String,
+    /// Rendered and sanitized; safe to embed in a page as is.
+    pub html: String,
+}
+
+impl Body {
+    /// Renders and sanitizes a body, refusing one over the size limit.
+    pub fn from_markdown(markdown: &str) -> Result<Self, DomainError> {
+        if markdown.len() > MAX_BODY_BYTES {
+            return Err(DomainError::BodyTooLong(markdown.len()));
+        }
+        let markdown = markdown.trim().to_owned();
+        let html = render_markdown(&markdown);
+        Ok(Self { markdown, html })
+    }
+}
+
+/// The credit line under an item: `Author, Author//Outlet`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Byline {
+    /// Names in the order printed.
+    pub authors: Vec<PersonName>,
+    /// The outlet after the slashes, if any.
+    pub outlet: Option<String>,
+}
+
+/// A dated note telling readers what was corrected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// When the correction was made.
+    pub noted_at: Timestamp,
+    /// What was wrong and what is right now.
+    pub note: String,
+}
+
+/// The checked editorial content of an item, before it is filed in a section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemContent {
+    /// Article or brief.
+    pub kind: ItemKind,
+    /// The headline.
+    pub headline: Headline,
+    /// URL decoration derived from the headline.
+    pub slug: Slug,
+    /// Optional standfirst.
+    pub dek: Option<String>,
+    /// The body.
+    pub body: Body,
+    /// Who wrote it and for which outlet.
+    pub byline: Byline,
+    /// Topic labels.
+    pub tags: Vec<PersonName>,
+}
+
+impl ItemContent {
+    /// Checks every field an editor typed, naming the first that is wrong.
+    pub fn new(
+        kind: ItemKind,
+        headline: &str,
+        dek: Option<&str>,
+        body_markdown: &str,
+        authors: &[String],
+        outlet: Option<&str>,
+        tags: &[String],
+    ) -> Result<Self, DomainError> {
+        let headline = Headline::parse(headline)?;
+        let slug = Slug::from_text(headline.as_ref(), kind.as_str());
+        let dek = dek
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|d| !d.is_empty());
+        if let Some(d) = &dek {
+            let chars = d.chars().count();
+            if chars > MAX_DEK_CHARS {
+                return Err(DomainError::DekTooLong(chars));
+            }
+        }
+        let authors = authors
+            .iter()
+            .map(|a| PersonName::parse(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        if kind == ItemKind::Article && authors.is_empty() {
+            return Err(DomainError::MissingAuthor);
+        }
+        let outlet = match outlet.map(str::trim).filter(|o| !o.is_empty()) {
+            Some(o) => Some(PersonName::parse(o)?.as_ref().to_owned()),
+            None => None,
+        };
+        let tags = tags
+            .iter()
+            .map(|t| PersonName::parse(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            kind,
+            headline,
+            slug,
+            dek,
+            body: Body::from_markdown(body_markdown)?,
+            byline: Byline { authors, outlet },
+            tags,
+        })
+    }
+}
+
+/// An article or brief as the newsroom stores it, in any status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Database identity; decides the URL.
+    pub id: ItemId,
+    /// The edition it appears in.
+    pub edition: super::EditionCode,
+    /// Article or brief.
+    pub kind: ItemKind,
+    /// The headline.
+    pub headline: String,
+    /// URL decoration; an older one still resolves by id.
+    pub slug: String,
+    /// Optional standfirst.
+    pub dek: Option<String>,
+    /// Markdown source and sanitized HTML.
+    pub body: Body,
+    /// The section it is filed in.
+    pub section: super::SectionId,
+    /// Authors in byline order.
+    pub authors: Vec<super::AuthorId>,
+    /// Outlet after the byline, when it differs from the edition's.
+    pub outlet: Option<String>,
+    /// Topic labels in the order given.
+    pub tags: Vec<super::TagId>,
+    /// An item the editor promotes under this one.
+    pub related: Option<ItemId>,
+    /// Workflow status.
+    pub status: Status,
+    /// A lead story on the edition's home page.
+    pub pinned: bool,
+    /// When it went (or goes) public.
+    pub published_at: Option<Timestamp>,
+    /// Last editorial change.
+    pub updated_at: Timestamp,
+    /// Dated correction notes, oldest first.
+    pub corrections: Vec<Correction>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(authors: &[&str]) -> Result<ItemContent, DomainError> {
+        let authors: Vec<String> = authors.iter().map(|a| a.to_string()).collect();
+        ItemContent::new(
+            ItemKind::Article,
+            "A headline",
+            None,
+            "Body.",
+            &authors,
+            None,
+            &[],
+        )
+    }
+
+    #[test]
+    fn an_article_without_an_author_is_rejected_but_a_brief_is_fine() {
+        assert_eq!(article(&[]), Err(DomainError::MissingAuthor));
+        assert!(ItemContent::new(ItemKind::Brief, "Just a line", None, "", &[], None, &[]).is_ok());
+    }
+
+    #[test]
+    fn the_slug_follows_the_headline() {
+        let item = ItemContent::new(
+            ItemKind::Brief,
+            "Azərbaycan, Türkiyə: hərbi əməkdaşlıq",
+            None,
+            "",
+            &[],
+            None,
+            &[],
+        )
+        .expect("valid");
+        assert_eq!(item.slug.as_ref(), "azerbaycan-turkiye-herbi-emekdasliq");
+    }
+
+    #[test]
+    fn an_oversized_body_or_dek_is_rejected() {
+        let body = "x".repeat(MAX_BODY_BYTES + 1);
+        let err = ItemContent::new(ItemKind::Brief, "h", None, &body, &[], None, &[]);
+        assert_eq!(err, Err(DomainError::BodyTooLong(MAX_BODY_BYTES + 1)));
+        let dek = "x".repeat(MAX_DEK_CHARS + 1);
+        let err = ItemContent::new(ItemKind::Brief, "h", Some(&dek), "", &[], None, &[]);
+        assert_eq!(err, Err(DomainError::DekTooLong(MAX_DEK_CHARS + 1)));
+    }
+
+    #[test]
+    fn kinds_and_statuses_round_trip_through_their_names() {
+        for kind in [ItemKind::Article, ItemKind::Brief] {
+            assert_eq!(ItemKind::parse(kind.as_str()), Ok(kind));
+        }
+        for status in [
+            Status::Draft,
+            Status::Scheduled,
+            Status::Published,
+            Status::Unpublished,
+        ] {
+            assert_eq!(Status::parse(status.as_str()), Ok(status));
+        }
+        assert!(ItemKind::parse("video").is_err());
+    }
+}

@@ -1,0 +1,36 @@
+use thiserror::Error;
+
+/// Why a value was refused by a domain constructor.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    #[error("the headline is empty")]
+    EmptyHeadline,
+    #[error("the headline has {0} characters; at most {max} are allowed", max = super::Headline::MAX_CHARS)]
+    HeadlineTooLong(usize),
+    #[error("the headline contains a control character")]
+    ControlCharacter,
+    #[error("'{0}' is not a safe slug: use lowercase letters, digits and single hyphens")]
+    UnsafeSlug(String),
+    #[error("'{0}' is reserved for the site's own pages and cannot name a section")]
+    ReservedSlug(String),
+    #[error(
+        "'{0}' is not an edition code: use a two- or three-letter language code such as en or az"
+    )]
+    InvalidEditionCode(String),
+    #[error("there is no section '{section}' in the '{edition}' edition")]
+    UnknownSection { edition: String, section: String },
+    #[error("a name must have between 1 and {max} characters", max = super::PersonName::MAX_CHARS)]
+    InvalidName,
+    #[error("an article needs at least one author")]
+    MissingAuthor,
+    #[error("'{0}' is not a kind of item: use article or brief")]
+    UnknownKind(String),
+    #[error("'{0}' is not a status: use draft, scheduled, published or unpublished")]
+    UnknownStatus(String),
+    #[error("the standfirst has {0} characters; at most {max} are allowed", max = super::article::MAX_DEK_CHARS)]
+    DekTooLong(usize),
+    #[error("the body has {0} bytes; at most {max} are allowed", max = super::article::MAX_BODY_BYTES)]
+    BodyTooLong(usize),
+    #[error("'{0}' is not a time in the form HH:MM DD.MM.YYYY")]
+    InvalidTime(String),
+}

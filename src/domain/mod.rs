@@ -1,0 +1,18 @@
+//! The newsroom's vocabulary: pure types and rules, no I/O and no async.
+
+mod article;
+mod edition;
+mod error;
+mod headline;
+mod markdown;
+mod slug;
+mod taxonomy;
+pub mod time;
+
+pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
+pub use edition::{Edition, EditionCode};
+pub use error::DomainError;
+pub use headline::Headline;
+pub use markdown::{escape_plain, render_markdown};
+pub use slug::Slug;
+pub use taxonomy::{Author, AuthorId, PersonName, Section, SectionId, Tag, TagId};

@@ -1,0 +1,10 @@
+//! Newsline: the newsroom where editors write and publish, and the public news portal.
+
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod import;
+pub mod newsroom;
+pub mod read;
+pub mod store;
+pub mod web;
