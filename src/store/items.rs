@@ -1,0 +1,235 @@
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreResult, Writer, rows};
+use crate::domain::{
+    AuthorId, Body, Correction, EditionCode, Item, ItemContent, ItemId, ItemKind, SectionId,
+    Status, TagId,
+};
+
+/// Everything needed to insert an item, resolved to ids by the newsroom.
+#[derive(Debug, Clone)]
+pub struct NewItemRow<'a> {
+    /// Edition it appears in.
+    pub edition: &'a EditionCode,
+    /// Checked editorial content.
+    pub content: &'a ItemContent,
+    /// Section it is filed in.
+    pub section: SectionId,
+    /// Authors in byline order.
+    pub authors: &'a [AuthorId],
+    /// Tags in the order given.
+    pub tags: &'a [TagId],
+    /// Promoted item, if any.
+    pub related: Option<ItemId>,
+    /// Initial status.
+    pub status: Status,
+    /// Lead story on the home page.
+    pub pinned: bool,
+    /// Publication time, if public or scheduled.
+    pub published_at: Option<Timestamp>,
+    /// Identity in the copy it came from, for imports.
+    pub source_key: Option<&'a str>,
+}
+
+const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, body_markdown, body_html, \
+    section_id, outlet, related_id, status, pinned, published_at, updated_at";
+
+fn item_from(row: &AnyRow) -> StoreResult<Item> {
+    let published_at: Option<i64> = row.try_get("published_at")?;
+    Ok(Item {
+        id: row.try_get("id")?,
+        edition: rows::edition(&row.try_get::<String, _>("edition")?)?,
+        kind: ItemKind::parse(&row.try_get::<String, _>("kind")?).map_err(rows::corrupt)?,
+        headline: row.try_get("headline")?,
+        slug: row.try_get("slug")?,
+        dek: row.try_get("dek")?,
+        body: Body {
+            markdown: row.try_get("body_markdown")?,
+            html: row.try_get("body_html")?,
+        },
+        section: row.try_get("section_id")?,
+        authors: Vec::new(),
+        outlet: row.try_get("outlet")?,
+        tags: Vec::new(),
+        related: row.try_get("related_id")?,
+        status: Status::parse(&row.try_get::<String, _>("status")?).map_err(rows::corrupt)?,
+        pinned: row.try_get::<i64, _>("pinned")? != 0,
+        published_at: published_at.map(rows::instant).transpose()?,
+        updated_at: rows::instant(row.try_get("updated_at")?)?,
+        corrections: Vec::new(),
+    })
+}
+
+impl Writer {
+    /// Inserts an item with its authors and tags; returns its id.
+    pub async fn insert_item(&mut self, new: &NewItemRow<'_>) -> StoreResult<ItemId> {
+        let now = Timestamp::now().as_microsecond();
+        let c = new.content;
+        let id: ItemId = sqlx::query_scalar(
+            "INSERT INTO items (edition, kind, headline, slug, dek, body_markdown, body_html, \
+             section_id, outlet, related_id, status, pinned, published_at, created_at, updated_at, \
+             source_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             RETURNING id",
+        )
+        .bind(new.edition.as_ref())
+        .bind(c.kind.as_str())
+        .bind(c.headline.as_ref())
+        .bind(c.slug.as_ref())
+        .bind(c.dek.as_deref())
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(new.section)
+        .bind(c.byline.outlet.as_deref())
+        .bind(new.related)
+        .bind(new.status.as_str())
+        .bind(i64::from(new.pinned))
+        .bind(new.published_at.map(|t| t.as_microsecond()))
+        .bind(now)
+        .bind(now)
+        .bind(new.source_key)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        for (position, author) in new.authors.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO item_authors (item_id, author_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(*author)
+            .bind(position as i64)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        for (position, tag) in new.tags.iter().enumerate() {
+            sqlx::query("INSERT INTO item_tags (item_id, tag_id, position) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*tag)
+                .bind(position as i64)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(id)
+    }
+
+    /// The item imported earlier under this source key, if any.
+    pub async fn item_by_source_key(&mut self, key: &str) -> StoreResult<Option<ItemId>> {
+        let id = sqlx::query_scalar("SELECT id FROM items WHERE source_key = $1")
+            .bind(key)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(id)
+    }
+
+    /// Whether an item with this id exists in an edition.
+    pub async fn item_exists(&mut self, edition: &EditionCode, id: ItemId) -> StoreResult<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM items WHERE id = $1 AND edition = $2")
+                .bind(id)
+                .bind(edition.as_ref())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(found.is_some())
+    }
+}
+
+impl Store {
+    /// One item with its authors, tags and corrections, in any status.
+    pub async fn item(&self, id: ItemId) -> StoreResult<Option<Item>> {
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1");
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut item = item_from(&row)?;
+        item.authors = sqlx::query_scalar(
+            "SELECT author_id FROM item_authors WHERE item_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        item.tags =
+            sqlx::query_scalar("SELECT tag_id FROM item_tags WHERE item_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let notes = sqlx::query(
+            "SELECT noted_at, note FROM corrections WHERE item_id = $1 ORDER BY noted_at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        item.corrections = notes
+            .iter()
+            .map(|r| {
+                Ok(Correction {
+                    noted_at: rows::instant(r.try_get("noted_at")?)?,
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(Some(item))
+    }
+
+    /// Every published item with its authors, tags and corrections, for the read model.
+    pub async fn published_items(&self) -> StoreResult<Vec<Item>> {
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE status = 'published'");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(item_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut authors: HashMap<ItemId, Vec<AuthorId>> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT a.item_id, a.author_id FROM item_authors a JOIN items i ON i.id = a.item_id \
+             WHERE i.status = 'published' ORDER BY a.item_id, a.position",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            authors
+                .entry(row.try_get(0)?)
+                .or_default()
+                .push(row.try_get(1)?);
+        }
+        let mut tags: HashMap<ItemId, Vec<TagId>> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT t.item_id, t.tag_id FROM item_tags t JOIN items i ON i.id = t.item_id \
+             WHERE i.status = 'published' ORDER BY t.item_id, t.position",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            tags.entry(row.try_get(0)?)
+                .or_default()
+                .push(row.try_get(1)?);
+        }
+        let mut corrections: HashMap<ItemId, Vec<Correction>> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT c.item_id, c.noted_at, c.note FROM corrections c JOIN items i ON i.id = c.item_id \
+             WHERE i.status = 'published' ORDER BY c.item_id, c.noted_at, c.id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            corrections.entry(row.try_get(0)?).or_default().push(Correction {
+                noted_at: rows::instant(row.try_get(1)?)?,
+                note: row.try_get(2)?,
+            });
+        }
+        for item in &mut items {
+            item.authors = authors.remove(&item.id).unwrap_or_default();
+            item.tags = tags.remove(&item.id).unwrap_or_default();
+            item.corrections = corrections.remove(&item.id).unwrap_or_default();
+        }
+        Ok(items)
+    }
+}

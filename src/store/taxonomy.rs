@@ -1,0 +1,201 @@
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreResult, Writer, rows};
+use crate::domain::{Author, AuthorId, Edition, EditionCode, Section, SectionId, Tag, TagId};
+
+fn edition_from(row: &AnyRow) -> StoreResult<Edition> {
+    Ok(Edition {
+        code: rows::edition(&row.try_get::<String, _>("code")?)?,
+        name: row.try_get("name")?,
+        outlet: row.try_get("outlet")?,
+    })
+}
+
+fn section_from(row: &AnyRow) -> StoreResult<Section> {
+    Ok(Section {
+        id: row.try_get("id")?,
+        edition: rows::edition(&row.try_get::<String, _>("edition")?)?,
+        slug: rows::slug(&row.try_get::<String, _>("slug")?)?,
+        name: row.try_get("name")?,
+    })
+}
+
+fn author_from(row: &AnyRow) -> StoreResult<Author> {
+    Ok(Author {
+        id: row.try_get("id")?,
+        slug: rows::slug(&row.try_get::<String, _>("slug")?)?,
+        name: row.try_get("name")?,
+    })
+}
+
+fn tag_from(row: &AnyRow) -> StoreResult<Tag> {
+    Ok(Tag {
+        id: row.try_get("id")?,
+        edition: rows::edition(&row.try_get::<String, _>("edition")?)?,
+        slug: rows::slug(&row.try_get::<String, _>("slug")?)?,
+        name: row.try_get("name")?,
+    })
+}
+
+impl Store {
+    /// Every edition, in display order.
+    pub async fn editions(&self) -> StoreResult<Vec<Edition>> {
+        let rows = sqlx::query("SELECT code, name, outlet FROM editions ORDER BY position, code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(edition_from).collect()
+    }
+
+    /// Every section of every edition, in display order.
+    pub async fn sections(&self) -> StoreResult<Vec<Section>> {
+        let rows = sqlx::query(
+            "SELECT id, edition, slug, name FROM sections ORDER BY edition, position, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(section_from).collect()
+    }
+
+    /// Every author.
+    pub async fn authors(&self) -> StoreResult<Vec<Author>> {
+        let rows = sqlx::query("SELECT id, slug, name FROM authors ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(author_from).collect()
+    }
+
+    /// Every tag of every edition.
+    pub async fn tags(&self) -> StoreResult<Vec<Tag>> {
+        let rows = sqlx::query("SELECT id, edition, slug, name FROM tags ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(tag_from).collect()
+    }
+}
+
+impl Writer {
+    /// The edition with this code, if it exists.
+    pub async fn edition(&mut self, code: &EditionCode) -> StoreResult<Option<Edition>> {
+        let row = sqlx::query("SELECT code, name, outlet FROM editions WHERE code = $1")
+            .bind(code.as_ref())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref().map(edition_from).transpose()
+    }
+
+    /// Adds an edition at the end of the display order.
+    pub async fn insert_edition(&mut self, edition: &Edition) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO editions (code, name, outlet, position) \
+             VALUES ($1, $2, $3, (SELECT COUNT(*) FROM editions))",
+        )
+        .bind(edition.code.as_ref())
+        .bind(&edition.name)
+        .bind(&edition.outlet)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The section with this slug in an edition, if it exists.
+    pub async fn section(
+        &mut self,
+        edition: &EditionCode,
+        slug: &str,
+    ) -> StoreResult<Option<Section>> {
+        let row = sqlx::query(
+            "SELECT id, edition, slug, name FROM sections WHERE edition = $1 AND slug = $2",
+        )
+        .bind(edition.as_ref())
+        .bind(slug)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref().map(section_from).transpose()
+    }
+
+    /// The section of an edition with this display name, if any.
+    pub async fn section_named(
+        &mut self,
+        edition: &EditionCode,
+        name: &str,
+    ) -> StoreResult<Option<Section>> {
+        let row = sqlx::query(
+            "SELECT id, edition, slug, name FROM sections WHERE edition = $1 AND name = $2",
+        )
+        .bind(edition.as_ref())
+        .bind(name)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref().map(section_from).transpose()
+    }
+
+    /// Adds a section at the end of its edition's display order.
+    pub async fn insert_section(
+        &mut self,
+        edition: &EditionCode,
+        slug: &str,
+        name: &str,
+    ) -> StoreResult<SectionId> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO sections (edition, slug, name, position) \
+             VALUES ($1, $2, $3, (SELECT COUNT(*) FROM sections WHERE edition = $1)) RETURNING id",
+        )
+        .bind(edition.as_ref())
+        .bind(slug)
+        .bind(name)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    /// The author with this slug, if any.
+    pub async fn author(&mut self, slug: &str) -> StoreResult<Option<Author>> {
+        let row = sqlx::query("SELECT id, slug, name FROM authors WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref().map(author_from).transpose()
+    }
+
+    /// Adds an author.
+    pub async fn insert_author(&mut self, slug: &str, name: &str) -> StoreResult<AuthorId> {
+        let id =
+            sqlx::query_scalar("INSERT INTO authors (slug, name) VALUES ($1, $2) RETURNING id")
+                .bind(slug)
+                .bind(name)
+                .fetch_one(&mut *self.tx)
+                .await?;
+        Ok(id)
+    }
+
+    /// The tag with this slug in an edition, if any.
+    pub async fn tag(&mut self, edition: &EditionCode, slug: &str) -> StoreResult<Option<Tag>> {
+        let row = sqlx::query(
+            "SELECT id, edition, slug, name FROM tags WHERE edition = $1 AND slug = $2",
+        )
+        .bind(edition.as_ref())
+        .bind(slug)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref().map(tag_from).transpose()
+    }
+
+    /// Adds a tag to an edition.
+    pub async fn insert_tag(
+        &mut self,
+        edition: &EditionCode,
+        slug: &str,
+        name: &str,
+    ) -> StoreResult<TagId> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO tags (edition, slug, name) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(edition.as_ref())
+        .bind(slug)
+        .bind(name)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+}
