@@ -1,0 +1,104 @@
+//! Tails the change log in sequence order and applies each change to the read model.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::{ReadModel, Snapshot, Taxonomy};
+use crate::domain::{ItemId, Status};
+use crate::store::{Entity, Store, StoreResult};
+
+/// How many change-log entries one pass reads.
+const BATCH: i64 = 1000;
+
+/// The one task per process that keeps the read model up to date.
+pub struct Feeder {
+    store: Store,
+    model: Arc<ReadModel>,
+    taxonomy: Taxonomy,
+}
+
+impl Feeder {
+    /// Loads everything published and returns the feeder with its read model.
+    pub async fn start(store: Store) -> StoreResult<(Self, Arc<ReadModel>)> {
+        // Read the position first: changes committed while loading are replayed
+        // afterwards, and replaying an item change is harmless (it reloads the row).
+        let seq = store.last_seq().await?;
+        let taxonomy = load_taxonomy(&store).await?;
+        let items = store
+            .published_items()
+            .await?
+            .into_iter()
+            .map(|i| (i.id, Arc::new(i)))
+            .collect();
+        let model = Arc::new(ReadModel::new(Snapshot::build(seq, &taxonomy, items)));
+        let feeder = Self {
+            store,
+            model: model.clone(),
+            taxonomy,
+        };
+        Ok((feeder, model))
+    }
+
+    /// Applies changes whenever woken, and every `poll` in any case, until the process ends.
+    pub async fn run(mut self, wake: Arc<Notify>, poll: Duration) {
+        loop {
+            if let Err(err) = self.catch_up().await {
+                tracing::warn!(error = %err, "could not apply the change log; retrying");
+            }
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+
+    /// Applies every pending change; returns the last applied sequence number.
+    pub async fn catch_up(&mut self) -> StoreResult<i64> {
+        loop {
+            let current = self.model.snapshot();
+            let changes = self.store.changes_after(current.applied_seq, BATCH).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                return Ok(current.applied_seq);
+            };
+            let mut items: HashMap<ItemId, Arc<crate::domain::Item>> = current.items().clone();
+            let mut taxonomy_changed = false;
+            for change in &changes {
+                match change.entity {
+                    Entity::Taxonomy => taxonomy_changed = true,
+                    Entity::Item => {
+                        let Ok(id) = change.entity_id.parse::<ItemId>() else {
+                            tracing::warn!(seq = change.seq, "change names no item id");
+                            continue;
+                        };
+                        match self.store.item(id).await? {
+                            Some(item) if item.status == Status::Published => {
+                                items.insert(id, Arc::new(item));
+                            }
+                            _ => {
+                                items.remove(&id);
+                            }
+                        }
+                    }
+                }
+            }
+            if taxonomy_changed {
+                self.taxonomy = load_taxonomy(&self.store).await?;
+            }
+            self.model
+                .replace(Snapshot::build(last, &self.taxonomy, items));
+            tracing::debug!(seq = last, "applied {} changes", changes.len());
+        }
+    }
+}
+
+async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
+    Ok(Taxonomy {
+        editions: store.editions().await?,
+        sections: store.sections().await?,
+        authors: store.authors().await?,
+        tags: store.tags().await?,
+    })
+}

@@ -1,0 +1,49 @@
+//! The read model: what readers see, derived from the change log and held in memory.
+
+mod feeder;
+mod snapshot;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use tokio::sync::watch;
+
+pub use feeder::Feeder;
+pub use snapshot::{Page, Snapshot, Taxonomy, page_of};
+
+/// The current snapshot, swapped whole so readers never take a lock.
+pub struct ReadModel {
+    current: ArcSwap<Snapshot>,
+    applied: watch::Sender<i64>,
+}
+
+impl ReadModel {
+    /// A read model starting from `snapshot`.
+    pub fn new(snapshot: Snapshot) -> Self {
+        let (applied, _) = watch::channel(snapshot.applied_seq);
+        Self {
+            current: ArcSwap::from_pointee(snapshot),
+            applied,
+        }
+    }
+
+    /// The snapshot to answer one request from.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    fn replace(&self, snapshot: Snapshot) {
+        let seq = snapshot.applied_seq;
+        self.current.store(Arc::new(snapshot));
+        self.applied.send_replace(seq);
+    }
+
+    /// Waits until the change with sequence number `seq` is visible; false on timeout.
+    pub async fn wait_for(&self, seq: i64, timeout: Duration) -> bool {
+        let mut rx = self.applied.subscribe();
+        tokio::time::timeout(timeout, rx.wait_for(|applied| *applied >= seq))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+}
