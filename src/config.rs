@@ -1,0 +1,311 @@
+//! Settings: defaults, then `newsline.toml`, then `NEWSLINE_*` variables, then flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::domain::EditionCode;
+
+/// Why the settings could not be loaded; the message names the file, variable or field.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has an unknown key.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A value is out of range or malformed.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The setting, as written in the file or the environment.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A `NEWSLINE_*` variable that no setting reads (a typo, most likely).
+    #[error("unknown setting variable {0}; known ones are {known}", known = ENV_VARS.join(", "))]
+    UnknownVariable(String),
+}
+
+const ENV_VARS: &[&str] = &[
+    "NEWSLINE_ADDRESS",
+    "NEWSLINE_DATA_DIR",
+    "NEWSLINE_SITE_NAME",
+    "NEWSLINE_BASE_URL",
+    "NEWSLINE_TIME_ZONE",
+    "NEWSLINE_DEFAULT_EDITION",
+    "NEWSLINE_PAGE_SIZE",
+    "NEWSLINE_LOG",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    address: Option<String>,
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    site: FileSite,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSite {
+    name: Option<String>,
+    base_url: Option<String>,
+    time_zone: Option<String>,
+    default_edition: Option<String>,
+    page_size: Option<usize>,
+}
+
+/// Validated settings for one process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the server listens.
+    pub address: SocketAddr,
+    /// Where the database and media live.
+    pub data_dir: PathBuf,
+    /// What readers see of the site as a whole.
+    pub site: Site,
+}
+
+/// Site-wide settings readers see the effect of.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Name used where no edition is known (the error page of an unknown edition).
+    pub name: String,
+    /// Public origin such as `https://news.example`, for absolute links; none means relative.
+    pub base_url: Option<String>,
+    /// Zone all times are shown in.
+    pub time_zone: TimeZone,
+    /// Its IANA name.
+    pub time_zone_name: String,
+    /// Edition the root URL leads to.
+    pub default_edition: EditionCode,
+    /// Items per page of archive, section, author and tag lists.
+    pub page_size: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            address: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("newsline-data"),
+            site: Site {
+                name: "Newsline".into(),
+                base_url: None,
+                time_zone: TimeZone::get("Asia/Baku").unwrap_or(TimeZone::UTC),
+                time_zone_name: "Asia/Baku".into(),
+                default_edition: EditionCode::parse("en").unwrap_or_else(|_| unreachable!()),
+                page_size: 30,
+            },
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the file (when given, or `newsline.toml` when present) and the environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut settings = Self::default();
+        let default_file = Path::new("newsline.toml");
+        let file = match file {
+            Some(path) => Some(path),
+            None if default_file.exists() => Some(default_file),
+            None => None,
+        };
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            let parsed: FileSettings = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })?;
+            settings.apply_file(parsed)?;
+        }
+        for (key, value) in env {
+            if !key.starts_with("NEWSLINE_") {
+                continue;
+            }
+            settings.apply_var(&key, &value)?;
+        }
+        Ok(settings)
+    }
+
+    fn apply_file(&mut self, file: FileSettings) -> Result<(), ConfigError> {
+        if let Some(v) = file.address {
+            self.set("address", &v)?;
+        }
+        if let Some(v) = file.data_dir {
+            self.data_dir = v;
+        }
+        let site = file.site;
+        if let Some(v) = site.name {
+            self.set("site.name", &v)?;
+        }
+        if let Some(v) = site.base_url {
+            self.set("site.base_url", &v)?;
+        }
+        if let Some(v) = site.time_zone {
+            self.set("site.time_zone", &v)?;
+        }
+        if let Some(v) = site.default_edition {
+            self.set("site.default_edition", &v)?;
+        }
+        if let Some(v) = site.page_size {
+            self.set("site.page_size", &v.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn apply_var(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let field = match key {
+            "NEWSLINE_ADDRESS" => "address",
+            "NEWSLINE_DATA_DIR" => {
+                self.data_dir = PathBuf::from(value);
+                return Ok(());
+            }
+            "NEWSLINE_SITE_NAME" => "site.name",
+            "NEWSLINE_BASE_URL" => "site.base_url",
+            "NEWSLINE_TIME_ZONE" => "site.time_zone",
+            "NEWSLINE_DEFAULT_EDITION" => "site.default_edition",
+            "NEWSLINE_PAGE_SIZE" => "site.page_size",
+            // Read by the log setup, not a site setting.
+            "NEWSLINE_LOG" => return Ok(()),
+            other => return Err(ConfigError::UnknownVariable(other.to_owned())),
+        };
+        self.set(field, value).map_err(|e| match e {
+            ConfigError::Invalid { message, .. } => ConfigError::Invalid {
+                field: key.to_owned(),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Sets one field from text, validating it.
+    pub fn set(&mut self, field: &str, value: &str) -> Result<(), ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            field: field.to_owned(),
+            message,
+        };
+        match field {
+            "address" => {
+                self.address = value.parse().map_err(|_| {
+                    invalid(format!("'{value}' is not an address like 127.0.0.1:8080"))
+                })?;
+            }
+            "site.name" => {
+                let name = value.trim();
+                if name.is_empty() || name.chars().count() > 120 {
+                    return Err(invalid("must have 1 to 120 characters".into()));
+                }
+                name.clone_into(&mut self.site.name);
+            }
+            "site.base_url" => {
+                let url = value.trim_end_matches('/');
+                let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+                if !scheme_ok || url.contains(char::is_whitespace) || url.len() < 10 {
+                    return Err(invalid(format!("'{value}' is not an http(s) origin")));
+                }
+                self.site.base_url = Some(url.to_owned());
+            }
+            "site.time_zone" => {
+                self.site.time_zone = TimeZone::get(value)
+                    .map_err(|_| invalid(format!("'{value}' is not a known IANA time zone")))?;
+                value.clone_into(&mut self.site.time_zone_name);
+            }
+            "site.default_edition" => {
+                self.site.default_edition =
+                    EditionCode::parse(value).map_err(|e| invalid(e.to_string()))?;
+            }
+            "site.page_size" => {
+                self.site.page_size = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| {
+                        invalid(format!("'{value}' is not a whole number from 1 to 200"))
+                    })?;
+            }
+            other => return Err(invalid(format!("no setting is called {other}"))),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_serve_on_port_8080_in_baku_time() {
+        let s = Settings::load(None, env(&[])).expect("defaults are valid");
+        assert_eq!(s.address.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.site.time_zone_name, "Asia/Baku");
+    }
+
+    #[test]
+    fn variables_override_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(
+            &path,
+            "address = \"127.0.0.1:9000\"\n[site]\ntime_zone = \"Europe/Istanbul\"\n",
+        )
+        .expect("write");
+        let s = Settings::load(Some(&path), env(&[("NEWSLINE_ADDRESS", "127.0.0.1:9001")]))
+            .expect("valid");
+        assert_eq!(s.address.port(), 9001);
+        assert_eq!(s.site.time_zone_name, "Europe/Istanbul");
+    }
+
+    #[test]
+    fn a_typo_in_the_file_or_the_environment_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(&path, "[site]\ntimezone = \"UTC\"\n").expect("write");
+        let err = Settings::load(Some(&path), env(&[])).expect_err("unknown key");
+        assert!(err.to_string().contains("timezone"), "{err}");
+        let err = Settings::load(None, env(&[("NEWSLINE_ADRESS", "x")])).expect_err("typo");
+        assert!(err.to_string().contains("NEWSLINE_ADRESS"), "{err}");
+    }
+
+    #[test]
+    fn invalid_values_name_their_setting() {
+        for (key, value) in [
+            ("NEWSLINE_TIME_ZONE", "Mars/Olympus"),
+            ("NEWSLINE_PAGE_SIZE", "0"),
+            ("NEWSLINE_ADDRESS", "localhost"),
+            ("NEWSLINE_DEFAULT_EDITION", "English"),
+            ("NEWSLINE_BASE_URL", "ftp://x"),
+        ] {
+            let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
+            assert!(err.to_string().starts_with(key), "{err}");
+        }
+    }
+}
