@@ -1,0 +1,137 @@
+//! The one place errors become responses: a page in the site's layout, never a trace.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::strings::{self, Strings};
+use super::views::Chrome;
+
+/// Why a reader's request could not be answered with the page asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// A malformed page number, date or other parameter; the text says which.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Nothing exists at this address.
+    #[error("not found")]
+    NotFound,
+    /// Something failed on our side; the cause goes to the log only.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// What an error response tells the page renderer; the body is left empty until then.
+#[derive(Debug, Clone)]
+struct ErrorDetail(Option<String>);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, detail) = match self {
+            Self::BadRequest(why) => (StatusCode::BAD_REQUEST, Some(why)),
+            Self::NotFound => (StatusCode::NOT_FOUND, None),
+            Self::Internal(cause) => {
+                tracing::error!(error = ?cause, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, None)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorDetail(detail));
+        response
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+struct ErrorPage<'a> {
+    chrome: Chrome,
+    heading: &'a str,
+    text: &'a str,
+    detail: Option<String>,
+    home_href: String,
+}
+
+fn words(strings: &'static Strings, status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::BAD_REQUEST => strings.bad_request,
+        StatusCode::NOT_FOUND => strings.not_found,
+        StatusCode::METHOD_NOT_ALLOWED => strings.not_allowed,
+        StatusCode::SERVICE_UNAVAILABLE => strings.unavailable,
+        _ => strings.failed,
+    }
+}
+
+/// Replaces the body of every 4xx and 5xx response with the site's error page.
+///
+/// Handlers, extractor rejections, the router's own 404/405 and caught panics all
+/// pass through here, so no response ever carries an internal message.
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let first_segment = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let detail = response
+        .extensions()
+        .get::<ErrorDetail>()
+        .and_then(|d| d.0.clone());
+    let snapshot = state.read.snapshot();
+    let edition = snapshot
+        .edition(&first_segment)
+        .or_else(|| snapshot.edition(state.site.default_edition.as_ref()))
+        .cloned();
+    let code = edition.as_ref().map_or_else(
+        || state.site.default_edition.to_string(),
+        |e| e.code.to_string(),
+    );
+    let strings = strings::for_language(&code);
+    let (heading, text) = words(strings, status);
+    let chrome = Chrome::new(
+        &state.site,
+        &snapshot,
+        edition.as_ref().map(Arc::as_ref),
+        &code,
+        heading,
+        None,
+    );
+    let page = ErrorPage {
+        chrome,
+        heading,
+        text,
+        detail,
+        home_href: super::urls::home(&code),
+    };
+    let mut parts = response.into_parts().0;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match page.render() {
+        Ok(html) => Response::from_parts(parts, html.into()),
+        Err(err) => {
+            tracing::error!(error = %err, "error page failed to render");
+            Response::from_parts(parts, "Error".into())
+        }
+    }
+}

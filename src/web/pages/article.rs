@@ -1,0 +1,122 @@
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+
+use crate::domain::ItemId;
+use crate::web::error::PageError;
+use crate::web::reader::Reader;
+use crate::web::views::{Chrome, ItemLine, NavLink, NewsLine, TimeView};
+use crate::web::{respond, urls};
+
+/// The article as the page shows it.
+struct Story {
+    headline: String,
+    dek: Option<String>,
+    section: NavLink,
+    time: TimeView,
+    updated: Option<TimeView>,
+    body_html: String,
+    authors: Vec<NavLink>,
+    outlet: Option<String>,
+    corrections: Vec<(TimeView, String)>,
+    tags: Vec<NavLink>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/article.html")]
+struct ArticlePage {
+    chrome: Chrome,
+    story: Story,
+    related: Option<ItemLine>,
+    news_line: NewsLine,
+}
+
+/// Reads the id at the start of `1234-some-slug`; anything else names no item.
+fn item_id(segment: &str) -> Option<ItemId> {
+    let digits = segment.split('-').next()?;
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// An article or brief; a stale section or slug in the URL redirects to the current one.
+pub async fn show_item(
+    reader: Reader,
+    Path((_, _, segment)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let id = item_id(&segment).ok_or(PageError::NotFound)?;
+    let item = reader.snapshot.item(id).ok_or(PageError::NotFound)?;
+    if item.edition != reader.edition.code {
+        return Err(PageError::NotFound);
+    }
+    let views = reader.views();
+    let canonical = views.item_href(item);
+    if canonical != reader.path {
+        return Ok(respond::moved_permanently(&canonical));
+    }
+    let code = reader.code();
+    let line = views.line(item, None);
+    let story = Story {
+        headline: item.headline.clone(),
+        dek: item.dek.clone(),
+        section: line.section,
+        time: line.time,
+        updated: item.corrections.last().map(|c| views.time(c.noted_at)),
+        body_html: item.body.html.clone(),
+        authors: item
+            .authors
+            .iter()
+            .filter_map(|id| reader.snapshot.author(*id))
+            .map(|a| NavLink {
+                href: urls::author(code, a.slug.as_ref(), 1),
+                label: a.name.clone(),
+                current: false,
+            })
+            .collect(),
+        outlet: item
+            .outlet
+            .clone()
+            .or_else(|| (!item.authors.is_empty()).then(|| reader.edition.outlet.clone())),
+        corrections: item
+            .corrections
+            .iter()
+            .map(|c| (views.time(c.noted_at), c.note.clone()))
+            .collect(),
+        tags: item
+            .tags
+            .iter()
+            .filter_map(|id| reader.snapshot.tag(*id))
+            .map(|t| NavLink {
+                href: urls::tag(code, t.slug.as_ref(), 1),
+                label: t.name.clone(),
+                current: false,
+            })
+            .collect(),
+    };
+    let related = item
+        .related
+        .and_then(|id| reader.snapshot.item(id))
+        .map(|r| views.line(r, None));
+    let page = ArticlePage {
+        chrome: reader.chrome(&item.headline),
+        story,
+        related,
+        news_line: views.news_line(Some(item.id)),
+    };
+    respond::html(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::item_id;
+
+    #[test]
+    fn the_id_leads_the_item_segment() {
+        assert_eq!(item_id("1234-azerbaijan-turkiye"), Some(1234));
+        assert_eq!(item_id("1234"), Some(1234));
+        assert_eq!(item_id("abc-1234"), None);
+        assert_eq!(item_id("-1"), None);
+        assert_eq!(item_id("99999999999999999999999-x"), None);
+    }
+}

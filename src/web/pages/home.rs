@@ -1,0 +1,30 @@
+use askama::Template;
+use axum::response::Response;
+
+use crate::web::error::PageError;
+use crate::web::reader::Reader;
+use crate::web::respond;
+use crate::web::views::{Chrome, ItemLine, NewsLine};
+
+/// How many pinned stories lead the home page.
+const LEADS: usize = 8;
+
+#[derive(Template)]
+#[template(path = "pages/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    leads: Vec<ItemLine>,
+    news_line: NewsLine,
+}
+
+/// An edition's home page: the editors' lead stories and the news line.
+pub async fn show_home(reader: Reader) -> Result<Response, PageError> {
+    let views = reader.views();
+    let pinned = reader.snapshot.pinned(reader.code());
+    let page = HomePage {
+        chrome: reader.chrome(""),
+        leads: views.lines(&pinned[..pinned.len().min(LEADS)]),
+        news_line: views.news_line(None),
+    };
+    respond::html(&page)
+}

@@ -1,0 +1,97 @@
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+
+use crate::read::page_of;
+use crate::web::error::PageError;
+use crate::web::reader::{PageQuery, Reader};
+use crate::web::views::{Chrome, ItemLine, NavLink, Pagination};
+use crate::web::{respond, urls};
+
+#[derive(Template)]
+#[template(path = "pages/listing.html")]
+pub(super) struct ListingPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub items: Vec<ItemLine>,
+    pub pagination: Pagination,
+    pub day_links: Vec<NavLink>,
+}
+
+fn render(
+    reader: &Reader,
+    heading: String,
+    list: &[std::sync::Arc<crate::domain::Item>],
+    query: &PageQuery,
+    url: impl Fn(usize) -> String,
+) -> Result<Response, PageError> {
+    let number = query.number()?;
+    let page = page_of(list, number, reader.site.page_size).ok_or(PageError::NotFound)?;
+    let title = if number > 1 {
+        format!("{heading} ({} {number})", reader.strings().page)
+    } else {
+        heading.clone()
+    };
+    respond::html(&ListingPage {
+        chrome: reader.chrome(&title),
+        heading,
+        items: reader.views().lines(page.items),
+        pagination: Pagination::new(&page, url),
+        day_links: Vec::new(),
+    })
+}
+
+/// A section's items, newest first, paginated.
+pub async fn list_section(
+    reader: Reader,
+    Path((_, slug)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let section = reader
+        .snapshot
+        .section_by_slug(reader.code(), &slug)
+        .ok_or(PageError::NotFound)?
+        .clone();
+    let list = reader.snapshot.in_section(reader.code(), section.id);
+    let code = reader.code().to_owned();
+    render(&reader, section.name.clone(), list, &query, |n| {
+        urls::section(&code, section.slug.as_ref(), n)
+    })
+}
+
+/// An author's items in the edition, newest first, paginated.
+pub async fn list_author(
+    reader: Reader,
+    Path((_, slug)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let author = reader
+        .snapshot
+        .author_by_slug(&slug)
+        .ok_or(PageError::NotFound)?
+        .clone();
+    let list = reader.snapshot.by_author(reader.code(), author.id);
+    let code = reader.code().to_owned();
+    render(&reader, author.name.clone(), list, &query, |n| {
+        urls::author(&code, author.slug.as_ref(), n)
+    })
+}
+
+/// A tag's items, newest first, paginated.
+pub async fn list_tag(
+    reader: Reader,
+    Path((_, slug)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let tag = reader
+        .snapshot
+        .tag_by_slug(reader.code(), &slug)
+        .ok_or(PageError::NotFound)?
+        .clone();
+    let list = reader.snapshot.with_tag(reader.code(), tag.id);
+    let code = reader.code().to_owned();
+    let heading = format!("{}: {}", reader.strings().tag, tag.name);
+    render(&reader, heading, list, &query, |n| {
+        urls::tag(&code, tag.slug.as_ref(), n)
+    })
+}

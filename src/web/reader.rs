@@ -1,0 +1,112 @@
+//! What every reader page starts from: the snapshot, the edition, the site settings.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::PageError;
+use super::views::{Chrome, Views};
+use crate::config::Site;
+use crate::domain::Edition;
+use crate::read::Snapshot;
+
+/// The edition a reader asked for, resolved once per request.
+pub struct Reader {
+    /// The snapshot this request reads, whatever is published meanwhile.
+    pub snapshot: Arc<Snapshot>,
+    /// The edition named by the URL.
+    pub edition: Arc<Edition>,
+    /// Site settings.
+    pub site: Arc<Site>,
+    /// The request path, for canonical links and navigation.
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        let code = params
+            .iter()
+            .find(|(name, _)| *name == "edition")
+            .map(|(_, value)| value.to_owned())
+            .ok_or(PageError::NotFound)?;
+        let snapshot = state.read.snapshot();
+        let edition = snapshot
+            .edition(&code)
+            .cloned()
+            .ok_or(PageError::NotFound)?;
+        Ok(Self {
+            snapshot,
+            edition,
+            site: state.site.clone(),
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
+
+impl Reader {
+    /// The edition's code.
+    pub fn code(&self) -> &str {
+        self.edition.code.as_ref()
+    }
+
+    /// Interface words in the edition's language.
+    pub fn strings(&self) -> &'static super::strings::Strings {
+        super::strings::for_language(self.code())
+    }
+
+    /// View builders bound to this request.
+    pub fn views(&self) -> Views<'_> {
+        Views {
+            snapshot: &self.snapshot,
+            code: self.code(),
+            site: &self.site,
+        }
+    }
+
+    /// The page frame, titled `heading`.
+    pub fn chrome(&self, heading: &str) -> Chrome {
+        Chrome::new(
+            &self.site,
+            &self.snapshot,
+            Some(&self.edition),
+            self.code(),
+            heading,
+            Some(&self.path),
+        )
+    }
+}
+
+/// The `?page=` of a list; anything but a whole number from 1 up is a bad request.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+/// Highest page number accepted; deeper lists are reached by day.
+const MAX_PAGE: usize = 1_000_000;
+
+impl PageQuery {
+    /// The page number asked for, 1 when none.
+    pub fn number(&self) -> Result<usize, PageError> {
+        match self.page.as_deref() {
+            None => Ok(1),
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n) && raw.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| {
+                    PageError::BadRequest(format!(
+                        "page must be a whole number from 1 to {MAX_PAGE}"
+                    ))
+                }),
+        }
+    }
+}

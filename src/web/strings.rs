@@ -1,0 +1,206 @@
+//! The words of the reader's interface in each edition's language.
+
+/// Interface text for one language.
+#[derive(Debug)]
+pub struct Strings {
+    /// The language's own name, for the edition switcher.
+    pub language_name: &'static str,
+    /// Heading of the latest-items list.
+    pub news_line: &'static str,
+    /// The link at the end of the news line to the archive.
+    pub all: &'static str,
+    /// Title of the archive.
+    pub all_news: &'static str,
+    /// Heading of the pinned stories on the home page.
+    pub lead_stories: &'static str,
+    /// Heading over the related item.
+    pub related: &'static str,
+    /// Label of the section navigation.
+    pub sections: &'static str,
+    /// Label of the edition switcher.
+    pub editions: &'static str,
+    /// The skip link.
+    pub skip_to_content: &'static str,
+    /// Word before a tag in a heading.
+    pub tag: &'static str,
+    /// Label of a correction note.
+    pub correction: &'static str,
+    /// Label of the updated time.
+    pub updated: &'static str,
+    /// Link to newer items.
+    pub previous_page: &'static str,
+    /// Link to older items.
+    pub next_page: &'static str,
+    /// "Page", before "n / m".
+    pub page: &'static str,
+    /// Link to the day before.
+    pub earlier_day: &'static str,
+    /// Link to the day after.
+    pub later_day: &'static str,
+    /// An empty list.
+    pub nothing_yet: &'static str,
+    /// Link home from an error page.
+    pub home: &'static str,
+    /// Label of the tag list of an article.
+    pub tags: &'static str,
+    /// 400 heading and text.
+    pub bad_request: (&'static str, &'static str),
+    /// 404 heading and text.
+    pub not_found: (&'static str, &'static str),
+    /// 405 heading and text.
+    pub not_allowed: (&'static str, &'static str),
+    /// 503 heading and text.
+    pub unavailable: (&'static str, &'static str),
+    /// Any other error's heading and text.
+    pub failed: (&'static str, &'static str),
+}
+
+const EN: Strings = Strings {
+    language_name: "English",
+    news_line: "News line",
+    all: "All",
+    all_news: "All news",
+    lead_stories: "Top stories",
+    related: "Read also",
+    sections: "Sections",
+    editions: "Editions",
+    skip_to_content: "Skip to content",
+    tag: "Tag",
+    correction: "Correction",
+    updated: "Updated",
+    previous_page: "Newer",
+    next_page: "Older",
+    page: "Page",
+    earlier_day: "Earlier day",
+    later_day: "Later day",
+    nothing_yet: "Nothing has been published here yet.",
+    home: "Go to the home page",
+    tags: "Tags",
+    bad_request: ("Bad request", "This address is not well formed."),
+    not_found: ("Page not found", "There is nothing at this address."),
+    not_allowed: ("Not allowed", "This page cannot be used that way."),
+    unavailable: ("Temporarily unavailable", "Please try again in a moment."),
+    failed: (
+        "Something went wrong",
+        "The page could not be shown. Please try again later.",
+    ),
+};
+
+const AZ: Strings = Strings {
+    language_name: "Azərbaycanca",
+    news_line: "Xəbər lenti",
+    all: "Hamısı",
+    all_news: "Bütün xəbərlər",
+    lead_stories: "Əsas xəbərlər",
+    related: "Həmçinin oxuyun",
+    sections: "Bölmələr",
+    editions: "Dillər",
+    skip_to_content: "Məzmuna keç",
+    tag: "Teq",
+    correction: "Düzəliş",
+    updated: "Yeniləndi",
+    previous_page: "Daha yeni",
+    next_page: "Daha köhnə",
+    page: "Səhifə",
+    earlier_day: "Əvvəlki gün",
+    later_day: "Sonrakı gün",
+    nothing_yet: "Burada hələ heç nə dərc olunmayıb.",
+    home: "Ana səhifəyə keç",
+    tags: "Teqlər",
+    bad_request: ("Yanlış sorğu", "Bu ünvan düzgün yazılmayıb."),
+    not_found: ("Səhifə tapılmadı", "Bu ünvanda heç nə yoxdur."),
+    not_allowed: ("İcazə verilmir", "Bu səhifədən belə istifadə etmək olmaz."),
+    unavailable: ("Müvəqqəti əlçatan deyil", "Bir az sonra yenidən cəhd edin."),
+    failed: (
+        "Xəta baş verdi",
+        "Səhifəni göstərmək mümkün olmadı. Sonra yenidən cəhd edin.",
+    ),
+};
+
+const TR: Strings = Strings {
+    language_name: "Türkçe",
+    news_line: "Haber akışı",
+    all: "Tümü",
+    all_news: "Tüm haberler",
+    lead_stories: "Manşetler",
+    related: "Ayrıca okuyun",
+    sections: "Bölümler",
+    editions: "Diller",
+    skip_to_content: "İçeriğe geç",
+    tag: "Etiket",
+    correction: "Düzeltme",
+    updated: "Güncellendi",
+    previous_page: "Daha yeni",
+    next_page: "Daha eski",
+    page: "Sayfa",
+    earlier_day: "Önceki gün",
+    later_day: "Sonraki gün",
+    nothing_yet: "Burada henüz bir şey yayımlanmadı.",
+    home: "Ana sayfaya git",
+    tags: "Etiketler",
+    bad_request: ("Geçersiz istek", "Bu adres doğru biçimde değil."),
+    not_found: ("Sayfa bulunamadı", "Bu adreste bir şey yok."),
+    not_allowed: ("İzin verilmiyor", "Bu sayfa bu şekilde kullanılamaz."),
+    unavailable: (
+        "Geçici olarak kullanılamıyor",
+        "Lütfen biraz sonra yeniden deneyin.",
+    ),
+    failed: (
+        "Bir hata oluştu",
+        "Sayfa gösterilemedi. Lütfen daha sonra yeniden deneyin.",
+    ),
+};
+
+const RU: Strings = Strings {
+    language_name: "Русский",
+    news_line: "Лента новостей",
+    all: "Все",
+    all_news: "Все новости",
+    lead_stories: "Главное",
+    related: "Читайте также",
+    sections: "Разделы",
+    editions: "Языки",
+    skip_to_content: "Перейти к содержанию",
+    tag: "Тег",
+    correction: "Исправление",
+    updated: "Обновлено",
+    previous_page: "Новее",
+    next_page: "Старше",
+    page: "Страница",
+    earlier_day: "Предыдущий день",
+    later_day: "Следующий день",
+    nothing_yet: "Здесь пока ничего не опубликовано.",
+    home: "Перейти на главную",
+    tags: "Теги",
+    bad_request: ("Неверный запрос", "Этот адрес составлен неправильно."),
+    not_found: ("Страница не найдена", "По этому адресу ничего нет."),
+    not_allowed: ("Недопустимо", "Этой страницей нельзя воспользоваться так."),
+    unavailable: ("Временно недоступно", "Попробуйте ещё раз чуть позже."),
+    failed: (
+        "Что-то пошло не так",
+        "Страницу не удалось показать. Попробуйте позже.",
+    ),
+};
+
+/// The interface text for an edition's language; English where we have no translation yet.
+pub fn for_language(code: &str) -> &'static Strings {
+    match code {
+        "az" => &AZ,
+        "tr" => &TR,
+        "ru" => &RU,
+        _ => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_all_news_link_is_translated_in_every_edition_language() {
+        assert_eq!(for_language("en").all, "All");
+        assert_eq!(for_language("az").all, "Hamısı");
+        assert_eq!(for_language("tr").all, "Tümü");
+        assert_eq!(for_language("ru").all, "Все");
+    }
+}

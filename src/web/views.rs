@@ -1,0 +1,245 @@
+//! What templates show: plain strings prepared once per request from the snapshot.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::strings::{self, Strings};
+use super::urls;
+use crate::config::Site;
+use crate::domain::{Edition, Item, ItemId, ItemKind, time};
+use crate::read::{Page, Snapshot};
+
+/// A link with a label, marked when it is the page being shown.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    /// Where it goes.
+    pub href: String,
+    /// What it says.
+    pub label: String,
+    /// Whether it is the current page (for `aria-current`).
+    pub current: bool,
+}
+
+/// A link to an edition, labelled in that edition's language.
+#[derive(Debug, Clone)]
+pub struct EditionLink {
+    /// The edition's home.
+    pub href: String,
+    /// Its language code.
+    pub lang: String,
+    /// The language's own name.
+    pub label: &'static str,
+    /// Whether it is the edition being read.
+    pub current: bool,
+}
+
+/// A time shown as the seed shows it, with the machine-readable form beside it.
+#[derive(Debug, Clone)]
+pub struct TimeView {
+    /// `HH:MM DD.MM.YYYY` in the site's zone.
+    pub display: String,
+    /// ISO 8601 with the zone's offset, for `<time datetime>`.
+    pub machine: String,
+}
+
+/// The frame of every page: language, title, navigation.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// `lang` of the document.
+    pub lang: String,
+    /// The edition's site name.
+    pub site_name: String,
+    /// The document title.
+    pub title: String,
+    /// The edition's home.
+    pub home_href: String,
+    /// The stylesheet's hashed path.
+    pub stylesheet: &'static str,
+    /// Interface words.
+    pub strings: &'static Strings,
+    /// Sections of the edition.
+    pub sections: Vec<NavLink>,
+    /// Every edition, in its own language.
+    pub editions: Vec<EditionLink>,
+    /// Absolute canonical URL, when the site's origin is configured.
+    pub canonical: Option<String>,
+}
+
+impl Chrome {
+    /// The frame for a page of `edition` (or of no known edition, for errors).
+    pub fn new(
+        site: &Site,
+        snapshot: &Snapshot,
+        edition: Option<&Edition>,
+        code: &str,
+        heading: &str,
+        path: Option<&str>,
+    ) -> Self {
+        let site_name = edition.map_or_else(|| site.name.clone(), |e| e.name.clone());
+        let title = if heading.is_empty() {
+            site_name.clone()
+        } else {
+            format!("{heading} | {site_name}")
+        };
+        let current_section = path.and_then(|p| p.split('/').nth(2));
+        Self {
+            lang: code.to_owned(),
+            title,
+            home_href: urls::home(code),
+            stylesheet: urls::stylesheet(),
+            strings: strings::for_language(code),
+            sections: snapshot
+                .sections_of(code)
+                .into_iter()
+                .map(|s| NavLink {
+                    href: urls::section(code, s.slug.as_ref(), 1),
+                    label: s.name.clone(),
+                    current: current_section == Some(s.slug.as_ref()),
+                })
+                .collect(),
+            editions: snapshot
+                .editions()
+                .iter()
+                .map(|e| EditionLink {
+                    href: urls::home(e.code.as_ref()),
+                    lang: e.code.to_string(),
+                    label: strings::for_language(e.code.as_ref()).language_name,
+                    current: e.code.as_ref() == code,
+                })
+                .collect(),
+            canonical: match (&site.base_url, path) {
+                (Some(base), Some(path)) => Some(format!("{base}{path}")),
+                _ => None,
+            },
+            site_name,
+        }
+    }
+}
+
+/// One item as a line of a list: headline, time, section.
+#[derive(Debug, Clone)]
+pub struct ItemLine {
+    /// The item's URL.
+    pub href: String,
+    /// The headline.
+    pub headline: String,
+    /// Standfirst, shown in fuller lists.
+    pub dek: Option<String>,
+    /// Publication time.
+    pub time: TimeView,
+    /// Its section.
+    pub section: NavLink,
+    /// Whether it is a brief.
+    pub brief: bool,
+    /// Whether it is the page being read.
+    pub current: bool,
+}
+
+/// The news line: the edition's latest items, newest first.
+#[derive(Debug, Clone)]
+pub struct NewsLine {
+    /// The items.
+    pub items: Vec<ItemLine>,
+    /// Link to the archive.
+    pub all_href: String,
+}
+
+/// Links between the pages of a list.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Newer items.
+    pub previous: Option<String>,
+    /// Older items.
+    pub next: Option<String>,
+    /// This page's number.
+    pub number: usize,
+    /// How many pages there are.
+    pub count: usize,
+}
+
+impl Pagination {
+    /// Links for `page`, given how to build the URL of page n.
+    pub fn new(page: &Page<'_>, url: impl Fn(usize) -> String) -> Self {
+        Self {
+            previous: (page.number > 1).then(|| url(page.number - 1)),
+            next: (page.number < page.count).then(|| url(page.number + 1)),
+            number: page.number,
+            count: page.count,
+        }
+    }
+}
+
+/// Builds views from one snapshot for one edition.
+pub struct Views<'a> {
+    /// The snapshot being read.
+    pub snapshot: &'a Snapshot,
+    /// The edition's code.
+    pub code: &'a str,
+    /// Site settings.
+    pub site: &'a Site,
+}
+
+impl Views<'_> {
+    /// A time in the site's zone.
+    pub fn time(&self, at: Timestamp) -> TimeView {
+        TimeView {
+            display: time::display(at, &self.site.time_zone),
+            machine: time::machine(at, &self.site.time_zone),
+        }
+    }
+
+    /// The slug of an item's section (the archive's path when the section is gone).
+    pub fn section_slug(&self, item: &Item) -> String {
+        self.snapshot
+            .section(item.section)
+            .map_or_else(|| "news".to_owned(), |s| s.slug.to_string())
+    }
+
+    /// An item's canonical path.
+    pub fn item_href(&self, item: &Item) -> String {
+        urls::item(item, &self.section_slug(item))
+    }
+
+    /// An item as a line of a list.
+    pub fn line(&self, item: &Item, current: Option<ItemId>) -> ItemLine {
+        let section = self.snapshot.section(item.section);
+        ItemLine {
+            href: self.item_href(item),
+            headline: item.headline.clone(),
+            dek: item.dek.clone(),
+            time: self.time(item.published_at.unwrap_or(item.updated_at)),
+            section: NavLink {
+                href: section.map_or_else(
+                    || urls::news(self.code, 1),
+                    |s| urls::section(self.code, s.slug.as_ref(), 1),
+                ),
+                label: section.map(|s| s.name.clone()).unwrap_or_default(),
+                current: false,
+            },
+            brief: item.kind == ItemKind::Brief,
+            current: current == Some(item.id),
+        }
+    }
+
+    /// Lines for a list of items.
+    pub fn lines(&self, items: &[Arc<Item>]) -> Vec<ItemLine> {
+        items.iter().map(|i| self.line(i, None)).collect()
+    }
+
+    /// The edition's news line, marking `current` when it is among the latest.
+    pub fn news_line(&self, current: Option<ItemId>) -> NewsLine {
+        let newest = self.snapshot.newest(self.code);
+        NewsLine {
+            items: newest
+                .iter()
+                .take(NEWS_LINE_LENGTH)
+                .map(|i| self.line(i, current))
+                .collect(),
+            all_href: urls::news(self.code, 1),
+        }
+    }
+}
+
+/// How many items the news line shows, as on the seed page.
+pub const NEWS_LINE_LENGTH: usize = 40;
