@@ -1,0 +1,239 @@
+//! The `newsline` command: serve the portal, import copy.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use newsline::app::Application;
+use newsline::config::Settings;
+use newsline::domain::{Edition, EditionCode};
+use newsline::import::{ShapeError, demo, text};
+use newsline::newsroom::{Batch, Filed, Newsroom};
+use newsline::store::Store;
+
+/// Newsline: a news publishing platform.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Site config file (default: ./newsline.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory holding the database (overrides the config file and NEWSLINE_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the public portal.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, value_name = "HOST:PORT")]
+        address: Option<String>,
+        /// Start on a fresh data directory loaded with the demo site.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import copy into the site.
+    #[command(subcommand)]
+    Import(Import),
+}
+
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// Plain-text copy in the seed page's shape; every file is checked before any is stored.
+    Text {
+        /// Files to import.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Edition to publish in (default: the site's default edition).
+        #[arg(long, value_name = "CODE")]
+        edition: Option<String>,
+        /// Section for the news line's briefs, whose sections the copy does not give.
+        #[arg(long, value_name = "NAME", default_value = "Latest")]
+        brief_section: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(matches!(cli.command, Command::Serve { .. }));
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(serving: bool) {
+    let default = if serving { "info,sqlx=warn" } else { "warn" };
+    let filter = std::env::var("NEWSLINE_LOG").unwrap_or_else(|_| default.to_owned());
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    if let Some(dir) = cli.data_dir.clone() {
+        settings.data_dir = dir;
+    }
+    match cli.command {
+        Command::Serve { address, demo } => {
+            if let Some(address) = address {
+                settings.set("address", &address).context("--address")?;
+            }
+            serve(settings, demo, cli.data_dir.is_some()).await
+        }
+        Command::Import(Import::Text {
+            files,
+            edition,
+            brief_section,
+        }) => import_text(&settings, &files, edition, brief_section).await,
+    }
+}
+
+async fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    Store::open(&Store::sqlite_url(data_dir))
+        .await
+        .with_context(|| format!("cannot open the database in {}", data_dir.display()))
+}
+
+async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::Result<()> {
+    // Held for the life of the server: the demo's throwaway directory goes with it.
+    let mut _scratch = None;
+    if demo {
+        if dir_given {
+            let db = settings.data_dir.join("newsline.db");
+            if db.exists() {
+                bail!(
+                    "--demo needs a fresh data directory, and {} already has a database",
+                    settings.data_dir.display()
+                );
+            }
+        } else {
+            let dir = tempfile::Builder::new()
+                .prefix("newsline-demo-")
+                .tempdir()
+                .context("cannot create a scratch directory for the demo")?;
+            settings.data_dir = dir.path().to_owned();
+            _scratch = Some(dir);
+        }
+    }
+    let store = open_store(&settings.data_dir).await?;
+    if demo {
+        let batch = demo::builtin(&settings.site.time_zone)?;
+        let newsroom = Newsroom::new(store.clone(), Default::default());
+        let filed = newsroom
+            .file_batch(&batch)
+            .await
+            .context("loading the demo")?;
+        tracing::info!(
+            "loaded {} demo items into {}",
+            filed.len(),
+            settings.data_dir.display()
+        );
+    }
+    let app = Application::build(&settings, store).await?;
+    let address = std::net::SocketAddr::new(settings.address.ip(), app.port());
+    eprintln!(
+        "Newsline is serving http://{address}/ (data in {})",
+        settings.data_dir.display()
+    );
+    app.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+async fn import_text(
+    settings: &Settings,
+    files: &[PathBuf],
+    edition: Option<String>,
+    brief_section: String,
+) -> anyhow::Result<()> {
+    let edition = match edition {
+        Some(code) => EditionCode::parse(&code).context("--edition")?,
+        None => settings.site.default_edition.clone(),
+    };
+    let to = text::Destination {
+        edition: edition.to_string(),
+        brief_section,
+    };
+    let progress = ProgressBar::new(files.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    // Parse everything before storing anything: one bad file imports nothing.
+    let mut batch = Batch::default();
+    for file in files {
+        progress.set_message(file.display().to_string());
+        let copy = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let parsed = text::parse(&copy, &settings.site.time_zone, &to)
+            .map_err(|e: ShapeError| anyhow::anyhow!("{}: {e}", file.display()))?;
+        batch.append(parsed);
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    let store = open_store(&settings.data_dir).await?;
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    let filed = newsroom
+        .file_batch(&with_edition(batch, edition, &settings.site.name))
+        .await
+        .context("nothing was imported")?;
+    store.close().await;
+    let new = filed.iter().filter(|f| matches!(f, Filed::New(_))).count();
+    println!(
+        "imported {new} new items ({} already present) into edition {}",
+        filed.len() - new,
+        to.edition
+    );
+    Ok(())
+}
+
+/// Creates the target edition if the site has none of that code yet.
+fn with_edition(mut batch: Batch, code: EditionCode, site_name: &str) -> Batch {
+    batch.editions.push(Edition {
+        name: site_name.to_owned(),
+        outlet: site_name.to_owned(),
+        code,
+    });
+    batch
+}
