@@ -1,0 +1,185 @@
+//! `newsline import text`: copy in the seed's shape, all or nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use reqwest::StatusCode;
+
+use crate::support::*;
+
+const COPY: &str = "Ministers meet in Baku\n\nForeign Policy 16:29 21.05.2025\n\nThe first paragraph says what happened.\n\n1. A paragraph that only looks like a list item.\n\nAyla Karimova//Wire Service\n\nAn older related story\n\nNews line\n\nA later brief\n17:42 21.05.2025\nMinisters meet in Baku\n16:29 21.05.2025\nAn earlier brief\n12:21 19.05.2025\nAll\n";
+
+pub fn newsline(data_dir: &Path, args: &[&str]) -> Output {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_newsline"));
+    command
+        .current_dir(scratch.path())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args);
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
+        command.env_remove(key);
+    }
+    command.output().expect("the binary runs")
+}
+
+#[tokio::test]
+async fn imported_copy_is_published_with_its_related_item_and_briefs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("copy.txt");
+    std::fs::write(&file, COPY).expect("write copy");
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let data = data_dir.path();
+    let out = newsline(
+        data,
+        &["import", "text", file.to_str().expect("utf-8 path")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 4 new items"));
+
+    let again = newsline(
+        data,
+        &["import", "text", file.to_str().expect("utf-8 path")],
+    );
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("imported 0 new items (4 already present)")
+    );
+
+    let app = TestApp::spawn_on(data_dir).await;
+    let home = app.get("/en/").await;
+    assert_eq!(
+        home.texts(".news-line li a"),
+        [
+            "A later brief",
+            "Ministers meet in Baku",
+            "An earlier brief",
+            "An older related story"
+        ]
+    );
+    let article = app.get(&home.hrefs(".news-line li a")[1]).await;
+    assert_eq!(
+        article.texts("article .meta"),
+        ["Foreign Policy 16:29 21.05.2025"]
+    );
+    assert_eq!(
+        article.texts("article .body p"),
+        [
+            "The first paragraph says what happened.",
+            "1. A paragraph that only looks like a list item."
+        ]
+    );
+    assert_eq!(
+        article.texts("article .byline"),
+        ["Ayla Karimova//Wire Service"]
+    );
+    assert_eq!(
+        article.texts("article .related a"),
+        ["An older related story"]
+    );
+    let brief = app.get(&home.hrefs(".news-line li a")[0]).await;
+    assert_eq!(brief.texts("article .meta"), ["Latest 17:42 21.05.2025"]);
+}
+
+#[tokio::test]
+async fn copy_in_another_shape_is_refused_with_its_line_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = dir.path().join("first.txt");
+    std::fs::write(&first, COPY).expect("write");
+    let good = dir.path().join("good.txt");
+    std::fs::write(
+        &good,
+        COPY.replace("Ministers meet in Baku", "Another meeting"),
+    )
+    .expect("write");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "A headline\n\nPolitics at noon\n\nText.\n\nA//B\n").expect("write");
+    let data = dir.path().join("data");
+    let out = newsline(&data, &["import", "text", first.to_str().expect("path")]);
+    assert!(out.status.success());
+    let store = newsline::store::Store::open(&newsline::store::Store::sqlite_url(&data))
+        .await
+        .expect("store");
+    let seq_before = store.last_seq().await.expect("seq");
+    let items_before = store.published_items().await.expect("items").len();
+
+    let out = newsline(
+        &data,
+        &[
+            "import",
+            "text",
+            good.to_str().expect("path"),
+            bad.to_str().expect("path"),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.txt: line 3: expected the section and time"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"Politics at noon\""), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    assert_eq!(
+        store.last_seq().await.expect("seq"),
+        seq_before,
+        "nothing was written"
+    );
+    assert_eq!(
+        store.published_items().await.expect("items").len(),
+        items_before
+    );
+}
+
+#[tokio::test]
+async fn unreadable_files_and_bad_flags_are_clear_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let out = newsline(&data, &["import", "text", "/no/such/file.txt"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/file.txt"));
+    let out = newsline(
+        &data,
+        &["import", "text", "--edition", "English", "/dev/null"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--edition"));
+    let out = newsline(&data, &["serve", "--address", "not-an-address"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--address"));
+    let out = newsline(&data, &["serve", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}
+
+#[tokio::test]
+async fn an_import_while_the_server_runs_appears_without_a_restart() {
+    let app = TestApp::spawn().await;
+    let file = app.data_dir.path().join("copy.txt");
+    std::fs::write(&file, COPY).expect("write");
+    let out = newsline(
+        app.data_dir.path(),
+        &["import", "text", file.to_str().expect("path")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let page = app.get("/en/news").await;
+        assert_eq!(page.status, StatusCode::OK);
+        if page.texts(".item-line").len() == 4 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the import never showed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,234 @@
+//! `TestApp`: a server of its own with a fresh database, and helpers to drive it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use newsline::app::Application;
+use newsline::config::Settings;
+use newsline::domain::{Edition, EditionCode, ItemKind};
+use newsline::newsroom::{Batch, Filed, Filing, Newsroom, SectionRef};
+use newsline::read::ReadModel;
+use newsline::store::Store;
+use reqwest::StatusCode;
+use std::sync::Arc;
+
+/// A running server and what a test needs to reach it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub newsroom: Newsroom,
+    pub read: Arc<ReadModel>,
+    pub store: Store,
+    pub data_dir: tempfile::TempDir,
+}
+
+/// A fetched page.
+pub struct Fetched {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Fetched {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// The trimmed texts of every element matching `selector`, in document order.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The `href`s of every element matching `selector`.
+    pub fn hrefs(&self, selector: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr("href").map(str::to_owned))
+            .collect()
+    }
+}
+
+pub fn settings_for(dir: &Path) -> Settings {
+    let mut settings = Settings::default();
+    settings.set("address", "127.0.0.1:0").expect("address");
+    settings.data_dir = dir.to_owned();
+    settings
+}
+
+impl TestApp {
+    /// A server on an empty site with one edition, `en`.
+    pub async fn spawn() -> Self {
+        let app = Self::spawn_on(tempfile::tempdir().expect("temp dir")).await;
+        app.file(Batch {
+            editions: vec![edition("en", "Test News")],
+            sections: vec![
+                ("en".into(), "politics".into(), "Politics".into()),
+                ("en".into(), "economy".into(), "Economy".into()),
+            ],
+            filings: Vec::new(),
+        })
+        .await;
+        app
+    }
+
+    /// A server on the built-in demo site.
+    pub async fn spawn_with_demo() -> Self {
+        let app = Self::spawn_on(tempfile::tempdir().expect("temp dir")).await;
+        let zone = settings_for(app.data_dir.path()).site.time_zone;
+        app.file(newsline::import::demo::builtin(&zone).expect("demo parses"))
+            .await;
+        app
+    }
+
+    /// A server on an existing data directory.
+    pub async fn spawn_on(data_dir: tempfile::TempDir) -> Self {
+        let settings = settings_for(data_dir.path());
+        let store = Store::open(&Store::sqlite_url(data_dir.path()))
+            .await
+            .expect("store opens");
+        let app = Application::build(&settings, store.clone())
+            .await
+            .expect("application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let newsroom = app.newsroom();
+        let read = app.read_model();
+        tokio::spawn(app.run_until(std::future::pending()));
+        Self {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            newsroom,
+            read,
+            store,
+            data_dir,
+        }
+    }
+
+    /// Files a batch through the newsroom and waits until pages show it.
+    pub async fn file(&self, batch: Batch) -> Vec<Filed> {
+        let filed = self
+            .newsroom
+            .file_batch(&batch)
+            .await
+            .expect("batch is filed");
+        self.settle().await;
+        filed
+    }
+
+    /// Waits until the read model has applied everything in the change log.
+    pub async fn settle(&self) {
+        let seq = self.store.last_seq().await.expect("last seq");
+        assert!(
+            self.read.wait_for(seq, Duration::from_secs(5)).await,
+            "read model did not catch up to {seq}"
+        );
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path: &str) -> Fetched {
+        let response = self
+            .client
+            .request(method, format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request is answered");
+        Fetched {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body is text"),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Fetched {
+        self.request(reqwest::Method::GET, path).await
+    }
+
+    /// The path of the page an item was filed at, following the redirect from its id.
+    pub async fn item_path(&self, id: i64) -> String {
+        let item = self
+            .read
+            .snapshot()
+            .item(id)
+            .cloned()
+            .expect("item is published");
+        let section = self
+            .read
+            .snapshot()
+            .section(item.section)
+            .cloned()
+            .expect("section");
+        format!(
+            "/{}/{}/{}-{}",
+            item.edition, section.slug, item.id, item.slug
+        )
+    }
+}
+
+pub fn edition(code: &str, name: &str) -> Edition {
+    Edition {
+        code: EditionCode::parse(code).expect("valid code"),
+        name: name.into(),
+        outlet: name.into(),
+    }
+}
+
+/// A brief in `section` of the `en` edition, published at `at` (RFC 3339).
+pub fn brief(headline: &str, section: &str, at: &str) -> Filing {
+    Filing {
+        edition: "en".into(),
+        section: SectionRef::Slug(section.into()),
+        kind: ItemKind::Brief,
+        headline: headline.into(),
+        dek: None,
+        body: String::new(),
+        authors: Vec::new(),
+        outlet: None,
+        tags: Vec::new(),
+        related: None,
+        pinned: false,
+        published_at: at.parse::<Timestamp>().expect("valid time"),
+        source_key: None,
+    }
+}
+
+/// An article with a body, authors and tags.
+pub fn article(headline: &str, section: &str, at: &str, authors: &[&str]) -> Filing {
+    Filing {
+        kind: ItemKind::Article,
+        body: "First paragraph.\n\nSecond paragraph.".into(),
+        authors: authors.iter().map(|a| a.to_string()).collect(),
+        ..brief(headline, section, at)
+    }
+}
+
+pub fn filings(filings: Vec<Filing>) -> Batch {
+    Batch {
+        filings,
+        ..Batch::default()
+    }
+}
+
+/// The repository's root, where the test tools are installed.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -1,0 +1,68 @@
+//! Every page type is valid HTML5 by the W3C Nu validator.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::*;
+
+/// Where `scripts/test` installs the validator, unless `VNU_JAR` names another copy.
+fn vnu_jar() -> PathBuf {
+    std::env::var_os("VNU_JAR").map_or_else(
+        || repo_root().join(".tools/node_modules/vnu-jar/build/dist/vnu.jar"),
+        PathBuf::from,
+    )
+}
+
+#[tokio::test]
+async fn every_page_type_passes_the_nu_html_validator() {
+    let jar = vnu_jar();
+    assert!(
+        jar.exists(),
+        "the Nu HTML validator is not installed at {}: run scripts/test, which installs it",
+        jar.display()
+    );
+    let app = TestApp::spawn_with_demo().await;
+    let home = app.get("/en/").await;
+    let article = home
+        .hrefs(".leads a.headline")
+        .into_iter()
+        .find(|h| h.contains("/foreign-policy/"))
+        .expect("the demo article");
+    let brief = home.hrefs(".news-line li a")[0].clone();
+    let pages = [
+        ("home", "/en/".to_owned()),
+        ("article", article),
+        ("brief", brief),
+        ("archive", "/en/news".to_owned()),
+        ("archive-page-2", "/en/news?page=2".to_owned()),
+        ("day", "/en/news/2025/05/21".to_owned()),
+        ("section", "/en/foreign-policy".to_owned()),
+        ("author", "/en/author/madina-mammadova".to_owned()),
+        ("tag", "/en/tag/defence".to_owned()),
+        ("az-home", "/az/".to_owned()),
+        ("not-found", "/en/nothing-here".to_owned()),
+        ("bad-request", "/en/news?page=zero".to_owned()),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, path) in &pages {
+        let page = app.get(path).await;
+        assert!(!page.body.is_empty(), "{path}");
+        std::fs::write(dir.path().join(format!("{name}.html")), &page.body).expect("write page");
+    }
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "text", "--skip-non-html"])
+        .arg(dir.path())
+        .output()
+        .expect("java runs the validator: scripts/test installs a JRE where missing");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the validator reports errors:\n{report}"
+    );
+}
