@@ -186,19 +186,13 @@ pub fn parse(input: &str, zone: &TimeZone, to: &Destination) -> Result<Batch, Sh
     let mut batch = Batch::default();
     let edition = to.edition.clone();
     let brief = |headline: &str, at: Timestamp| Filing {
-        edition: edition.clone(),
-        section: SectionRef::Named(to.brief_section.clone()),
-        kind: ItemKind::Brief,
-        headline: headline.to_owned(),
-        dek: None,
-        body: String::new(),
-        authors: Vec::new(),
-        outlet: None,
-        tags: Vec::new(),
-        related: None,
-        pinned: false,
-        published_at: at,
         source_key: Some(source_key(&edition, at, headline)),
+        ..Filing::brief(
+            &edition,
+            SectionRef::Named(to.brief_section.clone()),
+            headline,
+            at,
+        )
     };
     if let Some(line) = related {
         // The copy gives the related item no time; place it just before everything

@@ -59,6 +59,32 @@ pub struct Filing {
     pub source_key: Option<String>,
 }
 
+impl Filing {
+    /// A headline-only brief with nothing else set, to fill in further as needed.
+    pub fn brief(
+        edition: &str,
+        section: SectionRef,
+        headline: &str,
+        published_at: Timestamp,
+    ) -> Self {
+        Self {
+            edition: edition.to_owned(),
+            section,
+            kind: ItemKind::Brief,
+            headline: headline.to_owned(),
+            dek: None,
+            body: String::new(),
+            authors: Vec::new(),
+            outlet: None,
+            tags: Vec::new(),
+            related: None,
+            pinned: false,
+            published_at,
+            source_key: None,
+        }
+    }
+}
+
 /// A set of changes that succeed or fail together.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {

@@ -194,21 +194,12 @@ pub fn edition(code: &str, name: &str) -> Edition {
 
 /// A brief in `section` of the `en` edition, published at `at` (RFC 3339).
 pub fn brief(headline: &str, section: &str, at: &str) -> Filing {
-    Filing {
-        edition: "en".into(),
-        section: SectionRef::Slug(section.into()),
-        kind: ItemKind::Brief,
-        headline: headline.into(),
-        dek: None,
-        body: String::new(),
-        authors: Vec::new(),
-        outlet: None,
-        tags: Vec::new(),
-        related: None,
-        pinned: false,
-        published_at: at.parse::<Timestamp>().expect("valid time"),
-        source_key: None,
-    }
+    Filing::brief(
+        "en",
+        SectionRef::Slug(section.into()),
+        headline,
+        at.parse::<Timestamp>().expect("valid time"),
+    )
 }
 
 /// An article with a body, authors and tags.
