@@ -44,6 +44,8 @@ pub enum ConfigError {
 const ENV_VARS: &[&str] = &[
     "NEWSLINE_ADDRESS",
     "NEWSLINE_DATA_DIR",
+    "NEWSLINE_DATABASE_URL",
+    "NEWSLINE_READ_DATABASE_URL",
     "NEWSLINE_SITE_NAME",
     "NEWSLINE_BASE_URL",
     "NEWSLINE_TIME_ZONE",
@@ -57,6 +59,8 @@ const ENV_VARS: &[&str] = &[
 struct FileSettings {
     address: Option<String>,
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    read_database_url: Option<String>,
     #[serde(default)]
     site: FileSite,
 }
@@ -78,6 +82,12 @@ pub struct Settings {
     pub address: SocketAddr,
     /// Where the database and media live.
     pub data_dir: PathBuf,
+    /// The primary database; SQLite in the data directory when unset.
+    pub database_url: Option<Secret>,
+    /// A replica for reads that tolerate lag; the primary when unset.
+    pub read_database_url: Option<Secret>,
+    /// How often the change log is polled when no notification came (the safety net).
+    pub poll_interval: std::time::Duration,
     /// What readers see of the site as a whole.
     pub site: Site,
 }
@@ -104,6 +114,9 @@ impl Default for Settings {
         Self {
             address: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("newsline-data"),
+            database_url: None,
+            read_database_url: None,
+            poll_interval: std::time::Duration::from_secs(1),
             site: Site {
                 name: "Newsline".into(),
                 base_url: None,
@@ -116,7 +129,32 @@ impl Default for Settings {
     }
 }
 
+/// A value that must never be printed, such as a URL with a password in it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::store::redact(&self.0))
+    }
+}
+
 impl Settings {
+    /// The primary database's URL: the configured one, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url.as_ref().map_or_else(
+            || crate::store::Store::sqlite_url(&self.data_dir),
+            |s| s.expose().to_owned(),
+        )
+    }
+
     /// Loads the file (when given, or `newsline.toml` when present) and the environment.
     pub fn load(
         file: Option<&Path>,
@@ -156,6 +194,12 @@ impl Settings {
         if let Some(v) = file.data_dir {
             self.data_dir = v;
         }
+        if let Some(v) = file.database_url {
+            self.set("database_url", &v)?;
+        }
+        if let Some(v) = file.read_database_url {
+            self.set("read_database_url", &v)?;
+        }
         let site = file.site;
         if let Some(v) = site.name {
             self.set("site.name", &v)?;
@@ -182,6 +226,8 @@ impl Settings {
                 self.data_dir = PathBuf::from(value);
                 return Ok(());
             }
+            "NEWSLINE_DATABASE_URL" => "database_url",
+            "NEWSLINE_READ_DATABASE_URL" => "read_database_url",
             "NEWSLINE_SITE_NAME" => "site.name",
             "NEWSLINE_BASE_URL" => "site.base_url",
             "NEWSLINE_TIME_ZONE" => "site.time_zone",
@@ -211,6 +257,20 @@ impl Settings {
                 self.address = value.parse().map_err(|_| {
                     invalid(format!("'{value}' is not an address like 127.0.0.1:8080"))
                 })?;
+            }
+            "database_url" | "read_database_url" => {
+                if crate::store::Dialect::of(value).is_none() {
+                    return Err(invalid(format!(
+                        "'{}' is not a sqlite:// or postgres:// URL",
+                        crate::store::redact(value)
+                    )));
+                }
+                let url = Some(Secret(value.to_owned()));
+                if field == "database_url" {
+                    self.database_url = url;
+                } else {
+                    self.read_database_url = url;
+                }
             }
             "site.name" => {
                 let name = value.trim();
@@ -296,6 +356,17 @@ mod tests {
     }
 
     #[test]
+    fn database_passwords_do_not_print() {
+        let s = Settings::load(
+            None,
+            env(&[("NEWSLINE_DATABASE_URL", "postgres://news:s3cret@db/news")]),
+        )
+        .expect("valid");
+        assert!(!format!("{s:?}").contains("s3cret"));
+        assert_eq!(s.database_url(), "postgres://news:s3cret@db/news");
+    }
+
+    #[test]
     fn invalid_values_name_their_setting() {
         for (key, value) in [
             ("NEWSLINE_TIME_ZONE", "Mars/Olympus"),
@@ -303,6 +374,7 @@ mod tests {
             ("NEWSLINE_ADDRESS", "localhost"),
             ("NEWSLINE_DEFAULT_EDITION", "English"),
             ("NEWSLINE_BASE_URL", "ftp://x"),
+            ("NEWSLINE_DATABASE_URL", "mysql://db/news"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");

@@ -52,6 +52,7 @@ impl Writer {
         .bind(Timestamp::now().as_microsecond())
         .fetch_one(&mut *self.tx)
         .await?;
+        self.changed = true;
         Ok(seq)
     }
 }
@@ -65,7 +66,7 @@ impl Store {
         )
         .bind(seq)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         rows.iter()
             .map(|row| {
@@ -87,7 +88,7 @@ impl Store {
     /// The sequence number of the newest entry, or 0 for an empty log.
     pub async fn last_seq(&self) -> StoreResult<i64> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM change_log")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reads)
             .await?;
         Ok(seq.unwrap_or(0))
     }

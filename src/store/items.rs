@@ -136,13 +136,51 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// Scheduled items whose publication time has come, oldest first.
+    pub async fn due_items(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
+        let ids = sqlx::query_scalar(
+            "SELECT id FROM items WHERE status = 'scheduled' AND published_at <= $1 \
+             ORDER BY published_at, id",
+        )
+        .bind(now.as_microsecond())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(ids)
+    }
+
+    /// Moves an item to another status.
+    pub async fn set_status(&mut self, id: ItemId, status: Status) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE items SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind(status.as_str())
+        .bind(Timestamp::now().as_microsecond())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
 impl Store {
+    /// Whether any scheduled item is due; asks the primary, which is never behind.
+    pub async fn has_due_items(&self, now: Timestamp) -> StoreResult<bool> {
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM items WHERE status = 'scheduled' AND published_at <= $1 LIMIT 1",
+        )
+        .bind(now.as_microsecond())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(due.is_some())
+    }
+
     /// One item with its authors, tags and corrections, in any status.
     pub async fn item(&self, id: ItemId) -> StoreResult<Option<Item>> {
         let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1");
         let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reads)
             .await?
         else {
             return Ok(None);
@@ -152,18 +190,18 @@ impl Store {
             "SELECT author_id FROM item_authors WHERE item_id = $1 ORDER BY position",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         item.tags =
             sqlx::query_scalar("SELECT tag_id FROM item_tags WHERE item_id = $1 ORDER BY position")
                 .bind(id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reads)
                 .await?;
         let notes = sqlx::query(
             "SELECT noted_at, note FROM corrections WHERE item_id = $1 ORDER BY noted_at, id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         item.corrections = notes
             .iter()
@@ -181,7 +219,7 @@ impl Store {
     pub async fn published_items(&self) -> StoreResult<Vec<Item>> {
         let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE status = 'published'");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await?;
         let mut items = rows
             .iter()
@@ -192,7 +230,7 @@ impl Store {
             "SELECT a.item_id, a.author_id FROM item_authors a JOIN items i ON i.id = a.item_id \
              WHERE i.status = 'published' ORDER BY a.item_id, a.position",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?
         {
             authors
@@ -205,7 +243,7 @@ impl Store {
             "SELECT t.item_id, t.tag_id FROM item_tags t JOIN items i ON i.id = t.item_id \
              WHERE i.status = 'published' ORDER BY t.item_id, t.position",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?
         {
             tags.entry(row.try_get(0)?)
@@ -217,7 +255,7 @@ impl Store {
             "SELECT c.item_id, c.noted_at, c.note FROM corrections c JOIN items i ON i.id = c.item_id \
              WHERE i.status = 'published' ORDER BY c.item_id, c.noted_at, c.id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?
         {
             corrections.entry(row.try_get(0)?).or_default().push(Correction {

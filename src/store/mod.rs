@@ -4,13 +4,16 @@
 //! placeholders and portable types (integers for times and flags), so the same
 //! statements serve SQLite now and PostgreSQL beside it.
 
+mod backup;
 mod change_log;
 mod items;
+mod listen;
 mod rows;
 mod taxonomy;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -18,6 +21,7 @@ use thiserror::Error;
 
 pub use change_log::{Change, Entity};
 pub use items::NewItemRow;
+pub use listen::listen_for_changes;
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]
@@ -31,6 +35,12 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The URL names no database we support.
+    #[error("'{0}' is not a database URL Newsline supports: use sqlite://PATH or postgres://…")]
+    UnknownUrl(String),
+    /// The operation does not apply here; the text says what to do instead.
+    #[error("{0}")]
+    Unsupported(&'static str),
     /// A stored value does not decode into a domain type.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -39,9 +49,11 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                Self::Unavailable(err)
-            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(err),
             other => Self::Database(other),
         }
     }
@@ -50,15 +62,76 @@ impl From<sqlx::Error> for StoreError {
 /// Result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Which database a store talks to; SQL differs only where the dialects really do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// Embedded SQLite, one process writing at a time.
+    Sqlite,
+    /// PostgreSQL shared by several nodes.
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect a database URL names.
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// The channel on which PostgreSQL tells every node that the change log grew.
+pub const CHANGES_CHANNEL: &str = "newsline_changes";
+
+/// Key of the transaction-level advisory lock every PostgreSQL writer holds, so that
+/// change-log sequence numbers are assigned in commit order.
+const WRITE_LOCK: i64 = 0x6e65_7773_6c69_6e65;
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// Where reads that tolerate lag go: a replica when configured, else the primary.
+    reads: AnyPool,
+    dialect: Dialect,
 }
 
 /// An open transaction through which one use case writes rows and change-log entries.
 pub struct Writer {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    dialect: Dialect,
+    changed: bool,
+}
+
+async fn connect(url: &str, dialect: Dialect) -> StoreResult<AnyPool> {
+    sqlx::any::install_default_drivers();
+    let options = AnyConnectOptions::from_str(url)
+        .map_err(StoreError::Database)?
+        .disable_statement_logging();
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        // A database that has gone away should fail a write quickly, not hang it.
+        .acquire_timeout(Duration::from_secs(3));
+    let pool = match dialect {
+        Dialect::Sqlite => pool.after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // Foreign keys are off by default in SQLite; the busy timeout lets an
+                // import and a running server share the file without "database is locked".
+                conn.execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA synchronous = NORMAL;",
+                )
+                .await?;
+                Ok(())
+            })
+        }),
+        Dialect::Postgres => pool,
+    };
+    Ok(pool.connect_with(options).await?)
 }
 
 impl Store {
@@ -72,52 +145,142 @@ impl Store {
 
     /// Connects, applies pending migrations and returns the store.
     pub async fn open(url: &str) -> StoreResult<Self> {
-        sqlx::any::install_default_drivers();
-        let options = AnyConnectOptions::from_str(url)
-            .map_err(StoreError::Database)?
-            .disable_statement_logging();
-        let pool = AnyPoolOptions::new()
-            .max_connections(8)
-            .after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    // Foreign keys are off by default in SQLite; the busy timeout lets an
-                    // import and a running server share the file without "database is locked".
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
-                        .await?;
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        // WAL is a property of the file: readers never wait for the writer.
-        sqlx::query("PRAGMA journal_mode = WAL")
-            .execute(&pool)
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Self::open_with_replica(url, None).await
+    }
+
+    /// Like [`Store::open`], sending reads that tolerate lag to `replica` when given.
+    pub async fn open_with_replica(url: &str, replica: Option<&str>) -> StoreResult<Self> {
+        let dialect = Dialect::of(url).ok_or_else(|| StoreError::UnknownUrl(redact(url)))?;
+        let pool = connect(url, dialect).await?;
+        match dialect {
+            Dialect::Sqlite => {
+                // WAL is a property of the file: readers never wait for the writer.
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+                sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            }
+            Dialect::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        }
+        let reads = match replica {
+            Some(url) => {
+                if Dialect::of(url) != Some(dialect) {
+                    return Err(StoreError::UnknownUrl(redact(url)));
+                }
+                connect(url, dialect).await?
+            }
+            None => pool.clone(),
+        };
+        Ok(Self {
+            pool,
+            reads,
+            dialect,
+        })
+    }
+
+    /// This store with every read sent to the primary, for reads that must not lag
+    /// (the read model's first load, which later reads from a replica continue).
+    pub fn primary(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            reads: self.pool.clone(),
+            dialect: self.dialect,
+        }
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> StoreResult<Writer> {
         let mut tx = self.pool.begin().await?;
-        // Take SQLite's write lock now rather than at the first write, so two writers
-        // queue on the busy timeout instead of failing on a lock upgrade.
-        sqlx::query("UPDATE change_log SET seq = seq WHERE 0")
-            .execute(&mut *tx)
-            .await?;
-        Ok(Writer { tx })
+        match self.dialect {
+            // Take SQLite's write lock now rather than at the first write, so two writers
+            // queue on the busy timeout instead of failing on a lock upgrade.
+            Dialect::Sqlite => {
+                sqlx::query("UPDATE change_log SET seq = seq WHERE 0")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // Writers queue here until the previous one commits: a sequence number is
+            // never handed out while a smaller one can still commit after it.
+            Dialect::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Ok(Writer {
+            tx,
+            dialect: self.dialect,
+            changed: false,
+        })
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.reads.close().await;
+    }
+}
+
+/// A database URL with any password replaced, fit for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:****{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
 impl Writer {
-    /// Makes everything written through this writer durable at once.
-    pub async fn commit(self) -> StoreResult<()> {
+    /// Makes everything written through this writer durable at once, and tells the
+    /// other nodes when the change log grew.
+    pub async fn commit(mut self) -> StoreResult<()> {
+        if self.changed && self.dialect == Dialect::Postgres {
+            // Delivered by PostgreSQL only when the transaction commits.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(CHANGES_CHANNEL)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://news:s3cret@db.example:5432/news"),
+            "postgres://news:****@db.example:5432/news"
+        );
+        assert_eq!(
+            redact("postgres://db.example/news"),
+            "postgres://db.example/news"
+        );
+        assert_eq!(
+            redact("sqlite:///var/lib/newsline.db"),
+            "sqlite:///var/lib/newsline.db"
+        );
+    }
+
+    #[test]
+    fn the_dialect_follows_the_url() {
+        assert_eq!(Dialect::of("sqlite://x.db"), Some(Dialect::Sqlite));
+        assert_eq!(Dialect::of("postgresql://h/db"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::of("mysql://h/db"), None);
     }
 }

@@ -42,7 +42,7 @@ impl Store {
     /// Every edition, in display order.
     pub async fn editions(&self) -> StoreResult<Vec<Edition>> {
         let rows = sqlx::query("SELECT code, name, outlet FROM editions ORDER BY position, code")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await?;
         rows.iter().map(edition_from).collect()
     }
@@ -52,7 +52,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, edition, slug, name FROM sections ORDER BY edition, position, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         rows.iter().map(section_from).collect()
     }
@@ -60,7 +60,7 @@ impl Store {
     /// Every author.
     pub async fn authors(&self) -> StoreResult<Vec<Author>> {
         let rows = sqlx::query("SELECT id, slug, name FROM authors ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await?;
         rows.iter().map(author_from).collect()
     }
@@ -68,7 +68,7 @@ impl Store {
     /// Every tag of every edition.
     pub async fn tags(&self) -> StoreResult<Vec<Tag>> {
         let rows = sqlx::query("SELECT id, edition, slug, name FROM tags ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await?;
         rows.iter().map(tag_from).collect()
     }
