@@ -10,12 +10,21 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::newsroom::Newsroom;
 use crate::read::{Feeder, ReadModel};
-use crate::store::Store;
+use crate::store::{Store, listen_for_changes};
 use crate::web::{AppState, router};
 
-/// How often the feeder looks at the change log when nothing woke it
-/// (another process, such as an import, may have written).
-const POLL: Duration = Duration::from_secs(1);
+/// Publishes due scheduled items at start-up (catching up on any that fell due while
+/// the server was down) and then every second.
+async fn run_schedule(newsroom: Newsroom) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = newsroom.publish_due(jiff::Timestamp::now()).await {
+            tracing::warn!(error = %err, "could not publish scheduled items; retrying");
+        }
+    }
+}
 
 /// A server bound to its port, ready to run.
 pub struct Application {
@@ -23,7 +32,7 @@ pub struct Application {
     port: u16,
     state: AppState,
     newsroom: Newsroom,
-    feeder: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -31,10 +40,20 @@ impl Application {
     pub async fn build(settings: &Settings, store: Store) -> anyhow::Result<Self> {
         let wake = Arc::new(Notify::new());
         let newsroom = Newsroom::new(store.clone(), wake.clone());
-        let (feeder, read) = Feeder::start(store)
+        let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
-        let feeder = tokio::spawn(feeder.run(wake, POLL));
+        let mut tasks = vec![
+            tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
+            tokio::spawn(run_schedule(newsroom.clone())),
+        ];
+        if store.announces_changes() {
+            let url = settings.database_url();
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                listen_for_changes(&store, &url, wake).await;
+            }));
+        }
         let listener = TcpListener::bind(settings.address)
             .await
             .with_context(|| format!("binding {}", settings.address))?;
@@ -47,7 +66,7 @@ impl Application {
                 site: Arc::new(settings.site.clone()),
             },
             newsroom,
-            feeder,
+            tasks,
         })
     }
 
@@ -75,7 +94,9 @@ impl Application {
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
-        self.feeder.abort();
+        for task in self.tasks {
+            task.abort();
+        }
         result
     }
 }

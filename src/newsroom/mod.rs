@@ -4,6 +4,7 @@
 //! one transaction, and then wakes the projections.
 
 mod filing;
+mod schedule;
 
 use std::sync::Arc;
 

@@ -21,13 +21,15 @@ pub struct Feeder {
 }
 
 impl Feeder {
-    /// Loads everything published and returns the feeder with its read model.
+    /// Loads everything published (from the primary, so a lagging replica cannot
+    /// start a node behind) and returns the feeder with its read model.
     pub async fn start(store: Store) -> StoreResult<(Self, Arc<ReadModel>)> {
         // Read the position first: changes committed while loading are replayed
         // afterwards, and replaying an item change is harmless (it reloads the row).
-        let seq = store.last_seq().await?;
-        let taxonomy = load_taxonomy(&store).await?;
-        let items = store
+        let primary = store.primary();
+        let seq = primary.last_seq().await?;
+        let taxonomy = load_taxonomy(&primary).await?;
+        let items = primary
             .published_items()
             .await?
             .into_iter()

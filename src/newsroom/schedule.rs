@@ -1,0 +1,33 @@
+//! Scheduled items go live through the same write path as everything else.
+
+use jiff::Timestamp;
+
+use super::{Newsroom, NewsroomError};
+use crate::domain::{ItemId, Status};
+use crate::store::Entity;
+
+impl Newsroom {
+    /// Publishes every scheduled item whose time has come; returns their ids.
+    ///
+    /// Safe to run on every node at once: writers are serialized by the store
+    /// (SQLite's write lock, PostgreSQL's advisory lock), and an item is only
+    /// picked while still scheduled, so each one is published exactly once.
+    pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<ItemId>, NewsroomError> {
+        if !self.store.has_due_items(now).await? {
+            return Ok(Vec::new());
+        }
+        let mut w = self.store.begin().await?;
+        let due = w.due_items(now).await?;
+        for id in &due {
+            w.set_status(*id, Status::Published).await?;
+            w.append_change(Entity::Item, &id.to_string(), Status::Published.as_str())
+                .await?;
+        }
+        w.commit().await?;
+        if !due.is_empty() {
+            self.after_commit();
+            tracing::info!(items = due.len(), "published {} scheduled items", due.len());
+        }
+        Ok(due)
+    }
+}
