@@ -1,6 +1,6 @@
 //! The `newsline` command: serve the portal, import copy.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -12,7 +12,7 @@ use newsline::config::Settings;
 use newsline::domain::{Edition, EditionCode};
 use newsline::import::{ShapeError, demo, text};
 use newsline::newsroom::{Batch, Filed, Newsroom};
-use newsline::store::Store;
+use newsline::store::{Store, redact};
 
 /// Newsline: a news publishing platform.
 #[derive(Debug, Parser)]
@@ -24,6 +24,13 @@ struct Cli {
     /// Directory holding the database (overrides the config file and NEWSLINE_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Database URL: postgres://… to share one database between nodes
+    /// (default: SQLite in the data directory).
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// A read replica's URL, for reads that tolerate lag.
+    #[arg(long, global = true, value_name = "URL")]
+    read_database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +49,12 @@ enum Command {
     /// Import copy into the site.
     #[command(subcommand)]
     Import(Import),
+    /// Write a consistent copy of the SQLite database while the server runs.
+    Backup {
+        /// The new file to write; it must not exist yet.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +106,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(dir) = cli.data_dir.clone() {
         settings.data_dir = dir;
     }
+    if let Some(url) = &cli.database_url {
+        settings
+            .set("database_url", url)
+            .context("--database-url")?;
+    }
+    if let Some(url) = &cli.read_database_url {
+        settings
+            .set("read_database_url", url)
+            .context("--read-database-url")?;
+    }
     match cli.command {
         Command::Serve { address, demo } => {
             if let Some(address) = address {
@@ -105,40 +128,53 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             edition,
             brief_section,
         }) => import_text(&settings, &files, edition, brief_section).await,
+        Command::Backup { file } => {
+            let store = open_store(&settings).await?;
+            store
+                .back_up_to(&file)
+                .await
+                .with_context(|| format!("cannot back up to {}", file.display()))?;
+            store.close().await;
+            println!(
+                "backed up {} to {}",
+                redact(&settings.database_url()),
+                file.display()
+            );
+            Ok(())
+        }
     }
 }
 
-async fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let data_dir = &settings.data_dir;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    Store::open(&Store::sqlite_url(data_dir))
+    let url = settings.database_url();
+    let replica = settings.read_database_url.as_ref().map(|s| s.expose());
+    Store::open_with_replica(&url, replica)
         .await
-        .with_context(|| format!("cannot open the database in {}", data_dir.display()))
+        .with_context(|| format!("cannot open the database {}", redact(&url)))
 }
 
 async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::Result<()> {
     // Held for the life of the server: the demo's throwaway directory goes with it.
     let mut _scratch = None;
-    if demo {
-        if dir_given {
-            let db = settings.data_dir.join("newsline.db");
-            if db.exists() {
-                bail!(
-                    "--demo needs a fresh data directory, and {} already has a database",
-                    settings.data_dir.display()
-                );
-            }
-        } else {
-            let dir = tempfile::Builder::new()
-                .prefix("newsline-demo-")
-                .tempdir()
-                .context("cannot create a scratch directory for the demo")?;
-            settings.data_dir = dir.path().to_owned();
-            _scratch = Some(dir);
-        }
+    if demo && !dir_given && settings.database_url.is_none() {
+        let dir = tempfile::Builder::new()
+            .prefix("newsline-demo-")
+            .tempdir()
+            .context("cannot create a scratch directory for the demo")?;
+        settings.data_dir = dir.path().to_owned();
+        _scratch = Some(dir);
     }
-    let store = open_store(&settings.data_dir).await?;
+    let store = open_store(&settings).await?;
     if demo {
+        if store.last_seq().await? > 0 {
+            bail!(
+                "--demo needs a fresh database, and {} already has content",
+                redact(&settings.database_url())
+            );
+        }
         let batch = demo::builtin(&settings.site.time_zone)?;
         let newsroom = Newsroom::new(store.clone(), Default::default());
         let filed = newsroom
@@ -212,7 +248,7 @@ async fn import_text(
         progress.inc(1);
     }
     progress.finish_and_clear();
-    let store = open_store(&settings.data_dir).await?;
+    let store = open_store(settings).await?;
     let newsroom = Newsroom::new(store.clone(), Default::default());
     let filed = newsroom
         .file_batch(&with_edition(batch, edition, &settings.site.name))

@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::strings::{self, Strings};
 use super::views::Chrome;
+use crate::newsroom::NewsroomError;
+use crate::store::StoreError;
 
 /// Why a reader's request could not be answered with the page asked for.
 #[derive(Debug, thiserror::Error)]
@@ -21,9 +23,25 @@ pub enum PageError {
     /// Nothing exists at this address.
     #[error("not found")]
     NotFound,
+    /// The database is out of reach: a write cannot be taken now, but may be later.
+    #[error("the database is unavailable")]
+    Unavailable,
     /// Something failed on our side; the cause goes to the log only.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+}
+
+impl From<NewsroomError> for PageError {
+    fn from(err: NewsroomError) -> Self {
+        match err {
+            NewsroomError::Store(StoreError::Unavailable(cause)) => {
+                tracing::warn!(error = %cause, "a write was refused: the database is unavailable");
+                Self::Unavailable
+            }
+            NewsroomError::Store(other) => Self::Internal(other.into()),
+            refused => Self::BadRequest(refused.to_string()),
+        }
+    }
 }
 
 /// What an error response tells the page renderer; the body is left empty until then.
@@ -35,6 +53,14 @@ impl IntoResponse for PageError {
         let (status, detail) = match self {
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, Some(why)),
             Self::NotFound => (StatusCode::NOT_FOUND, None),
+            Self::Unavailable => {
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                response.extensions_mut().insert(ErrorDetail(None));
+                return response;
+            }
             Self::Internal(cause) => {
                 tracing::error!(error = ?cause, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)
@@ -132,6 +158,28 @@ pub async fn render_error_pages(
         Err(err) => {
             tracing::error!(error = %err, "error page failed to render");
             Response::from_parts(parts, "Error".into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_while_the_database_is_away_is_a_503_with_retry_after() {
+        let err = NewsroomError::Store(StoreError::Unavailable(sqlx::Error::PoolTimedOut));
+        let response = PageError::from(err).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "5");
+    }
+
+    #[test]
+    fn a_refused_write_is_a_400_that_says_why() {
+        let err = NewsroomError::UnknownEdition("xx".into());
+        match PageError::from(err) {
+            PageError::BadRequest(why) => assert!(why.contains("xx")),
+            other => panic!("{other:?}"),
         }
     }
 }
