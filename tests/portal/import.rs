@@ -1,6 +1,5 @@
 //! `newsline import text`: copy in the seed's shape, all or nothing.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 use reqwest::StatusCode;
@@ -9,13 +8,12 @@ use crate::support::*;
 
 const COPY: &str = "Ministers meet in Baku\n\nForeign Policy 16:29 21.05.2025\n\nThe first paragraph says what happened.\n\n1. A paragraph that only looks like a list item.\n\nAyla Karimova//Wire Service\n\nAn older related story\n\nNews line\n\nA later brief\n17:42 21.05.2025\nMinisters meet in Baku\n16:29 21.05.2025\nAn earlier brief\n12:21 19.05.2025\nAll\n";
 
-pub fn newsline(data_dir: &Path, args: &[&str]) -> Output {
+pub fn newsline(db: &Database, args: &[&str]) -> Output {
     let scratch = tempfile::tempdir().expect("temp dir");
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsline"));
     command
         .current_dir(scratch.path())
-        .arg("--data-dir")
-        .arg(data_dir)
+        .args(db.flags())
         .args(args);
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
         command.env_remove(key);
@@ -28,12 +26,8 @@ async fn imported_copy_is_published_with_its_related_item_and_briefs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("copy.txt");
     std::fs::write(&file, COPY).expect("write copy");
-    let data_dir = tempfile::tempdir().expect("data dir");
-    let data = data_dir.path();
-    let out = newsline(
-        data,
-        &["import", "text", file.to_str().expect("utf-8 path")],
-    );
+    let db = Database::fresh();
+    let out = newsline(&db, &["import", "text", file.to_str().expect("utf-8 path")]);
     assert!(
         out.status.success(),
         "{}",
@@ -41,16 +35,13 @@ async fn imported_copy_is_published_with_its_related_item_and_briefs() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 4 new items"));
 
-    let again = newsline(
-        data,
-        &["import", "text", file.to_str().expect("utf-8 path")],
-    );
+    let again = newsline(&db, &["import", "text", file.to_str().expect("utf-8 path")]);
     assert!(again.status.success());
     assert!(
         String::from_utf8_lossy(&again.stdout).contains("imported 0 new items (4 already present)")
     );
 
-    let app = TestApp::spawn_on(data_dir).await;
+    let app = TestApp::spawn_on(db).await;
     let home = app.get("/en/").await;
     assert_eq!(
         home.texts(".news-line li a"),
@@ -98,17 +89,15 @@ async fn copy_in_another_shape_is_refused_with_its_line_and_nothing_is_imported(
     .expect("write");
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, "A headline\n\nPolitics at noon\n\nText.\n\nA//B\n").expect("write");
-    let data = dir.path().join("data");
-    let out = newsline(&data, &["import", "text", first.to_str().expect("path")]);
+    let db = Database::fresh();
+    let out = newsline(&db, &["import", "text", first.to_str().expect("path")]);
     assert!(out.status.success());
-    let store = newsline::store::Store::open(&newsline::store::Store::sqlite_url(&data))
-        .await
-        .expect("store");
+    let store = newsline::store::Store::open(&db.url).await.expect("store");
     let seq_before = store.last_seq().await.expect("seq");
     let items_before = store.published_items().await.expect("items").len();
 
     let out = newsline(
-        &data,
+        &db,
         &[
             "import",
             "text",
@@ -137,8 +126,7 @@ async fn copy_in_another_shape_is_refused_with_its_line_and_nothing_is_imported(
 
 #[tokio::test]
 async fn unreadable_files_and_bad_flags_are_clear_errors() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
+    let data = Database::fresh();
     let out = newsline(&data, &["import", "text", "/no/such/file.txt"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/file.txt"));
@@ -158,12 +146,9 @@ async fn unreadable_files_and_bad_flags_are_clear_errors() {
 #[tokio::test]
 async fn an_import_while_the_server_runs_appears_without_a_restart() {
     let app = TestApp::spawn().await;
-    let file = app.data_dir.path().join("copy.txt");
+    let file = app.db.dir.path().join("copy.txt");
     std::fs::write(&file, COPY).expect("write");
-    let out = newsline(
-        app.data_dir.path(),
-        &["import", "text", file.to_str().expect("path")],
-    );
+    let out = newsline(&app.db, &["import", "text", file.to_str().expect("path")]);
     assert!(
         out.status.success(),
         "{}",
@@ -220,9 +205,48 @@ async fn serve_demo_starts_the_demo_site_and_refuses_a_used_data_directory() {
     child.kill().expect("stopped");
     child.wait().expect("reaped");
 
-    let used = tempfile::tempdir().expect("data dir");
-    std::fs::write(used.path().join("newsline.db"), b"").expect("a database file");
-    let out = newsline(used.path(), &["serve", "--demo"]);
+    let app = TestApp::spawn().await;
+    let out = newsline(&app.db, &["serve", "--demo"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--demo needs a fresh data directory"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--demo needs a fresh database"));
+}
+
+#[tokio::test]
+async fn a_backup_is_a_working_database_and_never_overwrites() {
+    let app = TestApp::spawn().await;
+    app.file(filings(vec![brief(
+        "Kept in the backup",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]))
+    .await;
+    let target = app.db.dir.path().join("backup.db");
+    let out = newsline(&app.db, &["backup", target.to_str().expect("path")]);
+    if on_postgres() {
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = newsline(&app.db, &["backup", target.to_str().expect("path")]);
+    assert!(
+        !again.status.success(),
+        "an existing file is not overwritten"
+    );
+
+    let restored = tempfile::tempdir().expect("dir");
+    std::fs::copy(&target, restored.path().join("newsline.db")).expect("restore by copying");
+    let db = Database {
+        url: newsline::store::Store::sqlite_url(restored.path()),
+        dir: restored,
+    };
+    let from_backup = TestApp::spawn_on(db).await;
+    assert_eq!(
+        from_backup.get("/en/").await.texts(".news-line li a"),
+        ["Kept in the backup"]
+    );
 }

@@ -1,7 +1,9 @@
 //! Integration tests: the real server on a free port, a fresh database each, spoken to over HTTP.
 
+mod cluster;
 mod errors;
 mod import;
+mod nodes;
 mod pages;
 mod seed;
 mod support;

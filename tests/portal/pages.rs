@@ -321,10 +321,9 @@ async fn changes_written_by_another_process_reach_the_pages_through_the_change_l
     let app = TestApp::spawn().await;
     // A second store and newsroom on the same file, as `newsline import` would open;
     // nothing wakes the server's feeder, so only its poll of the change log can find it.
-    let other =
-        newsline::store::Store::open(&newsline::store::Store::sqlite_url(app.data_dir.path()))
-            .await
-            .expect("second connection");
+    let other = newsline::store::Store::open(&app.db.url)
+        .await
+        .expect("second connection");
     let newsroom = newsline::newsroom::Newsroom::new(other, Default::default());
     newsroom
         .file_batch(&filings(vec![brief(
@@ -358,8 +357,7 @@ async fn a_restarted_server_rebuilds_its_pages_from_the_store() {
         "2025-05-21T10:00:00Z",
     )]))
     .await;
-    let TestApp { data_dir, .. } = app;
-    let again = TestApp::spawn_on(data_dir).await;
+    let again = app.restart().await;
     assert_eq!(
         again.get("/en/").await.texts(".news-line li a"),
         ["Survives a restart"]

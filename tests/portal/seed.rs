@@ -69,17 +69,14 @@ async fn the_seed_page_survives_import_and_reads_back_top_to_bottom() {
         let lines: Vec<String> = seed.lines().map(fold).filter(|l| !l.is_empty()).collect();
         let headline = lines.first().expect("the seed has a headline").clone();
 
-        let data_dir = tempfile::tempdir().expect("data dir");
-        let out = newsline(
-            data_dir.path(),
-            &["import", "text", file.to_str().expect("path")],
-        );
+        let db = Database::fresh();
+        let out = newsline(&db, &["import", "text", file.to_str().expect("path")]);
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let app = TestApp::spawn_on(data_dir).await;
+        let app = TestApp::spawn_on(db).await;
 
         let home = app.get("/en/").await;
         let position = home

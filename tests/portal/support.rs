@@ -1,6 +1,6 @@
 //! `TestApp`: a server of its own with a fresh database, and helpers to drive it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -13,6 +13,48 @@ use newsline::store::Store;
 use reqwest::StatusCode;
 use std::sync::Arc;
 
+/// Which store the suite runs against: `TEST_DATABASE=postgres` for PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// A fresh, empty database of the suite's kind, with a data directory beside it.
+pub struct Database {
+    pub dir: tempfile::TempDir,
+    pub url: String,
+}
+
+impl Database {
+    pub fn fresh() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = if on_postgres() {
+            crate::cluster::shared().create_database()
+        } else {
+            Store::sqlite_url(dir.path())
+        };
+        Self { dir, url }
+    }
+
+    /// Another handle on the same database, with a data directory of its own
+    /// (a second node).
+    pub fn shared_with_another_node(&self) -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            url: self.url.clone(),
+        }
+    }
+
+    /// The flags that point the `newsline` command at this database.
+    pub fn flags(&self) -> Vec<String> {
+        vec![
+            "--data-dir".into(),
+            self.dir.path().display().to_string(),
+            "--database-url".into(),
+            self.url.clone(),
+        ]
+    }
+}
+
 /// A running server and what a test needs to reach it.
 pub struct TestApp {
     pub address: String,
@@ -20,7 +62,8 @@ pub struct TestApp {
     pub newsroom: Newsroom,
     pub read: Arc<ReadModel>,
     pub store: Store,
-    pub data_dir: tempfile::TempDir,
+    pub db: Database,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// A fetched page.
@@ -67,17 +110,18 @@ impl Fetched {
     }
 }
 
-pub fn settings_for(dir: &Path) -> Settings {
+pub fn settings_for(db: &Database) -> Settings {
     let mut settings = Settings::default();
     settings.set("address", "127.0.0.1:0").expect("address");
-    settings.data_dir = dir.to_owned();
+    settings.set("database_url", &db.url).expect("database url");
+    settings.data_dir = db.dir.path().to_owned();
     settings
 }
 
 impl TestApp {
     /// A server on an empty site with one edition, `en`.
     pub async fn spawn() -> Self {
-        let app = Self::spawn_on(tempfile::tempdir().expect("temp dir")).await;
+        let app = Self::spawn_on(Database::fresh()).await;
         app.file(Batch {
             editions: vec![edition("en", "Test News")],
             sections: vec![
@@ -92,17 +136,27 @@ impl TestApp {
 
     /// A server on the built-in demo site.
     pub async fn spawn_with_demo() -> Self {
-        let app = Self::spawn_on(tempfile::tempdir().expect("temp dir")).await;
-        let zone = settings_for(app.data_dir.path()).site.time_zone;
+        let app = Self::spawn_on(Database::fresh()).await;
+        let zone = settings_for(&app.db).site.time_zone;
         app.file(newsline::import::demo::builtin(&zone).expect("demo parses"))
             .await;
         app
     }
 
-    /// A server on an existing data directory.
-    pub async fn spawn_on(data_dir: tempfile::TempDir) -> Self {
-        let settings = settings_for(data_dir.path());
-        let store = Store::open(&Store::sqlite_url(data_dir.path()))
+    /// A server on an existing database.
+    pub async fn spawn_on(db: Database) -> Self {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    /// A server on an existing database, with settings adjusted by `tune`.
+    pub async fn spawn_with(db: Database, tune: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = settings_for(&db);
+        tune(&mut settings);
+        let replica = settings
+            .read_database_url
+            .as_ref()
+            .map(|u| u.expose().to_owned());
+        let store = Store::open_with_replica(&db.url, replica.as_deref())
             .await
             .expect("store opens");
         let app = Application::build(&settings, store.clone())
@@ -111,7 +165,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let newsroom = app.newsroom();
         let read = app.read_model();
-        tokio::spawn(app.run_until(std::future::pending()));
+        let server = tokio::spawn(app.run_until(std::future::pending()));
         Self {
             address,
             client: reqwest::Client::builder()
@@ -121,8 +175,27 @@ impl TestApp {
             newsroom,
             read,
             store,
-            data_dir,
+            db,
+            server,
         }
+    }
+
+    /// Stops the server, closing its connections.
+    pub async fn server_stop(&self) {
+        self.server.abort();
+        self.store.close().await;
+    }
+
+    /// The database, once the server is stopped.
+    pub fn into_database(self) -> Database {
+        self.db
+    }
+
+    /// Stops this server and starts a new one on the same database.
+    pub async fn restart(self) -> Self {
+        self.server.abort();
+        self.store.close().await;
+        Self::spawn_on(self.db).await
     }
 
     /// Files a batch through the newsroom and waits until pages show it.

@@ -1,0 +1,511 @@
+//! Several nodes on one database: changes reach every node through the change log,
+//! in order, once; once-only work happens once; a lost database or node heals.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use newsline::newsroom::{Batch, Newsroom};
+use newsline::store::{Entity, Store};
+use reqwest::StatusCode;
+
+use crate::cluster::Cluster;
+use crate::support::*;
+
+/// Polls `check` every 50 ms until it holds or `limit` passes; true if it held.
+async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn postgres_pass_only(test: &str) -> bool {
+    if !on_postgres() {
+        eprintln!("{test} runs in the PostgreSQL pass (TEST_DATABASE=postgres)");
+    }
+    on_postgres()
+}
+
+#[tokio::test]
+async fn the_suite_runs_on_the_store_it_was_asked_for() {
+    let app = TestApp::spawn().await;
+    let expected = if on_postgres() {
+        newsline::store::Dialect::Postgres
+    } else {
+        newsline::store::Dialect::Sqlite
+    };
+    assert_eq!(app.store.dialect(), expected);
+}
+
+#[tokio::test]
+async fn a_publish_on_one_node_reaches_another_within_a_second_by_notification() {
+    if !postgres_pass_only("notification between nodes") {
+        return;
+    }
+    let a = TestApp::spawn().await;
+    // A poll this slow cannot explain a change arriving in under a second.
+    let b = TestApp::spawn_with(a.db.shared_with_another_node(), |s| {
+        s.poll_interval = Duration::from_secs(600);
+    })
+    .await;
+    // Let B's listener connect before the write it must hear about.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    a.file(filings(vec![brief(
+        "Heard on node B",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]))
+    .await;
+    let arrived = eventually(Duration::from_secs(1), || async {
+        b.get("/en/").await.texts(".news-line li a") == ["Heard on node B"]
+    })
+    .await;
+    assert!(
+        arrived,
+        "node B did not show node A's publish within a second"
+    );
+}
+
+#[tokio::test]
+async fn a_stopped_node_catches_up_when_it_starts_again() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_on(a.db.shared_with_another_node()).await;
+    a.file(filings(vec![brief(
+        "Before the stop",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]))
+    .await;
+    let db_of_b = {
+        b.server_stop().await;
+        b.into_database()
+    };
+    a.file(filings(vec![brief(
+        "While B was down",
+        "politics",
+        "2025-05-21T11:00:00Z",
+    )]))
+    .await;
+    let b = TestApp::spawn_on(db_of_b).await;
+    assert_eq!(
+        b.get("/en/").await.texts(".news-line li a"),
+        ["While B was down", "Before the stop"]
+    );
+}
+
+#[tokio::test]
+async fn sequence_numbers_follow_commit_order_so_no_change_is_skipped() {
+    let app = TestApp::spawn().await;
+    let start = app.store.last_seq().await.expect("seq");
+    // T1 takes its sequence number and is slow to commit.
+    let mut slow = app.store.begin().await.expect("first writer");
+    let first = slow
+        .append_change(Entity::Taxonomy, "slow-writer", "test")
+        .await
+        .expect("append");
+    // T2 starts meanwhile; it must not take a number until T1 is done.
+    let newsroom = app.newsroom.clone();
+    let fast = tokio::spawn(async move {
+        newsroom
+            .file_batch(&filings(vec![brief(
+                "Committed second",
+                "politics",
+                "2025-05-21T10:00:00Z",
+            )]))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        !fast.is_finished(),
+        "a second writer ran while the first held its number"
+    );
+    slow.commit().await.expect("first commits");
+    fast.await.expect("joined").expect("second commits");
+    let changes = app.store.changes_after(start, 100).await.expect("changes");
+    let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs[0], first, "the first writer's number comes first");
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    app.settle().await;
+    assert_eq!(
+        app.get("/en/").await.texts(".news-line li a"),
+        ["Committed second"]
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_item_goes_live_once_however_many_nodes_run() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_on(a.db.shared_with_another_node()).await;
+    let c = TestApp::spawn_on(a.db.shared_with_another_node()).await;
+    let due = Timestamp::now() + SignedDuration::from_millis(1500);
+    let mut item = brief("Embargo lifts", "politics", "2025-05-21T10:00:00Z");
+    item.published_at = due;
+    let filed = a.file(filings(vec![item])).await;
+    let id = filed[0].id();
+    assert!(
+        a.get("/en/").await.texts(".news-line li a").is_empty(),
+        "not before its time"
+    );
+    for node in [&a, &b, &c] {
+        let live = eventually(Duration::from_secs(5), || async {
+            node.get("/en/").await.texts(".news-line li a") == ["Embargo lifts"]
+        })
+        .await;
+        assert!(live, "the scheduled item went live on every node");
+    }
+    let published = a
+        .store
+        .changes_after(0, 1000)
+        .await
+        .expect("changes")
+        .into_iter()
+        .filter(|c| {
+            c.entity == Entity::Item && c.entity_id == id.to_string() && c.action == "published"
+        })
+        .count();
+    assert_eq!(published, 1, "published exactly once");
+}
+
+#[tokio::test]
+async fn an_item_that_fell_due_while_no_server_ran_goes_live_at_start() {
+    let db = Database::fresh();
+    let store = Store::open(&db.url).await.expect("store");
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    let mut batch = filings(vec![brief(
+        "Due while down",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]);
+    batch.editions.push(edition("en", "Test News"));
+    batch
+        .sections
+        .push(("en".into(), "politics".into(), "Politics".into()));
+    batch.filings[0].published_at = Timestamp::now() + SignedDuration::from_millis(300);
+    newsroom.file_batch(&batch).await.expect("scheduled");
+    store.close().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let app = TestApp::spawn_on(db).await;
+    let live = eventually(Duration::from_secs(3), || async {
+        app.get("/en/").await.texts(".news-line li a") == ["Due while down"]
+    })
+    .await;
+    assert!(live, "the overdue item went live when the server started");
+}
+
+/// A `newsline serve` process of its own.
+struct Node {
+    child: Child,
+    address: String,
+}
+
+impl Node {
+    async fn start(db: &Database) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_newsline"))
+            .args(db.flags())
+            .args(["serve", "--address", "127.0.0.1:0"])
+            .env("NEWSLINE_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("node starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let line = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::new(stderr);
+            let mut line = String::new();
+            reader.read_line(&mut line).map(|_| line)
+        })
+        .await
+        .expect("joined")
+        .expect("a line");
+        let address = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Self { child, address }
+    }
+
+    async fn archive(&self) -> Vec<String> {
+        let client = reqwest::Client::new();
+        let mut all = Vec::new();
+        for page in 1.. {
+            let response = client
+                .get(format!("{}/en/news?page={page}", self.address))
+                .send()
+                .await
+                .expect("answered");
+            if response.status() == StatusCode::NOT_FOUND {
+                break;
+            }
+            let body = response.text().await.expect("body");
+            let html = scraper::Html::parse_document(&body);
+            let links = scraper::Selector::parse(".item-line a.headline").expect("selector");
+            let hrefs: Vec<String> = html
+                .select(&links)
+                .filter_map(|a| a.value().attr("href").map(str::to_owned))
+                .collect();
+            if hrefs.is_empty() {
+                break;
+            }
+            all.extend(hrefs);
+        }
+        all
+    }
+
+    fn kill(&mut self) {
+        // SIGKILL: no graceful shutdown, as a crashed machine would stop.
+        self.child.kill().expect("killed");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_storm_of_writes_with_a_node_killed_midway_loses_and_repeats_nothing() {
+    let seeded = TestApp::spawn().await;
+    let db = seeded.db.shared_with_another_node();
+    let mut a = Node::start(&db).await;
+    let b = Node::start(&db).await;
+
+    const WRITERS: usize = 4;
+    const BATCHES: usize = 25;
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let url = db.url.clone();
+        writers.push(tokio::spawn(async move {
+            // Each writer has its own connections, as separate processes would.
+            let store = Store::open(&url).await.expect("store");
+            let newsroom = Newsroom::new(store, Default::default());
+            let mut acknowledged = Vec::new();
+            for i in 0..BATCHES {
+                let at = format!("2025-05-{:02}T{:02}:{:02}:00Z", 1 + i % 28, w * 5, i % 60);
+                let mut items = vec![brief(&format!("Writer {w} item {i}"), "politics", &at)];
+                if i % 3 == 0 {
+                    items.push(brief(
+                        &format!("Writer {w} item {i} follow-up"),
+                        "economy",
+                        &at,
+                    ));
+                }
+                if let Ok(filed) = newsroom.file_batch(&filings(items)).await {
+                    acknowledged.extend(filed.into_iter().map(|f| f.id()));
+                }
+            }
+            acknowledged
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    a.kill();
+    let a = Node::start(&db).await;
+
+    let mut acknowledged = Vec::new();
+    for writer in writers {
+        acknowledged.extend(writer.await.expect("writer finished"));
+    }
+    let expected = WRITERS * (BATCHES + BATCHES.div_ceil(3));
+    assert_eq!(acknowledged.len(), expected, "every write was acknowledged");
+    for id in &acknowledged {
+        let item = seeded
+            .store
+            .item(*id)
+            .await
+            .expect("read")
+            .expect("acknowledged write is stored");
+        assert_eq!(item.status, newsline::domain::Status::Published);
+    }
+
+    let converged = eventually(Duration::from_secs(10), || async {
+        a.archive().await.len() == expected && b.archive().await.len() == expected
+    })
+    .await;
+    assert!(converged, "both nodes show every acknowledged item");
+    let (on_a, on_b) = (a.archive().await, b.archive().await);
+    assert_eq!(
+        on_a, on_b,
+        "both nodes show the same archive in the same order"
+    );
+    let distinct: HashSet<&String> = on_a.iter().collect();
+    assert_eq!(distinct.len(), on_a.len(), "no item is shown twice");
+    let ids: HashSet<i64> = on_a
+        .iter()
+        .filter_map(|h| h.rsplit('/').next()?.split('-').next()?.parse().ok())
+        .collect();
+    assert_eq!(ids, acknowledged.iter().copied().collect::<HashSet<_>>());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn while_the_database_is_away_reads_go_on_writes_fail_fast_and_it_heals() {
+    if !postgres_pass_only("database outage") {
+        return;
+    }
+    let cluster = tokio::task::spawn_blocking(Cluster::start)
+        .await
+        .expect("cluster");
+    let db = Database {
+        dir: tempfile::tempdir().expect("dir"),
+        url: tokio::task::block_in_place(|| cluster.create_database()),
+    };
+    let app = TestApp::spawn_on(db).await;
+    app.file(Batch {
+        editions: vec![edition("en", "Test News")],
+        sections: vec![("en".into(), "politics".into(), "Politics".into())],
+        filings: vec![brief(
+            "Before the outage",
+            "politics",
+            "2025-05-21T10:00:00Z",
+        )],
+    })
+    .await;
+
+    tokio::task::block_in_place(|| cluster.stop());
+    let page = app.get("/en/").await;
+    assert_eq!(page.status, StatusCode::OK, "reads are served from memory");
+    assert_eq!(page.texts(".news-line li a"), ["Before the outage"]);
+    let started = std::time::Instant::now();
+    let refused = app
+        .newsroom
+        .file_batch(&filings(vec![brief(
+            "During the outage",
+            "politics",
+            "2025-05-21T11:00:00Z",
+        )]))
+        .await
+        .expect_err("no database, no write");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the write failed fast"
+    );
+    assert_eq!(
+        newsline::web::PageError::from(refused).to_string(),
+        "the database is unavailable"
+    );
+
+    tokio::task::block_in_place(|| cluster.start_again());
+    let healed = eventually(Duration::from_secs(15), || async {
+        app.newsroom
+            .file_batch(&filings(vec![brief(
+                "After the outage",
+                "politics",
+                "2025-05-21T12:00:00Z",
+            )]))
+            .await
+            .is_ok()
+    })
+    .await;
+    assert!(healed, "writes work again without a restart");
+    let shown = eventually(Duration::from_secs(5), || async {
+        app.get("/en/")
+            .await
+            .texts(".news-line li a")
+            .first()
+            .map(String::as_str)
+            == Some("After the outage")
+    })
+    .await;
+    assert!(shown, "the node's pages follow the change log again");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_that_tolerate_lag_come_from_the_replica() {
+    if !postgres_pass_only("read replica") {
+        return;
+    }
+    let primary = tokio::task::spawn_blocking(Cluster::start)
+        .await
+        .expect("primary");
+    let url = tokio::task::block_in_place(|| primary.create_database());
+    let replica = tokio::task::block_in_place(|| Cluster::replica_of(&primary));
+    let name = url.rsplit('/').next().expect("database name").to_owned();
+    let replica_url = replica.url(&name);
+    let db = Database {
+        dir: tempfile::tempdir().expect("dir"),
+        url,
+    };
+    let app = TestApp::spawn_with(db, |s| {
+        s.set("read_database_url", &replica_url)
+            .expect("replica url");
+    })
+    .await;
+    app.file(Batch {
+        editions: vec![edition("en", "Test News")],
+        sections: vec![("en".into(), "politics".into(), "Politics".into())],
+        filings: vec![brief("Replicated", "politics", "2025-05-21T10:00:00Z")],
+    })
+    .await;
+    assert_eq!(
+        app.get("/en/").await.texts(".news-line li a"),
+        ["Replicated"]
+    );
+
+    // Freeze the replica: a write to the primary must not show until it replays.
+    let on_replica = Store::open_with_replica(&replica_url, None).await;
+    assert!(on_replica.is_err(), "the replica is read-only");
+    let pause = |sql: &'static str| {
+        let port = replica.port.to_string();
+        let name = name.clone();
+        move || {
+            let out = Command::new("psql")
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "newsline",
+                    "-d",
+                    &name,
+                    "-qc",
+                    sql,
+                ])
+                .output()
+                .expect("psql");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    };
+    tokio::task::block_in_place(pause("SELECT pg_wal_replay_pause()"));
+    app.newsroom
+        .file_batch(&filings(vec![brief(
+            "Written during the pause",
+            "politics",
+            "2025-05-21T11:00:00Z",
+        )]))
+        .await
+        .expect("the primary takes writes");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        app.get("/en/").await.texts(".news-line li a"),
+        ["Replicated"],
+        "the node reads the paused replica"
+    );
+    tokio::task::block_in_place(pause("SELECT pg_wal_replay_resume()"));
+    let caught_up = eventually(Duration::from_secs(5), || async {
+        app.get("/en/").await.texts(".news-line li a").len() == 2
+    })
+    .await;
+    assert!(caught_up, "the node follows the replica once it replays");
+}
