@@ -146,9 +146,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    let data_dir = &settings.data_dir;
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    if settings.database_url.is_none() {
+        // The SQLite file lives there; with PostgreSQL nothing is kept on local disk yet.
+        let data_dir = &settings.data_dir;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    }
     let url = settings.database_url();
     let replica = settings.read_database_url.as_ref().map(|s| s.expose());
     Store::open_with_replica(&url, replica)
@@ -190,8 +193,8 @@ async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::R
     let app = Application::build(&settings, store).await?;
     let address = std::net::SocketAddr::new(settings.address.ip(), app.port());
     eprintln!(
-        "Newsline is serving http://{address}/ (data in {})",
-        settings.data_dir.display()
+        "Newsline is serving http://{address}/ (database {})",
+        redact(&settings.database_url())
     );
     app.run_until(shutdown_signal()).await?;
     Ok(())
