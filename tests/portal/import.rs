@@ -171,30 +171,14 @@ async fn an_import_while_the_server_runs_appears_without_a_restart() {
 
 #[tokio::test]
 async fn serve_demo_starts_the_demo_site_and_refuses_a_used_data_directory() {
-    use std::io::{BufRead, BufReader};
-
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsline"))
-        .current_dir(scratch.path())
-        .args(["serve", "--demo", "--address", "127.0.0.1:0"])
-        .env("NEWSLINE_LOG", "warn")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let first_line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stderr).read_line(&mut line).map(|_| line)
-    })
-    .await
-    .expect("joined")
-    .expect("a line on stderr");
-    let url = first_line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
+    let mut server = ServerProcess::start(&[
+        "serve".into(),
+        "--demo".into(),
+        "--address".into(),
+        "127.0.0.1:0".into(),
+    ])
+    .await;
+    let url = server.address.clone();
     let home = reqwest::get(format!("{url}/en/")).await.expect("answered");
     assert_eq!(home.status(), StatusCode::OK);
     let body = home.text().await.expect("body");
@@ -202,8 +186,7 @@ async fn serve_demo_starts_the_demo_site_and_refuses_a_used_data_directory() {
         body.contains("deepen military ties"),
         "demo content is served"
     );
-    child.kill().expect("stopped");
-    child.wait().expect("reaped");
+    server.kill();
 
     let app = TestApp::spawn().await;
     let out = newsline(&app.db, &["serve", "--demo"]);

@@ -2,8 +2,7 @@
 //! in order, once; once-only work happens once; a lost database or node heals.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -205,39 +204,18 @@ async fn an_item_that_fell_due_while_no_server_ran_goes_live_at_start() {
     assert!(live, "the overdue item went live when the server started");
 }
 
-/// A `newsline serve` process of its own.
+/// A `newsline serve` process on a database.
 struct Node {
-    child: Child,
-    address: String,
+    process: ServerProcess,
 }
 
 impl Node {
     async fn start(db: &Database) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_newsline"))
-            .args(db.flags())
-            .args(["serve", "--address", "127.0.0.1:0"])
-            .env("NEWSLINE_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("node starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let line = tokio::task::spawn_blocking(move || {
-            let mut reader = BufReader::new(stderr);
-            let mut line = String::new();
-            reader.read_line(&mut line).map(|_| line)
-        })
-        .await
-        .expect("joined")
-        .expect("a line");
-        let address = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        Self { child, address }
+        let mut args = db.flags();
+        args.extend(["serve".into(), "--address".into(), "127.0.0.1:0".into()]);
+        Self {
+            process: ServerProcess::start(&args).await,
+        }
     }
 
     async fn archive(&self) -> Vec<String> {
@@ -245,7 +223,7 @@ impl Node {
         let mut all = Vec::new();
         for page in 1.. {
             let response = client
-                .get(format!("{}/en/news?page={page}", self.address))
+                .get(format!("{}/en/news?page={page}", self.process.address))
                 .send()
                 .await
                 .expect("answered");
@@ -268,16 +246,7 @@ impl Node {
     }
 
     fn kill(&mut self) {
-        // SIGKILL: no graceful shutdown, as a crashed machine would stop.
-        self.child.kill().expect("killed");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.kill();
     }
 }
 

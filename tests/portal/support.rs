@@ -296,3 +296,54 @@ pub fn filings(filings: Vec<Filing>) -> Batch {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A `newsline` process started with `args`, serving on the address it printed.
+pub struct ServerProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, as the process announced it.
+    pub address: String,
+}
+
+impl ServerProcess {
+    pub async fn start(args: &[String]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsline"));
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
+            command.env_remove(key);
+        }
+        command
+            .args(args)
+            .env("NEWSLINE_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().expect("the binary starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let line = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            BufReader::new(stderr).read_line(&mut line).map(|_| line)
+        })
+        .await
+        .expect("joined")
+        .expect("a line on stderr");
+        let address = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Self { child, address }
+    }
+
+    /// SIGKILL: no graceful shutdown, as a crashed machine would stop.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
