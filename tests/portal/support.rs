@@ -211,7 +211,7 @@ impl TestApp {
 
     /// Waits until the read model has applied everything in the change log.
     pub async fn settle(&self) {
-        let seq = self.store.last_seq().await.expect("last seq");
+        let seq = self.store.primary().last_seq().await.expect("last seq");
         assert!(
             self.read.wait_for(seq, Duration::from_secs(5)).await,
             "read model did not catch up to {seq}"
