@@ -44,7 +44,7 @@ CREATE TABLE items (
     section_id    BIGINT NOT NULL REFERENCES sections (id),
     outlet        TEXT,
     related_id    BIGINT REFERENCES items (id),
-    status        TEXT NOT NULL CHECK (status IN ('draft', 'scheduled', 'published', 'unpublished')),
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'review', 'scheduled', 'published', 'unpublished')),
     pinned        BIGINT NOT NULL DEFAULT 0,
     published_at  BIGINT,
     created_at    BIGINT NOT NULL,

@@ -44,7 +44,7 @@ CREATE TABLE items (
     section_id    INTEGER NOT NULL REFERENCES sections (id),
     outlet        TEXT,
     related_id    INTEGER REFERENCES items (id),
-    status        TEXT NOT NULL CHECK (status IN ('draft', 'scheduled', 'published', 'unpublished')),
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'review', 'scheduled', 'published', 'unpublished')),
     pinned        INTEGER NOT NULL DEFAULT 0,
     published_at  INTEGER,
     created_at    INTEGER NOT NULL,

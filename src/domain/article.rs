@@ -43,6 +43,8 @@ impl ItemKind {
 pub enum Status {
     /// Being written; not public.
     Draft,
+    /// Handed to the editors; not public.
+    Review,
     /// Waiting for its publication time; not public yet.
     Scheduled,
     /// Public.
@@ -56,6 +58,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
+            Self::Review => "review",
             Self::Scheduled => "scheduled",
             Self::Published => "published",
             Self::Unpublished => "unpublished",
@@ -66,6 +69,7 @@ impl Status {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         match raw {
             "draft" => Ok(Self::Draft),
+            "review" => Ok(Self::Review),
             "scheduled" => Ok(Self::Scheduled),
             "published" => Ok(Self::Published),
             "unpublished" => Ok(Self::Unpublished),
@@ -218,6 +222,18 @@ pub struct Item {
     pub updated_at: Timestamp,
     /// Dated correction notes, oldest first.
     pub corrections: Vec<Correction>,
+    /// Marked as breaking news.
+    pub breaking: bool,
+    /// Not to be published, by any path, before this time.
+    pub embargo_until: Option<Timestamp>,
+    /// When a published item is to be withdrawn.
+    pub unpublish_at: Option<Timestamp>,
+    /// The lead image, if any.
+    pub lead_media: Option<i64>,
+    /// The account that created it (none for imports).
+    pub created_by: Option<super::UserId>,
+    /// Optimistic-locking version: every save increments it.
+    pub version: i64,
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub enum DomainError {
     MissingAuthor,
     #[error("'{0}' is not a kind of item: use article or brief")]
     UnknownKind(String),
-    #[error("'{0}' is not a status: use draft, scheduled, published or unpublished")]
+    #[error("'{0}' is not a status: use draft, review, scheduled, published or unpublished")]
     UnknownStatus(String),
     #[error("the standfirst has {0} characters; at most {max} are allowed", max = super::article::MAX_DEK_CHARS)]
     DekTooLong(usize),
@@ -33,4 +33,12 @@ pub enum DomainError {
     BodyTooLong(usize),
     #[error("'{0}' is not a time in the form HH:MM DD.MM.YYYY")]
     InvalidTime(String),
+    #[error("'{0}' is not a role: use admin, editor or reporter")]
+    UnknownRole(String),
+    #[error(
+        "'{0}' is not a login name: use 3 to 40 lowercase letters, digits, dots, hyphens or underscores"
+    )]
+    InvalidUsername(String),
+    #[error("a password needs at least {min} characters (and at most {max} bytes)", min = super::account::MIN_PASSWORD_CHARS, max = super::account::MAX_PASSWORD_BYTES)]
+    WeakPassword,
 }

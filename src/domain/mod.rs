@@ -1,5 +1,6 @@
 //! The newsroom's vocabulary: pure types and rules, no I/O and no async.
 
+mod account;
 mod article;
 mod edition;
 mod error;
@@ -9,6 +10,7 @@ mod slug;
 mod taxonomy;
 pub mod time;
 
+pub use account::{Action, Role, UserId, Username, check_password, may};
 pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
 pub use edition::{Edition, EditionCode};
 pub use error::DomainError;

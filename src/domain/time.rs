@@ -48,13 +48,18 @@ pub fn parse_display(text: &str, zone: &TimeZone) -> Result<Timestamp, DomainErr
     to_instant(civil, zone).ok_or_else(invalid)
 }
 
-/// Reads `YYYY-MM-DD HH:MM` (the form editors write in front matter) as local time.
+/// Reads `YYYY-MM-DD HH:MM` (the form editors write in front matter), optionally with
+/// `:SS`, as local time.
 pub fn parse_local(text: &str, zone: &TimeZone) -> Result<Timestamp, DomainError> {
     let invalid = || DomainError::InvalidTime(text.to_owned());
-    if !matches_shape(text, "dddd-dd-dd dd:dd") {
+    let format = if matches_shape(text, "dddd-dd-dd dd:dd") {
+        "%Y-%m-%d %H:%M"
+    } else if matches_shape(text, "dddd-dd-dd dd:dd:dd") {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
         return Err(invalid());
-    }
-    let civil = civil::DateTime::strptime("%Y-%m-%d %H:%M", text).map_err(|_| invalid())?;
+    };
+    let civil = civil::DateTime::strptime(format, text).map_err(|_| invalid())?;
     to_instant(civil, zone).ok_or_else(invalid)
 }
 
@@ -109,6 +114,8 @@ mod tests {
             assert!(parse_display(bad, &baku()).is_err(), "{bad:?}");
         }
         assert!(parse_local("2025-05-21 16:29", &baku()).is_ok());
+        assert!(parse_local("2025-05-21 16:29:05", &baku()).is_ok());
+        assert!(parse_local("2025-05-21 16:29:5", &baku()).is_err());
         assert!(parse_local("2025-13-21 16:29", &baku()).is_err());
     }
 

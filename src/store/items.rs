@@ -33,13 +33,33 @@ pub struct NewItemRow<'a> {
     pub published_at: Option<Timestamp>,
     /// Identity in the copy it came from, for imports.
     pub source_key: Option<&'a str>,
+    /// Editorial flags and times set in the newsroom.
+    pub extras: ItemExtras,
 }
 
-const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, body_markdown, body_html, \
-    section_id, outlet, related_id, status, pinned, published_at, updated_at";
+/// Fields only the newsroom sets; imports leave them at their defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ItemExtras {
+    /// Marked as breaking news.
+    pub breaking: bool,
+    /// Not to be published before this time.
+    pub embargo_until: Option<Timestamp>,
+    /// When to withdraw it.
+    pub unpublish_at: Option<Timestamp>,
+    /// Lead image.
+    pub lead_media: Option<i64>,
+    /// Account that created it.
+    pub created_by: Option<crate::domain::UserId>,
+}
 
-fn item_from(row: &AnyRow) -> StoreResult<Item> {
+pub(super) const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, body_markdown, body_html, \
+    section_id, outlet, related_id, status, pinned, published_at, updated_at, breaking, \
+    embargo_until, unpublish_at, lead_media_id, created_by, version";
+
+pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
     let published_at: Option<i64> = row.try_get("published_at")?;
+    let embargo_until: Option<i64> = row.try_get("embargo_until")?;
+    let unpublish_at: Option<i64> = row.try_get("unpublish_at")?;
     Ok(Item {
         id: row.try_get("id")?,
         edition: rows::edition(&row.try_get::<String, _>("edition")?)?,
@@ -61,6 +81,12 @@ fn item_from(row: &AnyRow) -> StoreResult<Item> {
         published_at: published_at.map(rows::instant).transpose()?,
         updated_at: rows::instant(row.try_get("updated_at")?)?,
         corrections: Vec::new(),
+        breaking: row.try_get::<i64, _>("breaking")? != 0,
+        embargo_until: embargo_until.map(rows::instant).transpose()?,
+        unpublish_at: unpublish_at.map(rows::instant).transpose()?,
+        lead_media: row.try_get("lead_media_id")?,
+        created_by: row.try_get("created_by")?,
+        version: row.try_get("version")?,
     })
 }
 
@@ -72,9 +98,9 @@ impl Writer {
         let id: ItemId = sqlx::query_scalar(
             "INSERT INTO items (edition, kind, headline, slug, dek, body_markdown, body_html, \
              section_id, outlet, related_id, status, pinned, published_at, created_at, updated_at, \
-             source_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-             RETURNING id",
+             source_key, breaking, embargo_until, unpublish_at, lead_media_id, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19, $20, $21) RETURNING id",
         )
         .bind(new.edition.as_ref())
         .bind(c.kind.as_str())
@@ -92,9 +118,25 @@ impl Writer {
         .bind(now)
         .bind(now)
         .bind(new.source_key)
+        .bind(i64::from(new.extras.breaking))
+        .bind(new.extras.embargo_until.map(|t| t.as_microsecond()))
+        .bind(new.extras.unpublish_at.map(|t| t.as_microsecond()))
+        .bind(new.extras.lead_media)
+        .bind(new.extras.created_by)
         .fetch_one(&mut *self.tx)
         .await?;
-        for (position, author) in new.authors.iter().enumerate() {
+        self.set_authors(id, new.authors).await?;
+        self.set_tags(id, new.tags).await?;
+        Ok(id)
+    }
+
+    /// Replaces an item's authors, keeping the order given.
+    pub async fn set_authors(&mut self, id: ItemId, authors: &[AuthorId]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM item_authors WHERE item_id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        for (position, author) in authors.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO item_authors (item_id, author_id, position) VALUES ($1, $2, $3)",
             )
@@ -104,7 +146,16 @@ impl Writer {
             .execute(&mut *self.tx)
             .await?;
         }
-        for (position, tag) in new.tags.iter().enumerate() {
+        Ok(())
+    }
+
+    /// Replaces an item's tags, keeping the order given.
+    pub async fn set_tags(&mut self, id: ItemId, tags: &[TagId]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM item_tags WHERE item_id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        for (position, tag) in tags.iter().enumerate() {
             sqlx::query("INSERT INTO item_tags (item_id, tag_id, position) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(*tag)
@@ -112,7 +163,7 @@ impl Writer {
                 .execute(&mut *self.tx)
                 .await?;
         }
-        Ok(id)
+        Ok(())
     }
 
     /// The item imported earlier under this source key, if any.
@@ -141,7 +192,7 @@ impl Writer {
     pub async fn due_items(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
         let ids = sqlx::query_scalar(
             "SELECT id FROM items WHERE status = 'scheduled' AND published_at <= $1 \
-             ORDER BY published_at, id",
+             AND (embargo_until IS NULL OR embargo_until <= $1) ORDER BY published_at, id",
         )
         .bind(now.as_microsecond())
         .fetch_all(&mut *self.tx)
@@ -164,10 +215,13 @@ impl Writer {
 }
 
 impl Store {
-    /// Whether any scheduled item is due; asks the primary, which is never behind.
+    /// Whether any scheduled item is due or any published one has expired; asks the
+    /// primary, which is never behind.
     pub async fn has_due_items(&self, now: Timestamp) -> StoreResult<bool> {
         let due: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM items WHERE status = 'scheduled' AND published_at <= $1 LIMIT 1",
+            "SELECT id FROM items WHERE (status = 'scheduled' AND published_at <= $1 \
+             AND (embargo_until IS NULL OR embargo_until <= $1)) \
+             OR (status = 'published' AND unpublish_at IS NOT NULL AND unpublish_at <= $1) LIMIT 1",
         )
         .bind(now.as_microsecond())
         .fetch_optional(&self.pool)

@@ -4,10 +4,13 @@
 //! placeholders and portable types (integers for times and flags), so the same
 //! statements serve SQLite now and PostgreSQL beside it.
 
+mod accounts;
 mod backup;
 mod change_log;
+mod editing;
 mod items;
 mod listen;
+mod media;
 mod rows;
 mod taxonomy;
 
@@ -19,9 +22,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use thiserror::Error;
 
+pub use accounts::{Account, SessionRecord};
 pub use change_log::{Change, Entity};
-pub use items::NewItemRow;
+pub use editing::{AuditEntry, DeskItem, ItemUpdate, Revision};
+pub use items::{ItemExtras, NewItemRow};
 pub use listen::listen_for_changes;
+pub use media::MediaRecord;
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]

@@ -1,0 +1,350 @@
+//! What the newsroom's editing needs: updates, revisions, corrections, presence, the
+//! desk's lists and the audit log.
+
+use jiff::Timestamp;
+use sqlx::Row;
+
+use super::items::item_from;
+use super::{Store, StoreResult, Writer, rows};
+use crate::domain::{Item, ItemContent, ItemId, SectionId, Status, UserId};
+
+/// One saved state of an item.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// The item's version this revision recorded.
+    pub version: i64,
+    /// The editable fields as saved, as JSON.
+    pub snapshot: String,
+    /// Who saved it.
+    pub saved_by: Option<String>,
+    /// When.
+    pub saved_at: Timestamp,
+}
+
+/// An item as the desk lists it.
+#[derive(Debug, Clone)]
+pub struct DeskItem {
+    /// Its id.
+    pub id: ItemId,
+    /// Its edition.
+    pub edition: String,
+    /// Headline.
+    pub headline: String,
+    /// Workflow status.
+    pub status: Status,
+    /// Publication (or scheduled) time.
+    pub published_at: Option<Timestamp>,
+    /// Last change.
+    pub updated_at: Timestamp,
+    /// Who created it.
+    pub created_by: Option<String>,
+    /// Embargo, if any.
+    pub embargo_until: Option<Timestamp>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// When.
+    pub at: Timestamp,
+    /// Who (none for the system, such as the scheduler).
+    pub user: Option<String>,
+    /// What, in the newsroom's words.
+    pub action: String,
+    /// What it was done to.
+    pub subject: String,
+    /// Anything more.
+    pub detail: String,
+}
+
+/// The editable fields of an item being saved.
+#[derive(Debug, Clone)]
+pub struct ItemUpdate<'a> {
+    /// Checked content.
+    pub content: &'a ItemContent,
+    /// Section.
+    pub section: SectionId,
+    /// Related item.
+    pub related: Option<ItemId>,
+    /// Lead story on the home page.
+    pub pinned: bool,
+    /// Breaking news.
+    pub breaking: bool,
+    /// Embargo.
+    pub embargo_until: Option<Timestamp>,
+    /// Lead image.
+    pub lead_media: Option<i64>,
+}
+
+impl Writer {
+    /// The item as it is inside this transaction, for a use case to check and change.
+    pub async fn item_for_update(&mut self, id: ItemId) -> StoreResult<Option<Item>> {
+        let sql = format!(
+            "SELECT {} FROM items WHERE id = $1",
+            super::items::ITEM_COLUMNS
+        );
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut item = item_from(&row)?;
+        item.authors = sqlx::query_scalar(
+            "SELECT author_id FROM item_authors WHERE item_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        item.tags =
+            sqlx::query_scalar("SELECT tag_id FROM item_tags WHERE item_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+        Ok(Some(item))
+    }
+
+    /// Saves new content over an item and bumps its version.
+    pub async fn update_item(&mut self, id: ItemId, update: &ItemUpdate<'_>) -> StoreResult<()> {
+        let c = update.content;
+        sqlx::query(
+            "UPDATE items SET kind = $1, headline = $2, slug = $3, dek = $4, body_markdown = $5, \
+             body_html = $6, section_id = $7, outlet = $8, related_id = $9, pinned = $10, \
+             breaking = $11, embargo_until = $12, lead_media_id = $13, updated_at = $14, \
+             version = version + 1 WHERE id = $15",
+        )
+        .bind(c.kind.as_str())
+        .bind(c.headline.as_ref())
+        .bind(c.slug.as_ref())
+        .bind(c.dek.as_deref())
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(update.section)
+        .bind(c.byline.outlet.as_deref())
+        .bind(update.related)
+        .bind(i64::from(update.pinned))
+        .bind(i64::from(update.breaking))
+        .bind(update.embargo_until.map(|t| t.as_microsecond()))
+        .bind(update.lead_media)
+        .bind(Timestamp::now().as_microsecond())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Sets status and publication time together (scheduling, publishing).
+    pub async fn set_publication(
+        &mut self,
+        id: ItemId,
+        status: Status,
+        published_at: Option<Timestamp>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE items SET status = $1, published_at = $2, updated_at = $3, \
+             version = version + 1 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(published_at.map(|t| t.as_microsecond()))
+        .bind(Timestamp::now().as_microsecond())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Sets or clears the time a published item is withdrawn.
+    pub async fn set_unpublish_at(&mut self, id: ItemId, at: Option<Timestamp>) -> StoreResult<()> {
+        sqlx::query("UPDATE items SET unpublish_at = $1, version = version + 1 WHERE id = $2")
+            .bind(at.map(|t| t.as_microsecond()))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Published items whose withdrawal time has come.
+    pub async fn expired_items(&mut self, now: Timestamp) -> StoreResult<Vec<ItemId>> {
+        let ids = sqlx::query_scalar(
+            "SELECT id FROM items WHERE status = 'published' AND unpublish_at IS NOT NULL \
+             AND unpublish_at <= $1 ORDER BY unpublish_at, id",
+        )
+        .bind(now.as_microsecond())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(ids)
+    }
+
+    /// Records a revision of an item.
+    pub async fn insert_revision(
+        &mut self,
+        item: ItemId,
+        version: i64,
+        snapshot: &str,
+        saved_by: Option<UserId>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO revisions (item_id, version, snapshot, saved_by, saved_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(item)
+        .bind(version)
+        .bind(snapshot)
+        .bind(saved_by)
+        .bind(Timestamp::now().as_microsecond())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds a dated correction note.
+    pub async fn insert_correction(&mut self, item: ItemId, note: &str) -> StoreResult<()> {
+        let now = Timestamp::now().as_microsecond();
+        sqlx::query("INSERT INTO corrections (item_id, noted_at, note) VALUES ($1, $2, $3)")
+            .bind(item)
+            .bind(now)
+            .bind(note)
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("UPDATE items SET updated_at = $1, version = version + 1 WHERE id = $2")
+            .bind(now)
+            .bind(item)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Appends to the audit log, in the same transaction as the change it records.
+    pub async fn audit(
+        &mut self,
+        user: Option<UserId>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(Timestamp::now().as_microsecond())
+        .bind(user)
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every revision of an item, newest first.
+    pub async fn revisions(&self, item: ItemId) -> StoreResult<Vec<Revision>> {
+        let rows = sqlx::query(
+            "SELECT r.version, r.snapshot, u.display_name, r.saved_at FROM revisions r \
+             LEFT JOIN users u ON u.id = r.saved_by WHERE r.item_id = $1 ORDER BY r.version DESC",
+        )
+        .bind(item)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Revision {
+                    version: r.try_get(0)?,
+                    snapshot: r.try_get(1)?,
+                    saved_by: r.try_get(2)?,
+                    saved_at: rows::instant(r.try_get(3)?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Items for the desk in one status, most recently changed first.
+    pub async fn desk(&self, status: Status, limit: i64) -> StoreResult<Vec<DeskItem>> {
+        let rows = sqlx::query(
+            "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
+             u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             WHERE i.status = $1 ORDER BY i.updated_at DESC, i.id DESC LIMIT $2",
+        )
+        .bind(status.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let published: Option<i64> = r.try_get(4)?;
+                let embargo: Option<i64> = r.try_get(7)?;
+                Ok(DeskItem {
+                    id: r.try_get(0)?,
+                    edition: r.try_get(1)?,
+                    headline: r.try_get(2)?,
+                    status: Status::parse(&r.try_get::<String, _>(3)?).map_err(rows::corrupt)?,
+                    published_at: published.map(rows::instant).transpose()?,
+                    updated_at: rows::instant(r.try_get(5)?)?,
+                    created_by: r.try_get(6)?,
+                    embargo_until: embargo.map(rows::instant).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The newest entries of the audit log.
+    pub async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT a.at, u.display_name, a.action, a.subject, a.detail FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: rows::instant(r.try_get(0)?)?,
+                    user: r.try_get(1)?,
+                    action: r.try_get(2)?,
+                    subject: r.try_get(3)?,
+                    detail: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Notes that `user` has `item` open now.
+    pub async fn mark_presence(&self, item: ItemId, user: UserId) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO presence (item_id, user_id, seen_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (item_id, user_id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(item)
+        .bind(user)
+        .bind(Timestamp::now().as_microsecond())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Who else has had `item` open since `since`.
+    pub async fn present_on(
+        &self,
+        item: ItemId,
+        except: UserId,
+        since: Timestamp,
+    ) -> StoreResult<Vec<String>> {
+        let names = sqlx::query_scalar(
+            "SELECT u.display_name FROM presence p JOIN users u ON u.id = p.user_id \
+             WHERE p.item_id = $1 AND p.user_id <> $2 AND p.seen_at >= $3 ORDER BY u.display_name",
+        )
+        .bind(item)
+        .bind(except)
+        .bind(since.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(names)
+    }
+
+    /// An item in any status, read from the primary (the newsroom must not see lag).
+    pub async fn item_fresh(&self, id: ItemId) -> StoreResult<Option<Item>> {
+        self.primary().item(id).await
+    }
+}
