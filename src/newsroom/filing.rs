@@ -7,7 +7,7 @@ use crate::domain::{
     DomainError, Edition, EditionCode, ItemContent, ItemId, ItemKind, PersonName, Section, Slug,
     Status,
 };
-use crate::store::{Entity, NewItemRow, Writer};
+use crate::store::{Entity, ItemExtras, NewItemRow, Writer};
 
 /// How a filing names its section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +293,7 @@ async fn file_one(
             pinned: filing.pinned,
             published_at: Some(filing.published_at),
             source_key: filing.source_key.as_deref(),
+            extras: ItemExtras::default(),
         })
         .await?;
     w.append_change(Entity::Item, &id.to_string(), status.as_str())

@@ -3,15 +3,23 @@
 //! Each use case checks the rules, writes the rows and their change-log entries in
 //! one transaction, and then wakes the projections.
 
+mod accounts;
+mod editing;
 mod filing;
+mod media;
+mod queries;
 mod schedule;
+mod taxonomy;
 
 use std::sync::Arc;
 
 use thiserror::Error;
 use tokio::sync::Notify;
 
+pub use accounts::{Actor, LoginError, Session, random_token, token_hash};
+pub use editing::{EditError, FieldErrors, ItemForm, Snapshot, Step};
 pub use filing::{Batch, Filed, Filing, Related, SectionRef};
+pub use queries::Desk;
 
 use crate::domain::DomainError;
 use crate::store::{Store, StoreError};
@@ -28,6 +36,27 @@ pub enum NewsroomError {
     /// The related item does not exist in the same edition.
     #[error("the related item {0} does not exist in this edition")]
     UnknownRelated(String),
+    /// The actor's role does not allow this.
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// A login name already in use.
+    #[error("the login name '{0}' is taken")]
+    Taken(String),
+    /// No account has this login name.
+    #[error("there is no account '{0}'")]
+    NoAccount(String),
+    /// The current password given was wrong.
+    #[error("the current password is not right")]
+    WrongPassword,
+    /// The operating system's random source or the hasher failed.
+    #[error("could not make a secure token: {0}")]
+    Random(String),
+    /// An image without alt text.
+    #[error("describe the image in the alt text: readers who cannot see it rely on it")]
+    MissingAlt,
+    /// An upload was refused; the message says why.
+    #[error(transparent)]
+    Media(#[from] crate::media::MediaError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -38,12 +67,26 @@ pub enum NewsroomError {
 pub struct Newsroom {
     store: Store,
     committed: Arc<Notify>,
+    media: Option<Arc<crate::media::MediaStore>>,
+    upload_limits: crate::media::Limits,
 }
 
 impl Newsroom {
     /// A newsroom writing to `store` and waking `committed` after every commit.
     pub fn new(store: Store, committed: Arc<Notify>) -> Self {
-        Self { store, committed }
+        Self {
+            store,
+            committed,
+            media: None,
+            upload_limits: crate::media::Limits::default(),
+        }
+    }
+
+    /// The same newsroom, keeping uploaded images in `media` and refusing larger ones.
+    pub fn with_media(mut self, media: crate::media::MediaStore, max_upload_bytes: usize) -> Self {
+        self.media = Some(Arc::new(media));
+        self.upload_limits.max_bytes = max_upload_bytes;
+        self
     }
 
     fn after_commit(&self) {

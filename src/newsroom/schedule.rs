@@ -7,7 +7,8 @@ use crate::domain::{ItemId, Status};
 use crate::store::Entity;
 
 impl Newsroom {
-    /// Publishes every scheduled item whose time has come; returns their ids.
+    /// Publishes every scheduled item whose time (and embargo) has come and withdraws
+    /// every published item whose expiry has come; returns the ids published.
     ///
     /// Safe to run on every node at once: writers are serialized by the store
     /// (SQLite's write lock, PostgreSQL's advisory lock), and an item is only
@@ -22,9 +23,20 @@ impl Newsroom {
             w.set_status(*id, Status::Published).await?;
             w.append_change(Entity::Item, &id.to_string(), Status::Published.as_str())
                 .await?;
+            w.audit(None, "published on schedule", &format!("item:{id}"), "")
+                .await?;
+        }
+        let expired = w.expired_items(now).await?;
+        for id in expired.iter().copied() {
+            w.set_status(id, Status::Unpublished).await?;
+            w.set_unpublish_at(id, None).await?;
+            w.append_change(Entity::Item, &id.to_string(), Status::Unpublished.as_str())
+                .await?;
+            w.audit(None, "withdrawn on schedule", &format!("item:{id}"), "")
+                .await?;
         }
         w.commit().await?;
-        if !due.is_empty() {
+        if !due.is_empty() || !expired.is_empty() {
             self.after_commit();
             tracing::info!(items = due.len(), "published {} scheduled items", due.len());
         }
