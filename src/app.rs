@@ -13,6 +13,34 @@ use crate::read::{Feeder, ReadModel};
 use crate::store::{Store, listen_for_changes};
 use crate::web::{AppState, router};
 
+/// Where uploaded images are kept: the configured S3 bucket, or the data directory.
+pub fn media_store(settings: &Settings) -> anyhow::Result<crate::media::MediaStore> {
+    let media = &settings.media;
+    let store = match &media.s3_bucket {
+        Some(bucket) => crate::media::MediaStore::s3(&crate::media::S3Config {
+            bucket: bucket.clone(),
+            endpoint: media.s3_endpoint.clone(),
+            region: media.s3_region.clone(),
+            access_key_id: media
+                .s3_access_key_id
+                .as_ref()
+                .map(|s| s.expose().to_owned())
+                .unwrap_or_default(),
+            secret_access_key: media
+                .s3_secret_access_key
+                .as_ref()
+                .map(|s| s.expose().to_owned())
+                .unwrap_or_default(),
+            allow_http: media
+                .s3_endpoint
+                .as_deref()
+                .is_some_and(|e| e.starts_with("http://")),
+        })?,
+        None => crate::media::MediaStore::local(&settings.data_dir.join("media"))?,
+    };
+    Ok(store)
+}
+
 /// Publishes due scheduled items at start-up (catching up on any that fell due while
 /// the server was down) and then every second.
 async fn run_schedule(newsroom: Newsroom) {
@@ -39,7 +67,8 @@ impl Application {
     /// Opens the store, loads the read model, starts the feeder and binds the address.
     pub async fn build(settings: &Settings, store: Store) -> anyhow::Result<Self> {
         let wake = Arc::new(Notify::new());
-        let newsroom = Newsroom::new(store.clone(), wake.clone());
+        let newsroom = Newsroom::new(store.clone(), wake.clone())
+            .with_media(media_store(settings)?, settings.media.max_upload_bytes);
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
@@ -64,6 +93,13 @@ impl Application {
             state: AppState {
                 read,
                 site: Arc::new(settings.site.clone()),
+                newsroom: newsroom.clone(),
+                max_upload_bytes: settings.media.max_upload_bytes,
+                secure_cookies: settings
+                    .site
+                    .base_url
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("https://")),
             },
             newsroom,
             tasks,
@@ -91,9 +127,12 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = router(self.state);
-        let result = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         for task in self.tasks {
             task.abort();
         }

@@ -51,6 +51,12 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_TIME_ZONE",
     "NEWSLINE_DEFAULT_EDITION",
     "NEWSLINE_PAGE_SIZE",
+    "NEWSLINE_MEDIA_MAX_BYTES",
+    "NEWSLINE_S3_BUCKET",
+    "NEWSLINE_S3_ENDPOINT",
+    "NEWSLINE_S3_REGION",
+    "NEWSLINE_S3_ACCESS_KEY_ID",
+    "NEWSLINE_S3_SECRET_ACCESS_KEY",
     "NEWSLINE_LOG",
 ];
 
@@ -63,6 +69,19 @@ struct FileSettings {
     read_database_url: Option<String>,
     #[serde(default)]
     site: FileSite,
+    #[serde(default)]
+    media: FileMedia,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMedia {
+    max_upload_bytes: Option<usize>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +109,25 @@ pub struct Settings {
     pub poll_interval: std::time::Duration,
     /// What readers see of the site as a whole.
     pub site: Site,
+    /// Uploads: size limit and where images are kept.
+    pub media: Media,
+}
+
+/// Where uploaded images go and how large they may be.
+#[derive(Debug, Clone)]
+pub struct Media {
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// An S3 bucket; images stay in the data directory when unset.
+    pub s3_bucket: Option<String>,
+    /// An S3-compatible server's URL; AWS when unset.
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region.
+    pub s3_region: String,
+    /// Access key id.
+    pub s3_access_key_id: Option<Secret>,
+    /// Secret access key.
+    pub s3_secret_access_key: Option<Secret>,
 }
 
 /// Site-wide settings readers see the effect of.
@@ -117,6 +155,14 @@ impl Default for Settings {
             database_url: None,
             read_database_url: None,
             poll_interval: std::time::Duration::from_secs(1),
+            media: Media {
+                max_upload_bytes: 20 * 1024 * 1024,
+                s3_bucket: None,
+                s3_endpoint: None,
+                s3_region: "us-east-1".into(),
+                s3_access_key_id: None,
+                s3_secret_access_key: None,
+            },
             site: Site {
                 name: "Newsline".into(),
                 base_url: None,
@@ -142,7 +188,11 @@ impl Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::store::redact(&self.0))
+        if self.0.contains("://") {
+            f.write_str(&crate::store::redact(&self.0))
+        } else {
+            f.write_str("****")
+        }
     }
 }
 
@@ -216,6 +266,22 @@ impl Settings {
         if let Some(v) = site.page_size {
             self.set("site.page_size", &v.to_string())?;
         }
+        let media = file.media;
+        for (field, value) in [
+            (
+                "media.max_upload_bytes",
+                media.max_upload_bytes.map(|v| v.to_string()),
+            ),
+            ("media.s3_bucket", media.s3_bucket),
+            ("media.s3_endpoint", media.s3_endpoint),
+            ("media.s3_region", media.s3_region),
+            ("media.s3_access_key_id", media.s3_access_key_id),
+            ("media.s3_secret_access_key", media.s3_secret_access_key),
+        ] {
+            if let Some(v) = value {
+                self.set(field, &v)?;
+            }
+        }
         Ok(())
     }
 
@@ -233,6 +299,12 @@ impl Settings {
             "NEWSLINE_TIME_ZONE" => "site.time_zone",
             "NEWSLINE_DEFAULT_EDITION" => "site.default_edition",
             "NEWSLINE_PAGE_SIZE" => "site.page_size",
+            "NEWSLINE_MEDIA_MAX_BYTES" => "media.max_upload_bytes",
+            "NEWSLINE_S3_BUCKET" => "media.s3_bucket",
+            "NEWSLINE_S3_ENDPOINT" => "media.s3_endpoint",
+            "NEWSLINE_S3_REGION" => "media.s3_region",
+            "NEWSLINE_S3_ACCESS_KEY_ID" => "media.s3_access_key_id",
+            "NEWSLINE_S3_SECRET_ACCESS_KEY" => "media.s3_secret_access_key",
             // Read by the log setup, not a site setting.
             "NEWSLINE_LOG" => return Ok(()),
             other => return Err(ConfigError::UnknownVariable(other.to_owned())),
@@ -305,6 +377,29 @@ impl Settings {
                         invalid(format!("'{value}' is not a whole number from 1 to 200"))
                     })?;
             }
+            "media.max_upload_bytes" => {
+                self.media.max_upload_bytes = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
+                    .ok_or_else(|| {
+                        invalid(format!("'{value}' is not a byte count from 1024 to 1 GiB"))
+                    })?;
+            }
+            "media.s3_bucket" => self.media.s3_bucket = Some(value.trim().to_owned()),
+            "media.s3_endpoint" => {
+                if !(value.starts_with("http://") || value.starts_with("https://")) {
+                    return Err(invalid(format!("'{value}' is not an http(s) URL")));
+                }
+                self.media.s3_endpoint = Some(value.trim_end_matches('/').to_owned());
+            }
+            "media.s3_region" => value.trim().clone_into(&mut self.media.s3_region),
+            "media.s3_access_key_id" => {
+                self.media.s3_access_key_id = Some(Secret(value.to_owned()))
+            }
+            "media.s3_secret_access_key" => {
+                self.media.s3_secret_access_key = Some(Secret(value.to_owned()));
+            }
             other => return Err(invalid(format!("no setting is called {other}"))),
         }
         Ok(())
@@ -364,6 +459,12 @@ mod tests {
         .expect("valid");
         assert!(!format!("{s:?}").contains("s3cret"));
         assert_eq!(s.database_url(), "postgres://news:s3cret@db/news");
+        let s = Settings::load(
+            None,
+            env(&[("NEWSLINE_S3_SECRET_ACCESS_KEY", "k3y-s3cret")]),
+        )
+        .expect("valid");
+        assert!(!format!("{s:?}").contains("k3y-s3cret"));
     }
 
     #[test]

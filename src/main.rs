@@ -49,6 +49,9 @@ enum Command {
     /// Import copy into the site.
     #[command(subcommand)]
     Import(Import),
+    /// Manage newsroom accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The new file to write; it must not exist yet.
@@ -70,6 +73,38 @@ enum Import {
         /// Section for the news line's briefs, whose sections the copy does not give.
         #[arg(long, value_name = "NAME", default_value = "Latest")]
         brief_section: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from a prompt, or from standard input.
+    Add {
+        /// Login name.
+        name: String,
+        /// admin, editor or reporter.
+        #[arg(long)]
+        role: String,
+        /// Name shown to colleagues (default: the login name).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// List every account.
+    List,
+    /// Disable an account; its sessions end at once.
+    Disable {
+        /// Login name.
+        name: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// Login name.
+        name: String,
+    },
+    /// Set a new password (read like `add`'s); the account's sessions end.
+    Reset {
+        /// Login name.
+        name: String,
     },
 }
 
@@ -128,6 +163,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             edition,
             brief_section,
         }) => import_text(&settings, &files, edition, brief_section).await,
+        Command::User(command) => manage_users(&settings, command).await,
         Command::Backup { file } => {
             let store = open_store(&settings).await?;
             store
@@ -275,4 +311,74 @@ fn with_edition(mut batch: Batch, code: EditionCode, site_name: &str) -> Batch {
         code,
     });
     batch
+}
+
+/// Reads a new password: at a prompt without echo on a terminal, else the first line
+/// of standard input (so scripts can pipe it), never from the command line.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn manage_users(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            display_name,
+        } => {
+            let role = newsline::domain::Role::parse(&role).context("--role")?;
+            let password = read_password()?;
+            newsroom
+                .create_account(
+                    &name,
+                    display_name.as_deref().unwrap_or(&name),
+                    role,
+                    &password,
+                    None,
+                )
+                .await?;
+            println!("created {} account {name}", role.as_str());
+        }
+        UserCommand::List => {
+            for a in newsroom.accounts().await? {
+                let state = if a.disabled { "disabled" } else { "active" };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    a.username,
+                    a.role.as_str(),
+                    state,
+                    a.display_name
+                );
+            }
+        }
+        UserCommand::Disable { name } => {
+            newsroom.set_account_disabled(&name, true, None).await?;
+            println!("disabled {name}");
+        }
+        UserCommand::Enable { name } => {
+            newsroom.set_account_disabled(&name, false, None).await?;
+            println!("enabled {name}");
+        }
+        UserCommand::Reset { name } => {
+            let password = read_password()?;
+            newsroom.reset_password(&name, &password, None).await?;
+            println!("set a new password for {name}");
+        }
+    }
+    store.close().await;
+    Ok(())
 }

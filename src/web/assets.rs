@@ -34,19 +34,31 @@ pub static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
     }
 });
 
+/// The newsroom's script: autosave, preview and presence, as progressive enhancement.
+pub static NEWSROOM_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    let body = include_str!("../../static/newsroom.js");
+    Asset {
+        path: format!("/static/newsroom.{}.js", &digest(body.as_bytes())[..12]),
+        body,
+    }
+});
+
 /// Serves a static file by its hashed name; any other name is not found.
 pub async fn show_asset(Path(name): Path<String>) -> Result<Response, PageError> {
-    let css = &*STYLESHEET;
-    if css.path.strip_prefix("/static/") != Some(name.as_str()) {
-        return Err(PageError::NotFound);
-    }
+    let (asset, mime) = [
+        (&*STYLESHEET, "text/css; charset=utf-8"),
+        (&*NEWSROOM_SCRIPT, "text/javascript; charset=utf-8"),
+    ]
+    .into_iter()
+    .find(|(a, _)| a.path.strip_prefix("/static/") == Some(name.as_str()))
+    .ok_or(PageError::NotFound)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, mime),
             // The name changes with the content, so a copy never goes stale.
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
-        css.body,
+        asset.body,
     )
         .into_response())
 }

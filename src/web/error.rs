@@ -23,6 +23,12 @@ pub enum PageError {
     /// Nothing exists at this address.
     #[error("not found")]
     NotFound,
+    /// The signed-in account may not do this, or the form's token did not match.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Too many attempts; the text says when to try again.
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     /// The database is out of reach: a write cannot be taken now, but may be later.
     #[error("the database is unavailable")]
     Unavailable,
@@ -39,6 +45,8 @@ impl From<NewsroomError> for PageError {
                 Self::Unavailable
             }
             NewsroomError::Store(other) => Self::Internal(other.into()),
+            NewsroomError::Forbidden => Self::Forbidden("your role does not allow this".into()),
+            NewsroomError::Random(why) => Self::Internal(anyhow::anyhow!(why)),
             refused => Self::BadRequest(refused.to_string()),
         }
     }
@@ -53,6 +61,8 @@ impl IntoResponse for PageError {
         let (status, detail) = match self {
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, Some(why)),
             Self::NotFound => (StatusCode::NOT_FOUND, None),
+            Self::Forbidden(why) => (StatusCode::FORBIDDEN, Some(why)),
+            Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, Some(why)),
             Self::Unavailable => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
                 response
@@ -86,13 +96,16 @@ fn words(strings: &'static Strings, status: StatusCode) -> (&'static str, &'stat
     match status {
         StatusCode::BAD_REQUEST => strings.bad_request,
         StatusCode::NOT_FOUND => strings.not_found,
+        StatusCode::FORBIDDEN => strings.forbidden,
+        StatusCode::TOO_MANY_REQUESTS => strings.too_many,
         StatusCode::METHOD_NOT_ALLOWED => strings.not_allowed,
         StatusCode::SERVICE_UNAVAILABLE => strings.unavailable,
         _ => strings.failed,
     }
 }
 
-/// Replaces the body of every 4xx and 5xx response with the site's error page.
+/// Replaces the body of every 4xx and 5xx response that has no page of its own with
+/// the site's error page.
 ///
 /// Handlers, extractor rejections, the router's own 404/405 and caught panics all
 /// pass through here, so no response ever carries an internal message.
@@ -112,6 +125,16 @@ pub async fn render_error_pages(
     let response = next.run(req).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    // A page that answers with its own HTML (a form sent back with its errors, 409 for
+    // a stale save) keeps it; errors without a page of their own get the error page.
+    let own_page = response.extensions().get::<ErrorDetail>().is_none()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if own_page {
         return response;
     }
     let detail = response

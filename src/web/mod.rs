@@ -2,11 +2,12 @@
 
 mod assets;
 mod error;
+pub mod newsroom;
 mod pages;
 mod reader;
 mod respond;
 mod strings;
-mod urls;
+pub(crate) mod urls;
 mod views;
 
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Site;
 use crate::read::ReadModel;
-use pages::{archive, article, home, listing};
+use pages::{archive, article, corrections, home, listing};
 
 pub use error::PageError;
 
@@ -36,16 +37,25 @@ pub struct AppState {
     pub read: Arc<ReadModel>,
     /// Site settings.
     pub site: Arc<Site>,
+    /// The write path, and the newsroom's own reads.
+    pub newsroom: crate::newsroom::Newsroom,
+    /// Whether cookies get the Secure flag (the site is served over https).
+    pub secure_cookies: bool,
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 /// Every route of the site.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // Reader pages take no body; the newsroom's forms carry up to a long article.
+    let reader = Router::new()
         .route("/", get(to_default_edition))
         .route("/static/{name}", get(assets::show_asset))
+        .route("/media/{name}", get(show_media_file))
         .route("/{edition}", get(to_edition_home))
         .route("/{edition}/", get(home::show_home))
         .route("/{edition}/news", get(archive::list_news))
+        .route("/{edition}/corrections", get(corrections::list_corrections))
         .route(
             "/{edition}/news/{year}/{month}/{day}",
             get(archive::list_day),
@@ -54,6 +64,17 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/tag/{slug}", get(listing::list_tag))
         .route("/{edition}/{section}", get(listing::list_section))
         .route("/{edition}/{section}/{item}", get(article::show_item))
+        .layer(RequestBodyLimitLayer::new(64 * 1024));
+    let newsroom = newsroom::routes().layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
+    // The form's other fields and multipart framing come on top of the file itself.
+    let uploads = newsroom::upload_route()
+        .layer(RequestBodyLimitLayer::new(
+            state.max_upload_bytes + 64 * 1024,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    reader
+        .merge(newsroom)
+        .merge(uploads)
         .fallback(not_found)
         .layer(from_fn(respond::conditional_get))
         .layer(CatchPanicLayer::custom(|_| {
@@ -65,8 +86,6 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        // Reader pages take no body; this bounds what a client can make us buffer.
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -87,4 +106,30 @@ async fn to_edition_home(
         return Err(PageError::NotFound);
     }
     Ok(respond::moved_permanently(&urls::home(&edition)))
+}
+
+/// An uploaded image by its content-addressed name, cached for good.
+async fn show_media_file(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, PageError> {
+    let store = state.newsroom.media_store().ok_or(PageError::NotFound)?;
+    let (bytes, mime) = store
+        .get(&name)
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .ok_or(PageError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, mime),
+            // The name is the content's hash: it never changes.
+            (
+                axum::http::header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable",
+            ),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

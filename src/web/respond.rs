@@ -30,6 +30,20 @@ pub fn html<T: Template>(page: &T) -> Result<Response, PageError> {
     Ok(response)
 }
 
+/// Renders a newsroom page: never stored by any cache, never indexed.
+pub fn private_html<T: Template>(page: &T) -> Result<Response, PageError> {
+    let body = page.render().map_err(|e| PageError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::HeaderName::from_static("x-robots-tag"), "noindex"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// A 301 to `location`: the address readers and search engines should keep from now on.
 pub fn moved_permanently(location: &str) -> Response {
     match HeaderValue::from_str(location) {

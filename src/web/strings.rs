@@ -25,6 +25,8 @@ pub struct Strings {
     pub tag: &'static str,
     /// Label of a correction note.
     pub correction: &'static str,
+    /// Title of the public list of corrections.
+    pub corrections: &'static str,
     /// Label of the updated time.
     pub updated: &'static str,
     /// Link to newer items.
@@ -47,6 +49,10 @@ pub struct Strings {
     pub bad_request: (&'static str, &'static str),
     /// 404 heading and text.
     pub not_found: (&'static str, &'static str),
+    /// 403 heading and text.
+    pub forbidden: (&'static str, &'static str),
+    /// 429 heading and text.
+    pub too_many: (&'static str, &'static str),
     /// 405 heading and text.
     pub not_allowed: (&'static str, &'static str),
     /// 503 heading and text.
@@ -67,6 +73,7 @@ const EN: Strings = Strings {
     skip_to_content: "Skip to content",
     tag: "Tag",
     correction: "Correction",
+    corrections: "Corrections",
     updated: "Updated",
     previous_page: "Newer",
     next_page: "Older",
@@ -78,6 +85,8 @@ const EN: Strings = Strings {
     tags: "Tags",
     bad_request: ("Bad request", "This address is not well formed."),
     not_found: ("Page not found", "There is nothing at this address."),
+    forbidden: ("Not allowed", "Your account may not do this."),
+    too_many: ("Too many attempts", "Wait a few minutes and try again."),
     not_allowed: ("Not allowed", "This page cannot be used that way."),
     unavailable: ("Temporarily unavailable", "Please try again in a moment."),
     failed: (
@@ -98,6 +107,7 @@ const AZ: Strings = Strings {
     skip_to_content: "Məzmuna keç",
     tag: "Teq",
     correction: "Düzəliş",
+    corrections: "Düzəlişlər",
     updated: "Yeniləndi",
     previous_page: "Daha yeni",
     next_page: "Daha köhnə",
@@ -109,6 +119,11 @@ const AZ: Strings = Strings {
     tags: "Teqlər",
     bad_request: ("Yanlış sorğu", "Bu ünvan düzgün yazılmayıb."),
     not_found: ("Səhifə tapılmadı", "Bu ünvanda heç nə yoxdur."),
+    forbidden: ("İcazə yoxdur", "Hesabınız bunu edə bilməz."),
+    too_many: (
+        "Həddindən çox cəhd",
+        "Bir neçə dəqiqə gözləyib yenidən cəhd edin.",
+    ),
     not_allowed: ("İcazə verilmir", "Bu səhifədən belə istifadə etmək olmaz."),
     unavailable: ("Müvəqqəti əlçatan deyil", "Bir az sonra yenidən cəhd edin."),
     failed: (
@@ -129,6 +144,7 @@ const TR: Strings = Strings {
     skip_to_content: "İçeriğe geç",
     tag: "Etiket",
     correction: "Düzeltme",
+    corrections: "Düzeltmeler",
     updated: "Güncellendi",
     previous_page: "Daha yeni",
     next_page: "Daha eski",
@@ -140,6 +156,11 @@ const TR: Strings = Strings {
     tags: "Etiketler",
     bad_request: ("Geçersiz istek", "Bu adres doğru biçimde değil."),
     not_found: ("Sayfa bulunamadı", "Bu adreste bir şey yok."),
+    forbidden: ("İzin yok", "Hesabınız bunu yapamaz."),
+    too_many: (
+        "Çok fazla deneme",
+        "Birkaç dakika bekleyip yeniden deneyin.",
+    ),
     not_allowed: ("İzin verilmiyor", "Bu sayfa bu şekilde kullanılamaz."),
     unavailable: (
         "Geçici olarak kullanılamıyor",
@@ -163,6 +184,7 @@ const RU: Strings = Strings {
     skip_to_content: "Перейти к содержанию",
     tag: "Тег",
     correction: "Исправление",
+    corrections: "Исправления",
     updated: "Обновлено",
     previous_page: "Новее",
     next_page: "Старше",
@@ -174,6 +196,11 @@ const RU: Strings = Strings {
     tags: "Теги",
     bad_request: ("Неверный запрос", "Этот адрес составлен неправильно."),
     not_found: ("Страница не найдена", "По этому адресу ничего нет."),
+    forbidden: ("Нет доступа", "Вашей учётной записи это не разрешено."),
+    too_many: (
+        "Слишком много попыток",
+        "Подождите несколько минут и попробуйте снова.",
+    ),
     not_allowed: ("Недопустимо", "Этой страницей нельзя воспользоваться так."),
     unavailable: ("Временно недоступно", "Попробуйте ещё раз чуть позже."),
     failed: (

@@ -243,3 +243,70 @@ impl Views<'_> {
 
 /// How many items the news line shows, as on the seed page.
 pub const NEWS_LINE_LENGTH: usize = 40;
+
+/// The frame of every newsroom page.
+#[derive(Debug, Clone)]
+pub struct NewsroomChrome {
+    /// The document title.
+    pub title: String,
+    /// The stylesheet's hashed path.
+    pub stylesheet: &'static str,
+    /// The newsroom script's hashed path.
+    pub script: &'static str,
+    /// The signed-in account's name, if any.
+    pub user: Option<String>,
+    /// Whether the account is an admin (sees the audit log).
+    pub admin: bool,
+    /// The session's CSRF token, for the sign-out form.
+    pub csrf: String,
+}
+
+impl NewsroomChrome {
+    /// The frame for a signed-in page.
+    pub fn new(title: &str, editor: &super::newsroom::Editor) -> Self {
+        Self {
+            title: format!("{title} | Newsroom"),
+            stylesheet: urls::stylesheet(),
+            script: super::assets::NEWSROOM_SCRIPT.path.as_str(),
+            user: Some(editor.actor().name.clone()),
+            admin: editor.actor().role == crate::domain::Role::Admin,
+            csrf: editor.session.csrf_token.clone(),
+        }
+    }
+
+    /// The frame for the sign-in page.
+    pub fn signed_out(title: &str) -> Self {
+        Self {
+            title: format!("{title} | Newsroom"),
+            stylesheet: urls::stylesheet(),
+            script: super::assets::NEWSROOM_SCRIPT.path.as_str(),
+            user: None,
+            admin: false,
+            csrf: String::new(),
+        }
+    }
+}
+
+/// The address of an uploaded image: the original, or the variant `width` pixels wide
+/// in the original format when one exists.
+pub fn media_src(media: &crate::store::MediaRecord, width: Option<u32>) -> String {
+    let has =
+        |w: u32| media.widths.split(',').any(|x| x == w.to_string()) && i64::from(w) < media.width;
+    match width {
+        Some(w) if has(w) => format!("/media/{}-{w}.{}", media.hash, media.format),
+        _ => format!("/media/{}.{}", media.hash, media.format),
+    }
+}
+
+/// A `srcset` of an uploaded image's variants in `ext` (the original format or webp).
+pub fn media_srcset(media: &crate::store::MediaRecord, ext: &str) -> String {
+    let mut parts: Vec<String> = media
+        .widths
+        .split(',')
+        .filter_map(|w| w.parse::<i64>().ok())
+        .filter(|w| *w < media.width)
+        .map(|w| format!("/media/{}-{w}.{ext} {w}w", media.hash))
+        .collect();
+    parts.push(format!("/media/{}.{ext} {}w", media.hash, media.width));
+    parts.join(", ")
+}

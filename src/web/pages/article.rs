@@ -5,11 +5,24 @@ use axum::response::Response;
 use crate::domain::ItemId;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
-use crate::web::views::{Chrome, ItemLine, NavLink, NewsLine, TimeView};
+use crate::web::views::{Chrome, ItemLine, NavLink, NewsLine, TimeView, media_src, media_srcset};
 use crate::web::{respond, urls};
+
+/// A lead image with its variants.
+struct LeadImage {
+    src: String,
+    srcset: String,
+    webp_srcset: String,
+    width: i64,
+    height: i64,
+    alt: String,
+    caption: Option<String>,
+    credit: Option<String>,
+}
 
 /// The article as the page shows it.
 struct Story {
+    lead_image: Option<LeadImage>,
     headline: String,
     dek: Option<String>,
     section: NavLink,
@@ -58,6 +71,19 @@ pub async fn show_item(
     let code = reader.code();
     let line = views.line(item, None);
     let story = Story {
+        lead_image: item
+            .lead_media
+            .and_then(|id| reader.snapshot.media(id))
+            .map(|m| LeadImage {
+                src: media_src(m, None),
+                srcset: media_srcset(m, &m.format),
+                webp_srcset: media_srcset(m, "webp"),
+                width: m.width,
+                height: m.height,
+                alt: m.alt.clone(),
+                caption: m.caption.clone(),
+                credit: m.credit.clone(),
+            }),
         headline: item.headline.clone(),
         dek: item.dek.clone(),
         section: line.section,

@@ -2,5 +2,6 @@
 
 pub mod archive;
 pub mod article;
+pub mod corrections;
 pub mod home;
 pub mod listing;

@@ -1,0 +1,134 @@
+//! The desk and the audit log.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use super::Editor;
+use crate::domain::time;
+use crate::store::DeskItem;
+use crate::web::AppState;
+use crate::web::error::PageError;
+use crate::web::respond;
+use crate::web::views::NewsroomChrome;
+
+/// One row of a desk list.
+struct Row {
+    id: i64,
+    headline: String,
+    edition: String,
+    by: String,
+    time: String,
+    embargo: Option<String>,
+}
+
+/// One list of the desk.
+struct List {
+    id: &'static str,
+    title: &'static str,
+    time_label: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/desk.html")]
+struct DeskPage {
+    chrome: NewsroomChrome,
+    lists: Vec<List>,
+}
+
+/// The desk: drafts, items in review, scheduled items, latest published, withdrawn.
+pub async fn show_desk(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, PageError> {
+    let desk = state.newsroom.desk().await?;
+    let zone = &state.site.time_zone;
+    let rows = |items: Vec<DeskItem>, by_publication: bool| -> Vec<Row> {
+        items
+            .into_iter()
+            .map(|i| Row {
+                id: i.id,
+                headline: i.headline,
+                edition: i.edition,
+                by: i.created_by.unwrap_or_else(|| "import".into()),
+                time: time::display(
+                    if by_publication {
+                        i.published_at.unwrap_or(i.updated_at)
+                    } else {
+                        i.updated_at
+                    },
+                    zone,
+                ),
+                embargo: i.embargo_until.map(|e| time::display(e, zone)),
+            })
+            .collect()
+    };
+    let lists = vec![
+        List {
+            id: "drafts",
+            title: "Drafts",
+            time_label: "Last saved",
+            rows: rows(desk.drafts, false),
+        },
+        List {
+            id: "review",
+            title: "In review",
+            time_label: "Last saved",
+            rows: rows(desk.in_review, false),
+        },
+        List {
+            id: "scheduled",
+            title: "Scheduled",
+            time_label: "Goes live",
+            rows: rows(desk.scheduled, true),
+        },
+        List {
+            id: "published",
+            title: "Latest published",
+            time_label: "Published",
+            rows: rows(desk.published, true),
+        },
+        List {
+            id: "unpublished",
+            title: "Withdrawn",
+            time_label: "Last change",
+            rows: rows(desk.unpublished, false),
+        },
+    ];
+    respond::private_html(&DeskPage {
+        chrome: NewsroomChrome::new("Desk", &editor),
+        lists,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/audit.html")]
+struct AuditPage {
+    chrome: NewsroomChrome,
+    entries: Vec<(String, String, String, String, String)>,
+}
+
+/// Who did what and when; admins only.
+pub async fn show_audit(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, PageError> {
+    let entries = state.newsroom.audit(editor.actor(), 500).await?;
+    let zone = &state.site.time_zone;
+    respond::private_html(&AuditPage {
+        chrome: NewsroomChrome::new("Audit log", &editor),
+        entries: entries
+            .into_iter()
+            .map(|e| {
+                (
+                    time::display(e.at, zone),
+                    e.user.unwrap_or_else(|| "system".into()),
+                    e.action,
+                    e.subject,
+                    e.detail,
+                )
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,629 @@
+//! The item editor: new items, saving with a workflow step, preview, corrections,
+//! history, differences between revisions and restore.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use similar::{ChangeTag, TextDiff};
+
+use super::Editor;
+use crate::domain::{Action, Item, ItemId, Role, Status, may, render_markdown, time};
+use crate::newsroom::{EditError, FieldErrors, ItemForm, Snapshot, Step};
+use crate::web::AppState;
+use crate::web::error::PageError;
+use crate::web::respond;
+use crate::web::views::NewsroomChrome;
+
+/// The editor form as the browser sends it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct EditorFields {
+    csrf: String,
+    version: String,
+    step: String,
+    edition: String,
+    kind: String,
+    headline: String,
+    dek: String,
+    body: String,
+    section: String,
+    authors: String,
+    tags: String,
+    related: String,
+    lead_media: String,
+    pinned: Option<String>,
+    breaking: Option<String>,
+    embargo: String,
+    publish_at: String,
+    unpublish_at: String,
+}
+
+impl EditorFields {
+    fn item_form(&self) -> ItemForm {
+        ItemForm {
+            edition: self.edition.clone(),
+            kind: self.kind.clone(),
+            headline: self.headline.clone(),
+            dek: self.dek.clone(),
+            body: self.body.clone(),
+            section: self.section.clone(),
+            authors: self.authors.clone(),
+            tags: self.tags.clone(),
+            related: self.related.clone(),
+            lead_media: self.lead_media.clone(),
+            pinned: self.pinned.is_some(),
+            breaking: self.breaking.is_some(),
+            embargo: self.embargo.clone(),
+            publish_at: self.publish_at.clone(),
+            unpublish_at: self.unpublish_at.clone(),
+        }
+    }
+}
+
+/// The other side of a stale save.
+struct StaleView {
+    version: i64,
+    headline: String,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/editor.html")]
+struct EditorPage {
+    chrome: NewsroomChrome,
+    id: Option<ItemId>,
+    version: i64,
+    action_url: String,
+    autosave_key: String,
+    form: ItemForm,
+    errors: FieldErrors,
+    status: Option<&'static str>,
+    public_url: Option<String>,
+    embargo_notice: Option<String>,
+    others_here: Vec<String>,
+    saved: bool,
+    stale: Option<StaleView>,
+    preview: Option<String>,
+    editions: Vec<(String, String)>,
+    sections: Vec<(String, String, String)>,
+    media: Vec<(String, String)>,
+    zone: String,
+    can_flag: bool,
+    can_submit: bool,
+    can_publish: bool,
+    can_return: bool,
+    can_correct: bool,
+    published: bool,
+    corrections: Vec<(String, String)>,
+}
+
+/// What an editor page shows besides the form.
+#[derive(Default)]
+struct Shown {
+    errors: FieldErrors,
+    others_here: Vec<String>,
+    saved: bool,
+    stale: Option<StaleView>,
+    preview: Option<String>,
+}
+
+/// Datetime-local inputs want `2025-05-21T16:29`.
+fn for_input(local: &str) -> String {
+    local.replacen(' ', "T", 1)
+}
+
+async fn render_editor(
+    state: &AppState,
+    editor: &Editor,
+    item: Option<&Item>,
+    mut form: ItemForm,
+    shown: Shown,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let actor = editor.actor();
+    let zone = &state.site.time_zone;
+    form.embargo = for_input(&form.embargo);
+    form.publish_at = for_input(&form.publish_at);
+    form.unpublish_at = for_input(&form.unpublish_at);
+    let editions = state
+        .newsroom
+        .editions()
+        .await?
+        .into_iter()
+        .map(|e| (e.code.to_string(), e.name))
+        .collect();
+    let sections = state
+        .newsroom
+        .sections()
+        .await?
+        .into_iter()
+        .map(|s| (s.edition.to_string(), s.slug.to_string(), s.name))
+        .collect();
+    let media = state
+        .newsroom
+        .media(100)
+        .await?
+        .into_iter()
+        .map(|m| (m.id.to_string(), m.alt))
+        .collect();
+    let item_status = item.map(|i| i.status);
+    let own = item.is_none_or(|i| i.created_by == Some(actor.id));
+    let snapshot = state.read.snapshot();
+    let public_url = item
+        .filter(|i| i.status == Status::Published)
+        .and_then(|i| snapshot.section(i.section))
+        .zip(item)
+        .map(|(section, i)| crate::web::urls::item(i, section.slug.as_ref()));
+    let page = EditorPage {
+        chrome: NewsroomChrome::new(item.map_or("New item", |i| i.headline.as_str()), editor),
+        id: item.map(|i| i.id),
+        version: item.map_or(0, |i| i.version),
+        action_url: item.map_or_else(
+            || "/newsroom/items".to_owned(),
+            |i| format!("/newsroom/items/{}", i.id),
+        ),
+        autosave_key: item.map_or_else(|| "new".to_owned(), |i| format!("{}-v{}", i.id, i.version)),
+        errors: shown.errors,
+        status: item_status.map(|s| match s {
+            Status::Draft => "draft",
+            Status::Review => "in review",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+            Status::Unpublished => "withdrawn",
+        }),
+        public_url,
+        embargo_notice: item
+            .and_then(|i| i.embargo_until)
+            .filter(|e| *e > jiff::Timestamp::now())
+            .map(|e| time::display(e, zone)),
+        others_here: shown.others_here,
+        saved: shown.saved,
+        stale: shown.stale,
+        preview: shown.preview,
+        editions,
+        sections,
+        media,
+        zone: state.site.time_zone_name.clone(),
+        can_flag: actor.role != Role::Reporter,
+        can_submit: item_status.is_none_or(|s| s == Status::Draft)
+            && may(actor.role, Action::SubmitForReview, own),
+        can_publish: may(actor.role, Action::Publish, false),
+        can_return: matches!(item_status, Some(Status::Review | Status::Scheduled)),
+        can_correct: item_status == Some(Status::Published)
+            && may(actor.role, Action::Correct, false),
+        published: item_status == Some(Status::Published),
+        corrections: item
+            .map(|i| {
+                i.corrections
+                    .iter()
+                    .map(|c| (time::display(c.noted_at, zone), c.note.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        form,
+    };
+    let mut response = respond::private_html(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// A blank editor.
+pub async fn new_item(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, PageError> {
+    let form = ItemForm {
+        edition: state.site.default_edition.to_string(),
+        kind: "article".into(),
+        authors: if editor.actor().role == Role::Reporter {
+            editor.actor().name.clone()
+        } else {
+            String::new()
+        },
+        ..ItemForm::default()
+    };
+    render_editor(
+        &state,
+        &editor,
+        None,
+        form,
+        Shown::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn step_of(fields: &EditorFields) -> Result<Option<Step>, PageError> {
+    match fields.step.as_str() {
+        "preview" => Ok(None),
+        raw => Step::parse(raw).map(Some).ok_or_else(|| {
+            PageError::BadRequest(format!("'{raw}' is not something the editor can do"))
+        }),
+    }
+}
+
+fn preview_of(form: &ItemForm) -> Shown {
+    Shown {
+        preview: Some(render_markdown(&form.body)),
+        ..Shown::default()
+    }
+}
+
+/// Creates an item from the blank editor (or previews it without saving).
+pub async fn create_item(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(fields): Form<EditorFields>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&fields.csrf)?;
+    let form = fields.item_form();
+    let Some(step) = step_of(&fields)? else {
+        return render_editor(
+            &state,
+            &editor,
+            None,
+            form.clone(),
+            preview_of(&form),
+            StatusCode::OK,
+        )
+        .await;
+    };
+    match state
+        .newsroom
+        .create_item(editor.actor(), &form, step, &state.site.time_zone)
+        .await
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
+        Err(err) => edit_failed(&state, &editor, None, form, err).await,
+    }
+}
+
+async fn edit_failed(
+    state: &AppState,
+    editor: &Editor,
+    item: Option<&Item>,
+    form: ItemForm,
+    err: EditError,
+) -> Result<Response, PageError> {
+    match err {
+        EditError::Invalid(errors) => {
+            let shown = Shown {
+                errors,
+                ..Shown::default()
+            };
+            render_editor(
+                state,
+                editor,
+                item,
+                form,
+                shown,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        EditError::Stale { current } => {
+            let shown = Shown {
+                stale: Some(StaleView {
+                    version: current.version,
+                    headline: current.headline.clone(),
+                    body: current.body.markdown.clone(),
+                }),
+                ..Shown::default()
+            };
+            // The form keeps what this editor typed; the version becomes the current one,
+            // so saving again is a deliberate overwrite after comparing.
+            render_editor(
+                state,
+                editor,
+                Some(&current),
+                form,
+                shown,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        EditError::Forbidden => Err(PageError::Forbidden(
+            "your role does not allow this on this item".into(),
+        )),
+        EditError::NotFound => Err(PageError::NotFound),
+        EditError::Store(e) => Err(crate::newsroom::NewsroomError::Store(e).into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+fn item_id(raw: &str) -> Result<ItemId, PageError> {
+    raw.parse::<ItemId>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(PageError::NotFound)
+}
+
+/// The editor for an existing item; notes that this account has it open.
+pub async fn edit_item(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let id = item_id(&id)?;
+    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let others_here = state.newsroom.open_item(editor.actor(), id).await?;
+    let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
+    let shown = Shown {
+        others_here,
+        saved: query.saved.is_some(),
+        ..Shown::default()
+    };
+    render_editor(&state, &editor, Some(&item), form, shown, StatusCode::OK).await
+}
+
+/// Saves an item with the step the editor pressed (or previews it).
+pub async fn save_item(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    Form(fields): Form<EditorFields>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&fields.csrf)?;
+    let id = item_id(&id)?;
+    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let form = fields.item_form();
+    let Some(step) = step_of(&fields)? else {
+        return render_editor(
+            &state,
+            &editor,
+            Some(&item),
+            form.clone(),
+            preview_of(&form),
+            StatusCode::OK,
+        )
+        .await;
+    };
+    let version = fields
+        .version
+        .parse::<i64>()
+        .map_err(|_| PageError::BadRequest("the form has no valid version".into()))?;
+    match state
+        .newsroom
+        .save_item(
+            editor.actor(),
+            id,
+            version,
+            &form,
+            step,
+            &state.site.time_zone,
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
+        Err(err) => edit_failed(&state, &editor, Some(&item), form, err).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct CorrectionForm {
+    csrf: String,
+    note: String,
+}
+
+/// Adds a correction to a published item.
+pub async fn add_correction(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    Form(fields): Form<CorrectionForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&fields.csrf)?;
+    let id = item_id(&id)?;
+    match state
+        .newsroom
+        .add_correction(editor.actor(), id, &fields.note)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
+        Err(err) => {
+            let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+            let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
+            edit_failed(&state, &editor, Some(&item), form, err).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/history.html")]
+struct HistoryPage {
+    chrome: NewsroomChrome,
+    id: ItemId,
+    headline: String,
+    revisions: Vec<(i64, String, String)>,
+}
+
+/// Every saved version of an item.
+pub async fn show_history(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = item_id(&id)?;
+    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let zone = &state.site.time_zone;
+    let revisions = state
+        .newsroom
+        .revisions(id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.version,
+                time::display(r.saved_at, zone),
+                r.saved_by.unwrap_or_default(),
+            )
+        })
+        .collect();
+    respond::private_html(&HistoryPage {
+        chrome: NewsroomChrome::new("History", &editor),
+        id,
+        headline: item.headline,
+        revisions,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/diff.html")]
+struct DiffPage {
+    chrome: NewsroomChrome,
+    id: ItemId,
+    from: i64,
+    to: i64,
+    current_version: i64,
+    fields: Vec<(&'static str, Vec<(char, String)>)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct DiffQuery {
+    from: String,
+    to: String,
+}
+
+/// Line-by-line differences of every field between two revisions.
+fn differences(a: &ItemForm, b: &ItemForm) -> Vec<(&'static str, Vec<(char, String)>)> {
+    let flag = |v: bool| if v { "yes".to_owned() } else { "no".to_owned() };
+    let pairs: Vec<(&'static str, String, String)> = vec![
+        ("Headline", a.headline.clone(), b.headline.clone()),
+        ("Standfirst", a.dek.clone(), b.dek.clone()),
+        ("Body", a.body.clone(), b.body.clone()),
+        ("Kind", a.kind.clone(), b.kind.clone()),
+        ("Section", a.section.clone(), b.section.clone()),
+        ("Authors", a.authors.clone(), b.authors.clone()),
+        ("Tags", a.tags.clone(), b.tags.clone()),
+        ("Related item", a.related.clone(), b.related.clone()),
+        ("Lead image", a.lead_media.clone(), b.lead_media.clone()),
+        ("Lead story", flag(a.pinned), flag(b.pinned)),
+        ("Breaking", flag(a.breaking), flag(b.breaking)),
+        ("Embargo", a.embargo.clone(), b.embargo.clone()),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(name, x, y)| {
+            let lines = TextDiff::from_lines(&x, &y)
+                .iter_all_changes()
+                .map(|c| {
+                    let tag = match c.tag() {
+                        ChangeTag::Insert => '+',
+                        ChangeTag::Delete => '-',
+                        ChangeTag::Equal => ' ',
+                    };
+                    (tag, c.value().trim_end_matches('\n').to_owned())
+                })
+                .collect();
+            (name, lines)
+        })
+        .collect()
+}
+
+/// Differences between two revisions, with a button to restore the older one.
+pub async fn show_diff(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    Query(query): Query<DiffQuery>,
+) -> Result<Response, PageError> {
+    let id = item_id(&id)?;
+    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let (Ok(from), Ok(to)) = (query.from.parse::<i64>(), query.to.parse::<i64>()) else {
+        return Err(PageError::BadRequest(
+            "choose two versions to compare".into(),
+        ));
+    };
+    let revisions = state.newsroom.revisions(id).await?;
+    let find = |v: i64| -> Result<ItemForm, PageError> {
+        revisions
+            .iter()
+            .find(|r| r.version == v)
+            .and_then(|r| serde_json::from_str::<Snapshot>(&r.snapshot).ok())
+            .map(|s| s.form)
+            .ok_or(PageError::NotFound)
+    };
+    let fields = differences(&find(from)?, &find(to)?);
+    respond::private_html(&DiffPage {
+        chrome: NewsroomChrome::new("Differences", &editor),
+        id,
+        from,
+        to,
+        current_version: item.version,
+        fields,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct RestoreForm {
+    csrf: String,
+    revision: String,
+    version: String,
+}
+
+/// Saves an earlier revision as the newest version.
+pub async fn restore_revision(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    Form(fields): Form<RestoreForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&fields.csrf)?;
+    let id = item_id(&id)?;
+    let (Ok(revision), Ok(version)) = (
+        fields.revision.parse::<i64>(),
+        fields.version.parse::<i64>(),
+    ) else {
+        return Err(PageError::BadRequest("the form names no revision".into()));
+    };
+    match state
+        .newsroom
+        .restore_revision(editor.actor(), id, version, revision, &state.site.time_zone)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
+        Err(err) => {
+            let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+            let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
+            edit_failed(&state, &editor, Some(&item), form, err).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct PresenceForm {
+    csrf: String,
+}
+
+/// Keeps this account marked as having the item open; answers who else has.
+pub async fn keep_presence(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<String>,
+    Form(fields): Form<PresenceForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&fields.csrf)?;
+    let id = item_id(&id)?;
+    state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let others = state.newsroom.open_item(editor.actor(), id).await?;
+    let text = if others.is_empty() {
+        String::new()
+    } else {
+        format!("Also open by {}", others.join(", "))
+    };
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], text).into_response())
+}

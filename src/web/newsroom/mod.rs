@@ -1,0 +1,159 @@
+//! The newsroom under `/newsroom`: sign-in, the desk, the item editor, history, audit.
+//!
+//! Every handler gets the signed-in account from [`Editor`]; every form carries the
+//! session's CSRF token, checked before anything is done; roles are checked again
+//! by the newsroom's use cases, whatever the page showed.
+
+mod desk;
+mod items;
+mod media;
+mod sections;
+mod session;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+
+use super::AppState;
+use super::error::PageError;
+use crate::newsroom::{Actor, Session};
+
+/// Name of the session cookie.
+const SESSION_COOKIE: &str = "newsline_session";
+/// Name of the cookie that carries the sign-in form's CSRF token.
+const LOGIN_CSRF_COOKIE: &str = "newsline_login_csrf";
+
+/// The upload route, which takes bodies up to the configured upload size.
+pub fn upload_route() -> Router<AppState> {
+    Router::new().route("/newsroom/media", post(media::upload_media))
+}
+
+/// The newsroom's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/newsroom", get(desk::show_desk))
+        .route(
+            "/newsroom/login",
+            get(session::show_login).post(session::log_in),
+        )
+        .route("/newsroom/logout", post(session::log_out))
+        .route(
+            "/newsroom/password",
+            get(session::show_password).post(session::change_password),
+        )
+        .route("/newsroom/audit", get(desk::show_audit))
+        .route(
+            "/newsroom/sections",
+            get(sections::show_sections).post(sections::add_section),
+        )
+        .route("/newsroom/editions", post(sections::add_edition))
+        .route("/newsroom/media", get(media::show_media))
+        .route("/newsroom/items/new", get(items::new_item))
+        .route("/newsroom/items", post(items::create_item))
+        .route(
+            "/newsroom/items/{id}",
+            get(items::edit_item).post(items::save_item),
+        )
+        .route(
+            "/newsroom/items/{id}/corrections",
+            post(items::add_correction),
+        )
+        .route("/newsroom/items/{id}/history", get(items::show_history))
+        .route("/newsroom/items/{id}/diff", get(items::show_diff))
+        .route(
+            "/newsroom/items/{id}/restore",
+            post(items::restore_revision),
+        )
+        .route("/newsroom/items/{id}/presence", post(items::keep_presence))
+}
+
+/// The signed-in account of a newsroom request.
+pub struct Editor {
+    /// The session, with its CSRF token.
+    pub session: Session,
+}
+
+impl Editor {
+    /// Who is acting.
+    pub fn actor(&self) -> &Actor {
+        &self.session.actor
+    }
+
+    /// Refuses a form whose token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        if same(token.as_bytes(), self.session.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(
+                "this form has expired or did not come from the newsroom; reload the page and try again".into(),
+            ))
+        }
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Why a newsroom request has no account behind it.
+pub enum NotSignedIn {
+    /// Send the browser to the sign-in page, coming back here afterwards.
+    SignIn(String),
+    /// The sign-in could not be checked.
+    Failed(PageError),
+}
+
+impl IntoResponse for NotSignedIn {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignIn(next) => {
+                let next = if next.starts_with("/newsroom") {
+                    next
+                } else {
+                    "/newsroom".into()
+                };
+                Redirect::to(&format!("/newsroom/login?next={}", encode_query(&next)))
+                    .into_response()
+            }
+            Self::Failed(err) => err.into_response(),
+        }
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+impl FromRequestParts<AppState> for Editor {
+    type Rejection = NotSignedIn;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, NotSignedIn> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let next = if parts.method == axum::http::Method::GET {
+            parts.uri.path().to_owned()
+        } else {
+            "/newsroom".to_owned()
+        };
+        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+            return Err(NotSignedIn::SignIn(next));
+        };
+        match state.newsroom.session(&token).await {
+            Ok(Some(session)) => Ok(Self { session }),
+            Ok(None) => Err(NotSignedIn::SignIn(next)),
+            Err(err) => Err(NotSignedIn::Failed(err.into())),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Managing editions and sections.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::Editor;
+use crate::domain::Role;
+use crate::newsroom::NewsroomError;
+use crate::web::AppState;
+use crate::web::error::PageError;
+use crate::web::respond;
+use crate::web::views::NewsroomChrome;
+
+#[derive(Template)]
+#[template(path = "newsroom/sections.html")]
+struct SectionsPage {
+    chrome: NewsroomChrome,
+    sections: Vec<(String, String, String)>,
+    editions: Vec<String>,
+    can_add_section: bool,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    editor: &Editor,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let failed = error.is_some();
+    let mut response = respond::private_html(&SectionsPage {
+        chrome: NewsroomChrome::new("Editions and sections", editor),
+        sections: state
+            .newsroom
+            .sections()
+            .await?
+            .into_iter()
+            .map(|s| (s.edition.to_string(), s.name, s.slug.to_string()))
+            .collect(),
+        editions: state
+            .newsroom
+            .editions()
+            .await?
+            .into_iter()
+            .map(|e| e.code.to_string())
+            .collect(),
+        can_add_section: editor.actor().role != Role::Reporter,
+        error,
+    })?;
+    if failed {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// Every edition and section, with forms to add more.
+pub async fn show_sections(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, PageError> {
+    render(&state, &editor, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct SectionForm {
+    csrf: String,
+    edition: String,
+    slug: String,
+    name: String,
+}
+
+fn outcome(result: Result<(), NewsroomError>) -> Result<Option<String>, PageError> {
+    match result {
+        Ok(()) => Ok(None),
+        Err(NewsroomError::Forbidden) => {
+            Err(PageError::Forbidden("your role does not allow this".into()))
+        }
+        Err(NewsroomError::Store(e)) => Err(NewsroomError::Store(e).into()),
+        Err(other) => Ok(Some(other.to_string())),
+    }
+}
+
+/// Adds a section.
+pub async fn add_section(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(form): Form<SectionForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&form.csrf)?;
+    let result = state
+        .newsroom
+        .add_section(editor.actor(), &form.edition, &form.slug, &form.name)
+        .await;
+    match outcome(result)? {
+        None => Ok(Redirect::to("/newsroom/sections").into_response()),
+        Some(error) => render(&state, &editor, Some(error)).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct EditionForm {
+    csrf: String,
+    code: String,
+    name: String,
+    outlet: String,
+}
+
+/// Adds an edition.
+pub async fn add_edition(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(form): Form<EditionForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&form.csrf)?;
+    let result = state
+        .newsroom
+        .add_edition(editor.actor(), &form.code, &form.name, &form.outlet)
+        .await;
+    match outcome(result)? {
+        None => Ok(Redirect::to("/newsroom/sections").into_response()),
+        Some(error) => render(&state, &editor, Some(error)).await,
+    }
+}

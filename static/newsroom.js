@@ -1,0 +1,77 @@
+// Newsroom enhancements; every page works without this script.
+// Autosave: the editor's fields are kept in this browser's storage as they are typed,
+// so a closed tab or a lost connection does not lose them; they are offered back
+// when the same item (at the same version) is opened again.
+(function () {
+  "use strict";
+  var form = document.getElementById("item-form");
+  if (!form) { return; }
+  var key = "newsline-autosave:" + form.getAttribute("data-autosave-key");
+  var fields = form.querySelectorAll("input[name], textarea[name], select[name]");
+
+  function current() {
+    var data = {};
+    fields.forEach(function (f) {
+      if (f.type === "hidden" || f.type === "submit") { return; }
+      data[f.name] = f.type === "checkbox" ? f.checked : f.value;
+    });
+    return data;
+  }
+
+  function apply(data) {
+    fields.forEach(function (f) {
+      if (!(f.name in data)) { return; }
+      if (f.type === "checkbox") { f.checked = !!data[f.name]; } else { f.value = data[f.name]; }
+    });
+  }
+
+  if (form.getAttribute("data-saved") === "true") {
+    try { localStorage.removeItem(key); } catch (e) { /* storage unavailable */ }
+  }
+
+  var stored = null;
+  try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+  if (stored && JSON.stringify(stored) !== JSON.stringify(current())) {
+    var notice = document.getElementById("autosave-notice");
+    if (notice) {
+      notice.hidden = false;
+      notice.querySelector("[data-restore]").addEventListener("click", function () {
+        apply(stored);
+        notice.hidden = true;
+      });
+      notice.querySelector("[data-discard]").addEventListener("click", function () {
+        try { localStorage.removeItem(key); } catch (e) { /* storage unavailable */ }
+        notice.hidden = true;
+      });
+    }
+  }
+
+  var timer = null;
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      try { localStorage.setItem(key, JSON.stringify(current())); } catch (e) { /* full or blocked */ }
+    }, 500);
+  });
+
+  // Presence: tell the server every 30 seconds that this item is still open here.
+  var presence = document.getElementById("presence");
+  var url = form.getAttribute("data-presence-url");
+  var csrf = form.querySelector("input[name=csrf]");
+  if (presence && url && csrf) {
+    setInterval(function () {
+      fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: "csrf=" + encodeURIComponent(csrf.value),
+        credentials: "same-origin"
+      }).then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (text) {
+          if (text === null) { return; }
+          presence.textContent = text;
+          presence.hidden = text === "";
+        })
+        .catch(function () { /* offline: the autosave above still keeps the text */ });
+    }, 30000);
+  }
+})();
