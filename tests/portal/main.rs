@@ -3,6 +3,7 @@
 mod cluster;
 mod errors;
 mod import;
+mod newsroom;
 mod nodes;
 mod pages;
 mod seed;

@@ -150,6 +150,11 @@ impl TestApp {
 
     /// A server on an existing database, with settings adjusted by `tune`.
     pub async fn spawn_with(db: Database, tune: impl FnOnce(&mut Settings)) -> Self {
+        // TEST_LOG=debug shows the server's log beside a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("TEST_LOG"))
+            .with_test_writer()
+            .try_init();
         let mut settings = settings_for(&db);
         tune(&mut settings);
         let replica = settings
@@ -345,5 +350,100 @@ impl ServerProcess {
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A browser of the newsroom: keeps cookies, follows no redirects.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+/// The first form token on a page.
+pub fn csrf_of(page: &Fetched) -> String {
+    let html = page.html();
+    let selector = scraper::Selector::parse("input[name=csrf]").expect("selector");
+    html.select(&selector)
+        .next()
+        .and_then(|i| i.value().attr("value"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Fetched {
+        let r = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("answered");
+        Fetched {
+            status: r.status(),
+            headers: r.headers().clone(),
+            body: r.text().await.expect("body"),
+        }
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Fetched {
+        let r = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .form(form)
+            .send()
+            .await
+            .expect("answered");
+        Fetched {
+            status: r.status(),
+            headers: r.headers().clone(),
+            body: r.text().await.expect("body"),
+        }
+    }
+
+    /// Posts `form` to `path` with the token of the form on `page_path`.
+    pub async fn submit(&self, page_path: &str, path: &str, form: &[(&str, &str)]) -> Fetched {
+        let token = csrf_of(&self.get(page_path).await);
+        let mut fields = form.to_vec();
+        fields.push(("csrf", &token));
+        self.post(path, &fields).await
+    }
+}
+
+impl TestApp {
+    /// A new browser, not signed in.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: self.address.clone(),
+        }
+    }
+
+    /// Creates an account with `role` and signs a new browser in with it.
+    pub async fn signed_in(&self, username: &str, role: newsline::domain::Role) -> Browser {
+        let password = "a long enough password";
+        self.newsroom
+            .create_account(username, &format!("{username} name"), role, password, None)
+            .await
+            .expect("account created");
+        let browser = self.browser();
+        let login = browser.get("/newsroom/login").await;
+        let token = csrf_of(&login);
+        let response = browser
+            .post(
+                "/newsroom/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("csrf", &token),
+                    ("next", "/newsroom"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "signed in");
+        browser
     }
 }
