@@ -4,6 +4,7 @@ pub mod app;
 pub mod config;
 pub mod domain;
 pub mod import;
+pub mod media;
 pub mod newsroom;
 pub mod read;
 pub mod store;

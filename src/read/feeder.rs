@@ -102,5 +102,6 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
         sections: store.sections().await?,
         authors: store.authors().await?,
         tags: store.tags().await?,
+        media: store.media(i64::MAX).await?,
     })
 }

@@ -19,6 +19,7 @@ pub struct Snapshot {
     items: HashMap<ItemId, Arc<Item>>,
     authors_by_slug: HashMap<String, AuthorId>,
     by_edition: HashMap<String, EditionIndex>,
+    media: HashMap<i64, Arc<crate::store::MediaRecord>>,
 }
 
 /// One edition's orderings; every list is newest first.
@@ -45,6 +46,8 @@ pub struct Taxonomy {
     pub authors: Vec<Author>,
     /// Tags.
     pub tags: Vec<Tag>,
+    /// Uploaded images.
+    pub media: Vec<crate::store::MediaRecord>,
 }
 
 /// Newest first: by publication time, then by id so equal times keep a stable order.
@@ -119,7 +122,17 @@ impl Snapshot {
                 .collect(),
             items,
             by_edition,
+            media: taxonomy
+                .media
+                .iter()
+                .map(|m| (m.id, Arc::new(m.clone())))
+                .collect(),
         }
+    }
+
+    /// An uploaded image.
+    pub fn media(&self, id: i64) -> Option<&Arc<crate::store::MediaRecord>> {
+        self.media.get(&id)
     }
 
     /// The published items keyed by id, to patch into the next snapshot.
