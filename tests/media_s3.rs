@@ -173,3 +173,78 @@ async fn processed_variants_round_trip_through_an_s3_compatible_server() {
     assert!(store.get(&missing).await.expect("read").is_none());
     assert!(store.get("../secret").await.expect("read").is_none());
 }
+
+#[tokio::test]
+async fn a_site_configured_for_s3_keeps_newsroom_uploads_in_the_bucket() {
+    let mut server = MotoServer::start();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("http client");
+    server.wait_until_ready(&http).await;
+    let created = http
+        .put(format!("{}/site-media", server.url()))
+        .send()
+        .await
+        .expect("create bucket");
+    assert!(created.status().is_success());
+
+    // The same settings an operator would put in newsline.toml or NEWSLINE_* variables.
+    let env = [
+        ("NEWSLINE_S3_BUCKET", "site-media".to_owned()),
+        ("NEWSLINE_S3_ENDPOINT", server.url()),
+        ("NEWSLINE_S3_ACCESS_KEY_ID", "testing".to_owned()),
+        ("NEWSLINE_S3_SECRET_ACCESS_KEY", "testing".to_owned()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v));
+    let data = tempfile::tempdir().expect("data dir");
+    let mut settings =
+        newsline::config::Settings::load(Some(std::path::Path::new("/dev/null")), env)
+            .expect("settings");
+    settings.data_dir = data.path().to_owned();
+    assert!(
+        !format!("{settings:?}").contains("testing\""),
+        "keys do not print"
+    );
+
+    let store = newsline::store::Store::open(&settings.database_url())
+        .await
+        .expect("store");
+    let media = newsline::app::media_store(&settings).expect("s3 media store");
+    let newsroom = newsline::newsroom::Newsroom::new(store, Default::default())
+        .with_media(media, settings.media.max_upload_bytes);
+    let id = newsroom
+        .create_account(
+            "chief",
+            "Chief",
+            newsline::domain::Role::Admin,
+            "a long enough password",
+            None,
+        )
+        .await
+        .expect("account");
+    let actor = newsline::newsroom::Actor {
+        id,
+        role: newsline::domain::Role::Admin,
+        name: "Chief".into(),
+    };
+    let record = newsroom
+        .upload_image(&actor, png_upload(), "A test card", "", "")
+        .await
+        .expect("uploaded");
+    let name = format!("{}.{}", record.hash, record.format);
+    let (bytes, mime) = newsroom
+        .media_store()
+        .expect("configured")
+        .get(&name)
+        .await
+        .expect("read")
+        .expect("in the bucket");
+    assert_eq!(mime, "image/png");
+    assert!(!bytes.is_empty());
+    assert!(
+        !data.path().join("media").exists(),
+        "nothing was written to local disk"
+    );
+}

@@ -943,3 +943,45 @@ async fn an_oversize_upload_is_refused_with_a_clear_message() {
     let refused = upload(&editor, big, "big.png", "Big").await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn a_withdrawal_at_a_set_time_happens_on_time() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let fields = article_fields("For one day only", "save");
+    let id = create(&editor, &fields).await;
+    assert_eq!(
+        save(&editor, id, &fields, "publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
+    let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3))
+        .to_zoned_datetime(zone)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let mut expiring = fields.clone();
+    expiring.push(("unpublish_at", &at));
+    assert_eq!(
+        save(&editor, id, &expiring, "unpublish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        public_line(&app).await,
+        ["For one day only"],
+        "public until its expiry"
+    );
+    let mut gone = false;
+    for _ in 0..80 {
+        if public_line(&app).await.is_empty() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "withdrawn within a few seconds of its expiry");
+    let desk = editor.get("/newsroom").await;
+    assert!(
+        desk.texts("#list-unpublished + table a")
+            .contains(&"For one day only".to_owned())
+    );
+}

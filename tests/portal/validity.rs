@@ -49,6 +49,57 @@ async fn every_page_type_passes_the_nu_html_validator() {
         assert!(!page.body.is_empty(), "{path}");
         std::fs::write(dir.path().join(format!("{name}.html")), &page.body).expect("write page");
     }
+    let newsroom = [
+        ("newsroom-login", "/newsroom/login".to_owned()),
+        ("newsroom-desk", "/newsroom".to_owned()),
+        ("newsroom-new", "/newsroom/items/new".to_owned()),
+        ("newsroom-edit", "/newsroom/items/1".to_owned()),
+        ("newsroom-history", "/newsroom/items/1/history".to_owned()),
+        ("newsroom-sections", "/newsroom/sections".to_owned()),
+        ("newsroom-media", "/newsroom/media".to_owned()),
+        ("newsroom-audit", "/newsroom/audit".to_owned()),
+        ("newsroom-password", "/newsroom/password".to_owned()),
+    ];
+    let admin = app.signed_in("chief", newsline::domain::Role::Admin).await;
+    // One save so the item has a history and a diff to show.
+    let editor_page = admin.get("/newsroom/items/1").await;
+    let fields = [
+        ("edition", "en"),
+        ("kind", "brief"),
+        ("headline", "A brief, edited"),
+        ("section", "society"),
+        ("step", "save"),
+    ];
+    let mut form = fields.to_vec();
+    let version = {
+        let html = editor_page.html();
+        let selector = scraper::Selector::parse("input[name=version]").expect("selector");
+        html.select(&selector)
+            .next()
+            .and_then(|i| i.value().attr("value"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let token = csrf_of(&editor_page);
+    form.push(("version", &version));
+    form.push(("csrf", &token));
+    admin.post("/newsroom/items/1", &form).await;
+    let history = admin.get("/newsroom/items/1/history").await;
+    let versions = history.texts("tbody tr td:first-child");
+    let diff = format!(
+        "/newsroom/items/1/diff?from={}&to={}",
+        versions.last().cloned().unwrap_or_default(),
+        versions.first().cloned().unwrap_or_default()
+    );
+    for (name, path) in newsroom.iter().chain([("newsroom-diff", diff)].iter()) {
+        let page = if *name == "newsroom-login" {
+            app.browser().get(path).await
+        } else {
+            admin.get(path).await
+        };
+        assert_eq!(page.status, reqwest::StatusCode::OK, "{path}");
+        std::fs::write(dir.path().join(format!("{name}.html")), &page.body).expect("write page");
+    }
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)
