@@ -383,20 +383,8 @@ impl Newsroom {
                 },
             })
             .await?;
-        w.append_change(Entity::Item, &id.to_string(), "created")
+        self.finish_edit(w, actor, id, &checked, form, step, "created")
             .await?;
-        w.audit(
-            Some(actor.id),
-            "created",
-            &format!("item:{id}"),
-            checked.content.headline.as_ref(),
-        )
-        .await?;
-        let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        self.take_step(&mut w, actor, &item, &checked, step).await?;
-        self.record_revision(&mut w, actor, id, form).await?;
-        w.commit().await?;
-        self.after_commit();
         Ok(id)
     }
 
@@ -447,17 +435,39 @@ impl Newsroom {
             },
         )
         .await?;
-        w.append_change(Entity::Item, &id.to_string(), "updated")
+        self.finish_edit(w, actor, id, &checked, form, step, "saved")
+            .await
+    }
+
+    /// Logs and audits a save, applies the workflow step, records the revision and
+    /// commits: the part every edit shares.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_edit(
+        &self,
+        mut w: Writer,
+        actor: &Actor,
+        id: ItemId,
+        checked: &Checked,
+        form: &ItemForm,
+        step: Step,
+        what: &str,
+    ) -> Result<(), EditError> {
+        let change = if what == "created" {
+            "created"
+        } else {
+            "updated"
+        };
+        w.append_change(Entity::Item, &id.to_string(), change)
             .await?;
         w.audit(
             Some(actor.id),
-            "saved",
+            what,
             &format!("item:{id}"),
             checked.content.headline.as_ref(),
         )
         .await?;
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        self.take_step(&mut w, actor, &item, &checked, step).await?;
+        self.take_step(&mut w, actor, &item, checked, step).await?;
         self.record_revision(&mut w, actor, id, form).await?;
         w.commit().await?;
         self.after_commit();

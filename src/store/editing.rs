@@ -4,7 +4,6 @@
 use jiff::Timestamp;
 use sqlx::Row;
 
-use super::items::item_from;
 use super::{Store, StoreResult, Writer, rows};
 use crate::domain::{Item, ItemContent, ItemId, SectionId, Status, UserId};
 
@@ -79,30 +78,7 @@ pub struct ItemUpdate<'a> {
 impl Writer {
     /// The item as it is inside this transaction, for a use case to check and change.
     pub async fn item_for_update(&mut self, id: ItemId) -> StoreResult<Option<Item>> {
-        let sql = format!(
-            "SELECT {} FROM items WHERE id = $1",
-            super::items::ITEM_COLUMNS
-        );
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let mut item = item_from(&row)?;
-        item.authors = sqlx::query_scalar(
-            "SELECT author_id FROM item_authors WHERE item_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        item.tags =
-            sqlx::query_scalar("SELECT tag_id FROM item_tags WHERE item_id = $1 ORDER BY position")
-                .bind(id)
-                .fetch_all(&mut *self.tx)
-                .await?;
-        Ok(Some(item))
+        super::items::load_item(&mut self.tx, id).await
     }
 
     /// Saves new content over an item and bumps its version.

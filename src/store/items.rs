@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
+use sqlx::AnyConnection;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -88,6 +89,47 @@ pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
         created_by: row.try_get("created_by")?,
         version: row.try_get("version")?,
     })
+}
+
+/// One item with its authors, tags and corrections, read on `conn` (a pooled
+/// connection, or a writer's transaction so the use case sees its own changes).
+pub(super) async fn load_item(conn: &mut AnyConnection, id: ItemId) -> StoreResult<Option<Item>> {
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1");
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut item = item_from(&row)?;
+    item.authors = sqlx::query_scalar(
+        "SELECT author_id FROM item_authors WHERE item_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    item.tags =
+        sqlx::query_scalar("SELECT tag_id FROM item_tags WHERE item_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let notes = sqlx::query(
+        "SELECT noted_at, note FROM corrections WHERE item_id = $1 ORDER BY noted_at, id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    item.corrections = notes
+        .iter()
+        .map(|r| {
+            Ok(Correction {
+                noted_at: rows::instant(r.try_get("noted_at")?)?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(Some(item))
 }
 
 impl Writer {
@@ -231,42 +273,8 @@ impl Store {
 
     /// One item with its authors, tags and corrections, in any status.
     pub async fn item(&self, id: ItemId) -> StoreResult<Option<Item>> {
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1");
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.reads)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let mut item = item_from(&row)?;
-        item.authors = sqlx::query_scalar(
-            "SELECT author_id FROM item_authors WHERE item_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&self.reads)
-        .await?;
-        item.tags =
-            sqlx::query_scalar("SELECT tag_id FROM item_tags WHERE item_id = $1 ORDER BY position")
-                .bind(id)
-                .fetch_all(&self.reads)
-                .await?;
-        let notes = sqlx::query(
-            "SELECT noted_at, note FROM corrections WHERE item_id = $1 ORDER BY noted_at, id",
-        )
-        .bind(id)
-        .fetch_all(&self.reads)
-        .await?;
-        item.corrections = notes
-            .iter()
-            .map(|r| {
-                Ok(Correction {
-                    noted_at: rows::instant(r.try_get("noted_at")?)?,
-                    note: r.try_get("note")?,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(Some(item))
+        let mut conn = self.reads.acquire().await?;
+        load_item(&mut conn, id).await
     }
 
     /// Every published item with its authors, tags and corrections, for the read model.

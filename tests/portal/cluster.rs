@@ -56,17 +56,26 @@ fn unprivileged(program: &Path) -> Command {
     }
 }
 
-fn run(mut command: Command, what: &str) {
+fn run(command: Command, what: &str) {
+    if let Err(why) = try_run(command, what) {
+        panic!("{why}");
+    }
+}
+
+fn try_run(mut command: Command, what: &str) -> Result<(), String> {
     let out = command
         .stdin(Stdio::null())
         .output()
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .map_err(|e| format!("{what}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
 }
 
 fn free_port() -> u16 {
@@ -92,7 +101,7 @@ impl Cluster {
             "--no-sync",
         ]);
         run(initdb, "initdb");
-        cluster.start_again();
+        let cluster = cluster.start_on_a_free_port();
         cluster.guard();
         cluster
     }
@@ -116,7 +125,7 @@ impl Cluster {
             "--no-sync",
         ]);
         run(backup, "pg_basebackup");
-        cluster.start_again();
+        let cluster = cluster.start_on_a_free_port();
         cluster.guard();
         cluster
     }
@@ -147,8 +156,34 @@ impl Cluster {
         self.root.path().join("data")
     }
 
+    /// Starts the server, on another free port if the chosen one was taken meanwhile
+    /// (a free port is only known to be free until someone else binds it).
+    fn start_on_a_free_port(mut self) -> Self {
+        for _ in 0..4 {
+            if self.try_start().is_ok() {
+                return self;
+            }
+            self.port = free_port();
+        }
+        self.start_again();
+        self
+    }
+
     /// Starts the server (again, after [`Cluster::stop`]).
     pub fn start_again(&self) {
+        // A port just released by the stopped server can linger briefly; retry a little.
+        for _ in 0..10 {
+            if self.try_start().is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        if let Err(why) = self.try_start() {
+            panic!("{why}");
+        }
+    }
+
+    fn try_start(&self) -> Result<(), String> {
         let options = format!(
             // fsync=off only risks data if the machine itself fails; commits stay
             // synchronous, so stopping the server "immediately" loses nothing acknowledged.
@@ -163,7 +198,7 @@ impl Cluster {
             .arg("-l")
             .arg(self.root.path().join("server.log"))
             .args(["-w", "-o", &options, "start"]);
-        run(ctl, "pg_ctl start");
+        try_run(ctl, "pg_ctl start")
     }
 
     /// Stops the server at once, as a crash or an outage would.
