@@ -25,6 +25,8 @@ pub struct Strings {
     pub tag: &'static str,
     /// Label of a correction note.
     pub correction: &'static str,
+    /// The label of breaking news.
+    pub breaking: &'static str,
     /// Title of the public list of corrections.
     pub corrections: &'static str,
     /// Label of the updated time.
@@ -73,6 +75,7 @@ const EN: Strings = Strings {
     skip_to_content: "Skip to content",
     tag: "Tag",
     correction: "Correction",
+    breaking: "Breaking",
     corrections: "Corrections",
     updated: "Updated",
     previous_page: "Newer",
@@ -107,6 +110,7 @@ const AZ: Strings = Strings {
     skip_to_content: "Məzmuna keç",
     tag: "Teq",
     correction: "Düzəliş",
+    breaking: "Təcili",
     corrections: "Düzəlişlər",
     updated: "Yeniləndi",
     previous_page: "Daha yeni",
@@ -144,6 +148,7 @@ const TR: Strings = Strings {
     skip_to_content: "İçeriğe geç",
     tag: "Etiket",
     correction: "Düzeltme",
+    breaking: "Son dakika",
     corrections: "Düzeltmeler",
     updated: "Güncellendi",
     previous_page: "Daha yeni",
@@ -184,6 +189,7 @@ const RU: Strings = Strings {
     skip_to_content: "Перейти к содержанию",
     tag: "Тег",
     correction: "Исправление",
+    breaking: "Срочно",
     corrections: "Исправления",
     updated: "Обновлено",
     previous_page: "Новее",

@@ -132,6 +132,8 @@ pub struct ItemLine {
     pub section: NavLink,
     /// Whether it is a brief.
     pub brief: bool,
+    /// Marked as breaking news.
+    pub breaking: bool,
     /// Whether it is the page being read.
     pub current: bool,
 }
@@ -218,6 +220,7 @@ impl Views<'_> {
                 current: false,
             },
             brief: item.kind == ItemKind::Brief,
+            breaking: item.breaking,
             current: current == Some(item.id),
         }
     }

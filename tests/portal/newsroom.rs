@@ -447,6 +447,18 @@ async fn an_item_goes_through_review_publication_correction_and_withdrawal() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(public_line(&app).await, ["Budget passes"]);
+    let mut flagged = fields.clone();
+    flagged.push(("breaking", "true"));
+    assert_eq!(
+        save(&editor, id, &flagged, "save").await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.settle().await;
+    assert_eq!(
+        app.get("/en/").await.texts(".news-line .breaking"),
+        ["Breaking"],
+        "a saved change to a published item shows at once"
+    );
 
     let response = editor
         .submit(

@@ -23,6 +23,7 @@ struct LeadImage {
 /// The article as the page shows it.
 struct Story {
     lead_image: Option<LeadImage>,
+    breaking: bool,
     headline: String,
     dek: Option<String>,
     section: NavLink,
@@ -84,6 +85,7 @@ pub async fn show_item(
                 caption: m.caption.clone(),
                 credit: m.credit.clone(),
             }),
+        breaking: item.breaking,
         headline: item.headline.clone(),
         dek: item.dek.clone(),
         section: line.section,
