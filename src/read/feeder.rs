@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::{ReadModel, Snapshot, Taxonomy};
+use super::{LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy};
 use crate::domain::{ItemId, Status};
 use crate::store::{Entity, Store, StoreResult};
 
@@ -67,6 +67,8 @@ impl Feeder {
             };
             let mut items: HashMap<ItemId, Arc<crate::domain::Item>> = current.items().clone();
             let mut taxonomy_changed = false;
+            // The last change of each item in this batch, in sequence order.
+            let mut touched: Vec<(i64, ItemId)> = Vec::new();
             for change in &changes {
                 match change.entity {
                     Entity::Taxonomy => taxonomy_changed = true,
@@ -83,14 +85,30 @@ impl Feeder {
                                 items.remove(&id);
                             }
                         }
+                        touched.retain(|(_, t)| *t != id);
+                        touched.push((change.seq, id));
                     }
                 }
             }
             if taxonomy_changed {
                 self.taxonomy = load_taxonomy(&self.store).await?;
             }
+            let events = touched
+                .into_iter()
+                .filter_map(|(seq, id)| {
+                    let (before, after) = (current.item(id), items.get(&id));
+                    let (edition, change) = match (before, after) {
+                        (None, Some(now)) => (now.edition.to_string(), LiveChange::Published(now.clone())),
+                        (Some(_), Some(now)) => (now.edition.to_string(), LiveChange::Updated(now.clone())),
+                        (Some(was), None) => (was.edition.to_string(), LiveChange::Unpublished(id)),
+                        (None, None) => return None,
+                    };
+                    Some(LiveEvent { seq, edition, change })
+                })
+                .collect();
             self.model
                 .replace(Snapshot::build(last, &self.taxonomy, items));
+            self.model.live.publish(events);
             tracing::debug!(seq = last, "applied {} changes", changes.len());
         }
     }

@@ -1,6 +1,7 @@
 //! The read model: what readers see, derived from the change log and held in memory.
 
 mod feeder;
+mod live;
 mod snapshot;
 
 use std::sync::Arc;
@@ -10,12 +11,15 @@ use arc_swap::ArcSwap;
 use tokio::sync::watch;
 
 pub use feeder::Feeder;
+pub use live::{LiveChange, LiveEvent, LiveNewsLine, Subscription};
 pub use snapshot::{Page, Snapshot, Taxonomy, page_of};
 
 /// The current snapshot, swapped whole so readers never take a lock.
 pub struct ReadModel {
     current: ArcSwap<Snapshot>,
     applied: watch::Sender<i64>,
+    /// What changed, for readers' open pages.
+    pub live: LiveNewsLine,
 }
 
 impl ReadModel {
@@ -23,6 +27,7 @@ impl ReadModel {
     pub fn new(snapshot: Snapshot) -> Self {
         let (applied, _) = watch::channel(snapshot.applied_seq);
         Self {
+            live: LiveNewsLine::new(snapshot.applied_seq),
             current: ArcSwap::from_pointee(snapshot),
             applied,
         }

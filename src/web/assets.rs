@@ -43,11 +43,21 @@ pub static NEWSROOM_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     }
 });
 
+/// The reader pages' script that keeps the news line live.
+pub static LIVE_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    let body = include_str!("../../static/live.js");
+    Asset {
+        path: format!("/static/live.{}.js", &digest(body.as_bytes())[..12]),
+        body,
+    }
+});
+
 /// Serves a static file by its hashed name; any other name is not found.
 pub async fn show_asset(Path(name): Path<String>) -> Result<Response, PageError> {
     let (asset, mime) = [
         (&*STYLESHEET, "text/css; charset=utf-8"),
         (&*NEWSROOM_SCRIPT, "text/javascript; charset=utf-8"),
+        (&*LIVE_SCRIPT, "text/javascript; charset=utf-8"),
     ]
     .into_iter()
     .find(|(a, _)| a.path.strip_prefix("/static/") == Some(name.as_str()))

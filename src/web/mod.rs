@@ -2,6 +2,7 @@
 
 mod assets;
 mod error;
+mod live;
 pub mod newsroom;
 mod pages;
 mod reader;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/", get(home::show_home))
         .route("/{edition}/news", get(archive::list_news))
         .route("/{edition}/corrections", get(corrections::list_corrections))
+        .route("/{edition}/live", get(live::stream_news_line))
         .route(
             "/{edition}/news/{year}/{month}/{day}",
             get(archive::list_day),

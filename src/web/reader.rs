@@ -14,6 +14,7 @@ use crate::domain::Edition;
 use crate::read::Snapshot;
 
 /// The edition a reader asked for, resolved once per request.
+#[derive(Clone)]
 pub struct Reader {
     /// The snapshot this request reads, whatever is published meanwhile.
     pub snapshot: Arc<Snapshot>,

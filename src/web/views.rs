@@ -56,6 +56,8 @@ pub struct Chrome {
     pub home_href: String,
     /// The stylesheet's hashed path.
     pub stylesheet: &'static str,
+    /// The live news line script's hashed path.
+    pub live_script: &'static str,
     /// Interface words.
     pub strings: &'static Strings,
     /// Sections of the edition.
@@ -88,6 +90,7 @@ impl Chrome {
             title,
             home_href: urls::home(code),
             stylesheet: urls::stylesheet(),
+            live_script: super::assets::LIVE_SCRIPT.path.as_str(),
             strings: strings::for_language(code),
             sections: snapshot
                 .sections_of(code)
@@ -120,6 +123,8 @@ impl Chrome {
 /// One item as a line of a list: headline, time, section.
 #[derive(Debug, Clone)]
 pub struct ItemLine {
+    /// The item's id, for the live news line's script.
+    pub id: i64,
     /// The item's URL.
     pub href: String,
     /// The headline.
@@ -145,6 +150,8 @@ pub struct NewsLine {
     pub items: Vec<ItemLine>,
     /// Link to the archive.
     pub all_href: String,
+    /// The live stream of changes after the snapshot this page shows.
+    pub live_href: String,
 }
 
 /// Links between the pages of a list.
@@ -207,6 +214,7 @@ impl Views<'_> {
     pub fn line(&self, item: &Item, current: Option<ItemId>) -> ItemLine {
         let section = self.snapshot.section(item.section);
         ItemLine {
+            id: item.id,
             href: self.item_href(item),
             headline: item.headline.clone(),
             dek: item.dek.clone(),
@@ -240,6 +248,7 @@ impl Views<'_> {
                 .map(|i| self.line(i, current))
                 .collect(),
             all_href: urls::news(self.code, 1),
+            live_href: format!("/{}/live?after={}", self.code, self.snapshot.applied_seq),
         }
     }
 }

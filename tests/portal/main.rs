@@ -3,6 +3,7 @@
 mod cluster;
 mod errors;
 mod import;
+mod live;
 mod newsroom;
 mod nodes;
 mod pages;

@@ -1,0 +1,126 @@
+//! `/{edition}/live`: the edition's news line as a Server-Sent Events stream.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::AppState;
+use super::error::PageError;
+use super::reader::Reader;
+use crate::read::{LiveChange, LiveEvent};
+
+/// How often an idle stream sends a comment, so proxies do not close it.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Deserialize)]
+pub(super) struct LiveQuery {
+    after: Option<String>,
+}
+
+/// What the page's script needs to show an item.
+#[derive(Serialize)]
+struct ItemData<'a> {
+    id: i64,
+    headline: &'a str,
+    href: String,
+    time: String,
+    datetime: String,
+    breaking: bool,
+}
+
+/// The edition's live news line: events after the client's last one, then live.
+pub async fn stream_news_line(
+    State(state): State<AppState>,
+    reader: Reader,
+    headers: HeaderMap,
+    Query(query): Query<LiveQuery>,
+) -> Result<Response, PageError> {
+    // A browser reconnecting sends Last-Event-ID; a page opening the stream says which
+    // snapshot it showed. Anything unreadable starts a fresh stream rather than failing.
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or_else(|| query.after.as_deref().and_then(|v| v.parse::<i64>().ok()))
+        .filter(|seq| *seq >= 0);
+    let edition = reader.code().to_owned();
+    let subscription = state.read.live.subscribe(last_seen);
+    let reload = subscription
+        .too_far_behind
+        .then(|| Event::default().event("reload").data("{}"));
+    let render = {
+        let reader = reader;
+        move |event: &LiveEvent| to_sse(&reader, event)
+    };
+    let missed: Vec<Event> = subscription
+        .missed
+        .iter()
+        .filter(|e| e.edition == edition)
+        .map(&render)
+        .collect();
+    let head = stream::iter(reload.into_iter().chain(missed).map(Ok::<_, Infallible>));
+    let newest_sent = subscription.missed.last().map(|e| e.seq);
+    let live = stream::unfold(
+        (subscription.live, edition, newest_sent, false),
+        move |(mut rx, edition, mut newest, done)| {
+            let render = render.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                loop {
+                    match rx.recv().await {
+                        // Already sent from the kept history.
+                        Ok(event) if newest.is_some_and(|n| event.seq <= n) => continue,
+                        Ok(event) if event.edition != edition => continue,
+                        Ok(event) => {
+                            newest = Some(event.seq);
+                            let sse = render(&event);
+                            return Some((Ok(sse), (rx, edition, newest, false)));
+                        }
+                        // Too slow: its backlog was dropped, so it must start over.
+                        Err(RecvError::Lagged(_)) => {
+                            let sse = Event::default().event("reload").data("{}");
+                            return Some((Ok(sse), (rx, edition, newest, true)));
+                        }
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            }
+        },
+    );
+    let sse = Sse::new(head.chain(live).boxed()).keep_alive(KeepAlive::new().interval(HEARTBEAT));
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], sse).into_response())
+}
+
+fn to_sse(reader: &Reader, event: &LiveEvent) -> Event {
+    let views = reader.views();
+    let (name, data) = match &event.change {
+        LiveChange::Published(item) | LiveChange::Updated(item) => {
+            let line = views.line(item, None);
+            let data = ItemData {
+                id: item.id,
+                headline: &item.headline,
+                href: line.href,
+                time: line.time.display,
+                datetime: line.time.machine,
+                breaking: item.breaking,
+            };
+            let name = if matches!(event.change, LiveChange::Published(_)) {
+                "published"
+            } else {
+                "updated"
+            };
+            (name, serde_json::to_string(&data).unwrap_or_default())
+        }
+        LiveChange::Unpublished(id) => ("unpublished", format!("{{\"id\":{id}}}")),
+    };
+    Event::default().id(event.seq.to_string()).event(name).data(data)
+}

@@ -1,0 +1,59 @@
+// Keeps the news line live: new items appear at the top, corrected headlines change,
+// withdrawn items go. The page is complete without this script.
+(function () {
+  "use strict";
+  var line = document.querySelector(".news-line[data-live]");
+  if (!line || !window.EventSource) { return; }
+  var list = line.querySelector("ul");
+  var limit = 40;
+
+  function entry(id) { return list.querySelector('li[data-item="' + id + '"]'); }
+
+  function fill(li, item) {
+    li.textContent = "";
+    li.setAttribute("data-item", String(item.id));
+    if (item.breaking) {
+      var label = document.createElement("strong");
+      label.className = "breaking";
+      label.textContent = line.getAttribute("data-breaking") || "";
+      li.appendChild(label);
+      li.appendChild(document.createTextNode(" "));
+    }
+    var a = document.createElement("a");
+    a.href = item.href;
+    a.textContent = item.headline;
+    var time = document.createElement("time");
+    time.setAttribute("datetime", item.datetime);
+    time.textContent = item.time;
+    li.appendChild(a);
+    li.appendChild(document.createTextNode("\n"));
+    li.appendChild(time);
+  }
+
+  var source = new EventSource(line.getAttribute("data-live"));
+  source.addEventListener("published", function (e) {
+    var item = JSON.parse(e.data);
+    if (entry(item.id)) { return; }
+    var li = document.createElement("li");
+    fill(li, item);
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > limit) { list.removeChild(list.lastChild); }
+  });
+  source.addEventListener("updated", function (e) {
+    var item = JSON.parse(e.data);
+    var li = entry(item.id);
+    if (li) {
+      var current = li.classList.contains("current");
+      fill(li, item);
+      if (current) { li.querySelector("a").setAttribute("aria-current", "page"); }
+    }
+  });
+  source.addEventListener("unpublished", function (e) {
+    var li = entry(JSON.parse(e.data).id);
+    if (li) { li.parentNode.removeChild(li); }
+  });
+  source.addEventListener("reload", function () {
+    source.close();
+    window.location.reload();
+  });
+})();
