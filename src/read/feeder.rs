@@ -98,12 +98,20 @@ impl Feeder {
                 .filter_map(|(seq, id)| {
                     let (before, after) = (current.item(id), items.get(&id));
                     let (edition, change) = match (before, after) {
-                        (None, Some(now)) => (now.edition.to_string(), LiveChange::Published(now.clone())),
-                        (Some(_), Some(now)) => (now.edition.to_string(), LiveChange::Updated(now.clone())),
+                        (None, Some(now)) => {
+                            (now.edition.to_string(), LiveChange::Published(now.clone()))
+                        }
+                        (Some(_), Some(now)) => {
+                            (now.edition.to_string(), LiveChange::Updated(now.clone()))
+                        }
                         (Some(was), None) => (was.edition.to_string(), LiveChange::Unpublished(id)),
                         (None, None) => return None,
                     };
-                    Some(LiveEvent { seq, edition, change })
+                    Some(LiveEvent {
+                        seq,
+                        edition,
+                        change,
+                    })
                 })
                 .collect();
             self.model

@@ -105,7 +105,12 @@ impl LiveNewsLine {
                 live,
             },
             Some(seq) => Subscription {
-                missed: kept.events.iter().filter(|e| e.seq > seq).cloned().collect(),
+                missed: kept
+                    .events
+                    .iter()
+                    .filter(|e| e.seq > seq)
+                    .cloned()
+                    .collect(),
                 too_far_behind: false,
                 live,
             },

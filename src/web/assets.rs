@@ -43,6 +43,15 @@ pub static NEWSROOM_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     }
 });
 
+/// The publisher's logo, for structured data.
+pub static LOGO: LazyLock<Asset> = LazyLock::new(|| {
+    let body = include_str!("../../static/logo.svg");
+    Asset {
+        path: format!("/static/logo.{}.svg", &digest(body.as_bytes())[..12]),
+        body,
+    }
+});
+
 /// The reader pages' script that keeps the news line live.
 pub static LIVE_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     let body = include_str!("../../static/live.js");
@@ -58,6 +67,7 @@ pub async fn show_asset(Path(name): Path<String>) -> Result<Response, PageError>
         (&*STYLESHEET, "text/css; charset=utf-8"),
         (&*NEWSROOM_SCRIPT, "text/javascript; charset=utf-8"),
         (&*LIVE_SCRIPT, "text/javascript; charset=utf-8"),
+        (&*LOGO, "image/svg+xml"),
     ]
     .into_iter()
     .find(|(a, _)| a.path.strip_prefix("/static/") == Some(name.as_str()))

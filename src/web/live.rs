@@ -122,5 +122,8 @@ fn to_sse(reader: &Reader, event: &LiveEvent) -> Event {
         }
         LiveChange::Unpublished(id) => ("unpublished", format!("{{\"id\":{id}}}")),
     };
-    Event::default().id(event.seq.to_string()).event(name).data(data)
+    Event::default()
+        .id(event.seq.to_string())
+        .event(name)
+        .data(data)
 }

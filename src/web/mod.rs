@@ -3,6 +3,7 @@
 mod assets;
 mod error;
 mod live;
+mod metadata;
 pub mod newsroom;
 mod pages;
 mod reader;

@@ -24,6 +24,28 @@ pub struct Reader {
     pub site: Arc<Site>,
     /// The request path, for canonical links and navigation.
     pub path: String,
+    /// Scheme and host for absolute links: the configured base URL, else the request's Host.
+    pub origin: String,
+}
+
+/// The origin links are made absolute with; a Host header with anything but host
+/// characters is not trusted.
+fn origin_of(parts: &Parts, base_url: Option<&str>) -> String {
+    if let Some(base) = base_url {
+        return base.to_owned();
+    }
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }
 
 impl FromRequestParts<AppState> for Reader {
@@ -46,6 +68,7 @@ impl FromRequestParts<AppState> for Reader {
         Ok(Self {
             snapshot,
             edition,
+            origin: origin_of(parts, state.site.base_url.as_deref()),
             site: state.site.clone(),
             path: parts.uri.path().to_owned(),
         })
@@ -72,16 +95,18 @@ impl Reader {
         }
     }
 
-    /// The page frame, titled `heading`.
+    /// The page frame, titled `heading`, with its canonical address.
     pub fn chrome(&self, heading: &str) -> Chrome {
-        Chrome::new(
+        let mut chrome = Chrome::new(
             &self.site,
             &self.snapshot,
             Some(&self.edition),
             self.code(),
             heading,
             Some(&self.path),
-        )
+        );
+        chrome.head.canonical = Some(self.absolute(&self.path));
+        chrome
     }
 }
 

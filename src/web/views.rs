@@ -64,8 +64,8 @@ pub struct Chrome {
     pub sections: Vec<NavLink>,
     /// Every edition, in its own language.
     pub editions: Vec<EditionLink>,
-    /// Absolute canonical URL, when the site's origin is configured.
-    pub canonical: Option<String>,
+    /// Canonical address, social cards and structured data.
+    pub head: super::metadata::HeadMeta,
 }
 
 impl Chrome {
@@ -111,10 +111,7 @@ impl Chrome {
                     current: e.code.as_ref() == code,
                 })
                 .collect(),
-            canonical: match (&site.base_url, path) {
-                (Some(base), Some(path)) => Some(format!("{base}{path}")),
-                _ => None,
-            },
+            head: super::metadata::HeadMeta::default(),
             site_name,
         }
     }

@@ -32,7 +32,9 @@ impl Listener {
         let response = request.send().await.expect("stream opens");
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
-            response.headers()["content-type"].to_str().unwrap_or_default(),
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap_or_default(),
             "text/event-stream"
         );
         Self {
@@ -70,7 +72,9 @@ impl Listener {
                 }
                 continue;
             }
-            let chunk = tokio::time::timeout_at(deadline, self.body.next()).await.ok()??;
+            let chunk = tokio::time::timeout_at(deadline, self.body.next())
+                .await
+                .ok()??;
             self.buffer.push_str(&String::from_utf8_lossy(&chunk.ok()?));
         }
     }
@@ -79,7 +83,13 @@ impl Listener {
 async fn editor_actor(app: &TestApp) -> Actor {
     let id = app
         .newsroom
-        .create_account("live-editor", "Live Editor", Role::Editor, "a long enough password", None)
+        .create_account(
+            "live-editor",
+            "Live Editor",
+            Role::Editor,
+            "a long enough password",
+            None,
+        )
         .await
         .expect("account");
     Actor {
@@ -111,32 +121,63 @@ async fn publish_correct_and_withdraw_arrive_in_order_within_a_second() {
         .create_item(&actor, &form("Quake hits the coast"), Step::Publish, &zone)
         .await
         .expect("published");
-    let published = live.next(Duration::from_secs(1)).await.expect("a publish event within a second");
+    let published = live
+        .next(Duration::from_secs(1))
+        .await
+        .expect("a publish event within a second");
     assert_eq!(published.event, "published");
-    assert!(published.data.contains("Quake hits the coast"), "{}", published.data);
+    assert!(
+        published.data.contains("Quake hits the coast"),
+        "{}",
+        published.data
+    );
     assert!(published.data.contains(&format!("\"id\":{id}")));
 
     let item = app.newsroom.item(id).await.expect("read").expect("item");
     app.newsroom
-        .save_item(&actor, id, item.version, &form("Quake hits the north coast"), Step::Save, &zone)
+        .save_item(
+            &actor,
+            id,
+            item.version,
+            &form("Quake hits the north coast"),
+            Step::Save,
+            &zone,
+        )
         .await
         .expect("corrected headline");
-    let updated = live.next(Duration::from_secs(1)).await.expect("an update within a second");
+    let updated = live
+        .next(Duration::from_secs(1))
+        .await
+        .expect("an update within a second");
     assert_eq!(updated.event, "updated");
     assert!(updated.data.contains("Quake hits the north coast"));
 
     let item = app.newsroom.item(id).await.expect("read").expect("item");
     app.newsroom
-        .save_item(&actor, id, item.version, &form("Quake hits the north coast"), Step::Unpublish, &zone)
+        .save_item(
+            &actor,
+            id,
+            item.version,
+            &form("Quake hits the north coast"),
+            Step::Unpublish,
+            &zone,
+        )
         .await
         .expect("withdrawn");
-    let withdrawn = live.next(Duration::from_secs(1)).await.expect("a withdrawal within a second");
+    let withdrawn = live
+        .next(Duration::from_secs(1))
+        .await
+        .expect("a withdrawal within a second");
     assert_eq!(withdrawn.event, "unpublished");
     assert_eq!(withdrawn.data, format!("{{\"id\":{id}}}"));
 
     let ids: Vec<i64> = [&published, &updated, &withdrawn]
         .iter()
-        .map(|e| e.id.as_deref().and_then(|i| i.parse().ok()).expect("numbered"))
+        .map(|e| {
+            e.id.as_deref()
+                .and_then(|i| i.parse().ok())
+                .expect("numbered")
+        })
         .collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order: {ids:?}");
 }
@@ -145,19 +186,51 @@ async fn publish_correct_and_withdraw_arrive_in_order_within_a_second() {
 async fn a_client_that_reconnects_gets_exactly_the_events_it_missed() {
     let app = TestApp::spawn().await;
     let mut first = Listener::open(&app, "/en/live", None).await;
-    app.file(filings(vec![brief("One", "politics", "2025-05-21T10:00:00Z")])).await;
-    let seen = first.next(Duration::from_secs(2)).await.expect("first event");
+    app.file(filings(vec![brief(
+        "One",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]))
+    .await;
+    let seen = first
+        .next(Duration::from_secs(2))
+        .await
+        .expect("first event");
     drop(first);
-    app.file(filings(vec![brief("Two", "politics", "2025-05-21T11:00:00Z")])).await;
-    app.file(filings(vec![brief("Three", "politics", "2025-05-21T12:00:00Z")])).await;
+    app.file(filings(vec![brief(
+        "Two",
+        "politics",
+        "2025-05-21T11:00:00Z",
+    )]))
+    .await;
+    app.file(filings(vec![brief(
+        "Three",
+        "politics",
+        "2025-05-21T12:00:00Z",
+    )]))
+    .await;
 
     let mut again = Listener::open(&app, "/en/live", seen.id.as_deref()).await;
-    let a = again.next(Duration::from_secs(2)).await.expect("missed one");
-    let b = again.next(Duration::from_secs(2)).await.expect("missed two");
+    let a = again
+        .next(Duration::from_secs(2))
+        .await
+        .expect("missed one");
+    let b = again
+        .next(Duration::from_secs(2))
+        .await
+        .expect("missed two");
     assert!(a.data.contains("\"Two\""), "{a:?}");
     assert!(b.data.contains("\"Three\""), "{b:?}");
-    assert!(again.next(Duration::from_millis(500)).await.is_none(), "no duplicates, nothing else");
-    app.file(filings(vec![brief("Four", "politics", "2025-05-21T13:00:00Z")])).await;
+    assert!(
+        again.next(Duration::from_millis(500)).await.is_none(),
+        "no duplicates, nothing else"
+    );
+    app.file(filings(vec![brief(
+        "Four",
+        "politics",
+        "2025-05-21T13:00:00Z",
+    )]))
+    .await;
     let c = again.next(Duration::from_secs(2)).await.expect("then live");
     assert!(c.data.contains("\"Four\""));
 }
@@ -165,22 +238,50 @@ async fn a_client_that_reconnects_gets_exactly_the_events_it_missed() {
 #[tokio::test]
 async fn a_malformed_last_event_id_starts_a_fresh_stream_and_an_old_one_is_told_to_reload() {
     let app = TestApp::spawn().await;
-    app.file(filings(vec![brief("Before", "politics", "2025-05-21T10:00:00Z")])).await;
+    app.file(filings(vec![brief(
+        "Before",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]))
+    .await;
     let mut fresh = Listener::open(&app, "/en/live", Some("not-a-number")).await;
-    assert!(fresh.next(Duration::from_millis(300)).await.is_none(), "nothing replayed");
-    app.file(filings(vec![brief("After", "politics", "2025-05-21T11:00:00Z")])).await;
-    assert!(fresh.next(Duration::from_secs(2)).await.expect("live").data.contains("After"));
+    assert!(
+        fresh.next(Duration::from_millis(300)).await.is_none(),
+        "nothing replayed"
+    );
+    app.file(filings(vec![brief(
+        "After",
+        "politics",
+        "2025-05-21T11:00:00Z",
+    )]))
+    .await;
+    assert!(
+        fresh
+            .next(Duration::from_secs(2))
+            .await
+            .expect("live")
+            .data
+            .contains("After")
+    );
 
     // A restarted server keeps no history from before its start: an older id must reload.
     let app = app.restart().await;
     let mut old = Listener::open(&app, "/en/live", Some("1")).await;
-    assert_eq!(old.next(Duration::from_secs(1)).await.expect("told").event, "reload");
+    assert_eq!(
+        old.next(Duration::from_secs(1)).await.expect("told").event,
+        "reload"
+    );
 }
 
 #[tokio::test]
 async fn pages_point_their_news_line_at_the_stream_from_their_own_snapshot() {
     let app = TestApp::spawn().await;
-    app.file(filings(vec![brief("Shown", "politics", "2025-05-21T10:00:00Z")])).await;
+    app.file(filings(vec![brief(
+        "Shown",
+        "politics",
+        "2025-05-21T10:00:00Z",
+    )]))
+    .await;
     let page = app.get("/en/").await;
     let html = page.html();
     let selector = scraper::Selector::parse(".news-line[data-live]").expect("selector");
@@ -191,9 +292,17 @@ async fn pages_point_their_news_line_at_the_stream_from_their_own_snapshot() {
         .expect("the news line names its stream")
         .to_owned();
     assert!(live.starts_with("/en/live?after="), "{live}");
-    app.file(filings(vec![brief("Published after the page", "politics", "2025-05-21T11:00:00Z")])).await;
+    app.file(filings(vec![brief(
+        "Published after the page",
+        "politics",
+        "2025-05-21T11:00:00Z",
+    )]))
+    .await;
     let mut listener = Listener::open(&app, &live, None).await;
-    let event = listener.next(Duration::from_secs(1)).await.expect("what the page missed");
+    let event = listener
+        .next(Duration::from_secs(1))
+        .await
+        .expect("what the page missed");
     assert!(event.data.contains("Published after the page"));
     assert_eq!(app.get("/xx/live").await.status, StatusCode::NOT_FOUND);
 }

@@ -4,6 +4,7 @@ mod cluster;
 mod errors;
 mod import;
 mod live;
+mod metadata;
 mod newsroom;
 mod nodes;
 mod pages;

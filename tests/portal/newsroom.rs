@@ -937,6 +937,15 @@ async fn images_are_checked_by_decoding_and_become_lead_images_with_variants() {
     let first = webp.split(' ').next().expect("a webp url");
     let fetched = app.get(first).await;
     assert_eq!(fetched.header("content-type"), "image/webp");
+    let og = scraper::Selector::parse("meta[property='og:image']").expect("selector");
+    assert!(
+        doc.select(&og).next().is_some(),
+        "the social card names the lead image"
+    );
+    assert!(
+        page.body.contains("\"image\":[{\"@type\":\"ImageObject\""),
+        "the JSON-LD names it too"
+    );
 }
 
 #[tokio::test]

@@ -392,7 +392,11 @@ async fn markup_in_headlines_is_escaped_and_scripts_in_bodies_are_removed() {
     let filed = app.file(filings(vec![item])).await;
     let page = app.get(&app.item_path(filed[0].id()).await).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("<script"), "no script survives");
+    assert!(!page.body.contains("<script>alert"), "no script survives");
+    assert!(
+        !page.body.contains("alert(2)"),
+        "the body's script is removed, not escaped"
+    );
     assert!(!page.body.contains("onerror"));
     assert!(
         page.body.contains("Tom &#38; Jerry &#60;script&#62;"),

@@ -65,8 +65,10 @@ pub async fn list_news(
         heading.clone()
     };
     let code = reader.code().to_owned();
+    let mut chrome = reader.chrome(&title);
+    chrome.head = reader.list_meta("CollectionPage", &heading, &urls::news(&code, number), &[]);
     respond::html(&ArchivePage {
-        chrome: reader.chrome(&title),
+        chrome,
         heading,
         days,
         pagination: Pagination::new(&page, |n| urls::news(&code, n)),
@@ -134,8 +136,15 @@ pub async fn list_day(
         });
     }
     let heading = format!("{}: {}", strings.all_news, date.strftime("%d.%m.%Y"));
+    let mut chrome = reader.chrome(&heading);
+    chrome.head = reader.list_meta(
+        "CollectionPage",
+        &heading,
+        &urls::day(&code, date, number),
+        &[],
+    );
     respond::html(&ListingPage {
-        chrome: reader.chrome(&heading),
+        chrome,
         heading,
         items: reader.views().lines(page.items),
         pagination: Pagination::new(&page, |n| urls::day(&code, date, n)),

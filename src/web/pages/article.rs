@@ -126,8 +126,10 @@ pub async fn show_item(
         .related
         .and_then(|id| reader.snapshot.item(id))
         .map(|r| views.line(r, None));
+    let mut chrome = reader.chrome(&item.headline);
+    chrome.head = reader.article_meta(item, &canonical);
     let page = ArticlePage {
-        chrome: reader.chrome(&item.headline),
+        chrome,
         story,
         related,
         news_line: views.news_line(Some(item.id)),

@@ -21,8 +21,11 @@ struct HomePage {
 pub async fn show_home(reader: Reader) -> Result<Response, PageError> {
     let views = reader.views();
     let pinned = reader.snapshot.pinned(reader.code());
+    let mut chrome = reader.chrome("");
+    let home = crate::web::urls::home(reader.code());
+    chrome.head = reader.list_meta("WebPage", &reader.edition.name, &home, &[]);
     let page = HomePage {
-        chrome: reader.chrome(""),
+        chrome,
         leads: views.lines(&pinned[..pinned.len().min(LEADS)]),
         news_line: views.news_line(None),
     };

@@ -32,11 +32,20 @@ fn render(
     } else {
         heading.clone()
     };
+    let mut chrome = reader.chrome(&title);
+    let trail = [
+        (
+            reader.edition.name.clone(),
+            crate::web::urls::home(reader.code()),
+        ),
+        (heading.clone(), url(1)),
+    ];
+    chrome.head = reader.list_meta("CollectionPage", &heading, &url(number), &trail);
     respond::html(&ListingPage {
-        chrome: reader.chrome(&title),
+        chrome,
         heading,
         items: reader.views().lines(page.items),
-        pagination: Pagination::new(&page, url),
+        pagination: Pagination::new(&page, &url),
         day_links: Vec::new(),
     })
 }

@@ -1,0 +1,252 @@
+//! What a page says about itself to search engines, social networks and feed readers:
+//! canonical address, Open Graph and Twitter cards, and JSON-LD.
+
+use serde_json::{Value, json};
+
+use super::assets::LOGO;
+use super::reader::Reader;
+use crate::domain::Item;
+
+/// The head of a page beyond its title.
+#[derive(Debug, Clone, Default)]
+pub struct HeadMeta {
+    /// Absolute canonical URL.
+    pub canonical: Option<String>,
+    /// `<meta name="description">`.
+    pub description: Option<String>,
+    /// `<meta name="robots">`.
+    pub robots: Option<&'static str>,
+    /// `<meta property=… content=…>` pairs (Open Graph, article:*).
+    pub properties: Vec<(&'static str, String)>,
+    /// `<meta name=… content=…>` pairs (Twitter cards).
+    pub names: Vec<(&'static str, String)>,
+    /// JSON-LD documents, already safe to place inside a script element.
+    pub json_ld: Vec<String>,
+}
+
+/// JSON made safe for a `<script>` element: no `<` can close it or open a comment.
+fn script_safe(value: &Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}
+
+/// Plain text of the first paragraph of sanitized HTML, for descriptions.
+pub fn first_paragraph(html: &str) -> Option<String> {
+    let document = scraper_free_text(html);
+    let text = document.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return None;
+    }
+    let mut short: String = text.chars().take(300).collect();
+    if text.chars().count() > 300 {
+        short.push('…');
+    }
+    Some(short)
+}
+
+/// The text of the first `<p>` of trusted, sanitized HTML, tags dropped.
+fn scraper_free_text(html: &str) -> String {
+    let first = html.split("</p>").next().unwrap_or_default();
+    let cleaned = ammonia::Builder::empty().clean(first).to_string();
+    // ammonia escapes text for HTML; undo the few entities it produces.
+    cleaned
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+impl Reader {
+    /// The site's origin: the configured base URL, else the Host the request came to.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    /// The head of a list or home page: canonical (`canonical_path`, page number
+    /// included), and a JSON-LD page of `kind`.
+    pub fn list_meta(
+        &self,
+        kind: &str,
+        name: &str,
+        canonical_path: &str,
+        breadcrumbs: &[(String, String)],
+    ) -> HeadMeta {
+        let url = self.absolute(canonical_path);
+        let mut json_ld = vec![script_safe(&json!({
+            "@context": "https://schema.org",
+            "@type": kind,
+            "name": name,
+            "url": url,
+            "inLanguage": self.code(),
+            "isPartOf": { "@type": "WebSite", "name": self.edition.name, "url": self.absolute(&format!("/{}/", self.code())) },
+        }))];
+        if !breadcrumbs.is_empty() {
+            json_ld.push(self.breadcrumbs(breadcrumbs));
+        }
+        HeadMeta {
+            canonical: Some(url.clone()),
+            properties: vec![
+                ("og:type", "website".into()),
+                ("og:title", name.to_owned()),
+                ("og:url", url.clone()),
+                ("og:site_name", self.edition.name.clone()),
+            ],
+            json_ld,
+            ..HeadMeta::default()
+        }
+    }
+
+    fn breadcrumbs(&self, trail: &[(String, String)]) -> String {
+        let items: Vec<Value> = trail
+            .iter()
+            .enumerate()
+            .map(|(i, (name, path))| {
+                json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": self.absolute(path) })
+            })
+            .collect();
+        script_safe(&json!({
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": items,
+        }))
+    }
+
+    /// The head of an article page: everything search engines and social cards read.
+    pub fn article_meta(&self, item: &Item, canonical_path: &str) -> HeadMeta {
+        let views = self.views();
+        let url = self.absolute(canonical_path);
+        let description = item
+            .dek
+            .clone()
+            .or_else(|| first_paragraph(&item.body.html));
+        let published = item.published_at.unwrap_or(item.updated_at);
+        let modified = item
+            .corrections
+            .last()
+            .map_or(item.updated_at, |c| c.noted_at)
+            .max(published);
+        let (published, modified) = (views.time(published).machine, views.time(modified).machine);
+        let section = self.snapshot.section(item.section);
+        let authors: Vec<Value> = item
+            .authors
+            .iter()
+            .filter_map(|id| self.snapshot.author(*id))
+            .map(|a| {
+                json!({
+                    "@type": "Person",
+                    "name": a.name,
+                    "url": self.absolute(&super::urls::author(self.code(), a.slug.as_ref(), 1)),
+                })
+            })
+            .collect();
+        let image = item
+            .lead_media
+            .and_then(|id| self.snapshot.media(id))
+            .map(|m| {
+                (
+                    self.absolute(&super::views::media_src(m, None)),
+                    m.width,
+                    m.height,
+                    m.alt.clone(),
+                )
+            });
+        let mut article = json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": item.headline,
+            "datePublished": published,
+            "dateModified": modified,
+            "author": authors,
+            "publisher": {
+                "@type": "Organization",
+                "name": self.edition.outlet,
+                "logo": { "@type": "ImageObject", "url": self.absolute(&LOGO.path) },
+            },
+            "inLanguage": self.code(),
+            "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+            "url": url,
+        });
+        if let Some(d) = &description {
+            article["description"] = json!(d);
+        }
+        if let Some(s) = section {
+            article["articleSection"] = json!(s.name);
+        }
+        if let Some((src, width, height, _)) = &image {
+            article["image"] =
+                json!([{ "@type": "ImageObject", "url": src, "width": width, "height": height }]);
+        }
+        let mut trail = vec![(self.edition.name.clone(), super::urls::home(self.code()))];
+        if let Some(s) = section {
+            trail.push((
+                s.name.clone(),
+                super::urls::section(self.code(), s.slug.as_ref(), 1),
+            ));
+        }
+        trail.push((item.headline.clone(), canonical_path.to_owned()));
+        let mut properties = vec![
+            ("og:type", "article".to_owned()),
+            ("og:title", item.headline.clone()),
+            ("og:url", url.clone()),
+            ("og:site_name", self.edition.name.clone()),
+            ("og:locale", self.code().to_owned()),
+            ("article:published_time", published.clone()),
+            ("article:modified_time", modified.clone()),
+        ];
+        if let Some(s) = section {
+            properties.push(("article:section", s.name.clone()));
+        }
+        let mut names = vec![
+            (
+                "twitter:card",
+                if image.is_some() {
+                    "summary_large_image"
+                } else {
+                    "summary"
+                }
+                .to_owned(),
+            ),
+            ("twitter:title", item.headline.clone()),
+        ];
+        if let Some(d) = &description {
+            properties.push(("og:description", d.clone()));
+            names.push(("twitter:description", d.clone()));
+        }
+        if let Some((src, width, height, alt)) = image {
+            properties.push(("og:image", src.clone()));
+            properties.push(("og:image:width", width.to_string()));
+            properties.push(("og:image:height", height.to_string()));
+            properties.push(("og:image:alt", alt));
+            names.push(("twitter:image", src));
+        }
+        HeadMeta {
+            canonical: Some(url),
+            description,
+            robots: Some("max-image-preview:large"),
+            properties,
+            names,
+            json_ld: vec![script_safe(&article), self.breadcrumbs(&trail)],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let value = json!({ "headline": "</script><script>alert(1)</script> <!--" });
+        let safe = script_safe(&value);
+        assert!(!safe.contains('<'));
+        let back: Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn descriptions_come_from_the_first_paragraph_as_plain_text() {
+        let html = "<p>Tom &amp; <em>Jerry</em> met.</p>\n<p>Second.</p>";
+        assert_eq!(first_paragraph(html).as_deref(), Some("Tom & Jerry met."));
+        assert_eq!(first_paragraph(""), None);
+    }
+}
