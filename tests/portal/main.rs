@@ -2,6 +2,7 @@
 
 mod cluster;
 mod errors;
+mod extractors;
 mod import;
 mod live;
 mod metadata;
