@@ -15,6 +15,7 @@ const RESERVED: &[&str] = &[
     "search",
     "live",
     "feed",
+    "feeds",
     "feed-xml",
     "static",
     "media",
