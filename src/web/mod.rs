@@ -2,12 +2,14 @@
 
 mod assets;
 mod error;
+mod feeds;
 mod live;
 mod metadata;
 pub mod newsroom;
 mod pages;
 mod reader;
 mod respond;
+mod sitemaps;
 mod strings;
 pub(crate) mod urls;
 mod views;
@@ -67,6 +69,8 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/tag/{slug}", get(listing::list_tag))
         .route("/{edition}/{section}", get(listing::list_section))
         .route("/{edition}/{section}/{item}", get(article::show_item))
+        .merge(feeds::routes())
+        .merge(sitemaps::routes())
         .layer(RequestBodyLimitLayer::new(64 * 1024));
     let newsroom = newsroom::routes().layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
     // The form's other fields and multipart framing come on top of the file itself.

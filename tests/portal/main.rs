@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port, a fresh database each, spoken to over HTTP.
 
 mod cluster;
+mod distribution;
 mod errors;
 mod extractors;
 mod import;
