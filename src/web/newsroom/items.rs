@@ -135,13 +135,20 @@ async fn render_editor(
         .into_iter()
         .map(|e| (e.code.to_string(), e.name))
         .collect();
-    let sections = state
+    let sections: Vec<(String, String, String)> = state
         .newsroom
         .sections()
         .await?
         .into_iter()
         .map(|s| (s.edition.to_string(), s.slug.to_string(), s.name))
         .collect();
+    // A new item starts in the first section of its own edition, not of whichever
+    // edition sorts first.
+    if form.section.is_empty()
+        && let Some((_, slug, _)) = sections.iter().find(|(e, _, _)| *e == form.edition)
+    {
+        form.section = slug.clone();
+    }
     let media = state
         .newsroom
         .media(100)
