@@ -72,6 +72,8 @@ impl Application {
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
+        let cache = Arc::new(crate::web::cache::PageCache::new(settings.cache_max_bytes));
+        let feeder = feeder.invalidating(cache.clone());
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
             tokio::spawn(run_schedule(newsroom.clone())),
@@ -95,6 +97,7 @@ impl Application {
                 site: Arc::new(settings.site.clone()),
                 newsroom: newsroom.clone(),
                 max_upload_bytes: settings.media.max_upload_bytes,
+                cache,
                 secure_cookies: settings
                     .site
                     .base_url
@@ -114,6 +117,11 @@ impl Application {
     /// The write path of this process.
     pub fn newsroom(&self) -> Newsroom {
         self.newsroom.clone()
+    }
+
+    /// The page cache.
+    pub fn page_cache(&self) -> Arc<crate::web::cache::PageCache> {
+        self.state.cache.clone()
     }
 
     /// The read model pages are served from.

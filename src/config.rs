@@ -52,6 +52,7 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_DEFAULT_EDITION",
     "NEWSLINE_PAGE_SIZE",
     "NEWSLINE_MEDIA_MAX_BYTES",
+    "NEWSLINE_CACHE_MAX_BYTES",
     "NEWSLINE_S3_BUCKET",
     "NEWSLINE_S3_ENDPOINT",
     "NEWSLINE_S3_REGION",
@@ -64,6 +65,7 @@ const ENV_VARS: &[&str] = &[
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     address: Option<String>,
+    cache_max_bytes: Option<usize>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     read_database_url: Option<String>,
@@ -111,6 +113,8 @@ pub struct Settings {
     pub site: Site,
     /// Uploads: size limit and where images are kept.
     pub media: Media,
+    /// Memory the page cache may use, in bytes.
+    pub cache_max_bytes: usize,
 }
 
 /// Where uploaded images go and how large they may be.
@@ -155,6 +159,7 @@ impl Default for Settings {
             database_url: None,
             read_database_url: None,
             poll_interval: std::time::Duration::from_secs(1),
+            cache_max_bytes: 64 * 1024 * 1024,
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -244,6 +249,9 @@ impl Settings {
         if let Some(v) = file.data_dir {
             self.data_dir = v;
         }
+        if let Some(v) = file.cache_max_bytes {
+            self.set("cache_max_bytes", &v.to_string())?;
+        }
         if let Some(v) = file.database_url {
             self.set("database_url", &v)?;
         }
@@ -300,6 +308,7 @@ impl Settings {
             "NEWSLINE_DEFAULT_EDITION" => "site.default_edition",
             "NEWSLINE_PAGE_SIZE" => "site.page_size",
             "NEWSLINE_MEDIA_MAX_BYTES" => "media.max_upload_bytes",
+            "NEWSLINE_CACHE_MAX_BYTES" => "cache_max_bytes",
             "NEWSLINE_S3_BUCKET" => "media.s3_bucket",
             "NEWSLINE_S3_ENDPOINT" => "media.s3_endpoint",
             "NEWSLINE_S3_REGION" => "media.s3_region",
@@ -384,6 +393,15 @@ impl Settings {
                     .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
                     .ok_or_else(|| {
                         invalid(format!("'{value}' is not a byte count from 1024 to 1 GiB"))
+                    })?;
+            }
+            "cache_max_bytes" => {
+                self.cache_max_bytes = value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n <= 64 * 1024 * 1024 * 1024)
+                    .ok_or_else(|| {
+                        invalid(format!("'{value}' is not a byte count up to 64 GiB"))
                     })?;
             }
             "media.s3_bucket" => self.media.s3_bucket = Some(value.trim().to_owned()),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::{LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy};
+use super::{Invalidate, LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy};
 use crate::domain::{ItemId, Status};
 use crate::store::{Entity, Store, StoreResult};
 
@@ -18,6 +18,7 @@ pub struct Feeder {
     store: Store,
     model: Arc<ReadModel>,
     taxonomy: Taxonomy,
+    invalidate: Vec<Arc<dyn Invalidate>>,
 }
 
 impl Feeder {
@@ -40,8 +41,15 @@ impl Feeder {
             store,
             model: model.clone(),
             taxonomy,
+            invalidate: Vec::new(),
         };
         Ok((feeder, model))
+    }
+
+    /// Adds a projection to purge before each new snapshot goes live.
+    pub fn invalidating(mut self, projection: Arc<dyn Invalidate>) -> Self {
+        self.invalidate.push(projection);
+        self
     }
 
     /// Applies changes whenever woken, and every `poll` in any case, until the process ends.
@@ -93,6 +101,7 @@ impl Feeder {
             if taxonomy_changed {
                 self.taxonomy = load_taxonomy(&self.store).await?;
             }
+            let touched_ids: Vec<ItemId> = touched.iter().map(|(_, id)| *id).collect();
             let events = touched
                 .into_iter()
                 .filter_map(|(seq, id)| {
@@ -114,8 +123,14 @@ impl Feeder {
                     })
                 })
                 .collect();
-            self.model
-                .replace(Snapshot::build(last, &self.taxonomy, items));
+            let next = Snapshot::build(last, &self.taxonomy, items);
+            // Purge before the swap: a page rendered from the old snapshot meanwhile is
+            // older than the purge, so it is neither served nor kept.
+            let keys = touched_keys(&current, &next, &touched_ids);
+            for projection in &self.invalidate {
+                projection.invalidate(last, &keys, taxonomy_changed);
+            }
+            self.model.replace(next);
             self.model.live.publish(events);
             tracing::debug!(seq = last, "applied {} changes", changes.len());
         }
@@ -130,4 +145,38 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
         tags: store.tags().await?,
         media: store.media(i64::MAX).await?,
     })
+}
+
+/// How many items the news line shows; a change below it leaves the news line alone.
+const NEWS_LINE: usize = 40;
+
+/// The dependency keys of pages an item change touches, from both sides of the change.
+fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<String> {
+    let mut keys = vec!["sitemap".to_owned()];
+    for id in ids {
+        keys.push(format!("item:{id}"));
+        for (snapshot, item) in [(before, before.item(*id)), (after, after.item(*id))] {
+            let Some(item) = item else { continue };
+            let ed = item.edition.as_ref();
+            keys.push(format!("archive:{ed}"));
+            keys.push(format!("corrections:{ed}"));
+            keys.push(format!("section:{ed}:{}", item.section));
+            keys.extend(item.authors.iter().map(|a| format!("author:{ed}:{a}")));
+            keys.extend(item.tags.iter().map(|t| format!("tag:{ed}:{t}")));
+            if item.pinned {
+                keys.push(format!("home:{ed}"));
+            }
+            if snapshot
+                .newest(ed)
+                .iter()
+                .take(NEWS_LINE)
+                .any(|i| i.id == *id)
+            {
+                keys.push(format!("newsline:{ed}"));
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
 }

@@ -14,6 +14,14 @@ pub use feeder::Feeder;
 pub use live::{LiveChange, LiveEvent, LiveNewsLine, Subscription};
 pub use snapshot::{Page, Snapshot, Taxonomy, page_of};
 
+/// A projection that keeps copies of what pages show (a page cache, a CDN) and must
+/// forget the ones a change touched.
+pub trait Invalidate: Send + Sync {
+    /// Forgets what depends on `keys` as of change-log position `seq`; `everything`
+    /// forgets all of it (the taxonomy changed).
+    fn invalidate(&self, seq: i64, keys: &[String], everything: bool);
+}
+
 /// The current snapshot, swapped whole so readers never take a lock.
 pub struct ReadModel {
     current: ArcSwap<Snapshot>,

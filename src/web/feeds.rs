@@ -21,6 +21,7 @@ use rss::extension::{Extension, ExtensionMap};
 
 use super::AppState;
 use super::assets::digest;
+use super::cache::with_keys;
 use super::error::PageError;
 use super::reader::Reader;
 use super::urls;
@@ -254,7 +255,15 @@ fn respond_feed(
         Format::Rss => (write_rss(reader, origin, listing, &entries)?, RSS_TYPE),
         Format::Atom => (write_atom(reader, origin, listing, &entries)?, ATOM_TYPE),
     };
-    Ok(xml_response(body, content_type, FEED_CACHE))
+    // The feed changes with the same items as the page it mirrors.
+    let key = match listing.key.split(':').collect::<Vec<_>>()[..] {
+        [edition, kind, id] => format!("{kind}:{edition}:{id}"),
+        _ => format!("archive:{}", reader.code()),
+    };
+    Ok(with_keys(
+        xml_response(body, content_type, FEED_CACHE),
+        vec![key],
+    ))
 }
 
 /// An XML (or plain-text) body with its type, cache lifetime and an ETag, so polling

@@ -1,6 +1,7 @@
 //! HTTP: the reader's pages, routed in one place.
 
 mod assets;
+pub mod cache;
 mod error;
 mod feeds;
 mod live;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Largest upload accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// Rendered reader pages, kept ready.
+    pub cache: Arc<cache::PageCache>,
 }
 
 /// Every route of the site.
@@ -71,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/{section}/{item}", get(article::show_item))
         .merge(feeds::routes())
         .merge(sitemaps::routes())
+        .layer(from_fn_with_state(state.clone(), cache::serve_from_cache))
         .layer(RequestBodyLimitLayer::new(64 * 1024));
     let newsroom = newsroom::routes().layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
     // The form's other fields and multipart framing come on top of the file itself.

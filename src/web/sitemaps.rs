@@ -25,6 +25,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::AppState;
+use super::cache::with_keys;
 use super::error::PageError;
 use super::feeds::{Origin, modified_at, xml_response};
 use super::reader::{PageQuery, Reader};
@@ -62,7 +63,10 @@ async fn show_robots(origin: Origin) -> Response {
         origin.absolute("/sitemap.xml"),
         origin.absolute("/sitemaps/news.xml"),
     );
-    xml_response(body, "text/plain; charset=utf-8", SITEMAP_CACHE)
+    with_keys(
+        xml_response(body, "text/plain; charset=utf-8", SITEMAP_CACHE),
+        vec!["robots".into()],
+    )
 }
 
 /// One sitemap per edition per month with items, each part of a long month listed.
@@ -87,7 +91,10 @@ async fn show_sitemap_index(
             })?;
         Ok(())
     })?;
-    Ok(xml_response(body, XML_TYPE, SITEMAP_CACHE))
+    Ok(with_keys(
+        xml_response(body, XML_TYPE, SITEMAP_CACHE),
+        vec!["sitemap".into()],
+    ))
 }
 
 /// The items an edition published in one month of the site's zone.
@@ -117,7 +124,10 @@ async fn show_month_sitemap(
             })?;
         Ok(())
     })?;
-    Ok(xml_response(body, XML_TYPE, SITEMAP_CACHE))
+    Ok(with_keys(
+        xml_response(body, XML_TYPE, SITEMAP_CACHE),
+        vec!["sitemap".into()],
+    ))
 }
 
 /// Google News: what every edition published in the last two days, newest first.

@@ -63,6 +63,7 @@ pub struct TestApp {
     pub read: Arc<ReadModel>,
     pub store: Store,
     pub db: Database,
+    pub cache: Arc<newsline::web::cache::PageCache>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -170,6 +171,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let newsroom = app.newsroom();
         let read = app.read_model();
+        let cache = app.page_cache();
         let server = tokio::spawn(app.run_until(std::future::pending()));
         Self {
             address,
@@ -181,6 +183,7 @@ impl TestApp {
             read,
             store,
             db,
+            cache,
             server,
         }
     }

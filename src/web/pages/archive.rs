@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use super::listing::ListingPage;
 use crate::domain::{Item, time};
 use crate::read::page_of;
+use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::{PageQuery, Reader};
 use crate::web::views::{Chrome, ItemLine, NavLink, Pagination};
@@ -67,12 +68,13 @@ pub async fn list_news(
     let code = reader.code().to_owned();
     let mut chrome = reader.chrome(&title);
     chrome.head = reader.list_meta("CollectionPage", &heading, &urls::news(&code, number), &[]);
-    respond::html(&ArchivePage {
+    let response = respond::html(&ArchivePage {
         chrome,
         heading,
         days,
         pagination: Pagination::new(&page, |n| urls::news(&code, n)),
-    })
+    })?;
+    Ok(with_keys(response, vec![format!("archive:{code}")]))
 }
 
 fn published(item: &Item) -> jiff::Timestamp {
@@ -143,13 +145,15 @@ pub async fn list_day(
         &urls::day(&code, date, number),
         &[],
     );
-    respond::html(&ListingPage {
+    let response = respond::html(&ListingPage {
         chrome,
         heading,
         items: reader.views().lines(page.items),
         pagination: Pagination::new(&page, |n| urls::day(&code, date, n)),
         day_links,
-    })
+    })?;
+    // Its neighbouring-day links follow the whole archive.
+    Ok(with_keys(response, vec![format!("archive:{code}")]))
 }
 
 #[cfg(test)]

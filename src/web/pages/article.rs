@@ -3,6 +3,7 @@ use axum::extract::Path;
 use axum::response::Response;
 
 use crate::domain::ItemId;
+use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::views::{Chrome, ItemLine, NavLink, NewsLine, TimeView, media_src, media_srcset};
@@ -128,13 +129,17 @@ pub async fn show_item(
         .map(|r| views.line(r, None));
     let mut chrome = reader.chrome(&item.headline);
     chrome.head = reader.article_meta(item, &canonical);
+    let ed = reader.code();
+    let mut keys = vec![format!("item:{}", item.id), format!("newsline:{ed}")];
+    keys.extend(item.related.map(|r| format!("item:{r}")));
+    keys.extend(item.lead_media.map(|_| "media".to_owned()));
     let page = ArticlePage {
         chrome,
         story,
         related,
         news_line: views.news_line(Some(item.id)),
     };
-    respond::html(&page)
+    Ok(with_keys(respond::html(&page)?, keys))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 use askama::Template;
 use axum::response::Response;
 
+use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::respond;
@@ -49,9 +50,13 @@ pub async fn list_corrections(reader: Reader) -> Result<Response, PageError> {
     entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     entries.truncate(SHOWN);
     let heading = reader.strings().corrections;
-    respond::html(&CorrectionsPage {
+    let response = respond::html(&CorrectionsPage {
         chrome: reader.chrome(heading),
         heading,
         entries: entries.into_iter().map(|(_, e)| e).collect(),
-    })
+    })?;
+    Ok(with_keys(
+        response,
+        vec![format!("corrections:{}", reader.code())],
+    ))
 }

@@ -1,6 +1,7 @@
 use askama::Template;
 use axum::response::Response;
 
+use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::respond;
@@ -29,5 +30,9 @@ pub async fn show_home(reader: Reader) -> Result<Response, PageError> {
         leads: views.lines(&pinned[..pinned.len().min(LEADS)]),
         news_line: views.news_line(None),
     };
-    respond::html(&page)
+    let ed = reader.code();
+    Ok(with_keys(
+        respond::html(&page)?,
+        vec![format!("newsline:{ed}"), format!("home:{ed}")],
+    ))
 }

@@ -3,6 +3,7 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 
 use crate::read::page_of;
+use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::{PageQuery, Reader};
 use crate::web::views::{Chrome, ItemLine, NavLink, Pagination};
@@ -20,6 +21,7 @@ pub(super) struct ListingPage {
 
 fn render(
     reader: &Reader,
+    key: String,
     heading: String,
     list: &[std::sync::Arc<crate::domain::Item>],
     query: &PageQuery,
@@ -41,13 +43,14 @@ fn render(
         (heading.clone(), url(1)),
     ];
     chrome.head = reader.list_meta("CollectionPage", &heading, &url(number), &trail);
-    respond::html(&ListingPage {
+    let response = respond::html(&ListingPage {
         chrome,
         heading,
         items: reader.views().lines(page.items),
         pagination: Pagination::new(&page, &url),
         day_links: Vec::new(),
-    })
+    })?;
+    Ok(with_keys(response, vec![key]))
 }
 
 /// A section's items, newest first, paginated.
@@ -63,7 +66,8 @@ pub async fn list_section(
         .clone();
     let list = reader.snapshot.in_section(reader.code(), section.id);
     let code = reader.code().to_owned();
-    render(&reader, section.name.clone(), list, &query, |n| {
+    let key = format!("section:{code}:{}", section.id);
+    render(&reader, key, section.name.clone(), list, &query, |n| {
         urls::section(&code, section.slug.as_ref(), n)
     })
 }
@@ -81,7 +85,8 @@ pub async fn list_author(
         .clone();
     let list = reader.snapshot.by_author(reader.code(), author.id);
     let code = reader.code().to_owned();
-    render(&reader, author.name.clone(), list, &query, |n| {
+    let key = format!("author:{code}:{}", author.id);
+    render(&reader, key, author.name.clone(), list, &query, |n| {
         urls::author(&code, author.slug.as_ref(), n)
     })
 }
@@ -100,7 +105,8 @@ pub async fn list_tag(
     let list = reader.snapshot.with_tag(reader.code(), tag.id);
     let code = reader.code().to_owned();
     let heading = format!("{}: {}", reader.strings().tag, tag.name);
-    render(&reader, heading, list, &query, |n| {
+    let key = format!("tag:{code}:{}", tag.id);
+    render(&reader, key, heading, list, &query, |n| {
         urls::tag(&code, tag.slug.as_ref(), n)
     })
 }

@@ -1,0 +1,278 @@
+//! The page cache never serves stale content after any kind of change, purges nothing
+//! unrelated, and cannot be flooded.
+
+use newsline::domain::Role;
+use newsline::newsroom::{Actor, ItemForm, Step};
+use reqwest::StatusCode;
+
+use crate::support::*;
+
+fn zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Baku").expect("zone")
+}
+
+async fn editor(app: &TestApp) -> Actor {
+    let id = app
+        .newsroom
+        .create_account(
+            "cache-editor",
+            "Cache Editor",
+            Role::Editor,
+            "a long enough password",
+            None,
+        )
+        .await
+        .expect("account");
+    Actor {
+        id,
+        role: Role::Editor,
+        name: "Cache Editor".into(),
+    }
+}
+
+fn form(headline: &str, section: &str) -> ItemForm {
+    ItemForm {
+        edition: "en".into(),
+        kind: "article".into(),
+        headline: headline.into(),
+        body: "Body.".into(),
+        authors: "Ayla Karimova".into(),
+        section: section.into(),
+        ..ItemForm::default()
+    }
+}
+
+/// Fetches a page twice: the second must come from the cache.
+async fn warm(app: &TestApp, path: &str) -> Fetched {
+    app.get(path).await;
+    let second = app.get(path).await;
+    assert_eq!(second.header("x-cache"), "hit", "{path} is cached");
+    second
+}
+
+async fn save(app: &TestApp, actor: &Actor, id: i64, form: &ItemForm, step: Step) {
+    let item = app.newsroom.item(id).await.expect("read").expect("item");
+    app.newsroom
+        .save_item(actor, id, item.version, form, step, &zone())
+        .await
+        .expect("saved");
+    app.settle().await;
+}
+
+#[tokio::test]
+async fn no_kind_of_change_leaves_a_stale_page_behind() {
+    let app = TestApp::spawn().await;
+    let actor = editor(&app).await;
+    let id = app
+        .newsroom
+        .create_item(
+            &actor,
+            &form("First headline", "politics"),
+            Step::Publish,
+            &zone(),
+        )
+        .await
+        .expect("published");
+    app.settle().await;
+    let article = app.item_path(id).await;
+    for path in [
+        "/en/",
+        "/en/news",
+        "/en/politics",
+        "/en/economy",
+        article.as_str(),
+        "/en/feed.xml",
+    ] {
+        warm(&app, path).await;
+    }
+
+    // Edit: the headline changes everywhere it shows.
+    save(
+        &app,
+        &actor,
+        id,
+        &form("Second headline", "politics"),
+        Step::Save,
+    )
+    .await;
+    let moved = app.get(&article).await;
+    assert_eq!(
+        moved.status,
+        StatusCode::MOVED_PERMANENTLY,
+        "slug change: the old address redirects"
+    );
+    let article = app.item_path(id).await;
+    assert_eq!(
+        app.get(&article).await.texts("article h1"),
+        ["Second headline"]
+    );
+    assert_eq!(
+        app.get("/en/").await.texts(".news-line li a"),
+        ["Second headline"]
+    );
+    assert_eq!(
+        app.get("/en/politics").await.texts(".item-line a.headline"),
+        ["Second headline"]
+    );
+    assert!(
+        app.get("/en/feed.xml")
+            .await
+            .body
+            .contains("Second headline")
+    );
+
+    // Section change: it leaves one section page and appears on the other.
+    warm(&app, "/en/economy").await;
+    save(
+        &app,
+        &actor,
+        id,
+        &form("Second headline", "economy"),
+        Step::Save,
+    )
+    .await;
+    assert!(app.get("/en/politics").await.texts(".item-line").is_empty());
+    assert_eq!(
+        app.get("/en/economy").await.texts(".item-line a.headline"),
+        ["Second headline"]
+    );
+
+    // Correction: the note shows at once.
+    let article = app.item_path(id).await;
+    warm(&app, &article).await;
+    app.newsroom
+        .add_correction(&actor, id, "A date was wrong.")
+        .await
+        .expect("corrected");
+    app.settle().await;
+    assert_eq!(app.get(&article).await.texts(".correction").len(), 1);
+    assert!(
+        app.get("/en/corrections")
+            .await
+            .body
+            .contains("A date was wrong.")
+    );
+
+    // Unpublish: gone from every page.
+    warm(&app, "/en/news").await;
+    save(
+        &app,
+        &actor,
+        id,
+        &form("Second headline", "economy"),
+        Step::Unpublish,
+    )
+    .await;
+    assert_eq!(app.get(&article).await.status, StatusCode::NOT_FOUND);
+    assert!(app.get("/en/").await.texts(".news-line li a").is_empty());
+    assert!(app.get("/en/news").await.texts(".item-line").is_empty());
+    assert!(
+        !app.get("/en/feed.xml")
+            .await
+            .body
+            .contains("Second headline")
+    );
+}
+
+#[tokio::test]
+async fn a_change_purges_nothing_unrelated() {
+    let app = TestApp::spawn().await;
+    let mut batch = vec![brief(
+        "Old politics story",
+        "politics",
+        "2020-01-01T10:00:00Z",
+    )];
+    for i in 0..45 {
+        batch.push(brief(
+            &format!("Economy {i}"),
+            "economy",
+            &format!("2025-05-21T10:{i:02}:00Z"),
+        ));
+    }
+    let filed = app.file(filings(batch)).await;
+    let old = app.item_path(filed[0].id()).await;
+    let newest = app.item_path(filed[45].id()).await;
+    warm(&app, &newest).await;
+    warm(&app, "/en/economy").await;
+    // An old item, far below the news line, changes: economy pages and other articles stay cached.
+    let mut w = app.store.begin().await.expect("writer");
+    w.set_status(filed[0].id(), newsline::domain::Status::Unpublished)
+        .await
+        .expect("status");
+    w.append_change(
+        newsline::store::Entity::Item,
+        &filed[0].id().to_string(),
+        "unpublished",
+    )
+    .await
+    .expect("logged");
+    w.commit().await.expect("committed");
+    app.newsroom
+        .file_batch(&newsline::newsroom::Batch::default())
+        .await
+        .expect("wake");
+    app.settle().await;
+    assert_eq!(app.get(&old).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&newest).await.header("x-cache"),
+        "hit",
+        "its news line did not change"
+    );
+    assert_eq!(app.get("/en/economy").await.header("x-cache"), "hit");
+    assert_eq!(app.get("/en/politics").await.header("x-cache"), "miss");
+}
+
+#[tokio::test]
+async fn responses_come_compressed_with_validators_and_surrogate_keys() {
+    let app = TestApp::spawn_with_demo().await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/en/news", app.address);
+    let br = client
+        .get(&url)
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["vary"], "Accept-Encoding");
+    assert!(
+        br.headers()["surrogate-key"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("archive:en")
+    );
+    assert!(br.headers().contains_key("xkey"));
+    assert!(br.headers().contains_key("last-modified"));
+    let etag = br.headers()["etag"].clone();
+    let gz = client
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let again = client
+        .get(&url)
+        .header("accept-encoding", "br")
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let plain = app.get("/en/news").await;
+    assert!(plain.header("content-encoding").is_empty());
+    assert!(plain.body.contains("All news"));
+}
+
+#[tokio::test]
+async fn a_flood_of_distinct_addresses_cannot_grow_the_cache() {
+    let app = TestApp::spawn_with_demo().await;
+    app.get("/en/news").await;
+    let before = app.cache.len();
+    for i in 0..300 {
+        app.get(&format!("/en/news?utm={i}")).await;
+        app.get(&format!("/en/no-such-page-{i}")).await;
+        app.get(&format!("/en/news?page={}", 1000 + i)).await;
+    }
+    assert_eq!(app.cache.len(), before, "junk never becomes a cached page");
+}
