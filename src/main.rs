@@ -52,6 +52,12 @@ enum Command {
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Fill the database with a deterministic synthetic corpus, for benchmarks.
+    BenchData {
+        /// How many items.
+        #[arg(long, value_name = "N")]
+        items: usize,
+    },
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The new file to write; it must not exist yet.
@@ -164,6 +170,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             brief_section,
         }) => import_text(&settings, &files, edition, brief_section).await,
         Command::User(command) => manage_users(&settings, command).await,
+        Command::BenchData { items } => bench_data(&settings, items).await,
         Command::Backup { file } => {
             let store = open_store(&settings).await?;
             store
@@ -380,5 +387,38 @@ async fn manage_users(settings: &Settings, command: UserCommand) -> anyhow::Resu
         }
     }
     store.close().await;
+    Ok(())
+}
+
+async fn bench_data(settings: &Settings, total: usize) -> anyhow::Result<()> {
+    use newsline::import::bench;
+    if !(1..=10_000_000).contains(&total) {
+        bail!("--items must be from 1 to 10000000");
+    }
+    let store = open_store(settings).await?;
+    if store.last_seq().await? > 0 {
+        bail!("bench-data needs an empty database");
+    }
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    newsroom.file_batch(&bench::skeleton()).await?;
+    let progress = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} items {per_sec} ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    const CHUNK: usize = 2000;
+    let mut from = 0;
+    while from < total {
+        let to = (from + CHUNK).min(total);
+        let batch = Batch {
+            filings: bench::items(from, to, total),
+            ..Batch::default()
+        };
+        newsroom.file_batch(&batch).await?;
+        progress.set_position(to as u64);
+        from = to;
+    }
+    progress.finish_and_clear();
+    store.close().await;
+    println!("filed {total} items");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Copy from outside the newsroom, parsed whole and handed to the newsroom as one batch.
 
+pub mod bench;
 pub mod demo;
 pub mod text;
 
