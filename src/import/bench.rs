@@ -7,25 +7,120 @@ use crate::newsroom::{Batch, Filing, SectionRef};
 
 /// Editions of the corpus with their languages' words.
 const EDITIONS: &[(&str, &str, &[&str])] = &[
-    ("en", "Newsline", &[
-        "government", "minister", "talks", "agreement", "economy", "growth", "region", "security",
-        "cooperation", "energy", "project", "visit", "delegation", "forum", "culture", "festival",
-        "market", "investment", "education", "health", "parliament", "election", "reform", "budget",
-        "city", "people", "report", "statement", "meeting", "development", "transport", "corridor",
-    ]),
-    ("az", "Xəbər xətti", &[
-        "hökumət", "nazir", "danışıqlar", "saziş", "iqtisadiyyat", "artım", "region", "təhlükəsizlik",
-        "əməkdaşlıq", "enerji", "layihə", "səfər", "nümayəndə", "forum", "mədəniyyət", "festival",
-        "bazar", "investisiya", "təhsil", "səhiyyə", "parlament", "seçki", "islahat", "büdcə",
-        "şəhər", "insanlar", "hesabat", "bəyanat", "görüş", "inkişaf", "nəqliyyat", "dəhliz",
-    ]),
-    ("ru", "Лента", &[
-        "правительство", "министр", "переговоры", "соглашение", "экономика", "рост", "регион",
-        "безопасность", "сотрудничество", "энергия", "проект", "визит", "делегация", "форум",
-        "культура", "фестиваль", "рынок", "инвестиции", "образование", "здоровье", "парламент",
-        "выборы", "реформа", "бюджет", "город", "люди", "доклад", "заявление", "встреча",
-        "развитие", "транспорт", "коридор",
-    ]),
+    (
+        "en",
+        "Newsline",
+        &[
+            "government",
+            "minister",
+            "talks",
+            "agreement",
+            "economy",
+            "growth",
+            "region",
+            "security",
+            "cooperation",
+            "energy",
+            "project",
+            "visit",
+            "delegation",
+            "forum",
+            "culture",
+            "festival",
+            "market",
+            "investment",
+            "education",
+            "health",
+            "parliament",
+            "election",
+            "reform",
+            "budget",
+            "city",
+            "people",
+            "report",
+            "statement",
+            "meeting",
+            "development",
+            "transport",
+            "corridor",
+        ],
+    ),
+    (
+        "az",
+        "Xəbər xətti",
+        &[
+            "hökumət",
+            "nazir",
+            "danışıqlar",
+            "saziş",
+            "iqtisadiyyat",
+            "artım",
+            "region",
+            "təhlükəsizlik",
+            "əməkdaşlıq",
+            "enerji",
+            "layihə",
+            "səfər",
+            "nümayəndə",
+            "forum",
+            "mədəniyyət",
+            "festival",
+            "bazar",
+            "investisiya",
+            "təhsil",
+            "səhiyyə",
+            "parlament",
+            "seçki",
+            "islahat",
+            "büdcə",
+            "şəhər",
+            "insanlar",
+            "hesabat",
+            "bəyanat",
+            "görüş",
+            "inkişaf",
+            "nəqliyyat",
+            "dəhliz",
+        ],
+    ),
+    (
+        "ru",
+        "Лента",
+        &[
+            "правительство",
+            "министр",
+            "переговоры",
+            "соглашение",
+            "экономика",
+            "рост",
+            "регион",
+            "безопасность",
+            "сотрудничество",
+            "энергия",
+            "проект",
+            "визит",
+            "делегация",
+            "форум",
+            "культура",
+            "фестиваль",
+            "рынок",
+            "инвестиции",
+            "образование",
+            "здоровье",
+            "парламент",
+            "выборы",
+            "реформа",
+            "бюджет",
+            "город",
+            "люди",
+            "доклад",
+            "заявление",
+            "встреча",
+            "развитие",
+            "транспорт",
+            "коридор",
+        ],
+    ),
 ];
 
 /// Sections per edition.
@@ -82,9 +177,11 @@ pub fn skeleton() -> Batch {
             });
         }
         for s in 0..SECTIONS {
-            batch
-                .sections
-                .push(((*code).to_owned(), format!("section-{s}"), format!("Section {s}")));
+            batch.sections.push((
+                (*code).to_owned(),
+                format!("section-{s}"),
+                format!("Section {s}"),
+            ));
         }
     }
     batch
@@ -93,7 +190,9 @@ pub fn skeleton() -> Batch {
 /// Items `from..to` of the corpus; the same numbers always give the same items.
 pub fn items(from: usize, to: usize, total: usize) -> Vec<Filing> {
     // Spread over five years, newest now-ish but fixed, so runs compare.
-    let newest: Timestamp = "2025-06-01T00:00:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH);
+    let newest: Timestamp = "2025-06-01T00:00:00Z"
+        .parse()
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     let span = SignedDuration::from_hours(24 * 365 * 5);
     let step = span.as_secs() / total.max(1) as i64;
     (from..to)
@@ -118,13 +217,28 @@ pub fn items(from: usize, to: usize, total: usize) -> Vec<Filing> {
             let author = rng.below(AUTHORS);
             let at = newest - SignedDuration::from_secs(step * (total - n) as i64);
             Filing {
-                kind: if brief { ItemKind::Brief } else { ItemKind::Article },
+                kind: if brief {
+                    ItemKind::Brief
+                } else {
+                    ItemKind::Article
+                },
                 body,
-                authors: if brief { Vec::new() } else { vec![format!("Author {author}")] },
-                tags: (0..rng.below(4)).map(|_| format!("Tag {}", rng.below(TAGS))).collect(),
+                authors: if brief {
+                    Vec::new()
+                } else {
+                    vec![format!("Author {author}")]
+                },
+                tags: (0..rng.below(4))
+                    .map(|_| format!("Tag {}", rng.below(TAGS)))
+                    .collect(),
                 pinned: n + 5 >= total,
                 source_key: Some(format!("bench:{n}")),
-                ..Filing::brief(code, SectionRef::Slug(format!("section-{}", rng.below(SECTIONS))), &headline, at)
+                ..Filing::brief(
+                    code,
+                    SectionRef::Slug(format!("section-{}", rng.below(SECTIONS))),
+                    &headline,
+                    at,
+                )
             }
         })
         .collect()
@@ -144,7 +258,11 @@ mod tests {
         );
         assert!(a.iter().any(|f| f.kind == ItemKind::Brief));
         assert!(a.iter().any(|f| f.edition == "az") && a.iter().any(|f| f.edition == "ru"));
-        assert!(a.iter().filter(|f| f.kind == ItemKind::Article).all(|f| f.body.len() > 300));
+        assert!(
+            a.iter()
+                .filter(|f| f.kind == ItemKind::Article)
+                .all(|f| f.body.len() > 300)
+        );
         assert!(a.windows(2).all(|w| w[0].published_at < w[1].published_at));
     }
 }

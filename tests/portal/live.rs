@@ -292,6 +292,12 @@ async fn pages_point_their_news_line_at_the_stream_from_their_own_snapshot() {
         .expect("the news line names its stream")
         .to_owned();
     assert!(live.starts_with("/en/live?after="), "{live}");
+    let archive = app.get("/en/news").await;
+    assert_eq!(
+        archive.html().select(&selector).count(),
+        1,
+        "the archive's news line is live too"
+    );
     app.file(filings(vec![brief(
         "Published after the page",
         "politics",

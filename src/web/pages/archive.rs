@@ -29,6 +29,7 @@ struct ArchivePage {
     heading: String,
     days: Vec<DayGroup>,
     pagination: Pagination,
+    news_line: crate::web::views::NewsLine,
 }
 
 /// Every published item of the edition, newest first, grouped by local day.
@@ -73,8 +74,12 @@ pub async fn list_news(
         heading,
         days,
         pagination: Pagination::new(&page, |n| urls::news(&code, n)),
+        news_line: views.news_line(None),
     })?;
-    Ok(with_keys(response, vec![format!("archive:{code}")]))
+    Ok(with_keys(
+        response,
+        vec![format!("archive:{code}"), format!("newsline:{code}")],
+    ))
 }
 
 fn published(item: &Item) -> jiff::Timestamp {
