@@ -12,22 +12,7 @@ fn zone() -> jiff::tz::TimeZone {
 }
 
 async fn editor(app: &TestApp) -> Actor {
-    let id = app
-        .newsroom
-        .create_account(
-            "cache-editor",
-            "Cache Editor",
-            Role::Editor,
-            "a long enough password",
-            None,
-        )
-        .await
-        .expect("account");
-    Actor {
-        id,
-        role: Role::Editor,
-        name: "Cache Editor".into(),
-    }
+    app.actor("cache-editor", Role::Editor).await
 }
 
 fn form(headline: &str, section: &str) -> ItemForm {

@@ -9,6 +9,7 @@ use quick_xml::name::ResolveResult;
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::newsroom::article_fields;
 use crate::support::*;
 
 const NASTY: &str = "Tom & Jerry <b> \"q\" ə ğ ı ş Ж 🎉";
@@ -898,21 +899,6 @@ async fn the_news_sitemap_lists_the_last_two_days_up_to_a_thousand_items() {
 
 // ---------------------------------------------------------------------------------------
 // Newsroom helpers
-
-/// The fields of a new article in the test site's politics section.
-fn article_fields<'a>(headline: &'a str, step: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("edition", "en"),
-        ("kind", "article"),
-        ("headline", headline),
-        ("dek", ""),
-        ("body", "First paragraph.\n\nSecond paragraph."),
-        ("section", "politics"),
-        ("authors", "Ayla Karimova"),
-        ("tags", "Parliament"),
-        ("step", step),
-    ]
-}
 
 /// A small PNG made in memory.
 fn png(width: u32, height: u32) -> Vec<u8> {

@@ -81,22 +81,7 @@ impl Listener {
 }
 
 async fn editor_actor(app: &TestApp) -> Actor {
-    let id = app
-        .newsroom
-        .create_account(
-            "live-editor",
-            "Live Editor",
-            Role::Editor,
-            "a long enough password",
-            None,
-        )
-        .await
-        .expect("account");
-    Actor {
-        id,
-        role: Role::Editor,
-        name: "Live Editor".into(),
-    }
+    app.actor("live-editor", Role::Editor).await
 }
 
 fn form(headline: &str) -> ItemForm {

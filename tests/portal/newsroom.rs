@@ -14,7 +14,7 @@ fn field<'a>(form: &'a [(&'a str, &'a str)], name: &str) -> &'a str {
 }
 
 /// The fields of a new article in the test site's politics section.
-fn article_fields<'a>(headline: &'a str, step: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn article_fields<'a>(headline: &'a str, step: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("edition", "en"),
         ("kind", "article"),

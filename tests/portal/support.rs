@@ -425,6 +425,21 @@ impl TestApp {
         }
     }
 
+    /// Creates an account with `role` and returns it as the newsroom's use cases see it.
+    pub async fn actor(
+        &self,
+        username: &str,
+        role: newsline::domain::Role,
+    ) -> newsline::newsroom::Actor {
+        let name = format!("{username} name");
+        let id = self
+            .newsroom
+            .create_account(username, &name, role, "a long enough password", None)
+            .await
+            .expect("account created");
+        newsline::newsroom::Actor { id, role, name }
+    }
+
     /// Creates an account with `role` and signs a new browser in with it.
     pub async fn signed_in(&self, username: &str, role: newsline::domain::Role) -> Browser {
         let password = "a long enough password";
