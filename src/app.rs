@@ -73,7 +73,11 @@ impl Application {
             .await
             .context("loading the read model")?;
         let cache = Arc::new(crate::web::cache::PageCache::new(settings.cache_max_bytes));
-        let feeder = feeder.invalidating(cache.clone());
+        let mut feeder = feeder.invalidating(cache.clone());
+        if let Some(url) = &settings.cache_purge_url {
+            feeder =
+                feeder.invalidating(Arc::new(crate::web::purge::CdnPurger::start(url.clone())));
+        }
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
             tokio::spawn(run_schedule(newsroom.clone())),

@@ -53,6 +53,7 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_PAGE_SIZE",
     "NEWSLINE_MEDIA_MAX_BYTES",
     "NEWSLINE_CACHE_MAX_BYTES",
+    "NEWSLINE_CACHE_PURGE_URL",
     "NEWSLINE_S3_BUCKET",
     "NEWSLINE_S3_ENDPOINT",
     "NEWSLINE_S3_REGION",
@@ -66,6 +67,7 @@ const ENV_VARS: &[&str] = &[
 struct FileSettings {
     address: Option<String>,
     cache_max_bytes: Option<usize>,
+    cache_purge_url: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     read_database_url: Option<String>,
@@ -115,6 +117,8 @@ pub struct Settings {
     pub media: Media,
     /// Memory the page cache may use, in bytes.
     pub cache_max_bytes: usize,
+    /// Where to send HTTP PURGE requests with the touched keys (a CDN or Varnish).
+    pub cache_purge_url: Option<axum::http::Uri>,
 }
 
 /// Where uploaded images go and how large they may be.
@@ -160,6 +164,7 @@ impl Default for Settings {
             read_database_url: None,
             poll_interval: std::time::Duration::from_secs(1),
             cache_max_bytes: 64 * 1024 * 1024,
+            cache_purge_url: None,
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -252,6 +257,9 @@ impl Settings {
         if let Some(v) = file.cache_max_bytes {
             self.set("cache_max_bytes", &v.to_string())?;
         }
+        if let Some(v) = file.cache_purge_url {
+            self.set("cache_purge_url", &v)?;
+        }
         if let Some(v) = file.database_url {
             self.set("database_url", &v)?;
         }
@@ -309,6 +317,7 @@ impl Settings {
             "NEWSLINE_PAGE_SIZE" => "site.page_size",
             "NEWSLINE_MEDIA_MAX_BYTES" => "media.max_upload_bytes",
             "NEWSLINE_CACHE_MAX_BYTES" => "cache_max_bytes",
+            "NEWSLINE_CACHE_PURGE_URL" => "cache_purge_url",
             "NEWSLINE_S3_BUCKET" => "media.s3_bucket",
             "NEWSLINE_S3_ENDPOINT" => "media.s3_endpoint",
             "NEWSLINE_S3_REGION" => "media.s3_region",
@@ -403,6 +412,17 @@ impl Settings {
                     .ok_or_else(|| {
                         invalid(format!("'{value}' is not a byte count up to 64 GiB"))
                     })?;
+            }
+            "cache_purge_url" => {
+                let uri: axum::http::Uri = value
+                    .parse()
+                    .map_err(|_| invalid(format!("'{value}' is not a URL")))?;
+                if uri.scheme_str() != Some("http") || uri.host().is_none() {
+                    return Err(invalid(format!(
+                        "'{value}' is not an http:// URL with a host"
+                    )));
+                }
+                self.cache_purge_url = Some(uri);
             }
             "media.s3_bucket" => self.media.s3_bucket = Some(value.trim().to_owned()),
             "media.s3_endpoint" => {

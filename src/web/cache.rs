@@ -243,7 +243,8 @@ fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
     }
     // The same keys for a CDN or Varnish in front, to purge by.
-    if let Ok(v) = HeaderValue::from_str(&page.keys.join(" ")) {
+    let keys = format!("{} {}", page.keys.join(" "), super::purge::ALL);
+    if let Ok(v) = HeaderValue::from_str(keys.trim_start()) {
         h.insert("surrogate-key", v.clone());
         h.insert("xkey", v);
     }

@@ -8,6 +8,7 @@ mod live;
 mod metadata;
 pub mod newsroom;
 mod pages;
+pub mod purge;
 mod reader;
 mod respond;
 mod sitemaps;

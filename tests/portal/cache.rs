@@ -261,3 +261,102 @@ async fn a_flood_of_distinct_addresses_cannot_grow_the_cache() {
     }
     assert_eq!(app.cache.len(), before, "junk never becomes a cached page");
 }
+
+/// A stand-in CDN on loopback: records each request's first line and keys, and
+/// refuses the very first one so the retry shows.
+async fn fake_cdn() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}/purge", listener.local_addr().expect("address"));
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut first = true;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = vec![0u8; 8192];
+            let mut read = 0;
+            while !buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") && read < buffer.len() {
+                match socket.read(&mut buffer[read..]).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
+            }
+            let head = String::from_utf8_lossy(&buffer[..read]).into_owned();
+            let line = head.lines().next().unwrap_or_default().to_owned();
+            let keys = head
+                .lines()
+                .find_map(|l| l.strip_prefix("xkey: "))
+                .unwrap_or_default()
+                .to_owned();
+            let status = if first {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            first = false;
+            let _ = socket
+                .write_all(
+                    format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                        .as_bytes(),
+                )
+                .await;
+            let _ = tx.send((line, keys));
+        }
+    });
+    (address, rx)
+}
+
+async fn next_purge(
+    purges: &mut tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+) -> (String, String) {
+    tokio::time::timeout(std::time::Duration::from_secs(5), purges.recv())
+        .await
+        .expect("a purge within seconds")
+        .expect("the CDN is listening")
+}
+
+#[tokio::test]
+async fn each_change_sends_its_keys_to_the_cdn_retrying_a_failure() {
+    let (cdn, mut purges) = fake_cdn().await;
+    let app = TestApp::spawn_with(Database::fresh(), |s| {
+        s.set("cache_purge_url", &cdn).expect("purge url");
+    })
+    .await;
+    app.file(newsline::newsroom::Batch {
+        editions: vec![edition("en", "Test News")],
+        sections: vec![("en".into(), "politics".into(), "Politics".into())],
+        filings: Vec::new(),
+    })
+    .await;
+    let page = app.get("/en/").await;
+    assert!(page.header("surrogate-key").split(' ').any(|k| k == "all"));
+    // The taxonomy change above purges everything: first refused, then retried.
+
+    let (line, keys) = next_purge(&mut purges).await;
+    assert_eq!(line, "PURGE /purge HTTP/1.1");
+    assert_eq!(keys, "all");
+    let (_, retried) = next_purge(&mut purges).await;
+    assert_eq!(retried, "all", "a refused purge is sent again");
+
+    let filed = app
+        .file(filings(vec![brief(
+            "Purge me",
+            "politics",
+            "2025-05-21T10:00:00Z",
+        )]))
+        .await;
+    let (_, keys) = next_purge(&mut purges).await;
+    let keys: Vec<&str> = keys.split(' ').collect();
+    assert!(
+        keys.contains(&format!("item:{}", filed[0].id()).as_str()),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&"newsline:en") && keys.contains(&"archive:en"),
+        "{keys:?}"
+    );
+}
