@@ -506,6 +506,18 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_config_is_valid() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n").expect("a toml example") + 8;
+        let end = start + readme[start..].find("```").expect("closed");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(&path, &readme[start..end]).expect("write");
+        let s = Settings::load(Some(&path), env(&[])).expect("the README's example loads");
+        assert_eq!(s.site.base_url.as_deref(), Some("https://news.example"));
+    }
+
+    #[test]
     fn invalid_values_name_their_setting() {
         for (key, value) in [
             ("NEWSLINE_TIME_ZONE", "Mars/Olympus"),
