@@ -34,7 +34,7 @@ impl Feeder {
             .published_items()
             .await?
             .into_iter()
-            .map(|i| (i.id, Arc::new(i)))
+            .map(|i| (i.id, Arc::new(for_readers(i))))
             .collect();
         let model = Arc::new(ReadModel::new(Snapshot::build(seq, &taxonomy, items)));
         let feeder = Self {
@@ -87,7 +87,7 @@ impl Feeder {
                         };
                         match self.store.item(id).await? {
                             Some(item) if item.status == Status::Published => {
-                                items.insert(id, Arc::new(item));
+                                items.insert(id, Arc::new(for_readers(item)));
                             }
                             _ => {
                                 items.remove(&id);
@@ -145,6 +145,13 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
         tags: store.tags().await?,
         media: store.media(i64::MAX).await?,
     })
+}
+
+/// An item as readers need it: pages show the rendered body, never its Markdown source,
+/// so the read model does not keep the source (a large share of its memory).
+fn for_readers(mut item: crate::domain::Item) -> crate::domain::Item {
+    item.body.markdown = String::new();
+    item
 }
 
 /// How many items the news line shows; a change below it leaves the news line alone.
