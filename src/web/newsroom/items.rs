@@ -415,6 +415,24 @@ pub async fn save_item(
     }
 }
 
+/// After a step taken outside the editor form: back to the editor, saved or with the
+/// refusal shown over the item's current form.
+async fn back_to_editor(
+    state: &AppState,
+    editor: &Editor,
+    id: ItemId,
+    result: Result<(), EditError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
+        Err(err) => {
+            let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+            let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
+            edit_failed(state, editor, Some(&item), form, err).await
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct CorrectionForm {
@@ -431,18 +449,11 @@ pub async fn add_correction(
 ) -> Result<Response, PageError> {
     editor.check_csrf(&fields.csrf)?;
     let id = item_id(&id)?;
-    match state
+    let result = state
         .newsroom
         .add_correction(editor.actor(), id, &fields.note)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
-        Err(err) => {
-            let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
-            let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
-            edit_failed(&state, &editor, Some(&item), form, err).await
-        }
-    }
+        .await;
+    back_to_editor(&state, &editor, id, result).await
 }
 
 #[derive(Template)]
@@ -596,18 +607,11 @@ pub async fn restore_revision(
     ) else {
         return Err(PageError::BadRequest("the form names no revision".into()));
     };
-    match state
+    let result = state
         .newsroom
         .restore_revision(editor.actor(), id, version, revision, &state.site.time_zone)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
-        Err(err) => {
-            let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
-            let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
-            edit_failed(&state, &editor, Some(&item), form, err).await
-        }
-    }
+        .await;
+    back_to_editor(&state, &editor, id, result).await
 }
 
 #[derive(Debug, Default, Deserialize)]
