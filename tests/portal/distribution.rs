@@ -500,7 +500,13 @@ async fn items_edited_in_the_newsroom_keep_their_ids_and_show_their_lead_images(
     let editor = app
         .signed_in("editor", newsline::domain::Role::Editor)
         .await;
-    let uploaded = upload(&editor, png(800, 400), "Delegates at the session").await;
+    let uploaded = upload(
+        &editor,
+        png(800, 400),
+        "photo.png",
+        "Delegates at the session",
+    )
+    .await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
     let form = editor.get("/newsroom/items/new").await;
     let select = scraper::Selector::parse("#lead_media option").expect("selector");
@@ -553,12 +559,8 @@ async fn items_edited_in_the_newsroom_keep_their_ids_and_show_their_lead_images(
         .expect("the id leads the item segment")
         .to_owned();
     let edit_page = editor.get(&format!("/newsroom/items/{item_id}")).await;
-    let version = edit_page
-        .html()
-        .select(&scraper::Selector::parse("input[name=version]").expect("selector"))
-        .next()
-        .and_then(|i| i.value().attr("value").map(str::to_owned))
-        .expect("a version");
+    let version = version_of(&edit_page);
+    assert!(!version.is_empty(), "a version");
     let mut renamed = article_fields("Parliament adjourns after a long night", "save");
     renamed.push(("lead_media", &media_id));
     renamed.push(("version", &version));
@@ -909,27 +911,4 @@ fn png(width: u32, height: u32) -> Vec<u8> {
         .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
         .expect("png");
     bytes
-}
-
-async fn upload(browser: &Browser, bytes: Vec<u8>, alt: &str) -> Fetched {
-    let token = csrf_of(&browser.get("/newsroom/media").await);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", token)
-        .text("alt", alt.to_owned())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name("photo.png"),
-        );
-    let r = browser
-        .client
-        .post(format!("{}/newsroom/media", browser.base))
-        .multipart(form)
-        .send()
-        .await
-        .expect("answered");
-    Fetched {
-        status: r.status(),
-        headers: r.headers().clone(),
-        body: r.text().await.expect("body"),
-    }
 }

@@ -62,16 +62,6 @@ async fn save(browser: &Browser, id: i64, fields: &[(&str, &str)], step: &str) -
     browser.post(&format!("/newsroom/items/{id}"), &all).await
 }
 
-fn version_of(page: &Fetched) -> String {
-    let html = page.html();
-    let selector = scraper::Selector::parse("input[name=version]").expect("selector");
-    html.select(&selector)
-        .next()
-        .and_then(|i| i.value().attr("value"))
-        .unwrap_or_default()
-        .to_owned()
-}
-
 async fn public_line(app: &TestApp) -> Vec<String> {
     app.settle().await;
     app.get("/en/").await.texts(".news-line li a")
@@ -814,31 +804,6 @@ fn png(width: u32, height: u32) -> Vec<u8> {
         .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
         .expect("png");
     bytes
-}
-
-async fn upload(browser: &Browser, bytes: Vec<u8>, file_name: &str, alt: &str) -> Fetched {
-    let token = csrf_of(&browser.get("/newsroom/media").await);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", token)
-        .text("alt", alt.to_owned())
-        .text("caption", "Delegates in the hall")
-        .text("credit", "Newsline")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
-        );
-    let r = browser
-        .client
-        .post(format!("{}/newsroom/media", browser.base))
-        .multipart(form)
-        .send()
-        .await
-        .expect("answered");
-    Fetched {
-        status: r.status(),
-        headers: r.headers().clone(),
-        body: r.text().await.expect("body"),
-    }
 }
 
 #[tokio::test]

@@ -75,6 +75,15 @@ pub struct Fetched {
 }
 
 impl Fetched {
+    /// Reads a whole response.
+    pub async fn read(response: reqwest::Response) -> Self {
+        Self {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body is text"),
+        }
+    }
+
     pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
@@ -233,11 +242,7 @@ impl TestApp {
             .send()
             .await
             .expect("request is answered");
-        Fetched {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body is text"),
-        }
+        Fetched::read(response).await
     }
 
     pub async fn get(&self, path: &str) -> Fetched {
@@ -362,15 +367,25 @@ pub struct Browser {
     pub base: String,
 }
 
-/// The first form token on a page.
-pub fn csrf_of(page: &Fetched) -> String {
-    let html = page.html();
-    let selector = scraper::Selector::parse("input[name=csrf]").expect("selector");
-    html.select(&selector)
+/// The value of the first `<input name=…>` on a page, empty when there is none.
+pub fn input_value(page: &Fetched, name: &str) -> String {
+    let selector = scraper::Selector::parse(&format!("input[name={name}]")).expect("selector");
+    page.html()
+        .select(&selector)
         .next()
         .and_then(|i| i.value().attr("value"))
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The first form token on a page.
+pub fn csrf_of(page: &Fetched) -> String {
+    input_value(page, "csrf")
+}
+
+/// The version an item's editor page was loaded at.
+pub fn version_of(page: &Fetched) -> String {
+    input_value(page, "version")
 }
 
 impl Browser {
@@ -381,11 +396,7 @@ impl Browser {
             .send()
             .await
             .expect("answered");
-        Fetched {
-            status: r.status(),
-            headers: r.headers().clone(),
-            body: r.text().await.expect("body"),
-        }
+        Fetched::read(r).await
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Fetched {
@@ -396,11 +407,7 @@ impl Browser {
             .send()
             .await
             .expect("answered");
-        Fetched {
-            status: r.status(),
-            headers: r.headers().clone(),
-            body: r.text().await.expect("body"),
-        }
+        Fetched::read(r).await
     }
 
     /// Posts `form` to `path` with the token of the form on `page_path`.
@@ -464,4 +471,26 @@ impl TestApp {
         assert_eq!(response.status, StatusCode::SEE_OTHER, "signed in");
         browser
     }
+}
+
+/// Uploads an image through the newsroom's media form.
+pub async fn upload(browser: &Browser, bytes: Vec<u8>, file_name: &str, alt: &str) -> Fetched {
+    let token = csrf_of(&browser.get("/newsroom/media").await);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token)
+        .text("alt", alt.to_owned())
+        .text("caption", "Delegates in the hall")
+        .text("credit", "Newsline")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+        );
+    let r = browser
+        .client
+        .post(format!("{}/newsroom/media", browser.base))
+        .multipart(form)
+        .send()
+        .await
+        .expect("answered");
+    Fetched::read(r).await
 }

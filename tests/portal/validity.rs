@@ -71,15 +71,7 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("step", "save"),
     ];
     let mut form = fields.to_vec();
-    let version = {
-        let html = editor_page.html();
-        let selector = scraper::Selector::parse("input[name=version]").expect("selector");
-        html.select(&selector)
-            .next()
-            .and_then(|i| i.value().attr("value"))
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let version = version_of(&editor_page);
     let token = csrf_of(&editor_page);
     form.push(("version", &version));
     form.push(("csrf", &token));
