@@ -58,6 +58,20 @@ enum Command {
         #[arg(long, value_name = "N")]
         items: usize,
     },
+    /// Serve one file's bytes from memory with a bare axum handler: the benchmark's
+    /// yardstick, run beside the portal by `scripts/bench`.
+    #[command(hide = true)]
+    BenchReference {
+        /// The body to answer every request with.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Address to listen on.
+        #[arg(long, value_name = "HOST:PORT")]
+        address: std::net::SocketAddr,
+        /// The media type to send.
+        #[arg(long, default_value = "text/html; charset=utf-8")]
+        content_type: String,
+    },
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The new file to write; it must not exist yet.
@@ -171,6 +185,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => import_text(&settings, &files, edition, brief_section).await,
         Command::User(command) => manage_users(&settings, command).await,
         Command::BenchData { items } => bench_data(&settings, items).await,
+        Command::BenchReference {
+            file,
+            address,
+            content_type,
+        } => bench_reference(&file, address, &content_type).await,
         Command::Backup { file } => {
             let store = open_store(&settings).await?;
             store
@@ -421,4 +440,24 @@ async fn bench_data(settings: &Settings, total: usize) -> anyhow::Result<()> {
     store.close().await;
     println!("filed {total} items");
     Ok(())
+}
+
+async fn bench_reference(
+    file: &std::path::Path,
+    address: std::net::SocketAddr,
+    content_type: &str,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let identity =
+        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    gz.write_all(&identity)?;
+    let page = newsline::web::reference::FixedPage {
+        identity: identity.into(),
+        gzip: gz.finish()?.into(),
+        content_type: content_type.parse().context("--content-type")?,
+    };
+    newsline::web::reference::serve_fixed(address, page)
+        .await
+        .with_context(|| format!("serving on {address}"))
 }

@@ -10,6 +10,7 @@ pub mod newsroom;
 mod pages;
 pub mod purge;
 mod reader;
+pub mod reference;
 mod respond;
 mod sitemaps;
 mod strings;
