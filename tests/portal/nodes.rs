@@ -33,6 +33,36 @@ where
     }
 }
 
+/// Waits (bounded) until at least `count` connections listen for changes on `url`.
+async fn listeners_on(url: &str, count: i64) -> bool {
+    let pool = sqlx::PgPool::connect(url).await.expect("connects");
+    eventually(Duration::from_secs(5), || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .is_ok_and(|n| n >= count)
+    })
+    .await
+}
+
+/// Waits (bounded) until a writer queues on PostgreSQL's write lock on `url`.
+async fn writers_waiting(url: &str) -> bool {
+    let pool = sqlx::PgPool::connect(url).await.expect("connects");
+    eventually(Duration::from_secs(5), || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
+             WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()",
+        )
+        .fetch_one(&pool)
+        .await
+        .is_ok_and(|n| n >= 1)
+    })
+    .await
+}
+
 fn postgres_pass_only(test: &str) -> bool {
     if !on_postgres() {
         eprintln!("{test} runs in the PostgreSQL pass (TEST_DATABASE=postgres)");
@@ -62,8 +92,11 @@ async fn a_publish_on_one_node_reaches_another_within_a_second_by_notification()
         s.poll_interval = Duration::from_secs(600);
     })
     .await;
-    // Let B's listener connect before the write it must hear about.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // B must be listening before the write it is to hear about.
+    assert!(
+        listeners_on(&a.db.url, 2).await,
+        "both nodes listen for changes"
+    );
     a.file(filings(vec![brief(
         "Heard on node B",
         "politics",
@@ -128,7 +161,14 @@ async fn sequence_numbers_follow_commit_order_so_no_change_is_skipped() {
             )]))
             .await
     });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    if on_postgres() {
+        // PostgreSQL shows the second writer queued on the write lock. SQLite's single
+        // write lock gives the same order by construction, with nothing to observe.
+        assert!(
+            writers_waiting(&app.db.url).await,
+            "the second writer queues behind the first"
+        );
+    }
     assert!(
         !fast.is_finished(),
         "a second writer ran while the first held its number"
@@ -275,6 +315,7 @@ async fn a_storm_of_writes_with_a_node_killed_midway_loses_and_repeats_nothing()
     let db = seeded.db.shared_with_another_node();
     let mut a = Node::start(&db).await;
     let b = Node::start(&db).await;
+    let before = seeded.store.last_seq().await.expect("seq");
 
     const WRITERS: usize = 4;
     const BATCHES: usize = 25;
@@ -303,7 +344,16 @@ async fn a_storm_of_writes_with_a_node_killed_midway_loses_and_repeats_nothing()
             acknowledged
         }));
     }
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Kill A once the storm is under way, not before it began.
+    let under_way = eventually(Duration::from_secs(10), || async {
+        seeded
+            .store
+            .last_seq()
+            .await
+            .is_ok_and(|seq| seq >= before + 10)
+    })
+    .await;
+    assert!(under_way, "the writers got going");
     a.kill();
     let a = Node::start(&db).await;
 
@@ -484,7 +534,16 @@ async fn reads_that_tolerate_lag_come_from_the_replica() {
         )]))
         .await
         .expect("the primary takes writes");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let written = app.store.primary().last_seq().await.expect("primary seq");
+    let replicated = app.store.last_seq().await.expect("replica seq");
+    assert!(
+        replicated < written,
+        "lag-tolerant reads go to the paused replica"
+    );
+    assert!(
+        app.read.wait_for(replicated, Duration::from_secs(5)).await,
+        "the node applied what the replica has"
+    );
     assert_eq!(
         app.get("/en/").await.texts(".news-line li a"),
         ["Replicated"],
