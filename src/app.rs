@@ -42,13 +42,13 @@ pub fn media_store(settings: &Settings) -> anyhow::Result<crate::media::MediaSto
 }
 
 /// Publishes due scheduled items at start-up (catching up on any that fell due while
-/// the server was down) and then every second.
+/// the server was down) and then every second, by the newsroom's clock.
 async fn run_schedule(newsroom: Newsroom) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(err) = newsroom.publish_due(jiff::Timestamp::now()).await {
+        if let Err(err) = newsroom.publish_due(newsroom.now()).await {
             tracing::warn!(error = %err, "could not publish scheduled items; retrying");
         }
     }
@@ -64,10 +64,16 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the store, loads the read model, starts the feeder and binds the address.
-    pub async fn build(settings: &Settings, store: Store) -> anyhow::Result<Self> {
+    /// Opens the store, loads the read model, starts the feeder and binds the address;
+    /// every rule about time reads `clock` ([`crate::domain::SystemClock`] in service).
+    pub async fn build(
+        settings: &Settings,
+        store: Store,
+        clock: Arc<dyn crate::domain::Clock>,
+    ) -> anyhow::Result<Self> {
         let wake = Arc::new(Notify::new());
         let newsroom = Newsroom::new(store.clone(), wake.clone())
+            .with_clock(clock)
             .with_media(media_store(settings)?, settings.media.max_upload_bytes);
         let (feeder, read) = Feeder::start(store.clone())
             .await

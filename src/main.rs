@@ -252,7 +252,8 @@ async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::R
             settings.data_dir.display()
         );
     }
-    let app = Application::build(&settings, store).await?;
+    let clock = std::sync::Arc::new(newsline::domain::SystemClock);
+    let app = Application::build(&settings, store, clock).await?;
     let address = std::net::SocketAddr::new(settings.address.ip(), app.port());
     eprintln!(
         "Newsline is serving http://{address}/ (database {})",

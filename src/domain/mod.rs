@@ -2,6 +2,7 @@
 
 mod account;
 mod article;
+mod clock;
 mod edition;
 mod error;
 mod headline;
@@ -12,6 +13,7 @@ pub mod time;
 
 pub use account::{Action, Role, UserId, Username, check_password, may};
 pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use edition::{Edition, EditionCode};
 pub use error::DomainError;
 pub use headline::Headline;

@@ -2,7 +2,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
@@ -126,7 +126,7 @@ impl Newsroom {
             return Err(NewsroomError::Taken(username.as_ref().to_owned()));
         }
         let hash = hash_password(password.to_owned()).await?;
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         let id = w
             .insert_account(username.as_ref(), display_name.as_ref(), role, &hash)
             .await?;
@@ -164,7 +164,7 @@ impl Newsroom {
             return Err(NewsroomError::Forbidden);
         }
         let account = self.existing(username).await?;
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         w.set_disabled(account.id, disabled).await?;
         let action = if disabled {
             "account disabled"
@@ -190,7 +190,7 @@ impl Newsroom {
         check_password(password)?;
         let account = self.existing(username).await?;
         let hash = hash_password(password.to_owned()).await?;
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         w.set_password(account.id, &hash).await?;
         w.audit(
             by.map(|a| a.id),
@@ -219,7 +219,7 @@ impl Newsroom {
         }
         check_password(new)?;
         let hash = hash_password(new.to_owned()).await?;
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         w.set_password(account.id, &hash).await?;
         w.audit(
             Some(actor.id),
@@ -240,7 +240,7 @@ impl Newsroom {
         password: &str,
         address: &str,
     ) -> Result<Session, LoginError> {
-        let now = Timestamp::now();
+        let now = self.clock.now();
         let since = now - FAILURE_WINDOW;
         let account_key = format!("account:{}", username.to_lowercase());
         let address_key = format!("address:{address}");
@@ -271,6 +271,7 @@ impl Newsroom {
                 &token_hash(&token),
                 account.id,
                 &csrf_token,
+                now,
                 now + SESSION_LIFETIME,
             )
             .await?;
@@ -285,7 +286,7 @@ impl Newsroom {
     pub async fn session(&self, token: &str) -> Result<Option<Session>, NewsroomError> {
         let record = self
             .store
-            .session(&token_hash(token), Timestamp::now())
+            .session(&token_hash(token), self.clock.now())
             .await?;
         Ok(record.map(|r| Session {
             token: token.to_owned(),

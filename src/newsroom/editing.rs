@@ -360,7 +360,7 @@ impl Newsroom {
         if !may(actor.role, Action::Create, true) {
             return Err(EditError::Forbidden);
         }
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         let checked = check(&mut w, actor, form, zone).await?;
         let id = w
             .insert_item(&NewItemRow {
@@ -398,7 +398,7 @@ impl Newsroom {
         step: Step,
         zone: &TimeZone,
     ) -> Result<(), EditError> {
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
         if !may(actor.role, step.action(), own_draft(actor, &item))
             || !may(actor.role, Action::Edit, own_draft(actor, &item))
@@ -482,7 +482,7 @@ impl Newsroom {
         checked: &Checked,
         step: Step,
     ) -> Result<(), EditError> {
-        let now = Timestamp::now();
+        let now = w.now();
         let id = item.id;
         let (status, published_at, audit) = match step {
             Step::Save => return Ok(()),
@@ -606,7 +606,7 @@ impl Newsroom {
                 "write the correction (up to 2000 characters)",
             ));
         }
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
         if item.status != Status::Published {
             return Err(refuse("note", "only a published item takes corrections"));

@@ -132,7 +132,7 @@ impl Filed {
 impl Newsroom {
     /// Files a whole batch in one transaction: all of it is stored, or none.
     pub async fn file_batch(&self, batch: &Batch) -> Result<Vec<Filed>, NewsroomError> {
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         for edition in &batch.editions {
             ensure_edition(&mut w, edition).await?;
         }
@@ -276,7 +276,7 @@ async fn file_one(
             Some(id)
         }
     };
-    let status = if filing.published_at > Timestamp::now() {
+    let status = if filing.published_at > w.now() {
         Status::Scheduled
     } else {
         Status::Published

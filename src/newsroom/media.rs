@@ -1,7 +1,5 @@
 //! Uploading images: checked by decoding, cleaned of metadata, resized, stored.
 
-use jiff::Timestamp;
-
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, DomainError, may};
 use crate::media::{MediaError, MediaStore, process};
@@ -71,9 +69,9 @@ impl Newsroom {
             alt,
             caption,
             credit,
-            uploaded_at: Timestamp::now(),
+            uploaded_at: self.clock.now(),
         };
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(record.uploaded_at).await?;
         let id = w.insert_media(&record, actor.id).await?;
         w.append_change(Entity::Taxonomy, &format!("media:{id}"), "uploaded")
             .await?;

@@ -21,7 +21,7 @@ pub use editing::{EditError, FieldErrors, ItemForm, Snapshot, Step};
 pub use filing::{Batch, Filed, Filing, Related, SectionRef};
 pub use queries::Desk;
 
-use crate::domain::DomainError;
+use crate::domain::{Clock, DomainError, SystemClock};
 use crate::store::{Store, StoreError};
 
 /// Why a use case refused or failed; nothing was written.
@@ -69,6 +69,7 @@ pub struct Newsroom {
     committed: Arc<Notify>,
     media: Option<Arc<crate::media::MediaStore>>,
     upload_limits: crate::media::Limits,
+    clock: Arc<dyn Clock>,
 }
 
 impl Newsroom {
@@ -79,7 +80,19 @@ impl Newsroom {
             committed,
             media: None,
             upload_limits: crate::media::Limits::default(),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same newsroom, taking the time from `clock` instead of the system's.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The time by the newsroom's clock, which every rule about time reads.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
     }
 
     /// The same newsroom, keeping uploaded images in `media` and refusing larger ones.

@@ -1,6 +1,6 @@
 //! What the newsroom's pages read: every status, always from the primary.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, Item, ItemId, Section, Status, may};
@@ -58,10 +58,11 @@ impl Newsroom {
 
     /// Records that `actor` has item `id` open, and says who else has.
     pub async fn open_item(&self, actor: &Actor, id: ItemId) -> Result<Vec<String>, NewsroomError> {
-        self.store.mark_presence(id, actor.id).await?;
+        let now = self.clock.now();
+        self.store.mark_presence(id, actor.id, now).await?;
         Ok(self
             .store
-            .present_on(id, actor.id, Timestamp::now() - PRESENCE_WINDOW)
+            .present_on(id, actor.id, now - PRESENCE_WINDOW)
             .await?)
     }
 

@@ -17,7 +17,7 @@ impl Newsroom {
         if !self.store.has_due_items(now).await? {
             return Ok(Vec::new());
         }
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(now).await?;
         let due = w.due_items(now).await?;
         for id in &due {
             w.set_status(*id, Status::Published).await?;

@@ -19,7 +19,7 @@ impl Newsroom {
         let code = EditionCode::parse(code.trim())?;
         let name = PersonName::parse(name)?;
         let outlet = PersonName::parse(outlet)?;
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         if w.edition(&code).await?.is_some() {
             return Err(NewsroomError::Taken(code.to_string()));
         }
@@ -57,7 +57,7 @@ impl Newsroom {
         let code = EditionCode::parse(edition.trim())?;
         let slug = Section::check_slug(slug.trim())?;
         let name = PersonName::parse(name)?;
-        let mut w = self.store.begin().await?;
+        let mut w = self.store.begin(self.clock.now()).await?;
         if w.edition(&code).await?.is_none() {
             return Err(NewsroomError::UnknownEdition(code.to_string()));
         }

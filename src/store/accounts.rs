@@ -64,7 +64,7 @@ impl Writer {
         .bind(display_name)
         .bind(role.as_str())
         .bind(password_hash)
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .fetch_one(&mut *self.tx)
         .await?;
         Ok(id)
@@ -128,6 +128,7 @@ impl Store {
         token_hash: &str,
         user: UserId,
         csrf_token: &str,
+        now: Timestamp,
         expires_at: Timestamp,
     ) -> StoreResult<()> {
         sqlx::query(
@@ -137,7 +138,7 @@ impl Store {
         .bind(token_hash)
         .bind(user)
         .bind(csrf_token)
-        .bind(Timestamp::now().as_microsecond())
+        .bind(now.as_microsecond())
         .bind(expires_at.as_microsecond())
         .execute(&self.pool)
         .await?;

@@ -1,4 +1,3 @@
-use jiff::Timestamp;
 use sqlx::Row;
 
 use super::{Store, StoreError, StoreResult, Writer};
@@ -49,7 +48,7 @@ impl Writer {
         .bind(entity.as_str())
         .bind(entity_id)
         .bind(action)
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .fetch_one(&mut *self.tx)
         .await?;
         self.changed = true;

@@ -103,7 +103,7 @@ impl Writer {
         .bind(i64::from(update.breaking))
         .bind(update.embargo_until.map(|t| t.as_microsecond()))
         .bind(update.lead_media)
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
@@ -123,7 +123,7 @@ impl Writer {
         )
         .bind(status.as_str())
         .bind(published_at.map(|t| t.as_microsecond()))
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
@@ -168,7 +168,7 @@ impl Writer {
         .bind(version)
         .bind(snapshot)
         .bind(saved_by)
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -176,7 +176,7 @@ impl Writer {
 
     /// Adds a dated correction note.
     pub async fn insert_correction(&mut self, item: ItemId, note: &str) -> StoreResult<()> {
-        let now = Timestamp::now().as_microsecond();
+        let now = self.now.as_microsecond();
         sqlx::query("INSERT INTO corrections (item_id, noted_at, note) VALUES ($1, $2, $3)")
             .bind(item)
             .bind(now)
@@ -202,7 +202,7 @@ impl Writer {
         sqlx::query(
             "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .bind(user)
         .bind(action)
         .bind(subject)
@@ -286,15 +286,20 @@ impl Store {
             .collect()
     }
 
-    /// Notes that `user` has `item` open now.
-    pub async fn mark_presence(&self, item: ItemId, user: UserId) -> StoreResult<()> {
+    /// Notes that `user` has `item` open at `now`.
+    pub async fn mark_presence(
+        &self,
+        item: ItemId,
+        user: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO presence (item_id, user_id, seen_at) VALUES ($1, $2, $3) \
              ON CONFLICT (item_id, user_id) DO UPDATE SET seen_at = excluded.seen_at",
         )
         .bind(item)
         .bind(user)
-        .bind(Timestamp::now().as_microsecond())
+        .bind(now.as_microsecond())
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -135,7 +135,7 @@ pub(super) async fn load_item(conn: &mut AnyConnection, id: ItemId) -> StoreResu
 impl Writer {
     /// Inserts an item with its authors and tags; returns its id.
     pub async fn insert_item(&mut self, new: &NewItemRow<'_>) -> StoreResult<ItemId> {
-        let now = Timestamp::now().as_microsecond();
+        let now = self.now.as_microsecond();
         let c = new.content;
         let id: ItemId = sqlx::query_scalar(
             "INSERT INTO items (edition, kind, headline, slug, dek, body_markdown, body_html, \
@@ -248,7 +248,7 @@ impl Writer {
             "UPDATE items SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3",
         )
         .bind(status.as_str())
-        .bind(Timestamp::now().as_microsecond())
+        .bind(self.now.as_microsecond())
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

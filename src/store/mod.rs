@@ -111,6 +111,8 @@ pub struct Writer {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     dialect: Dialect,
     changed: bool,
+    /// The use case's time, written into every row this transaction stamps.
+    now: jiff::Timestamp,
 }
 
 async fn connect(url: &str, dialect: Dialect) -> StoreResult<AnyPool> {
@@ -199,8 +201,8 @@ impl Store {
         self.dialect
     }
 
-    /// Starts a write transaction.
-    pub async fn begin(&self) -> StoreResult<Writer> {
+    /// Starts a write transaction that stamps what it writes with `now`.
+    pub async fn begin(&self, now: jiff::Timestamp) -> StoreResult<Writer> {
         let mut tx = self.pool.begin().await?;
         match self.dialect {
             // Take SQLite's write lock now rather than at the first write, so two writers
@@ -223,6 +225,7 @@ impl Store {
             tx,
             dialect: self.dialect,
             changed: false,
+            now,
         })
     }
 
@@ -248,6 +251,11 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Writer {
+    /// The time this transaction stamps its rows with.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now
+    }
+
     /// Makes everything written through this writer durable at once, and tells the
     /// other nodes when the change log grew.
     pub async fn commit(mut self) -> StoreResult<()> {

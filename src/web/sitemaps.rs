@@ -137,7 +137,7 @@ async fn show_news_sitemap(
 ) -> Result<Response, PageError> {
     let snapshot = state.read.snapshot();
     let zone = &state.site.time_zone;
-    let now = Timestamp::now();
+    let now = state.newsroom.now();
     let since = now
         .checked_sub(NEWS_WINDOW)
         .map_err(|e| PageError::Internal(e.into()))?;

@@ -180,7 +180,7 @@ async fn a_change_purges_nothing_unrelated() {
     warm(&app, &newest).await;
     warm(&app, "/en/economy").await;
     // An old item, far below the news line, changes: economy pages and other articles stay cached.
-    let mut w = app.store.begin().await.expect("writer");
+    let mut w = app.store.begin(app.now()).await.expect("writer");
     w.set_status(filed[0].id(), newsline::domain::Status::Unpublished)
         .await
         .expect("status");

@@ -1,8 +1,7 @@
 //! The newsroom over HTTP: accounts and sessions, roles, CSRF, the workflow,
 //! revisions, stale saves, uploads and hostile input.
 
-use std::time::Duration;
-
+use jiff::SignedDuration;
 use newsline::domain::Role;
 use reqwest::StatusCode;
 
@@ -489,7 +488,7 @@ async fn a_scheduled_item_goes_live_on_time_and_an_embargo_holds_on_every_path()
     let editor = app.signed_in("editor", Role::Editor).await;
     let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
     let local = |minutes: i64| {
-        (jiff::Timestamp::now() + jiff::SignedDuration::from_mins(minutes))
+        (app.now() + SignedDuration::from_mins(minutes))
             .to_zoned_datetime(zone.clone())
             .strftime("%Y-%m-%dT%H:%M")
             .to_string()
@@ -523,7 +522,8 @@ async fn a_scheduled_item_goes_live_on_time_and_an_embargo_holds_on_every_path()
     assert!(public_line(&app).await.is_empty());
 
     // Scheduling itself, a few seconds ahead, through the editor form.
-    let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3))
+    let due = app.now() + SignedDuration::from_secs(3);
+    let at = due
         .to_zoned_datetime(zone.clone())
         .strftime("%Y-%m-%dT%H:%M:%S")
         .to_string();
@@ -535,6 +535,11 @@ async fn a_scheduled_item_goes_live_on_time_and_an_embargo_holds_on_every_path()
         StatusCode::SEE_OTHER
     );
     assert!(public_line(&app).await.is_empty(), "not before its time");
+    app.advance(SignedDuration::from_secs(2)).await;
+    assert!(
+        public_line(&app).await.is_empty(),
+        "still waiting a second before its time"
+    );
     assert!(
         editor
             .get("/newsroom")
@@ -542,18 +547,57 @@ async fn a_scheduled_item_goes_live_on_time_and_an_embargo_holds_on_every_path()
             .texts("#list-scheduled + table a")
             .contains(&"On the minute".to_owned())
     );
-    let mut live = false;
-    for _ in 0..80 {
-        if public_line(&app).await == ["On the minute"] {
-            live = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        live,
-        "the scheduled item went live within a few seconds of its time"
+    app.advance(SignedDuration::from_secs(1)).await;
+    assert_eq!(
+        public_line(&app).await,
+        ["On the minute"],
+        "the scheduled item went live the moment its time came"
     );
+}
+
+#[tokio::test]
+async fn an_embargo_holds_until_the_clock_passes_it() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
+    let embargo = (app.now() + SignedDuration::from_mins(10))
+        .to_zoned_datetime(zone)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let mut fields = article_fields("Held for ten minutes", "save");
+    fields.push(("embargo", &embargo));
+    let id = create(&editor, &fields).await;
+
+    app.advance(SignedDuration::from_mins(10) - SignedDuration::from_secs(1))
+        .await;
+    let early = save(&editor, id, &fields, "publish").await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("embargoed until"));
+    assert_eq!(
+        editor
+            .get(&format!("/newsroom/items/{id}"))
+            .await
+            .texts(".embargo-notice")
+            .len(),
+        1,
+        "the embargo still holds a second before it ends"
+    );
+    assert!(public_line(&app).await.is_empty());
+
+    app.advance(SignedDuration::from_secs(1)).await;
+    assert!(
+        editor
+            .get(&format!("/newsroom/items/{id}"))
+            .await
+            .texts(".embargo-notice")
+            .is_empty(),
+        "no notice once the embargo has ended"
+    );
+    assert_eq!(
+        save(&editor, id, &fields, "publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(public_line(&app).await, ["Held for ten minutes"]);
 }
 
 #[tokio::test]
@@ -941,7 +985,7 @@ async fn a_withdrawal_at_a_set_time_happens_on_time() {
         StatusCode::SEE_OTHER
     );
     let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
-    let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3))
+    let at = (app.now() + SignedDuration::from_secs(3))
         .to_zoned_datetime(zone)
         .strftime("%Y-%m-%dT%H:%M:%S")
         .to_string();
@@ -956,15 +1000,17 @@ async fn a_withdrawal_at_a_set_time_happens_on_time() {
         ["For one day only"],
         "public until its expiry"
     );
-    let mut gone = false;
-    for _ in 0..80 {
-        if public_line(&app).await.is_empty() {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(gone, "withdrawn within a few seconds of its expiry");
+    app.advance(SignedDuration::from_secs(2)).await;
+    assert_eq!(
+        public_line(&app).await,
+        ["For one day only"],
+        "still public a second before its expiry"
+    );
+    app.advance(SignedDuration::from_secs(1)).await;
+    assert!(
+        public_line(&app).await.is_empty(),
+        "withdrawn the moment its expiry came"
+    );
     let desk = editor.get("/newsroom").await;
     assert!(
         desk.texts("#list-unpublished + table a")

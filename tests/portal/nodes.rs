@@ -3,9 +3,11 @@
 
 use std::collections::HashSet;
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
+use newsline::domain::{Clock, ManualClock};
 use newsline::newsroom::{Batch, Newsroom};
 use newsline::store::{Entity, Store};
 use reqwest::StatusCode;
@@ -29,6 +31,36 @@ where
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits (bounded) until at least `count` connections listen for changes on `url`.
+async fn listeners_on(url: &str, count: i64) -> bool {
+    let pool = sqlx::PgPool::connect(url).await.expect("connects");
+    eventually(Duration::from_secs(5), || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .is_ok_and(|n| n >= count)
+    })
+    .await
+}
+
+/// Waits (bounded) until a writer queues on PostgreSQL's write lock on `url`.
+async fn writers_waiting(url: &str) -> bool {
+    let pool = sqlx::PgPool::connect(url).await.expect("connects");
+    eventually(Duration::from_secs(5), || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
+             WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()",
+        )
+        .fetch_one(&pool)
+        .await
+        .is_ok_and(|n| n >= 1)
+    })
+    .await
 }
 
 fn postgres_pass_only(test: &str) -> bool {
@@ -60,8 +92,11 @@ async fn a_publish_on_one_node_reaches_another_within_a_second_by_notification()
         s.poll_interval = Duration::from_secs(600);
     })
     .await;
-    // Let B's listener connect before the write it must hear about.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // B must be listening before the write it is to hear about.
+    assert!(
+        listeners_on(&a.db.url, 2).await,
+        "both nodes listen for changes"
+    );
     a.file(filings(vec![brief(
         "Heard on node B",
         "politics",
@@ -110,7 +145,7 @@ async fn sequence_numbers_follow_commit_order_so_no_change_is_skipped() {
     let app = TestApp::spawn().await;
     let start = app.store.last_seq().await.expect("seq");
     // T1 takes its sequence number and is slow to commit.
-    let mut slow = app.store.begin().await.expect("first writer");
+    let mut slow = app.store.begin(app.now()).await.expect("first writer");
     let first = slow
         .append_change(Entity::Taxonomy, "slow-writer", "test")
         .await
@@ -126,7 +161,14 @@ async fn sequence_numbers_follow_commit_order_so_no_change_is_skipped() {
             )]))
             .await
     });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    if on_postgres() {
+        // PostgreSQL shows the second writer queued on the write lock. SQLite's single
+        // write lock gives the same order by construction, with nothing to observe.
+        assert!(
+            writers_waiting(&app.db.url).await,
+            "the second writer queues behind the first"
+        );
+    }
     assert!(
         !fast.is_finished(),
         "a second writer ran while the first held its number"
@@ -147,23 +189,38 @@ async fn sequence_numbers_follow_commit_order_so_no_change_is_skipped() {
 #[tokio::test]
 async fn a_scheduled_item_goes_live_once_however_many_nodes_run() {
     let a = TestApp::spawn().await;
-    let b = TestApp::spawn_on(a.db.shared_with_another_node()).await;
-    let c = TestApp::spawn_on(a.db.shared_with_another_node()).await;
-    let due = Timestamp::now() + SignedDuration::from_millis(1500);
+    let b = a.another_node().await;
+    let c = a.another_node().await;
     let mut item = brief("Embargo lifts", "politics", "2025-05-21T10:00:00Z");
-    item.published_at = due;
+    item.published_at = a.now() + SignedDuration::from_secs(60);
     let filed = a.file(filings(vec![item])).await;
     let id = filed[0].id();
     assert!(
         a.get("/en/").await.texts(".news-line li a").is_empty(),
         "not before its time"
     );
+    let now = a.clock.advance(SignedDuration::from_secs(60));
+    // Every node's scheduler reaches for the item at the same moment.
+    let (on_a, on_b, on_c) = tokio::join!(
+        a.newsroom.publish_due(now),
+        b.newsroom.publish_due(now),
+        c.newsroom.publish_due(now),
+    );
+    let picked: Vec<_> = [on_a, on_b, on_c]
+        .into_iter()
+        .flat_map(|r| r.expect("the schedule runs"))
+        .collect();
+    assert!(
+        picked.len() <= 1,
+        "picked by more than one node: {picked:?}"
+    );
     for node in [&a, &b, &c] {
-        let live = eventually(Duration::from_secs(5), || async {
-            node.get("/en/").await.texts(".news-line li a") == ["Embargo lifts"]
-        })
-        .await;
-        assert!(live, "the scheduled item went live on every node");
+        node.settle().await;
+        assert_eq!(
+            node.get("/en/").await.texts(".news-line li a"),
+            ["Embargo lifts"],
+            "the scheduled item is live on every node"
+        );
     }
     let published = a
         .store
@@ -182,7 +239,8 @@ async fn a_scheduled_item_goes_live_once_however_many_nodes_run() {
 async fn an_item_that_fell_due_while_no_server_ran_goes_live_at_start() {
     let db = Database::fresh();
     let store = Store::open(&db.url).await.expect("store");
-    let newsroom = Newsroom::new(store.clone(), Default::default());
+    let clock = Arc::new(ManualClock::starting_at(Timestamp::now()));
+    let newsroom = Newsroom::new(store.clone(), Default::default()).with_clock(clock.clone());
     let mut batch = filings(vec![brief(
         "Due while down",
         "politics",
@@ -192,11 +250,12 @@ async fn an_item_that_fell_due_while_no_server_ran_goes_live_at_start() {
     batch
         .sections
         .push(("en".into(), "politics".into(), "Politics".into()));
-    batch.filings[0].published_at = Timestamp::now() + SignedDuration::from_millis(300);
+    batch.filings[0].published_at = clock.now() + SignedDuration::from_mins(5);
     newsroom.file_batch(&batch).await.expect("scheduled");
     store.close().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let app = TestApp::spawn_on(db).await;
+    clock.advance(SignedDuration::from_mins(10));
+    let app = TestApp::spawn_with_clock(db, clock, |_| {}).await;
+    // Nothing else moves the clock or publishes: only the start-up run can do this.
     let live = eventually(Duration::from_secs(3), || async {
         app.get("/en/").await.texts(".news-line li a") == ["Due while down"]
     })
@@ -256,6 +315,7 @@ async fn a_storm_of_writes_with_a_node_killed_midway_loses_and_repeats_nothing()
     let db = seeded.db.shared_with_another_node();
     let mut a = Node::start(&db).await;
     let b = Node::start(&db).await;
+    let before = seeded.store.last_seq().await.expect("seq");
 
     const WRITERS: usize = 4;
     const BATCHES: usize = 25;
@@ -284,7 +344,16 @@ async fn a_storm_of_writes_with_a_node_killed_midway_loses_and_repeats_nothing()
             acknowledged
         }));
     }
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Kill A once the storm is under way, not before it began.
+    let under_way = eventually(Duration::from_secs(10), || async {
+        seeded
+            .store
+            .last_seq()
+            .await
+            .is_ok_and(|seq| seq >= before + 10)
+    })
+    .await;
+    assert!(under_way, "the writers got going");
     a.kill();
     let a = Node::start(&db).await;
 
@@ -465,7 +534,16 @@ async fn reads_that_tolerate_lag_come_from_the_replica() {
         )]))
         .await
         .expect("the primary takes writes");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let written = app.store.primary().last_seq().await.expect("primary seq");
+    let replicated = app.store.last_seq().await.expect("replica seq");
+    assert!(
+        replicated < written,
+        "lag-tolerant reads go to the paused replica"
+    );
+    assert!(
+        app.read.wait_for(replicated, Duration::from_secs(5)).await,
+        "the node applied what the replica has"
+    );
     assert_eq!(
         app.get("/en/").await.texts(".news-line li a"),
         ["Replicated"],

@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use newsline::app::Application;
 use newsline::config::Settings;
-use newsline::domain::{Edition, EditionCode, ItemKind};
+use newsline::domain::{Clock, Edition, EditionCode, ItemKind, ManualClock};
 use newsline::newsroom::{Batch, Filed, Filing, Newsroom, SectionRef};
 use newsline::read::ReadModel;
 use newsline::store::Store;
@@ -64,6 +64,8 @@ pub struct TestApp {
     pub store: Store,
     pub db: Database,
     pub cache: Arc<newsline::web::cache::PageCache>,
+    /// The server's clock: it stands still until a test moves it.
+    pub clock: Arc<ManualClock>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -160,6 +162,27 @@ impl TestApp {
 
     /// A server on an existing database, with settings adjusted by `tune`.
     pub async fn spawn_with(db: Database, tune: impl FnOnce(&mut Settings)) -> Self {
+        // Whole seconds, so that times typed into forms (to the second) line up exactly.
+        let start = Timestamp::from_second(Timestamp::now().as_second()).expect("a time");
+        Self::spawn_with_clock(db, Arc::new(ManualClock::starting_at(start)), tune).await
+    }
+
+    /// Another node on this server's database, sharing its clock.
+    pub async fn another_node(&self) -> Self {
+        Self::spawn_with_clock(
+            self.db.shared_with_another_node(),
+            self.clock.clone(),
+            |_| {},
+        )
+        .await
+    }
+
+    /// A server on an existing database whose time is `clock`.
+    pub async fn spawn_with_clock(
+        db: Database,
+        clock: Arc<ManualClock>,
+        tune: impl FnOnce(&mut Settings),
+    ) -> Self {
         // TEST_LOG=debug shows the server's log beside a failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_env("TEST_LOG"))
@@ -174,7 +197,7 @@ impl TestApp {
         let store = Store::open_with_replica(&db.url, replica.as_deref())
             .await
             .expect("store opens");
-        let app = Application::build(&settings, store.clone())
+        let app = Application::build(&settings, store.clone(), clock.clone())
             .await
             .expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -193,8 +216,25 @@ impl TestApp {
             store,
             db,
             cache,
+            clock,
             server,
         }
+    }
+
+    /// The time by the server's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Moves the server's clock on by `by`, runs what fell due by then (as the
+    /// scheduler would on its next tick) and waits until pages show the result.
+    pub async fn advance(&self, by: jiff::SignedDuration) {
+        let now = self.clock.advance(by);
+        self.newsroom
+            .publish_due(now)
+            .await
+            .expect("due items are published");
+        self.settle().await;
     }
 
     /// Stops the server, closing its connections.
@@ -208,11 +248,11 @@ impl TestApp {
         self.db
     }
 
-    /// Stops this server and starts a new one on the same database.
+    /// Stops this server and starts a new one on the same database and clock.
     pub async fn restart(self) -> Self {
         self.server.abort();
         self.store.close().await;
-        Self::spawn_on(self.db).await
+        Self::spawn_with_clock(self.db, self.clock, |_| {}).await
     }
 
     /// Files a batch through the newsroom and waits until pages show it.

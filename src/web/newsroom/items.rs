@@ -184,7 +184,7 @@ async fn render_editor(
         public_url,
         embargo_notice: item
             .and_then(|i| i.embargo_until)
-            .filter(|e| *e > jiff::Timestamp::now())
+            .filter(|e| *e > state.newsroom.now())
             .map(|e| time::display(e, zone)),
         others_here: shown.others_here,
         saved: shown.saved,
