@@ -59,6 +59,7 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("newsroom-media", "/newsroom/media".to_owned()),
         ("newsroom-audit", "/newsroom/audit".to_owned()),
         ("newsroom-password", "/newsroom/password".to_owned()),
+        ("newsroom-account", "/newsroom/account".to_owned()),
     ];
     let admin = app.signed_in("chief", newsline::domain::Role::Admin).await;
     // One save so the item has a history and a diff to show.
