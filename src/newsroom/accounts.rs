@@ -143,6 +143,19 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+/// What sign-in limits count an address under: the address itself for IPv4, its /64
+/// for IPv6, since one subscriber commonly holds a whole /64.
+fn throttled_network(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => ipnet::Ipv6Net::new(v6, 64)
+                .map_or_else(|_| v6.to_string(), |net| net.trunc().to_string()),
+        },
+    }
+}
+
 /// Random bytes as lowercase hex, for session and CSRF tokens.
 pub fn random_token() -> Result<String, NewsroomError> {
     let mut bytes = [0u8; 32];
@@ -377,17 +390,15 @@ impl Newsroom {
             Some(cookie) => self.device_id(cookie, name).await?,
             None => None,
         };
+        let address = throttled_network(credentials.address);
         let limits = match &device {
             Some(id) => vec![(format!("device:{id}"), MAX_ATTEMPTS_PER_DEVICE)],
             None => vec![
                 (
-                    format!("name:{name}@{}", credentials.address),
+                    format!("name:{name}@{address}"),
                     MAX_ATTEMPTS_PER_NAME_AND_ADDRESS,
                 ),
-                (
-                    format!("address:{}", credentials.address),
-                    MAX_ATTEMPTS_PER_ADDRESS,
-                ),
+                (format!("address:{address}"), MAX_ATTEMPTS_PER_ADDRESS),
             ],
         };
         for (i, (key, max)) in limits.iter().enumerate() {
@@ -626,6 +637,23 @@ mod tests {
                 .is_err()
         );
         assert!(argon2::password_hash::phc::PasswordHash::new(DECOY_HASH).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_slash_64() {
+        let a = throttled_network("2001:db8:1:2:aaaa::1".parse().expect("ip"));
+        let b = throttled_network("2001:db8:1:2:bbbb::9".parse().expect("ip"));
+        assert_eq!(a, b);
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_ne!(a, throttled_network("2001:db8:1:3::1".parse().expect("ip")));
+        assert_eq!(
+            throttled_network("192.0.2.7".parse().expect("ip")),
+            "192.0.2.7"
+        );
+        assert_eq!(
+            throttled_network("::ffff:192.0.2.7".parse().expect("ip")),
+            "192.0.2.7"
+        );
     }
 
     #[test]
