@@ -95,7 +95,7 @@ fn with_status(
     Ok(response)
 }
 
-/// Status and `Retry-After` of a refused step; `Ok` for the plain "not right" refusals.
+/// Status and `Retry-After` of a refused step: 401 for a plain "not right".
 fn refusal(err: &LoginError) -> (StatusCode, Option<u64>) {
     match err {
         LoginError::TooManyAttempts => (
