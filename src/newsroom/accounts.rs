@@ -540,7 +540,12 @@ impl Newsroom {
     }
 
     fn needs_two_factor_setup(&self, account: &Account) -> bool {
-        !account.totp_enabled && self.sign_in.require_2fa_for.contains(&account.role)
+        !account.totp_enabled && self.requires_two_factor(account.role)
+    }
+
+    /// Whether `role` must sign in with a second factor.
+    pub(super) fn requires_two_factor(&self, role: Role) -> bool {
+        self.sign_in.require_2fa_for.contains(&role)
     }
 
     async fn device_key(&self) -> Result<&[u8], StoreError> {

@@ -196,6 +196,11 @@ impl Newsroom {
         code: &str,
         now: Timestamp,
     ) -> Result<(), NewsroomError> {
+        if self.requires_two_factor(actor.role) {
+            return Err(NewsroomError::TwoFactor(
+                "your role signs in with a code; it cannot be turned off",
+            ));
+        }
         let account = self
             .store
             .account_by_id(actor.id)

@@ -619,4 +619,13 @@ async fn a_role_that_requires_two_factor_sets_it_up_before_anything_else() {
 
     enable_two_factor(&admin).await;
     assert_eq!(admin.get("/newsroom").await.status, StatusCode::OK);
+    let kept = admin
+        .submit(
+            "/newsroom/account",
+            "/newsroom/account/two-factor/disable",
+            &[("password", PASSWORD), ("code", "123456")],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(kept.body.contains("cannot be turned off"));
 }
