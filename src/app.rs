@@ -54,6 +54,18 @@ async fn run_schedule(newsroom: Newsroom) {
     }
 }
 
+/// Deletes expired sessions and old sign-in counters every ten minutes.
+async fn run_sign_in_cleanup(newsroom: Newsroom) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = newsroom.clean_up_sign_ins(newsroom.now()).await {
+            tracing::warn!(error = %err, "could not clean up expired sessions; retrying");
+        }
+    }
+}
+
 /// A server bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -74,7 +86,8 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let newsroom = Newsroom::new(store.clone(), wake.clone())
             .with_clock(clock)
-            .with_media(media_store(settings)?, settings.media.max_upload_bytes);
+            .with_media(media_store(settings)?, settings.media.max_upload_bytes)
+            .requiring_two_factor_for(settings.require_2fa_for.clone());
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
@@ -87,6 +100,7 @@ impl Application {
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
             tokio::spawn(run_schedule(newsroom.clone())),
+            tokio::spawn(run_sign_in_cleanup(newsroom.clone())),
         ];
         if store.announces_changes() {
             let url = settings.database_url();
@@ -108,6 +122,7 @@ impl Application {
                 newsroom: newsroom.clone(),
                 max_upload_bytes: settings.media.max_upload_bytes,
                 cache,
+                trusted_proxies: settings.trusted_proxies.clone().into(),
                 secure_cookies: settings
                     .site
                     .base_url

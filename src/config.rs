@@ -60,6 +60,8 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_S3_ACCESS_KEY_ID",
     "NEWSLINE_S3_SECRET_ACCESS_KEY",
     "NEWSLINE_LOG",
+    "NEWSLINE_TRUSTED_PROXIES",
+    "NEWSLINE_REQUIRE_2FA_FOR",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +73,8 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     read_database_url: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+    require_2fa_for: Option<Vec<String>>,
     #[serde(default)]
     site: FileSite,
     #[serde(default)]
@@ -119,6 +123,10 @@ pub struct Settings {
     pub cache_max_bytes: usize,
     /// Where to send HTTP PURGE requests with the touched keys (a CDN or Varnish).
     pub cache_purge_url: Option<axum::http::Uri>,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` headers name the client; none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Roles that must sign in with a second factor.
+    pub require_2fa_for: Vec<crate::domain::Role>,
 }
 
 /// Where uploaded images go and how large they may be.
@@ -165,6 +173,8 @@ impl Default for Settings {
             poll_interval: std::time::Duration::from_secs(1),
             cache_max_bytes: 64 * 1024 * 1024,
             cache_purge_url: None,
+            trusted_proxies: Vec::new(),
+            require_2fa_for: Vec::new(),
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -266,6 +276,12 @@ impl Settings {
         if let Some(v) = file.read_database_url {
             self.set("read_database_url", &v)?;
         }
+        if let Some(v) = file.trusted_proxies {
+            self.set("trusted_proxies", &v.join(","))?;
+        }
+        if let Some(v) = file.require_2fa_for {
+            self.set("require_2fa_for", &v.join(","))?;
+        }
         let site = file.site;
         if let Some(v) = site.name {
             self.set("site.name", &v)?;
@@ -323,6 +339,8 @@ impl Settings {
             "NEWSLINE_S3_REGION" => "media.s3_region",
             "NEWSLINE_S3_ACCESS_KEY_ID" => "media.s3_access_key_id",
             "NEWSLINE_S3_SECRET_ACCESS_KEY" => "media.s3_secret_access_key",
+            "NEWSLINE_TRUSTED_PROXIES" => "trusted_proxies",
+            "NEWSLINE_REQUIRE_2FA_FOR" => "require_2fa_for",
             // Read by the log setup, not a site setting.
             "NEWSLINE_LOG" => return Ok(()),
             other => return Err(ConfigError::UnknownVariable(other.to_owned())),
@@ -424,6 +442,26 @@ impl Settings {
                 }
                 self.cache_purge_url = Some(uri);
             }
+            "trusted_proxies" => {
+                self.trusted_proxies = list(value)
+                    .map(|net| {
+                        net.parse::<ipnet::IpNet>()
+                            .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                            .map_err(|_| {
+                                invalid(format!(
+                                    "'{net}' is not an address or a network like 10.0.0.0/8"
+                                ))
+                            })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            "require_2fa_for" => {
+                self.require_2fa_for = list(value)
+                    .map(|role| {
+                        crate::domain::Role::parse(role).map_err(|e| invalid(e.to_string()))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             "media.s3_bucket" => self.media.s3_bucket = Some(value.trim().to_owned()),
             "media.s3_endpoint" => {
                 if !(value.starts_with("http://") || value.starts_with("https://")) {
@@ -442,6 +480,11 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// The non-empty items of a comma-separated list.
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]
@@ -518,6 +561,39 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_and_two_factor_roles_are_lists() {
+        let s = Settings::load(None, env(&[])).expect("defaults");
+        assert!(
+            s.trusted_proxies.is_empty(),
+            "no proxy is trusted by default"
+        );
+        let s = Settings::load(
+            None,
+            env(&[
+                ("NEWSLINE_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1/128"),
+                ("NEWSLINE_REQUIRE_2FA_FOR", "admin,editor"),
+            ]),
+        )
+        .expect("valid");
+        let nets: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]);
+        assert_eq!(
+            s.require_2fa_for,
+            [crate::domain::Role::Admin, crate::domain::Role::Editor]
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(
+            &path,
+            "trusted_proxies = [\"192.168.0.0/16\"]\nrequire_2fa_for = [\"admin\"]\n",
+        )
+        .expect("write");
+        let s = Settings::load(Some(&path), env(&[])).expect("valid file");
+        assert_eq!(s.trusted_proxies.len(), 1);
+        assert_eq!(s.require_2fa_for, [crate::domain::Role::Admin]);
+    }
+
+    #[test]
     fn invalid_values_name_their_setting() {
         for (key, value) in [
             ("NEWSLINE_TIME_ZONE", "Mars/Olympus"),
@@ -526,6 +602,9 @@ mod tests {
             ("NEWSLINE_DEFAULT_EDITION", "English"),
             ("NEWSLINE_BASE_URL", "ftp://x"),
             ("NEWSLINE_DATABASE_URL", "mysql://db/news"),
+            ("NEWSLINE_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("NEWSLINE_TRUSTED_PROXIES", "proxy.internal"),
+            ("NEWSLINE_REQUIRE_2FA_FOR", "chief"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");

@@ -126,6 +126,13 @@ enum UserCommand {
         /// Login name.
         name: String,
     },
+    /// Turn two-factor sign-in off for a colleague who lost the app and the recovery
+    /// codes; they sign in with the password alone and set it up again.
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        /// Login name.
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -404,6 +411,10 @@ async fn manage_users(settings: &Settings, command: UserCommand) -> anyhow::Resu
             let password = read_password()?;
             newsroom.reset_password(&name, &password, None).await?;
             println!("set a new password for {name}");
+        }
+        UserCommand::Reset2fa { name } => {
+            newsroom.reset_two_factor(&name, None).await?;
+            println!("turned two-factor sign-in off for {name}");
         }
     }
     store.close().await;

@@ -1,23 +1,59 @@
 //! Accounts and sessions: creating, disabling and resetting accounts, logging in and out.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use jiff::SignedDuration;
+use hmac::{Hmac, KeyInit, Mac};
+use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
+use tokio::sync::{OnceCell, Semaphore};
 
 use super::{Newsroom, NewsroomError};
 use crate::domain::{PersonName, Role, UserId, Username, check_password};
-use crate::store::{Account, StoreError};
+use crate::store::{Account, Removed, StoreError};
 
 /// How long a session lasts without logging in again.
 const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
-/// The window failed logins are counted in.
-const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
-/// Failed logins allowed per account within the window.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failed logins allowed per client address within the window.
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// The window sign-in attempts are counted in.
+pub const ATTEMPT_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Sign-in attempts allowed per (login name, client address) within the window.
+pub const MAX_ATTEMPTS_PER_NAME_AND_ADDRESS: i64 = 5;
+/// Sign-in attempts allowed per client address within the window, whatever the name.
+pub const MAX_ATTEMPTS_PER_ADDRESS: i64 = 50;
+/// Sign-in attempts allowed per known device within the window.
+pub const MAX_ATTEMPTS_PER_DEVICE: i64 = 5;
+/// Codes that may be tried on one half-done sign-in.
+pub const MAX_CODE_ATTEMPTS: i64 = 5;
+/// Wrong codes allowed per account within the window, however many sign-ins they span.
+pub const MAX_CODE_FAILURES_PER_ACCOUNT: i64 = 10;
+/// Password hashes (19 MiB of memory each) computed at once; more are answered "busy".
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+/// How long the second step of a sign-in may take.
+const PENDING_LIFETIME: SignedDuration = SignedDuration::from_mins(5);
+
+/// What guards sign-in across requests: the hash cap, the roles that need a second
+/// factor, and the key device cookies are signed with.
+pub(super) struct SignInGuard {
+    hashes: Arc<Semaphore>,
+    checks: AtomicU64,
+    require_2fa_for: Vec<Role>,
+    device_key: OnceCell<Vec<u8>>,
+}
+
+impl Default for SignInGuard {
+    fn default() -> Self {
+        Self {
+            hashes: Arc::new(Semaphore::new(MAX_CONCURRENT_HASHES)),
+            checks: AtomicU64::new(0),
+            require_2fa_for: Vec::new(),
+            device_key: OnceCell::new(),
+        }
+    }
+}
 
 /// Who is acting in the newsroom.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +85,39 @@ pub struct Session {
     pub csrf_token: String,
     /// Who.
     pub actor: Actor,
+    /// The role requires a second factor the account has not set up yet: nothing but
+    /// the set-up until it has.
+    pub needs_two_factor_setup: bool,
+}
+
+/// What a sign-in attempt brings.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// The login name as typed.
+    pub username: &'a str,
+    /// The password.
+    pub password: &'a str,
+    /// The client's address (see the web layer's proxy rules).
+    pub address: IpAddr,
+    /// The browser's device cookie, if it has one.
+    pub device: Option<&'a str>,
+}
+
+/// A successful first step.
+#[derive(Debug)]
+pub enum SignedIn {
+    /// Signed in; `device` is the device cookie to keep in this browser.
+    Session {
+        /// The new session.
+        session: Session,
+        /// The device cookie's value.
+        device: String,
+    },
+    /// The password was right; the account's second factor is asked for next.
+    CodeNeeded {
+        /// Names the half-done sign-in; only its hash is stored.
+        pending: String,
+    },
 }
 
 /// Why a login was refused; the message never says which part was wrong.
@@ -57,12 +126,34 @@ pub enum LoginError {
     /// Unknown name, wrong password or disabled account.
     #[error("that name and password do not match an active account")]
     Refused,
-    /// Too many failures lately for this account or this address.
-    #[error("too many failed logins; wait a few minutes and try again")]
+    /// Too many attempts lately from this address for this name, or from this address.
+    #[error("too many failed sign-ins; wait a few minutes and try again")]
     TooManyAttempts,
+    /// Every password check slot is taken; the attempt was not counted.
+    #[error("the newsroom is busy signing others in; try again in a moment")]
+    Busy,
+    /// The second-step code is wrong or used.
+    #[error("that code is not right, or was used already")]
+    WrongCode,
+    /// The half-done sign-in expired or was never there.
+    #[error("this sign-in took too long; start again with your password")]
+    Expired,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What sign-in limits count an address under: the address itself for IPv4, its /64
+/// for IPv6, since one subscriber commonly holds a whole /64.
+fn throttled_network(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => ipnet::Ipv6Net::new(v6, 64)
+                .map_or_else(|_| v6.to_string(), |net| net.trunc().to_string()),
+        },
+    }
 }
 
 /// Random bytes as lowercase hex, for session and CSRF tokens.
@@ -80,7 +171,14 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-async fn hash_password(password: String) -> Result<String, NewsroomError> {
+/// Hashes a new password, within the hash cap.
+async fn hash_password(newsroom: &Newsroom, password: String) -> Result<String, NewsroomError> {
+    let _permit = newsroom
+        .sign_in
+        .hashes
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| NewsroomError::Busy)?;
     // Deliberately slow work: keep it off the async threads.
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -100,6 +198,22 @@ async fn verify_password(password: String, hash: String) -> bool {
     })
     .await
     .unwrap_or(false)
+}
+
+/// Checks a password against a stored hash, within the hash cap.
+pub(super) async fn password_matches(
+    newsroom: &Newsroom,
+    password: &str,
+    hash: &str,
+) -> Result<bool, NewsroomError> {
+    let _permit = newsroom
+        .sign_in
+        .hashes
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| NewsroomError::Busy)?;
+    newsroom.sign_in.checks.fetch_add(1, Ordering::Relaxed);
+    Ok(verify_password(password.to_owned(), hash.to_owned()).await)
 }
 
 /// A valid hash of no one's password, verified against for unknown names so that a
@@ -125,7 +239,7 @@ impl Newsroom {
         if self.store.account(username.as_ref()).await?.is_some() {
             return Err(NewsroomError::Taken(username.as_ref().to_owned()));
         }
-        let hash = hash_password(password.to_owned()).await?;
+        let hash = hash_password(self, password.to_owned()).await?;
         let mut w = self.store.begin(self.clock.now()).await?;
         let id = w
             .insert_account(username.as_ref(), display_name.as_ref(), role, &hash)
@@ -189,7 +303,7 @@ impl Newsroom {
         }
         check_password(password)?;
         let account = self.existing(username).await?;
-        let hash = hash_password(password.to_owned()).await?;
+        let hash = hash_password(self, password.to_owned()).await?;
         let mut w = self.store.begin(self.clock.now()).await?;
         w.set_password(account.id, &hash).await?;
         w.audit(
@@ -213,12 +327,12 @@ impl Newsroom {
     ) -> Result<(), NewsroomError> {
         let account = self.existing(username).await?;
         if account.id != actor.id
-            || !verify_password(current.to_owned(), account.password_hash.clone()).await
+            || !password_matches(self, current, &account.password_hash).await?
         {
             return Err(NewsroomError::WrongPassword);
         }
         check_password(new)?;
-        let hash = hash_password(new.to_owned()).await?;
+        let hash = hash_password(self, new.to_owned()).await?;
         let mut w = self.store.begin(self.clock.now()).await?;
         w.set_password(account.id, &hash).await?;
         w.audit(
@@ -232,40 +346,175 @@ impl Newsroom {
         Ok(())
     }
 
-    /// Checks a name and password and opens a new session, counting failures per
-    /// account and per client address.
+    /// The roles that must sign in with a second factor.
+    pub fn requiring_two_factor_for(mut self, roles: Vec<Role>) -> Self {
+        if let Some(guard) = Arc::get_mut(&mut self.sign_in) {
+            guard.require_2fa_for = roles;
+        } else {
+            self.sign_in = Arc::new(SignInGuard {
+                require_2fa_for: roles,
+                ..SignInGuard::default()
+            });
+        }
+        self
+    }
+
+    /// How many passwords this process has checked; the throttle's tests count them.
+    pub fn password_checks(&self) -> u64 {
+        self.sign_in.checks.load(Ordering::Relaxed)
+    }
+
+    /// The cap on password hashes at once, for tests that fill it.
+    pub fn hash_slots(&self) -> Arc<Semaphore> {
+        self.sign_in.hashes.clone()
+    }
+
+    /// Checks a name and password (the first step of a sign-in).
+    ///
+    /// Every attempt is counted before the password is checked, in one statement per
+    /// counter, so parallel attempts cannot slip past a limit: per (name, address), and
+    /// per address across names. A browser the account signed in from before (its
+    /// device cookie) is counted on its own instead, so failures from elsewhere never
+    /// lock the owner out. A name no account could have is refused before any work.
     pub async fn log_in(
         &self,
-        username: &str,
-        password: &str,
-        address: &str,
-    ) -> Result<Session, LoginError> {
-        let now = self.clock.now();
-        let since = now - FAILURE_WINDOW;
-        let account_key = format!("account:{}", username.to_lowercase());
-        let address_key = format!("address:{address}");
-        if self.store.failures(&account_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
-            || self.store.failures(&address_key, since).await? >= MAX_FAILURES_PER_ADDRESS
+        credentials: Credentials<'_>,
+        now: Timestamp,
+    ) -> Result<SignedIn, LoginError> {
+        let Ok(name) = Username::parse(credentials.username) else {
+            return Err(LoginError::Refused);
+        };
+        let name = name.as_ref();
+        let since = now - ATTEMPT_WINDOW;
+        let device = match credentials.device {
+            Some(cookie) => self.device_id(cookie, name).await?,
+            None => None,
+        };
+        let address = throttled_network(credentials.address);
+        let limits = match &device {
+            Some(id) => vec![(format!("device:{id}"), MAX_ATTEMPTS_PER_DEVICE)],
+            None => vec![
+                (
+                    format!("name:{name}@{address}"),
+                    MAX_ATTEMPTS_PER_NAME_AND_ADDRESS,
+                ),
+                (format!("address:{address}"), MAX_ATTEMPTS_PER_ADDRESS),
+            ],
+        };
+        for (i, (key, max)) in limits.iter().enumerate() {
+            if self.store.count_attempt(key, now, since).await? > *max {
+                for (earlier, _) in &limits[..i] {
+                    self.store.uncount_attempt(earlier).await?;
+                }
+                return Err(LoginError::TooManyAttempts);
+            }
+        }
+        let account = self.store.account(name).await?;
+        let hash = account
+            .as_ref()
+            .map_or(DECOY_HASH, |a| a.password_hash.as_str());
+        let matches = match password_matches(self, credentials.password, hash).await {
+            Ok(matches) => matches,
+            Err(NewsroomError::Busy) => {
+                // Not checked, so not an attempt: take the counts back.
+                for (key, _) in &limits {
+                    self.store.uncount_attempt(key).await?;
+                }
+                return Err(LoginError::Busy);
+            }
+            Err(NewsroomError::Store(e)) => return Err(e.into()),
+            Err(_) => return Err(LoginError::Refused),
+        };
+        let account = match account {
+            Some(a) if matches && !a.disabled => a,
+            _ => return Err(LoginError::Refused),
+        };
+        let (first, rest) = limits.split_first().ok_or(LoginError::Refused)?;
+        self.store.clear_failures(&first.0).await?;
+        for (key, _) in rest {
+            self.store.uncount_attempt(key).await?;
+        }
+        if account.totp_enabled {
+            let pending = random_token().map_err(|_| LoginError::Refused)?;
+            self.store
+                .insert_pending_login(&token_hash(&pending), account.id, now + PENDING_LIFETIME)
+                .await?;
+            return Ok(SignedIn::CodeNeeded { pending });
+        }
+        self.open_session(&account, device, now).await
+    }
+
+    /// Checks the second step's code (TOTP or a recovery code) and opens the session.
+    pub async fn confirm_log_in(
+        &self,
+        pending: &str,
+        code: &str,
+        device: Option<&str>,
+        now: Timestamp,
+    ) -> Result<SignedIn, LoginError> {
+        let hash = token_hash(pending);
+        let Some((login, tries)) = self.store.count_pending_attempt(&hash, now).await? else {
+            return Err(LoginError::Expired);
+        };
+        if tries > MAX_CODE_ATTEMPTS {
+            self.store.delete_pending_login(&hash).await?;
+            return Err(LoginError::Expired);
+        }
+        let key = format!("code:{}", login.user);
+        if self
+            .store
+            .count_attempt(&key, now, now - ATTEMPT_WINDOW)
+            .await?
+            > MAX_CODE_FAILURES_PER_ACCOUNT
         {
             return Err(LoginError::TooManyAttempts);
         }
-        let account = self.store.account(username).await?;
-        let hash = account
-            .as_ref()
-            .map_or_else(|| DECOY_HASH.to_owned(), |a| a.password_hash.clone());
-        let matches = verify_password(password.to_owned(), hash).await;
-        let account = match account {
-            Some(a) if matches && !a.disabled => a,
-            _ => {
-                self.store.record_failure(&account_key, now, since).await?;
-                self.store.record_failure(&address_key, now, since).await?;
-                return Err(LoginError::Refused);
-            }
+        let matches = match self.second_factor_matches(login.user, code, now).await {
+            Ok(m) => m,
+            Err(NewsroomError::Store(e)) => return Err(e.into()),
+            Err(_) => false,
         };
-        self.store.clear_failures(&account_key).await?;
+        if !matches {
+            return Err(LoginError::WrongCode);
+        }
+        self.store.uncount_attempt(&key).await?;
+        if !self.store.delete_pending_login(&hash).await? {
+            return Err(LoginError::Expired);
+        }
+        let account = self
+            .store
+            .account_by_id(login.user)
+            .await?
+            .filter(|a| !a.disabled)
+            .ok_or(LoginError::Refused)?;
+        let device = match device {
+            Some(cookie) => self.device_id(cookie, &account.username).await?,
+            None => None,
+        };
+        self.open_session(&account, device, now).await
+    }
+
+    /// Whether a half-done sign-in is still waiting for its code.
+    pub async fn log_in_pending(&self, pending: &str, now: Timestamp) -> Result<bool, LoginError> {
+        Ok(self
+            .store
+            .pending_login(&token_hash(pending), now)
+            .await?
+            .is_some())
+    }
+
+    async fn open_session(
+        &self,
+        account: &Account,
+        device: Option<String>,
+        now: Timestamp,
+    ) -> Result<SignedIn, LoginError> {
         // A new token at every login: a session id planted before login is worthless.
         let token = random_token().map_err(|_| LoginError::Refused)?;
         let csrf_token = random_token().map_err(|_| LoginError::Refused)?;
+        self.store
+            .delete_expired_sessions_of(account.id, now)
+            .await?;
         self.store
             .insert_session(
                 &token_hash(&token),
@@ -275,22 +524,103 @@ impl Newsroom {
                 now + SESSION_LIFETIME,
             )
             .await?;
-        Ok(Session {
-            token,
-            csrf_token,
-            actor: Actor::from(&account),
+        let device = match device {
+            Some(id) => id,
+            None => random_token().map_err(|_| LoginError::Refused)?[..32].to_owned(),
+        };
+        let device = self.device_cookie(&account.username, &device).await?;
+        Ok(SignedIn::Session {
+            session: Session {
+                token,
+                csrf_token,
+                needs_two_factor_setup: self.needs_two_factor_setup(account),
+                actor: Actor::from(account),
+            },
+            device,
         })
     }
 
-    /// The session a cookie token names, if it is live.
-    pub async fn session(&self, token: &str) -> Result<Option<Session>, NewsroomError> {
-        let record = self
+    fn needs_two_factor_setup(&self, account: &Account) -> bool {
+        !account.totp_enabled && self.requires_two_factor(account.role)
+    }
+
+    /// Whether `role` must sign in with a second factor.
+    pub(super) fn requires_two_factor(&self, role: Role) -> bool {
+        self.sign_in.require_2fa_for.contains(&role)
+    }
+
+    async fn device_key(&self) -> Result<&[u8], StoreError> {
+        self.sign_in
+            .device_key
+            .get_or_try_init(|| async {
+                let candidate = random_token().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let key = self.store.server_key("device", &candidate).await?;
+                Ok(key.into_bytes())
+            })
+            .await
+            .map(Vec::as_slice)
+    }
+
+    async fn device_mac(&self, username: &str, id: &str) -> Result<Hmac<Sha256>, StoreError> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.device_key().await?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        mac.update(format!("newsline-device\n{username}\n{id}").as_bytes());
+        Ok(mac)
+    }
+
+    /// A device cookie naming `username`, signed with the server's key.
+    async fn device_cookie(&self, username: &str, id: &str) -> Result<String, StoreError> {
+        let tag = self.device_mac(username, id).await?.finalize().into_bytes();
+        let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(format!("{username}:{id}:{tag}"))
+    }
+
+    /// The device id a cookie carries when it is genuine and names `username`.
+    async fn device_id(&self, cookie: &str, username: &str) -> Result<Option<String>, StoreError> {
+        let mut parts = cookie.split(':');
+        let (Some(name), Some(id), Some(tag), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Ok(None);
+        };
+        if name != username || id.len() != 32 || tag.len() != 64 {
+            return Ok(None);
+        }
+        let Some(tag) = (0..tag.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(tag.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()
+        else {
+            return Ok(None);
+        };
+        let genuine = self
+            .device_mac(username, id)
+            .await?
+            .verify_slice(&tag)
+            .is_ok();
+        Ok(genuine.then(|| id.to_owned()))
+    }
+
+    /// Deletes expired sessions, half-done sign-ins and attempt counters whose window
+    /// ended; run periodically, with the time passed in.
+    pub async fn clean_up_sign_ins(&self, now: Timestamp) -> Result<Removed, NewsroomError> {
+        Ok(self
             .store
-            .session(&token_hash(token), self.clock.now())
-            .await?;
+            .delete_expired_sign_ins(now, now - ATTEMPT_WINDOW)
+            .await?)
+    }
+
+    /// The session a cookie token names, if it is live.
+    pub async fn session(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<Option<Session>, NewsroomError> {
+        let record = self.store.session(&token_hash(token), now).await?;
         Ok(record.map(|r| Session {
             token: token.to_owned(),
             csrf_token: r.csrf_token,
+            needs_two_factor_setup: self.needs_two_factor_setup(&r.account),
             actor: Actor::from(&r.account),
         }))
     }
@@ -313,6 +643,23 @@ mod tests {
                 .is_err()
         );
         assert!(argon2::password_hash::phc::PasswordHash::new(DECOY_HASH).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_slash_64() {
+        let a = throttled_network("2001:db8:1:2:aaaa::1".parse().expect("ip"));
+        let b = throttled_network("2001:db8:1:2:bbbb::9".parse().expect("ip"));
+        assert_eq!(a, b);
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_ne!(a, throttled_network("2001:db8:1:3::1".parse().expect("ip")));
+        assert_eq!(
+            throttled_network("192.0.2.7".parse().expect("ip")),
+            "192.0.2.7"
+        );
+        assert_eq!(
+            throttled_network("::ffff:192.0.2.7".parse().expect("ip")),
+            "192.0.2.7"
+        );
     }
 
     #[test]

@@ -10,16 +10,23 @@ mod media;
 mod queries;
 mod schedule;
 mod taxonomy;
+mod two_factor;
 
 use std::sync::Arc;
 
 use thiserror::Error;
 use tokio::sync::Notify;
 
-pub use accounts::{Actor, LoginError, Session, random_token, token_hash};
+pub use accounts::{
+    ATTEMPT_WINDOW, Actor, Credentials, LoginError, MAX_ATTEMPTS_PER_ADDRESS,
+    MAX_ATTEMPTS_PER_DEVICE, MAX_ATTEMPTS_PER_NAME_AND_ADDRESS, MAX_CODE_ATTEMPTS,
+    MAX_CODE_FAILURES_PER_ACCOUNT, MAX_CONCURRENT_HASHES, Session, SignedIn, random_token,
+    token_hash,
+};
 pub use editing::{EditError, FieldErrors, ItemForm, Snapshot, Step};
 pub use filing::{Batch, Filed, Filing, Related, SectionRef};
 pub use queries::Desk;
+pub use two_factor::{RECOVERY_CODES, TotpSetup, TwoFactorStatus, code_at};
 
 use crate::domain::{Clock, DomainError, SystemClock};
 use crate::store::{Store, StoreError};
@@ -48,6 +55,12 @@ pub enum NewsroomError {
     /// The current password given was wrong.
     #[error("the current password is not right")]
     WrongPassword,
+    /// Every password check slot is taken; nothing was done.
+    #[error("the newsroom is busy; try again in a moment")]
+    Busy,
+    /// A two-factor step was refused; the text says why.
+    #[error("{0}")]
+    TwoFactor(&'static str),
     /// The operating system's random source or the hasher failed.
     #[error("could not make a secure token: {0}")]
     Random(String),
@@ -70,6 +83,7 @@ pub struct Newsroom {
     media: Option<Arc<crate::media::MediaStore>>,
     upload_limits: crate::media::Limits,
     clock: Arc<dyn Clock>,
+    sign_in: Arc<accounts::SignInGuard>,
 }
 
 impl Newsroom {
@@ -81,6 +95,7 @@ impl Newsroom {
             media: None,
             upload_limits: crate::media::Limits::default(),
             clock: Arc::new(SystemClock),
+            sign_in: Arc::default(),
         }
     }
 

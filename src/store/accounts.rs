@@ -22,6 +22,34 @@ pub struct Account {
     pub disabled: bool,
     /// The argon2 PHC string.
     pub password_hash: String,
+    /// Whether sign-in asks for a TOTP code after the password.
+    pub totp_enabled: bool,
+}
+
+/// An account's TOTP secret; deliberately without `Debug`, so it cannot reach a log.
+pub struct TotpState {
+    /// The shared secret, base32.
+    pub secret: String,
+    /// Confirmed with a code (a pending secret is not enabled).
+    pub enabled: bool,
+}
+
+/// A sign-in waiting for its second step.
+#[derive(Debug, Clone, Copy)]
+pub struct PendingLogin {
+    /// Whose.
+    pub user: UserId,
+}
+
+/// How many rows a cleanup deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// Expired sessions.
+    pub sessions: u64,
+    /// Attempt counters whose window ended.
+    pub attempts: u64,
+    /// Second steps never completed.
+    pub pending: u64,
 }
 
 /// A live session and its account.
@@ -34,7 +62,7 @@ pub struct SessionRecord {
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash";
+    "u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash, u.totp_enabled";
 
 fn account_from(row: &AnyRow) -> StoreResult<Account> {
     Ok(Account {
@@ -44,6 +72,7 @@ fn account_from(row: &AnyRow) -> StoreResult<Account> {
         role: Role::parse(&row.try_get::<String, _>("role")?).map_err(rows::corrupt)?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         password_hash: row.try_get("password_hash")?,
+        totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
     })
 }
 
@@ -93,6 +122,68 @@ impl Writer {
         self.end_sessions(id).await
     }
 
+    /// Stores a new, not yet confirmed TOTP secret (replacing any pending one).
+    pub async fn set_pending_totp(&mut self, id: UserId, secret: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET totp_secret = $1, totp_enabled = 0, totp_last_step = 0 \
+             WHERE id = $2 AND totp_enabled = 0",
+        )
+        .bind(secret)
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Turns the pending TOTP secret on, `step` being the one just used to confirm it,
+    /// and replaces the recovery codes.
+    pub async fn enable_totp(
+        &mut self,
+        id: UserId,
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET totp_enabled = 1, totp_last_step = $1 \
+             WHERE id = $2 AND totp_secret IS NOT NULL",
+        )
+        .bind(step)
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        for hash in recovery_hashes {
+            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                .bind(id)
+                .bind(hash)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Turns two-factor sign-in off: the secret, the recovery codes and any half-done
+    /// sign-in go.
+    pub async fn disable_totp(&mut self, id: UserId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET totp_secret = NULL, totp_enabled = 0, totp_last_step = 0 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        for sql in [
+            "DELETE FROM recovery_codes WHERE user_id = $1",
+            "DELETE FROM pending_logins WHERE user_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
     async fn end_sessions(&mut self, id: UserId) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
@@ -108,6 +199,16 @@ impl Store {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users u WHERE u.username = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account_from).transpose()
+    }
+
+    /// The account with this id.
+    pub async fn account_by_id(&self, id: UserId) -> StoreResult<Option<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users u WHERE u.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(account_from).transpose()
@@ -178,45 +279,241 @@ impl Store {
         Ok(())
     }
 
-    /// Failed logins counted under `key` in the window that started after `since`.
-    pub async fn failures(&self, key: &str, since: Timestamp) -> StoreResult<i64> {
-        let count: Option<i64> = sqlx::query_scalar(
-            "SELECT failures FROM login_failures WHERE key = $1 AND window_start >= $2",
-        )
-        .bind(key)
-        .bind(since.as_microsecond())
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(count.unwrap_or(0))
-    }
-
-    /// Counts one more failed login under `key`, starting a new window when the old one ended.
-    pub async fn record_failure(
+    /// Counts one more sign-in attempt under `key` and returns the count in the
+    /// current window, starting a new window when the old one ended before `since`.
+    ///
+    /// One statement: parallel attempts each get their own number, so no more than
+    /// the limit of them can ever be let through to the password check.
+    pub async fn count_attempt(
         &self,
         key: &str,
         now: Timestamp,
         since: Timestamp,
-    ) -> StoreResult<()> {
-        sqlx::query(
+    ) -> StoreResult<i64> {
+        let count = sqlx::query_scalar(
             "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) \
              ON CONFLICT (key) DO UPDATE SET \
              failures = CASE WHEN login_failures.window_start >= $3 THEN login_failures.failures + 1 ELSE 1 END, \
-             window_start = CASE WHEN login_failures.window_start >= $3 THEN login_failures.window_start ELSE $2 END",
+             window_start = CASE WHEN login_failures.window_start >= $3 THEN login_failures.window_start ELSE $2 END \
+             RETURNING failures",
         )
         .bind(key)
         .bind(now.as_microsecond())
         .bind(since.as_microsecond())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count)
+    }
+
+    /// Takes back one attempt counted under `key` (it turned out not to be a failure).
+    pub async fn uncount_attempt(&self, key: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+        )
+        .bind(key)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// Forgets the failures under `key` (after a successful login).
+    /// Forgets the attempts under `key` (after a successful sign-in).
     pub async fn clear_failures(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1")
             .bind(key)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Deletes expired sessions and half-done sign-ins, and attempt counters whose
+    /// window started before `window_since`.
+    pub async fn delete_expired_sign_ins(
+        &self,
+        now: Timestamp,
+        window_since: Timestamp,
+    ) -> StoreResult<Removed> {
+        let now = now.as_microsecond();
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let pending = sqlx::query("DELETE FROM pending_logins WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let attempts = sqlx::query("DELETE FROM login_failures WHERE window_start < $1")
+            .bind(window_since.as_microsecond())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(Removed {
+            sessions,
+            attempts,
+            pending,
+        })
+    }
+
+    /// Deletes one account's expired sessions.
+    pub async fn delete_expired_sessions_of(
+        &self,
+        user: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+            .bind(user)
+            .bind(now.as_microsecond())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The key stored under `name`, storing `candidate` first when there is none yet;
+    /// every node gets the same one.
+    pub async fn server_key(&self, name: &str, candidate: &str) -> StoreResult<String> {
+        sqlx::query(
+            "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(candidate)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// An account's TOTP secret, pending or enabled.
+    pub async fn totp(&self, user: UserId) -> StoreResult<Option<TotpState>> {
+        let row = sqlx::query(
+            "SELECT totp_secret, totp_enabled FROM users WHERE id = $1 AND totp_secret IS NOT NULL",
+        )
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(TotpState {
+                secret: r.try_get("totp_secret")?,
+                enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
+            })
+        })
+        .transpose()
+    }
+
+    /// Marks TOTP step `step` used if no later or equal one was; false when it was,
+    /// so a code is good once, even for two requests at the same moment.
+    pub async fn use_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+        )
+        .bind(step)
+        .bind(user)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Spends a recovery code by its hash; false when it is unknown or spent.
+    pub async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 \
+             WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(now.as_microsecond())
+        .bind(user)
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// How many recovery codes an account has left.
+    pub async fn recovery_codes_left(&self, user: UserId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Stores a sign-in that waits for its code.
+    pub async fn insert_pending_login(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO pending_logins (token_hash, user_id, attempts, expires_at) \
+             VALUES ($1, $2, 0, $3)",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .bind(expires_at.as_microsecond())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one more code tried on a live half-done sign-in and returns the count;
+    /// none when there is no such sign-in or it expired.
+    pub async fn count_pending_attempt(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(PendingLogin, i64)>> {
+        let row = sqlx::query(
+            "UPDATE pending_logins SET attempts = attempts + 1 \
+             WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id, attempts",
+        )
+        .bind(token_hash)
+        .bind(now.as_microsecond())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                PendingLogin {
+                    user: r.try_get("user_id")?,
+                },
+                r.try_get("attempts")?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Whether a half-done sign-in is live.
+    pub async fn pending_login(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<PendingLogin>> {
+        let user: Option<UserId> = sqlx::query_scalar(
+            "SELECT user_id FROM pending_logins WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now.as_microsecond())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(user.map(|user| PendingLogin { user }))
+    }
+
+    /// Ends a half-done sign-in; false when it was already gone (so only one request
+    /// can complete it).
+    pub async fn delete_pending_login(&self, token_hash: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM pending_logins WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 }

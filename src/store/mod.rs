@@ -22,7 +22,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use thiserror::Error;
 
-pub use accounts::{Account, SessionRecord};
+pub use accounts::{Account, PendingLogin, Removed, SessionRecord, TotpState};
 pub use change_log::{Change, Entity};
 pub use editing::{AuditEntry, DeskItem, ItemUpdate, Revision};
 pub use items::{ItemExtras, NewItemRow};

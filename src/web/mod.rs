@@ -2,6 +2,7 @@
 
 mod assets;
 pub mod cache;
+pub mod client;
 mod error;
 mod feeds;
 mod live;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub max_upload_bytes: usize,
     /// Rendered reader pages, kept ready.
     pub cache: Arc<cache::PageCache>,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 /// Every route of the site.

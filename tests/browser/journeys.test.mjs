@@ -127,7 +127,7 @@ test("every page type has no serious accessibility problem", async () => {
   for (const p of await accessibilityProblems(page)) { problems.push(`/newsroom/login: ${p}`); }
   await signIn(page, "chief");
   for (const path of ["/newsroom", "/newsroom/items/new", "/newsroom/items/1", "/newsroom/items/1/history",
-    "/newsroom/media", "/newsroom/sections", "/newsroom/password", "/newsroom/audit"]) {
+    "/newsroom/media", "/newsroom/sections", "/newsroom/password", "/newsroom/account", "/newsroom/audit"]) {
     await page.goto(`${server.address}${path}`);
     for (const p of await accessibilityProblems(page)) { problems.push(`${path}: ${p}`); }
   }

@@ -12,5 +12,6 @@ mod newsroom;
 mod nodes;
 mod pages;
 mod seed;
+mod signin;
 mod support;
 mod validity;

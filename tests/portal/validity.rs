@@ -59,6 +59,7 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("newsroom-media", "/newsroom/media".to_owned()),
         ("newsroom-audit", "/newsroom/audit".to_owned()),
         ("newsroom-password", "/newsroom/password".to_owned()),
+        ("newsroom-account", "/newsroom/account".to_owned()),
     ];
     let admin = app.signed_in("chief", newsline::domain::Role::Admin).await;
     // One save so the item has a history and a diff to show.
@@ -92,6 +93,33 @@ async fn every_page_type_passes_the_nu_html_validator() {
         assert_eq!(page.status, reqwest::StatusCode::OK, "{path}");
         std::fs::write(dir.path().join(format!("{name}.html")), &page.body).expect("write page");
     }
+    // The second step of a sign-in, for an account with two-factor sign-in on.
+    let second = app.actor("second", newsline::domain::Role::Editor).await;
+    let setup = app
+        .newsroom
+        .start_two_factor(&second, "Newsline")
+        .await
+        .expect("set-up");
+    let code = newsline::newsroom::code_at(&setup.secret, jiff::Timestamp::now()).expect("code");
+    app.newsroom
+        .confirm_two_factor(&second, &code, jiff::Timestamp::now())
+        .await
+        .expect("two-factor sign-in on");
+    let browser = app.browser();
+    let token = csrf_of(&browser.get("/newsroom/login").await);
+    browser
+        .post(
+            "/newsroom/login",
+            &[
+                ("username", "second"),
+                ("password", "a long enough password"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    let page = browser.get("/newsroom/login/code?next=/newsroom").await;
+    assert_eq!(page.status, reqwest::StatusCode::OK, "the code page");
+    std::fs::write(dir.path().join("newsroom-login-code.html"), &page.body).expect("write page");
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)

@@ -4,6 +4,7 @@
 //! session's CSRF token, checked before anything is done; roles are checked again
 //! by the newsroom's use cases, whatever the page showed.
 
+mod account;
 mod desk;
 mod items;
 mod media;
@@ -25,6 +26,10 @@ use crate::newsroom::{Actor, Session};
 const SESSION_COOKIE: &str = "newsline_session";
 /// Name of the cookie that carries the sign-in form's CSRF token.
 const LOGIN_CSRF_COOKIE: &str = "newsline_login_csrf";
+/// Name of the cookie naming a sign-in that waits for its second-step code.
+const PENDING_COOKIE: &str = "newsline_pending";
+/// Name of the signed cookie of a browser an account has signed in from.
+const DEVICE_COOKIE: &str = "newsline_device";
 
 /// The upload route, which takes bodies up to the configured upload size.
 pub fn upload_route() -> Router<AppState> {
@@ -39,7 +44,24 @@ pub fn routes() -> Router<AppState> {
             "/newsroom/login",
             get(session::show_login).post(session::log_in),
         )
+        .route(
+            "/newsroom/login/code",
+            get(session::show_code).post(session::confirm_code),
+        )
         .route("/newsroom/logout", post(session::log_out))
+        .route("/newsroom/account", get(account::show_account))
+        .route(
+            "/newsroom/account/two-factor",
+            post(account::start_two_factor),
+        )
+        .route(
+            "/newsroom/account/two-factor/confirm",
+            post(account::confirm_two_factor),
+        )
+        .route(
+            "/newsroom/account/two-factor/disable",
+            post(account::disable_two_factor),
+        )
         .route(
             "/newsroom/password",
             get(session::show_password).post(session::change_password),
@@ -103,6 +125,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 pub enum NotSignedIn {
     /// Send the browser to the sign-in page, coming back here afterwards.
     SignIn(String),
+    /// Signed in, but the role needs two-factor sign-in set up first.
+    SetUpTwoFactor,
     /// The sign-in could not be checked.
     Failed(PageError),
 }
@@ -119,6 +143,7 @@ impl IntoResponse for NotSignedIn {
                 Redirect::to(&format!("/newsroom/login?next={}", encode_query(&next)))
                     .into_response()
             }
+            Self::SetUpTwoFactor => Redirect::to("/newsroom/account").into_response(),
             Self::Failed(err) => err.into_response(),
         }
     }
@@ -150,7 +175,15 @@ impl FromRequestParts<AppState> for Editor {
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
             return Err(NotSignedIn::SignIn(next));
         };
-        match state.newsroom.session(&token).await {
+        match state.newsroom.session(&token, state.newsroom.now()).await {
+            // A role that needs a second factor sees nothing but its set-up until then.
+            Ok(Some(session))
+                if session.needs_two_factor_setup
+                    && !parts.uri.path().starts_with("/newsroom/account")
+                    && parts.uri.path() != "/newsroom/logout" =>
+            {
+                Err(NotSignedIn::SetUpTwoFactor)
+            }
             Ok(Some(session)) => Ok(Self { session }),
             Ok(None) => Err(NotSignedIn::SignIn(next)),
             Err(err) => Err(NotSignedIn::Failed(err.into())),

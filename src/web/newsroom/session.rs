@@ -1,21 +1,27 @@
-//! Signing in and out, and changing one's password.
-
-use std::net::SocketAddr;
+//! Signing in (password, then a code when the account has two-factor sign-in) and
+//! out, and changing one's password.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
-use super::{Editor, LOGIN_CSRF_COOKIE, SESSION_COOKIE, same};
-use crate::newsroom::{LoginError, NewsroomError, random_token};
+use super::{DEVICE_COOKIE, Editor, LOGIN_CSRF_COOKIE, PENDING_COOKIE, SESSION_COOKIE, same};
+use crate::newsroom::{
+    ATTEMPT_WINDOW, Credentials, LoginError, NewsroomError, SignedIn, random_token,
+};
 use crate::web::AppState;
+use crate::web::client::ClientAddr;
 use crate::web::error::PageError;
 use crate::web::respond;
 use crate::web::views::NewsroomChrome;
+
+/// How long a browser remembers that its account signed in from it.
+const DEVICE_COOKIE_DAYS: u32 = 400;
 
 #[derive(Template)]
 #[template(path = "newsroom/login.html")]
@@ -24,6 +30,15 @@ struct LoginPage {
     csrf: String,
     next: String,
     username: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "newsroom/login_code.html")]
+struct CodePage {
+    chrome: NewsroomChrome,
+    csrf: String,
+    next: String,
     error: Option<String>,
 }
 
@@ -42,13 +57,53 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+pub(super) fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
     let mut c = Cookie::new(name, value);
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
     c.set_path("/newsroom");
     c.set_secure(state.secure_cookies);
     c
+}
+
+/// The device cookie: kept across sign-out, so this browser stays known to the account.
+fn device_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let max_age = u64::from(DEVICE_COOKIE_DAYS) * 86_400;
+    let mut c = Cookie::parse(format!("{DEVICE_COOKIE}={value}; Max-Age={max_age}"))
+        .unwrap_or_else(|_| Cookie::new(DEVICE_COOKIE, String::new()));
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/newsroom");
+    c.set_secure(state.secure_cookies);
+    c
+}
+
+/// A page sent back with its status, and `Retry-After` when waiting helps.
+fn with_status(
+    page: &impl Template,
+    status: StatusCode,
+    retry_after: Option<u64>,
+) -> Result<Response, PageError> {
+    let mut response = respond::private_html(page)?;
+    *response.status_mut() = status;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+/// Status and `Retry-After` of a refused step: 401 for a plain "not right".
+fn refusal(err: &LoginError) -> (StatusCode, Option<u64>) {
+    match err {
+        LoginError::TooManyAttempts => (
+            StatusCode::TOO_MANY_REQUESTS,
+            u64::try_from(ATTEMPT_WINDOW.as_secs()).ok(),
+        ),
+        LoginError::Busy => (StatusCode::SERVICE_UNAVAILABLE, Some(2)),
+        _ => (StatusCode::UNAUTHORIZED, None),
+    }
 }
 
 /// The sign-in form, with a fresh token in a cookie and in the form.
@@ -81,54 +136,180 @@ pub(super) struct LoginForm {
     next: String,
 }
 
-/// Checks the name and password; on success starts a new session.
-pub async fn log_in(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    jar: CookieJar,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, PageError> {
+/// The sign-in form's token, checked against its cookie.
+fn login_csrf(jar: &CookieJar, sent: &str) -> Result<String, PageError> {
     let expected = jar
         .get(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
-    if expected.is_empty() || !same(expected.as_bytes(), form.csrf.as_bytes()) {
+    if expected.is_empty() || !same(expected.as_bytes(), sent.as_bytes()) {
         return Err(PageError::Forbidden(
             "the sign-in form expired; reload the page and try again".into(),
         ));
     }
-    let username = form.username.trim().to_lowercase();
-    match state
-        .newsroom
-        .log_in(&username, &form.password, &peer.ip().to_string())
-        .await
-    {
-        Ok(session) => {
+    Ok(expected)
+}
+
+/// Where a finished sign-in goes: the session and device cookies set, the sign-in's
+/// own cookies gone.
+fn signed_in(state: &AppState, jar: CookieJar, signed: SignedIn, next: &str) -> Response {
+    match signed {
+        SignedIn::Session { session, device } => {
             tracing::info!(
                 user.id = session.actor.id,
                 "{} signed in",
                 session.actor.name
             );
             let jar = jar
-                .remove(cookie(&state, LOGIN_CSRF_COOKIE, String::new()))
-                .add(cookie(&state, SESSION_COOKIE, session.token));
-            Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+                .remove(cookie(state, LOGIN_CSRF_COOKIE, String::new()))
+                .remove(cookie(state, PENDING_COOKIE, String::new()))
+                .add(cookie(state, SESSION_COOKIE, session.token))
+                .add(device_cookie(state, device));
+            let next = if session.needs_two_factor_setup {
+                "/newsroom/account".to_owned()
+            } else {
+                safe_next(Some(next))
+            };
+            (jar, Redirect::to(&next)).into_response()
         }
-        Err(LoginError::TooManyAttempts) => Err(PageError::TooManyRequests(
-            LoginError::TooManyAttempts.to_string(),
-        )),
+        SignedIn::CodeNeeded { pending } => {
+            let jar = jar.add(cookie(state, PENDING_COOKIE, pending));
+            let to = format!(
+                "/newsroom/login/code?next={}",
+                super::encode_query(&safe_next(Some(next)))
+            );
+            (jar, Redirect::to(&to)).into_response()
+        }
+    }
+}
+
+/// Checks the name and password; on success starts a new session, or asks for the
+/// account's code.
+pub async fn log_in(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let expected = login_csrf(&jar, &form.csrf)?;
+    let username = form.username.trim().to_lowercase();
+    let device = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let credentials = Credentials {
+        username: &username,
+        password: &form.password,
+        address,
+        device: device.as_deref(),
+    };
+    match state
+        .newsroom
+        .log_in(credentials, state.newsroom.now())
+        .await
+    {
+        Ok(signed) => Ok(signed_in(&state, jar, signed, &form.next)),
         Err(LoginError::Store(err)) => Err(NewsroomError::Store(err).into()),
         Err(refused) => {
+            let (status, retry_after) = refusal(&refused);
             let page = LoginPage {
                 chrome: NewsroomChrome::signed_out("Sign in"),
                 csrf: expected,
                 next: safe_next(Some(&form.next)),
-                username,
+                // Echo no more than a name can be.
+                username: username.chars().take(40).collect(),
                 error: Some(refused.to_string()),
             };
-            let mut response = respond::private_html(&page)?;
-            *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-            Ok(response)
+            with_status(&page, status, retry_after)
+        }
+    }
+}
+
+/// The second step: the code from the authenticator app, or a recovery code.
+pub async fn show_code(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    let pending = jar.get(PENDING_COOKIE).map(|c| c.value().to_owned());
+    let live = match pending {
+        Some(p) => state
+            .newsroom
+            .log_in_pending(&p, state.newsroom.now())
+            .await
+            .map_err(login_failure)?,
+        None => false,
+    };
+    if !live {
+        return Ok(Redirect::to("/newsroom/login").into_response());
+    }
+    let csrf = match jar.get(LOGIN_CSRF_COOKIE) {
+        Some(c) => c.value().to_owned(),
+        None => random_token()?,
+    };
+    let page = CodePage {
+        chrome: NewsroomChrome::signed_out("Sign-in code"),
+        csrf: csrf.clone(),
+        next: safe_next(query.next.as_deref()),
+        error: None,
+    };
+    let jar = jar.add(cookie(&state, LOGIN_CSRF_COOKIE, csrf));
+    Ok((jar, respond::private_html(&page)?).into_response())
+}
+
+fn login_failure(err: LoginError) -> PageError {
+    match err {
+        LoginError::Store(e) => NewsroomError::Store(e).into(),
+        other => PageError::BadRequest(other.to_string()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Checks the second step's code; on success starts the session.
+pub async fn confirm_code(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    let expected = login_csrf(&jar, &form.csrf)?;
+    let Some(pending) = jar.get(PENDING_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(Redirect::to("/newsroom/login").into_response());
+    };
+    let device = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let code: String = form.code.chars().take(64).collect();
+    match state
+        .newsroom
+        .confirm_log_in(&pending, &code, device.as_deref(), state.newsroom.now())
+        .await
+    {
+        Ok(signed) => Ok(signed_in(&state, jar, signed, &form.next)),
+        Err(LoginError::Store(err)) => Err(NewsroomError::Store(err).into()),
+        Err(LoginError::Expired) => {
+            let page = LoginPage {
+                chrome: NewsroomChrome::signed_out("Sign in"),
+                csrf: expected,
+                next: safe_next(Some(&form.next)),
+                username: String::new(),
+                error: Some(LoginError::Expired.to_string()),
+            };
+            let jar = jar.remove(cookie(&state, PENDING_COOKIE, String::new()));
+            Ok((jar, with_status(&page, StatusCode::UNAUTHORIZED, None)?).into_response())
+        }
+        Err(refused) => {
+            let (status, retry_after) = refusal(&refused);
+            let page = CodePage {
+                chrome: NewsroomChrome::signed_out("Sign-in code"),
+                csrf: expected,
+                next: safe_next(Some(&form.next)),
+                error: Some(refused.to_string()),
+            };
+            with_status(&page, status, retry_after)
         }
     }
 }
@@ -148,6 +329,7 @@ pub async fn log_out(
 ) -> Result<Response, PageError> {
     editor.check_csrf(&form.csrf)?;
     state.newsroom.log_out(&editor.session.token).await?;
+    // The device cookie stays: this browser remains one the account signs in from.
     let jar = jar.remove(cookie(&state, SESSION_COOKIE, String::new()));
     Ok((jar, Redirect::to("/newsroom/login")).into_response())
 }
@@ -216,7 +398,7 @@ pub async fn change_password(
         error: outcome.err(),
     })?;
     if failed {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(response)
 }
