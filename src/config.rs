@@ -51,6 +51,7 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_TIME_ZONE",
     "NEWSLINE_DEFAULT_EDITION",
     "NEWSLINE_PAGE_SIZE",
+    "NEWSLINE_FRAME_ANCESTORS",
     "NEWSLINE_MEDIA_MAX_BYTES",
     "NEWSLINE_CACHE_MAX_BYTES",
     "NEWSLINE_CACHE_PURGE_URL",
@@ -100,6 +101,7 @@ struct FileSite {
     time_zone: Option<String>,
     default_edition: Option<String>,
     page_size: Option<usize>,
+    frame_ancestors: Option<String>,
 }
 
 /// Validated settings for one process.
@@ -161,6 +163,9 @@ pub struct Site {
     pub default_edition: EditionCode,
     /// Items per page of archive, section, author and tag lists.
     pub page_size: usize,
+    /// Who may frame the reader's pages: a CSP `frame-ancestors` source list. The
+    /// newsroom is never framed, whatever this says.
+    pub frame_ancestors: String,
 }
 
 impl Default for Settings {
@@ -190,6 +195,7 @@ impl Default for Settings {
                 time_zone_name: "Asia/Baku".into(),
                 default_edition: EditionCode::parse("en").unwrap_or_else(|_| unreachable!()),
                 page_size: 30,
+                frame_ancestors: "'none'".into(),
             },
         }
     }
@@ -298,6 +304,9 @@ impl Settings {
         if let Some(v) = site.page_size {
             self.set("site.page_size", &v.to_string())?;
         }
+        if let Some(v) = site.frame_ancestors {
+            self.set("site.frame_ancestors", &v)?;
+        }
         let media = file.media;
         for (field, value) in [
             (
@@ -331,6 +340,7 @@ impl Settings {
             "NEWSLINE_TIME_ZONE" => "site.time_zone",
             "NEWSLINE_DEFAULT_EDITION" => "site.default_edition",
             "NEWSLINE_PAGE_SIZE" => "site.page_size",
+            "NEWSLINE_FRAME_ANCESTORS" => "site.frame_ancestors",
             "NEWSLINE_MEDIA_MAX_BYTES" => "media.max_upload_bytes",
             "NEWSLINE_CACHE_MAX_BYTES" => "cache_max_bytes",
             "NEWSLINE_CACHE_PURGE_URL" => "cache_purge_url",
@@ -412,6 +422,21 @@ impl Settings {
                     .ok_or_else(|| {
                         invalid(format!("'{value}' is not a whole number from 1 to 200"))
                     })?;
+            }
+            "site.frame_ancestors" => {
+                let sources = value.split_whitespace().collect::<Vec<_>>().join(" ");
+                // One directive's source list: anything that could end the directive or
+                // the header (`;`, `,`, controls) would let the setting rewrite the policy.
+                let ok = !sources.is_empty()
+                    && sources
+                        .chars()
+                        .all(|c| c.is_ascii_graphic() && c != ';' && c != ',' || c == ' ');
+                if !ok {
+                    return Err(invalid(format!(
+                        "'{value}' is not a CSP source list such as 'none', 'self' or https://partner.example"
+                    )));
+                }
+                self.site.frame_ancestors = sources;
             }
             "media.max_upload_bytes" => {
                 self.media.max_upload_bytes = value
@@ -532,6 +557,21 @@ mod tests {
     }
 
     #[test]
+    fn the_portal_may_be_framed_only_as_configured() {
+        let s = Settings::load(None, env(&[])).expect("defaults are valid");
+        assert_eq!(s.site.frame_ancestors, "'none'");
+        let s = Settings::load(
+            None,
+            env(&[(
+                "NEWSLINE_FRAME_ANCESTORS",
+                "'self'   https://partner.example",
+            )]),
+        )
+        .expect("valid");
+        assert_eq!(s.site.frame_ancestors, "'self' https://partner.example");
+    }
+
+    #[test]
     fn database_passwords_do_not_print() {
         let s = Settings::load(
             None,
@@ -605,6 +645,8 @@ mod tests {
             ("NEWSLINE_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("NEWSLINE_TRUSTED_PROXIES", "proxy.internal"),
             ("NEWSLINE_REQUIRE_2FA_FOR", "chief"),
+            ("NEWSLINE_FRAME_ANCESTORS", "'self'; script-src *"),
+            ("NEWSLINE_FRAME_ANCESTORS", " "),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");

@@ -17,6 +17,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use edition::{Edition, EditionCode};
 pub use error::DomainError;
 pub use headline::Headline;
-pub use markdown::{escape_plain, render_markdown};
+pub use markdown::{
+    escape_plain, escape_text, first_paragraph_text, render_markdown, sanitize_html,
+};
 pub use slug::Slug;
 pub use taxonomy::{Author, AuthorId, PersonName, Section, SectionId, Tag, TagId};

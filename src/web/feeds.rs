@@ -1,7 +1,8 @@
 //! RSS 2.0 and Atom 1.0 feeds of an edition and of each of its sections, authors and tags.
 //!
 //! The XML is written by the `rss` and `atom_syndication` crates, which escape every
-//! text and attribute; nothing here builds markup by hand.
+//! text and attribute; nothing here builds markup by hand. Where a format carries HTML
+//! (RSS descriptions, Atom `type="html"`), it is text escaped by the one sanitizer module.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use super::error::PageError;
 use super::reader::Reader;
 use super::urls;
 use super::views::{Views, media_src};
-use crate::domain::{Item, time};
+use crate::domain::{Item, escape_text, first_paragraph_text, time};
 
 /// How many items a feed carries, newest first.
 pub const FEED_LENGTH: usize = 50;
@@ -340,7 +341,7 @@ impl Entry {
             .as_deref()
             .map(xml_safe)
             .filter(|d| !d.is_empty())
-            .or_else(|| first_paragraph(&item.body.html));
+            .or_else(|| first_paragraph_text(&item.body.html).map(|t| xml_safe(&t)));
         let image = item
             .lead_media
             .and_then(|id| snapshot.media(id))
@@ -464,7 +465,9 @@ fn write_rss(
         items.push(rss::Item {
             title: Some(e.title.clone()),
             link: Some(e.link.clone()),
-            description: e.summary.clone(),
+            // Readers render a description as HTML: the summary is text, so it goes in
+            // escaped, and nothing in a standfirst can become markup.
+            description: e.summary.as_deref().map(escape_text),
             categories: e
                 .category
                 .iter()
@@ -578,7 +581,11 @@ fn write_atom(
                 })
                 .collect(),
             links,
-            summary: e.summary.clone().map(atom::Text::plain),
+            // As in RSS: HTML that is only escaped text, the same for lax and strict readers.
+            summary: e
+                .summary
+                .as_deref()
+                .map(|s| atom::Text::html(escape_text(s))),
             ..atom::Entry::default()
         });
     }
@@ -633,81 +640,9 @@ pub fn xml_safe(text: &str) -> String {
         .collect()
 }
 
-/// The text of the first non-empty paragraph of a body's sanitized HTML, as plain text.
-///
-/// ammonia re-parses the HTML (html5ever) and keeps only bare `<p>` tags; everything else
-/// becomes its text. Its serializer escapes exactly `&`, `<`, `>` and no-break spaces in
-/// text, so a `<p>` in the output is a real paragraph and undoing those few entities gives
-/// back the characters readers see.
-fn first_paragraph(html: &str) -> Option<String> {
-    let cleaned = ammonia::Builder::empty()
-        .add_tags(["p"])
-        .clean(html)
-        .to_string();
-    cleaned
-        .split("<p>")
-        .skip(1)
-        .filter_map(|rest| rest.split("</p>").next())
-        .map(|text| {
-            xml_safe(
-                &unescape_serialized(text)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
-        })
-        .find(|text| !text.is_empty())
-}
-
-/// Undoes the escapes html5ever's serializer writes in text (and `&quot;`, used in attributes).
-fn unescape_serialized(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let known = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&nbsp;", '\u{A0}'),
-        ]
-        .into_iter()
-        .find(|(entity, _)| tail.starts_with(entity));
-        match known {
-            Some((entity, c)) => {
-                out.push(c);
-                rest = &tail[entity.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_summary_is_the_first_paragraph_as_plain_text() {
-        let html = "<h2>Head</h2><p>  </p><p>Tom &amp; <em>Jerry</em> &lt;b&gt; \"q\"\n ə</p><p>Second</p>";
-        assert_eq!(
-            first_paragraph(html).as_deref(),
-            Some("Tom & Jerry <b> \"q\" ə")
-        );
-        assert_eq!(
-            first_paragraph("<p>&amp;lt; stays &lt; and a\u{A0}space</p>").as_deref(),
-            Some("&lt; stays < and a space")
-        );
-        assert_eq!(first_paragraph(""), None);
-        assert_eq!(first_paragraph("<ul><li>Only a list</li></ul>"), None);
-    }
 
     #[test]
     fn characters_xml_cannot_carry_are_dropped() {

@@ -13,6 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::AppState;
 use super::error::PageError;
+use super::metadata::script_safe;
 use super::reader::Reader;
 use crate::read::{LiveChange, LiveEvent};
 
@@ -118,7 +119,12 @@ fn to_sse(reader: &Reader, event: &LiveEvent) -> Event {
             } else {
                 "updated"
             };
-            (name, serde_json::to_string(&data).unwrap_or_default())
+            // Escaped as for a script element: the stream is data, and a headline in it
+            // stays inert even if something shows the raw event as HTML.
+            let json = serde_json::to_value(&data)
+                .map(|v| script_safe(&v))
+                .unwrap_or_default();
+            (name, json)
         }
         LiveChange::Unpublished(id) => ("unpublished", format!("{{\"id\":{id}}}")),
     };

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::assets::LOGO;
 use super::reader::Reader;
-use crate::domain::Item;
+use crate::domain::{Item, first_paragraph_text};
 
 /// The head of a page beyond its title.
 #[derive(Debug, Clone, Default)]
@@ -24,36 +24,31 @@ pub struct HeadMeta {
     pub json_ld: Vec<String>,
 }
 
-/// JSON made safe for a `<script>` element: no `<` can close it or open a comment.
-fn script_safe(value: &Value) -> String {
-    value.to_string().replace('<', "\\u003c")
+/// JSON made safe inside an HTML `<script>` element or any other HTML context: no `<`
+/// can close the element or open a comment, and no `>` or `&` reaches the HTML parser.
+/// The `\u003c` forms are the same JSON string to every JSON reader.
+pub(super) fn script_safe(value: &Value) -> String {
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// Plain text of the first paragraph of sanitized HTML, for descriptions.
+/// Plain text of the first paragraph of sanitized HTML, shortened, for descriptions.
 pub fn first_paragraph(html: &str) -> Option<String> {
-    let document = scraper_free_text(html);
-    let text = document.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.is_empty() {
-        return None;
-    }
+    let text = first_paragraph_text(html)?;
     let mut short: String = text.chars().take(300).collect();
     if text.chars().count() > 300 {
         short.push('…');
     }
     Some(short)
-}
-
-/// The text of the first `<p>` of trusted, sanitized HTML, tags dropped.
-fn scraper_free_text(html: &str) -> String {
-    let first = html.split("</p>").next().unwrap_or_default();
-    let cleaned = ammonia::Builder::empty().clean(first).to_string();
-    // ammonia escapes text for HTML; undo the few entities it produces.
-    cleaned
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 impl Reader {
@@ -236,9 +231,9 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_close_its_script_element() {
-        let value = json!({ "headline": "</script><script>alert(1)</script> <!--" });
+        let value = json!({ "headline": "</script><script>alert(1)</script> <!-- --> & ]]>" });
         let safe = script_safe(&value);
-        assert!(!safe.contains('<'));
+        assert!(!safe.contains(['<', '>', '&']), "{safe}");
         let back: Value = serde_json::from_str(&safe).expect("still JSON");
         assert_eq!(back, value);
     }

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod client;
 mod error;
 mod feeds;
+mod headers;
 mod live;
 mod metadata;
 pub mod newsroom;
@@ -103,6 +104,10 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(
+            Arc::new(headers::SecurityHeaders::from_site(&state.site)),
+            headers::add_security_headers,
+        ))
         .with_state(state)
 }
 

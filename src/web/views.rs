@@ -58,6 +58,8 @@ pub struct Chrome {
     pub stylesheet: &'static str,
     /// The live news line script's hashed path.
     pub live_script: &'static str,
+    /// The site icon's hashed path (same-origin, as the content policy wants).
+    pub icon: &'static str,
     /// Interface words.
     pub strings: &'static Strings,
     /// Sections of the edition.
@@ -91,6 +93,7 @@ impl Chrome {
             home_href: urls::home(code),
             stylesheet: urls::stylesheet(),
             live_script: super::assets::LIVE_SCRIPT.path.as_str(),
+            icon: super::assets::LOGO.path.as_str(),
             strings: strings::for_language(code),
             sections: snapshot
                 .sections_of(code)
@@ -262,6 +265,8 @@ pub struct NewsroomChrome {
     pub stylesheet: &'static str,
     /// The newsroom script's hashed path.
     pub script: &'static str,
+    /// The site icon's hashed path.
+    pub icon: &'static str,
     /// The signed-in account's name, if any.
     pub user: Option<String>,
     /// Whether the account is an admin (sees the audit log).
@@ -277,6 +282,7 @@ impl NewsroomChrome {
             title: format!("{title} | Newsroom"),
             stylesheet: urls::stylesheet(),
             script: super::assets::NEWSROOM_SCRIPT.path.as_str(),
+            icon: super::assets::LOGO.path.as_str(),
             user: Some(editor.actor().name.clone()),
             admin: editor.actor().role == crate::domain::Role::Admin,
             csrf: editor.session.csrf_token.clone(),
@@ -289,6 +295,7 @@ impl NewsroomChrome {
             title: format!("{title} | Newsroom"),
             stylesheet: urls::stylesheet(),
             script: super::assets::NEWSROOM_SCRIPT.path.as_str(),
+            icon: super::assets::LOGO.path.as_str(),
             user: None,
             admin: false,
             csrf: String::new(),

@@ -26,9 +26,40 @@ export async function launch() {
   });
 }
 
+/** Content-policy violations and script dialogs seen on any page since the last look. */
+const incidents = [];
+
+/** Takes the incidents recorded so far: a journey fails unless there are none. */
+export function takeIncidents() {
+  return incidents.splice(0, incidents.length);
+}
+
+/** Watches `page` for a content-policy violation, a dialog (alert, confirm...) or `window.__xss`. */
+export async function watch(page) {
+  // Init scripts run before the page's own and regardless of its content policy.
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) { incidents.push(`${page.url()}: ${message.text()}`); }
+  });
+  page.on("dialog", async (dialog) => {
+    incidents.push(`${page.url()}: a ${dialog.type()} dialog said ${JSON.stringify(dialog.message())}`);
+    await dialog.dismiss().catch(() => {});
+  });
+}
+
+/** Whether a payload set its marker on the current document. */
+export async function markerSet(page) {
+  return page.evaluate(() => window.__xss !== undefined);
+}
+
 /** A page at `size` whose requests may only go to `address`; others are recorded and refused. */
 export async function newPage(context, address, size) {
   const page = await context.newPage();
+  await watch(page);
   await page.setViewportSize(SIZES[size]);
   page.foreign = [];
   await page.route("**/*", (route) => {
@@ -51,7 +82,9 @@ export async function snap(page, journey, size, step) {
 
 /** Serious or critical accessibility violations of the current page, by axe-core. */
 export async function accessibilityProblems(page) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol, not as an inline script the content policy
+  // would rightly refuse.
+  await page.evaluate(axeSource);
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

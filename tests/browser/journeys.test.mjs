@@ -1,9 +1,9 @@
 // Journeys of a reader, an editor and a reporter in headless Chromium, at a phone and
 // a desktop size, with a screenshot of every step in target/browser-screenshots/.
-import { test, before, after } from "node:test";
+import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, PASSWORD } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
 
 let server;
 let context;
@@ -16,6 +16,11 @@ before(async () => {
 after(async () => {
   await context?.close();
   server?.stop();
+});
+
+// Every journey, on every page it opened, runs without a content-policy violation.
+afterEach(() => {
+  assert.deepEqual(takeIncidents(), []);
 });
 
 async function signIn(page, name) {

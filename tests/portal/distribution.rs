@@ -236,8 +236,8 @@ async fn the_edition_feeds_carry_every_field_in_both_formats() {
     let second = &items[1];
     assert_eq!(
         second.description(),
-        Some("The index rose & \"held\"."),
-        "without a standfirst, the first paragraph as plain text"
+        Some("The index rose &#38; &#34;held&#34;."),
+        "without a standfirst, the first paragraph as escaped text"
     );
     assert!(second.dublin_core_ext().is_none(), "a brief has no byline");
     assert_eq!(second.pub_date(), Some("Wed, 21 May 2025 12:00:00 +0400"));
@@ -285,6 +285,11 @@ async fn the_edition_feeds_carry_every_field_in_both_formats() {
     assert_eq!(
         entry.summary().map(|s| s.value.as_str()),
         Some("Deputies vote on the budget.")
+    );
+    assert_eq!(
+        entry.summary().map(|s| s.r#type),
+        Some(atom_syndication::TextType::Html),
+        "escaped text, as HTML: the same to lax and strict readers"
     );
     assert_eq!(entries[1].id(), format!("tag:{host},2025:item:{brief_id}"));
     assert!(
@@ -465,9 +470,16 @@ async fn a_nasty_headline_comes_out_escaped_and_intact() {
     let channel = rss_of(&app, "/en/feed.xml").await;
     let item = &channel.items()[0];
     assert_eq!(item.title(), Some(NASTY));
+    // A description is HTML to feed readers: the standfirst is text, so it comes escaped
+    // and shows as exactly what was typed, with no element in it.
+    let description = item.description().expect("a description");
+    assert!(!description.contains('<'), "{description}");
+    let fragment = scraper::Html::parse_fragment(description);
+    let any = scraper::Selector::parse("body *, script").expect("selector");
+    assert_eq!(fragment.select(&any).count(), 0, "{description}");
     assert_eq!(
-        item.description(),
-        Some("A ]]> in a dek & <script>x</script>")
+        fragment.root_element().text().collect::<String>(),
+        "A ]]> in a dek & <script>x</script>"
     );
     assert_eq!(
         item.dublin_core_ext().expect("dc").creators(),
@@ -903,7 +915,7 @@ async fn the_news_sitemap_lists_the_last_two_days_up_to_a_thousand_items() {
 // Newsroom helpers
 
 /// A small PNG made in memory.
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     use image::ImageEncoder;
     let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 253) as u8).collect();
     let mut bytes = Vec::new();

@@ -11,20 +11,20 @@ use crate::support::*;
 
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Sse {
-    id: Option<String>,
-    event: String,
-    data: String,
+pub struct Sse {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: String,
 }
 
 /// A subscriber to an edition's live stream.
-struct Listener {
+pub struct Listener {
     body: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     buffer: String,
 }
 
 impl Listener {
-    async fn open(app: &TestApp, path: &str, last_event_id: Option<&str>) -> Self {
+    pub async fn open(app: &TestApp, path: &str, last_event_id: Option<&str>) -> Self {
         let mut request = app.client.get(format!("{}{}", app.address, path));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id);
@@ -44,7 +44,7 @@ impl Listener {
     }
 
     /// The next event within `limit`, skipping heartbeats; none if nothing came.
-    async fn next(&mut self, limit: Duration) -> Option<Sse> {
+    pub async fn next(&mut self, limit: Duration) -> Option<Sse> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {

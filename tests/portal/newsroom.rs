@@ -28,7 +28,7 @@ pub fn article_fields<'a>(headline: &'a str, step: &'a str) -> Vec<(&'a str, &'a
 }
 
 /// Creates an item through the editor; returns its id.
-async fn create(browser: &Browser, fields: &[(&str, &str)]) -> i64 {
+pub async fn create(browser: &Browser, fields: &[(&str, &str)]) -> i64 {
     let response = browser
         .submit("/newsroom/items/new", "/newsroom/items", fields)
         .await;
@@ -49,7 +49,7 @@ async fn create(browser: &Browser, fields: &[(&str, &str)]) -> i64 {
 }
 
 /// Saves item `id` with `fields` and `step`, using the version its editor shows now.
-async fn save(browser: &Browser, id: i64, fields: &[(&str, &str)], step: &str) -> Fetched {
+pub async fn save(browser: &Browser, id: i64, fields: &[(&str, &str)], step: &str) -> Fetched {
     let editor = browser.get(&format!("/newsroom/items/{id}")).await;
     let version = version_of(&editor);
     let mut all = fields.to_vec();

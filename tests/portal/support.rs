@@ -515,12 +515,28 @@ impl TestApp {
 
 /// Uploads an image through the newsroom's media form.
 pub async fn upload(browser: &Browser, bytes: Vec<u8>, file_name: &str, alt: &str) -> Fetched {
+    upload_described(
+        browser,
+        bytes,
+        file_name,
+        [alt, "Delegates in the hall", "Newsline"],
+    )
+    .await
+}
+
+/// Uploads an image with its alt text, caption and credit.
+pub async fn upload_described(
+    browser: &Browser,
+    bytes: Vec<u8>,
+    file_name: &str,
+    [alt, caption, credit]: [&str; 3],
+) -> Fetched {
     let token = csrf_of(&browser.get("/newsroom/media").await);
     let form = reqwest::multipart::Form::new()
         .text("csrf", token)
         .text("alt", alt.to_owned())
-        .text("caption", "Delegates in the hall")
-        .text("credit", "Newsline")
+        .text("caption", caption.to_owned())
+        .text("credit", credit.to_owned())
         .part(
             "file",
             reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
