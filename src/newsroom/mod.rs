@@ -69,6 +69,7 @@ pub struct Newsroom {
     committed: Arc<Notify>,
     media: Option<Arc<crate::media::MediaStore>>,
     upload_limits: crate::media::Limits,
+    uploads: Arc<media::UploadQueue>,
 }
 
 impl Newsroom {
@@ -79,6 +80,7 @@ impl Newsroom {
             committed,
             media: None,
             upload_limits: crate::media::Limits::default(),
+            uploads: Arc::new(media::UploadQueue::new(2, 4)),
         }
     }
 
