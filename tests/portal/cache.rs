@@ -3,6 +3,7 @@
 
 use newsline::domain::Role;
 use newsline::newsroom::{Actor, ItemForm, Step};
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 
 use crate::support::*;
@@ -358,5 +359,54 @@ async fn each_change_sends_its_keys_to_the_cdn_retrying_a_failure() {
     assert!(
         keys.contains(&"newsline:en") && keys.contains(&"archive:en"),
         "{keys:?}"
+    );
+}
+
+#[tokio::test]
+async fn fifty_thousand_junk_addresses_and_hosts_leave_the_real_pages_cached() {
+    let app = TestApp::spawn_with_demo().await;
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let article = app.item_path(1).await;
+    for path in ["/en/", article.as_str()] {
+        warm(&app, path).await;
+    }
+    let before = app.cache.len();
+    let junk = |i: usize| match i % 5 {
+        0 => format!("/%65n/news?page=0{}", i + 2),
+        1 => format!("/en/news?page=1&utm_source={i}"),
+        2 => format!("/en/?page=0{i}"),
+        3 => format!("/en/no-such-section-{i}/"),
+        _ => format!("{article}?x={i}"),
+    };
+    let client = app.client.clone();
+    let address = app.address.clone();
+    let answered = futures_util::stream::iter(0..50_000)
+        .map(|i| {
+            let request = client
+                .get(format!("{address}{}", junk(i)))
+                .header("host", format!("junk-{i}.example"));
+            async move { request.send().await.map(|r| r.status()) }
+        })
+        .buffer_unordered(32)
+        .filter(|status| std::future::ready(status.is_ok()))
+        .count()
+        .await;
+    assert_eq!(answered, 50_000, "every junk request was answered");
+    for path in ["/en/", article.as_str()] {
+        let page = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("host", &host)
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["x-cache"], "hit", "{path} is still cached");
+    }
+    // At most the few admitted hosts' canonical pages were added.
+    assert!(
+        app.cache.len() <= before + 3 * 2,
+        "{} entries after the flood, {before} before",
+        app.cache.len()
     );
 }

@@ -6,6 +6,7 @@ mod distribution;
 mod errors;
 mod extractors;
 mod import;
+mod limits;
 mod live;
 mod metadata;
 mod newsroom;
