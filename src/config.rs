@@ -631,6 +631,20 @@ mod tests {
     }
 
     #[test]
+    fn limits_have_safe_defaults_and_can_be_set_from_the_file_or_the_environment() {
+        let s = Settings::load(None, env(&[])).expect("defaults are valid");
+        assert_eq!(s.limits.header_timeout, std::time::Duration::from_secs(30));
+        assert_eq!(s.limits.upload_workers, 2);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(&path, "[limits]\nmax_streams_per_address = 2\n").expect("write");
+        let s =
+            Settings::load(Some(&path), env(&[("NEWSLINE_MAX_CONNECTIONS", "10")])).expect("valid");
+        assert_eq!(s.limits.max_streams_per_address, 2);
+        assert_eq!(s.limits.max_connections, 10);
+    }
+
+    #[test]
     fn database_passwords_do_not_print() {
         let s = Settings::load(
             None,
@@ -668,6 +682,8 @@ mod tests {
             ("NEWSLINE_DEFAULT_EDITION", "English"),
             ("NEWSLINE_BASE_URL", "ftp://x"),
             ("NEWSLINE_DATABASE_URL", "mysql://db/news"),
+            ("NEWSLINE_UPLOAD_WORKERS", "0"),
+            ("NEWSLINE_HEADER_TIMEOUT_SECS", "soon"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");

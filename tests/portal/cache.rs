@@ -1,9 +1,9 @@
 //! The page cache never serves stale content after any kind of change, purges nothing
 //! unrelated, and cannot be flooded.
 
+use futures_util::StreamExt;
 use newsline::domain::Role;
 use newsline::newsroom::{Actor, ItemForm, Step};
-use futures_util::StreamExt;
 use reqwest::StatusCode;
 
 use crate::support::*;

@@ -161,7 +161,10 @@ async fn connections_beyond_the_per_address_cap_get_503_while_other_addresses_ar
     );
     assert!(refused.contains("retry-after: 5"), "{refused}");
     let other = exchange_from(&app, [127, 0, 0, 2], &get("/en/", "127.0.0.1")).await;
-    assert!(other.starts_with("HTTP/1.1 200"), "another address: {other}");
+    assert!(
+        other.starts_with("HTTP/1.1 200"),
+        "another address: {other}"
+    );
 
     drop(held);
     eventually(async || {
@@ -183,7 +186,14 @@ async fn connections_beyond_the_total_cap_get_503() {
     let refused = exchange_from(&app, [127, 0, 0, 4], &get("/en/", "127.0.0.1")).await;
     assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
     drop(held);
-    eventually(async || app.client.get(format!("{}/en/", app.address)).send().await.is_ok_and(|r| r.status() == StatusCode::OK)).await;
+    eventually(async || {
+        app.client
+            .get(format!("{}/en/", app.address))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK)
+    })
+    .await;
 }
 
 /// Opens `/en/live` from `from` and returns the stream once its head is read.
@@ -321,14 +331,18 @@ async fn over_long_addresses_get_414_and_over_large_headers_431() {
 #[tokio::test]
 async fn with_a_base_url_another_host_is_misdirected() {
     let app = spawn_with(|s| {
-        s.set("site.base_url", "https://news.example").expect("valid");
+        s.set("site.base_url", "https://news.example")
+            .expect("valid");
     })
     .await;
     let answer = exchange_from(&app, [127, 0, 0, 1], &get("/en/", "evil.example")).await;
     assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
     let answer = exchange_from(&app, [127, 0, 0, 1], &get("/en/", "news.example")).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("https://news.example/en/"), "links follow the base URL");
+    assert!(
+        answer.contains("https://news.example/en/"),
+        "links follow the base URL"
+    );
     still_serves(&app).await;
 }
 
@@ -365,7 +379,10 @@ fn png_bomb(width: u32, height: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend(chunk(b"IHDR", &ihdr));
-    bytes.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+    bytes.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    ));
     bytes.extend(chunk(b"IEND", &[]));
     bytes
 }
@@ -383,15 +400,13 @@ async fn uploads_beyond_the_workers_and_queue_get_503_and_bombs_a_clear_refusal(
     assert_eq!(bomb.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bomb.body.contains("8000×5000 pixels"), "{}", bomb.body);
 
-    let answers = futures_util::future::join_all(
-        (0..6).map(|i| {
-            let reporter = &reporter;
-            async move {
-                let alt = format!("Hall {i}");
-                upload(reporter, png(1800, 1200, i), "hall.png", &alt).await
-            }
-        }),
-    )
+    let answers = futures_util::future::join_all((0..6).map(|i| {
+        let reporter = &reporter;
+        async move {
+            let alt = format!("Hall {i}");
+            upload(reporter, png(1800, 1200, i), "hall.png", &alt).await
+        }
+    }))
     .await;
     let statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
     assert!(statuses.contains(&StatusCode::SEE_OTHER), "{statuses:?}");
@@ -411,7 +426,10 @@ async fn uploads_beyond_the_workers_and_queue_get_503_and_bombs_a_clear_refusal(
     let stored = app.newsroom.media(200).await.expect("media list").len();
     assert_eq!(
         stored,
-        statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count()
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count()
     );
     let next = upload(&reporter, png(200, 100, 99), "small.png", "Small").await;
     assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.body);
