@@ -18,7 +18,8 @@ use crate::store::{Store, listen_for_changes};
 use crate::web::limits::{BUSY_RESPONSE, Gate};
 use crate::web::{AppState, router};
 
-/// Largest request head (request line and headers) read; larger ones get 431.
+/// Largest request head (request line and headers) read; larger ones get 431. The
+/// connection's buffer is twice that, so a head that never ends cannot grow it further.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Most header fields in one request; more get 431.
 const MAX_HEADERS: usize = 64;
@@ -178,7 +179,7 @@ impl Application {
         http.timer(TokioTimer::new())
             .header_read_timeout(self.limits.header_timeout)
             .max_header_size(MAX_HEAD_BYTES)
-            .max_buf_size(MAX_HEAD_BYTES.max(8192) * 2)
+            .max_buf_size(2 * MAX_HEAD_BYTES)
             .max_headers(MAX_HEADERS);
         let graceful = GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);

@@ -404,7 +404,7 @@ async fn uploads_beyond_the_workers_and_queue_get_503_and_bombs_a_clear_refusal(
         let reporter = &reporter;
         async move {
             let alt = format!("Hall {i}");
-            upload(reporter, png(1800, 1200, i), "hall.png", &alt).await
+            upload(reporter, png(900, 600, i), "hall.png", &alt).await
         }
     }))
     .await;
