@@ -4,14 +4,29 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, Semaphore};
 
 use crate::config::Settings;
 use crate::newsroom::Newsroom;
 use crate::read::{Feeder, ReadModel};
 use crate::store::{Store, listen_for_changes};
+use crate::web::limits::{BUSY_RESPONSE, Gate};
 use crate::web::{AppState, router};
+
+/// Largest request head (request line and headers) read; larger ones get 431. The
+/// connection's buffer is twice that, so a head that never ends cannot grow it further.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Most header fields in one request; more get 431.
+const MAX_HEADERS: usize = 64;
+/// How long shutdown waits for in-flight requests; live streams never end on their own.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Refused connections being answered at once; beyond that they are just closed.
+const REFUSALS_IN_FLIGHT: usize = 256;
 
 /// Where uploaded images are kept: the configured S3 bucket, or the data directory.
 pub fn media_store(settings: &Settings) -> anyhow::Result<crate::media::MediaStore> {
@@ -71,6 +86,7 @@ pub struct Application {
     listener: TcpListener,
     port: u16,
     state: AppState,
+    limits: crate::config::Limits,
     newsroom: Newsroom,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -87,7 +103,12 @@ impl Application {
         let newsroom = Newsroom::new(store.clone(), wake.clone())
             .with_clock(clock)
             .with_media(media_store(settings)?, settings.media.max_upload_bytes)
-            .requiring_two_factor_for(settings.require_2fa_for.clone());
+            .requiring_two_factor_for(settings.require_2fa_for.clone())
+            .with_upload_workers(
+                settings.limits.upload_workers,
+                settings.limits.upload_queue,
+                settings.limits.max_image_pixels,
+            );
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
@@ -128,7 +149,13 @@ impl Application {
                     .base_url
                     .as_deref()
                     .is_some_and(|u| u.starts_with("https://")),
+                streams: Gate::new(
+                    settings.limits.max_streams,
+                    settings.limits.max_streams_per_address,
+                ),
+                request_timeout: settings.limits.request_timeout,
             },
+            limits: settings.limits.clone(),
             newsroom,
             tasks,
         })
@@ -155,20 +182,89 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
+    ///
+    /// Each connection must send its request head within the header timeout, which
+    /// also closes kept-alive connections left idle that long; connections beyond the
+    /// caps get a minimal 503 and are closed.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = router(self.state);
-        let result = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let connections = Gate::new(
+            self.limits.max_connections,
+            self.limits.max_connections_per_address,
+        );
+        let refusals = Arc::new(Semaphore::new(REFUSALS_IN_FLIGHT));
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.limits.header_timeout)
+            .max_header_size(MAX_HEAD_BYTES)
+            .max_buf_size(2 * MAX_HEAD_BYTES)
+            .max_headers(MAX_HEADERS);
+        let graceful = GracefulShutdown::new();
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    Err(err) => {
+                        // Out of file descriptors, most likely: back off rather than spin.
+                        tracing::warn!(error = %err, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let Some(pass) = connections.enter(Some(peer.ip())) else {
+                tracing::debug!(%peer, "connection refused: too many open");
+                if let Ok(permit) = refusals.clone().try_acquire_owned() {
+                    tokio::spawn(async move {
+                        refuse(stream).await;
+                        drop(permit);
+                    });
+                }
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let app = app.clone();
+            let service = hyper::service::service_fn(move |mut request| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                tower::Service::call(&mut app.clone(), request)
+            });
+            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                if let Err(err) = connection.await {
+                    tracing::debug!(%peer, error = %err, "connection ended with an error");
+                }
+                drop(pass);
+            });
+        }
+        drop(self.listener);
+        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("connections still open after the shutdown grace period were dropped");
+        }
         for task in self.tasks {
             task.abort();
         }
-        result
+        Ok(())
     }
+}
+
+/// Answers a connection beyond the caps with 503 and closes it.
+async fn refuse(mut stream: TcpStream) {
+    let answer = async {
+        stream.write_all(BUSY_RESPONSE).await?;
+        stream.shutdown().await?;
+        // Reading what the client sent before closing keeps the kernel from resetting
+        // the connection, which could discard the answer before the client reads it.
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<(), std::io::Error>(())
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), answer).await;
 }

@@ -63,6 +63,15 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_LOG",
     "NEWSLINE_TRUSTED_PROXIES",
     "NEWSLINE_REQUIRE_2FA_FOR",
+    "NEWSLINE_HEADER_TIMEOUT_SECS",
+    "NEWSLINE_REQUEST_TIMEOUT_SECS",
+    "NEWSLINE_MAX_CONNECTIONS",
+    "NEWSLINE_MAX_CONNECTIONS_PER_ADDRESS",
+    "NEWSLINE_MAX_STREAMS",
+    "NEWSLINE_MAX_STREAMS_PER_ADDRESS",
+    "NEWSLINE_UPLOAD_WORKERS",
+    "NEWSLINE_UPLOAD_QUEUE",
+    "NEWSLINE_MAX_IMAGE_PIXELS",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +89,22 @@ struct FileSettings {
     site: FileSite,
     #[serde(default)]
     media: FileMedia,
+    #[serde(default)]
+    limits: FileLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    header_timeout_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
+    max_connections_per_address: Option<usize>,
+    max_streams: Option<usize>,
+    max_streams_per_address: Option<usize>,
+    upload_workers: Option<usize>,
+    upload_queue: Option<usize>,
+    max_image_pixels: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +154,47 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Roles that must sign in with a second factor.
     pub require_2fa_for: Vec<crate::domain::Role>,
+    /// What one client, and all of them together, may hold of the server.
+    pub limits: Limits,
+}
+
+/// Timeouts and caps that keep slow or greedy clients from exhausting the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Time to send a request's headers, and how long an idle kept-alive connection stays open.
+    pub header_timeout: std::time::Duration,
+    /// Time to read a request's body and answer it (a live stream's body is exempt).
+    pub request_timeout: std::time::Duration,
+    /// Open connections in all.
+    pub max_connections: usize,
+    /// Open connections from one address.
+    pub max_connections_per_address: usize,
+    /// Open live streams in all.
+    pub max_streams: usize,
+    /// Open live streams from one address.
+    pub max_streams_per_address: usize,
+    /// Uploaded images processed at once.
+    pub upload_workers: usize,
+    /// Uploads that may wait for a worker; more are refused.
+    pub upload_queue: usize,
+    /// Largest image accepted, in pixels (width × height).
+    pub max_image_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: std::time::Duration::from_secs(30),
+            request_timeout: std::time::Duration::from_secs(30),
+            max_connections: 4096,
+            max_connections_per_address: 64,
+            max_streams: 1024,
+            max_streams_per_address: 4,
+            upload_workers: 2,
+            upload_queue: 4,
+            max_image_pixels: 24_000_000,
+        }
+    }
 }
 
 /// Where uploaded images go and how large they may be.
@@ -180,6 +246,7 @@ impl Default for Settings {
             cache_purge_url: None,
             trusted_proxies: Vec::new(),
             require_2fa_for: Vec::new(),
+            limits: Limits::default(),
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -323,6 +390,34 @@ impl Settings {
                 self.set(field, &v)?;
             }
         }
+        let limits = file.limits;
+        for (field, value) in [
+            ("limits.header_timeout_secs", limits.header_timeout_secs),
+            ("limits.request_timeout_secs", limits.request_timeout_secs),
+            ("limits.max_image_pixels", limits.max_image_pixels),
+        ] {
+            if let Some(v) = value {
+                self.set(field, &v.to_string())?;
+            }
+        }
+        for (field, value) in [
+            ("limits.max_connections", limits.max_connections),
+            (
+                "limits.max_connections_per_address",
+                limits.max_connections_per_address,
+            ),
+            ("limits.max_streams", limits.max_streams),
+            (
+                "limits.max_streams_per_address",
+                limits.max_streams_per_address,
+            ),
+            ("limits.upload_workers", limits.upload_workers),
+            ("limits.upload_queue", limits.upload_queue),
+        ] {
+            if let Some(v) = value {
+                self.set(field, &v.to_string())?;
+            }
+        }
         Ok(())
     }
 
@@ -351,6 +446,15 @@ impl Settings {
             "NEWSLINE_S3_SECRET_ACCESS_KEY" => "media.s3_secret_access_key",
             "NEWSLINE_TRUSTED_PROXIES" => "trusted_proxies",
             "NEWSLINE_REQUIRE_2FA_FOR" => "require_2fa_for",
+            "NEWSLINE_HEADER_TIMEOUT_SECS" => "limits.header_timeout_secs",
+            "NEWSLINE_REQUEST_TIMEOUT_SECS" => "limits.request_timeout_secs",
+            "NEWSLINE_MAX_CONNECTIONS" => "limits.max_connections",
+            "NEWSLINE_MAX_CONNECTIONS_PER_ADDRESS" => "limits.max_connections_per_address",
+            "NEWSLINE_MAX_STREAMS" => "limits.max_streams",
+            "NEWSLINE_MAX_STREAMS_PER_ADDRESS" => "limits.max_streams_per_address",
+            "NEWSLINE_UPLOAD_WORKERS" => "limits.upload_workers",
+            "NEWSLINE_UPLOAD_QUEUE" => "limits.upload_queue",
+            "NEWSLINE_MAX_IMAGE_PIXELS" => "limits.max_image_pixels",
             // Read by the log setup, not a site setting.
             "NEWSLINE_LOG" => return Ok(()),
             other => return Err(ConfigError::UnknownVariable(other.to_owned())),
@@ -369,6 +473,20 @@ impl Settings {
         let invalid = |message: String| ConfigError::Invalid {
             field: field.to_owned(),
             message,
+        };
+        let number = |value: &str, min: u64, max: u64| {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "'{value}' is not a whole number from {min} to {max}"
+                    ))
+                })
+        };
+        let count = |value: &str, min: usize, max: usize| {
+            number(value, min as u64, max as u64).map(|n| usize::try_from(n).unwrap_or(max))
         };
         match field {
             "address" => {
@@ -501,6 +619,30 @@ impl Settings {
             "media.s3_secret_access_key" => {
                 self.media.s3_secret_access_key = Some(Secret(value.to_owned()));
             }
+            "limits.header_timeout_secs" | "limits.request_timeout_secs" => {
+                let secs = number(value, 1, 3600)?;
+                let duration = std::time::Duration::from_secs(secs);
+                if field == "limits.header_timeout_secs" {
+                    self.limits.header_timeout = duration;
+                } else {
+                    self.limits.request_timeout = duration;
+                }
+            }
+            "limits.max_connections" => {
+                self.limits.max_connections = count(value, 1, 1_000_000)?;
+            }
+            "limits.max_connections_per_address" => {
+                self.limits.max_connections_per_address = count(value, 1, 1_000_000)?;
+            }
+            "limits.max_streams" => self.limits.max_streams = count(value, 0, 1_000_000)?,
+            "limits.max_streams_per_address" => {
+                self.limits.max_streams_per_address = count(value, 0, 1_000_000)?;
+            }
+            "limits.upload_workers" => self.limits.upload_workers = count(value, 1, 64)?,
+            "limits.upload_queue" => self.limits.upload_queue = count(value, 0, 1024)?,
+            "limits.max_image_pixels" => {
+                self.limits.max_image_pixels = number(value, 1, 1_000_000_000)?;
+            }
             other => return Err(invalid(format!("no setting is called {other}"))),
         }
         Ok(())
@@ -569,6 +711,20 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(s.site.frame_ancestors, "'self' https://partner.example");
+    }
+
+    #[test]
+    fn limits_have_safe_defaults_and_can_be_set_from_the_file_or_the_environment() {
+        let s = Settings::load(None, env(&[])).expect("defaults are valid");
+        assert_eq!(s.limits.header_timeout, std::time::Duration::from_secs(30));
+        assert_eq!(s.limits.upload_workers, 2);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(&path, "[limits]\nmax_streams_per_address = 2\n").expect("write");
+        let s =
+            Settings::load(Some(&path), env(&[("NEWSLINE_MAX_CONNECTIONS", "10")])).expect("valid");
+        assert_eq!(s.limits.max_streams_per_address, 2);
+        assert_eq!(s.limits.max_connections, 10);
     }
 
     #[test]
@@ -647,6 +803,8 @@ mod tests {
             ("NEWSLINE_REQUIRE_2FA_FOR", "chief"),
             ("NEWSLINE_FRAME_ANCESTORS", "'self'; script-src *"),
             ("NEWSLINE_FRAME_ANCESTORS", " "),
+            ("NEWSLINE_UPLOAD_WORKERS", "0"),
+            ("NEWSLINE_HEADER_TIMEOUT_SECS", "soon"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");

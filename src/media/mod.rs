@@ -5,5 +5,6 @@ mod storage;
 
 pub use process::{
     Limits, MediaError, ProcessedImage, SourceFormat, VARIANT_WIDTHS, Variant, process,
+    process_unless,
 };
 pub use storage::{MediaStore, S3Config, safe_name_format};

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::Cursor;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
@@ -83,6 +84,12 @@ pub enum MediaError {
     /// Re-encoding or resizing failed; a fault on our side, not the uploader's.
     #[error("the image could not be converted")]
     Encode(String),
+    /// Every upload worker is busy and the queue is full; the uploader may retry soon.
+    #[error("too many images are being processed right now; try again in a moment")]
+    Busy,
+    /// The request was abandoned (timed out or disconnected) before processing finished.
+    #[error("processing the image was cancelled")]
+    Cancelled,
     /// A name that is not a content-addressed media name was given to the store.
     #[error("{0:?} is not a valid media name")]
     UnsafeName(String),
@@ -253,6 +260,23 @@ impl Raster {
 
 /// Checks, decodes, strips and resizes an upload into its variants.
 pub fn process(bytes: &[u8], limits: &Limits) -> Result<ProcessedImage, MediaError> {
+    process_unless(bytes, limits, &AtomicBool::new(false))
+}
+
+/// As `process`, giving up with `MediaError::Cancelled` at the next step once
+/// `cancelled` is set, so an abandoned upload stops using a worker.
+pub fn process_unless(
+    bytes: &[u8],
+    limits: &Limits,
+    cancelled: &AtomicBool,
+) -> Result<ProcessedImage, MediaError> {
+    let check = || {
+        if cancelled.load(Ordering::Relaxed) {
+            Err(MediaError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
     if bytes.len() > limits.max_bytes {
         return Err(MediaError::TooLarge {
             bytes: bytes.len(),
@@ -265,7 +289,9 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<ProcessedImage, MediaErr
         .and_then(SourceFormat::from_image_format)
         .ok_or(MediaError::NotAnImage)?;
 
+    check()?;
     let raster = decode(bytes, format, limits)?;
+    check()?;
     let original_bytes = encode(&raster, format)?;
     let hash = short_hash(&original_bytes);
     let ext = format.extension();
@@ -281,9 +307,11 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<ProcessedImage, MediaErr
     let mut resizer = Resizer::new();
     let mut resized = Vec::new();
     for width in VARIANT_WIDTHS.into_iter().filter(|&w| w < raster.width) {
+        check()?;
         resized.push(resize(&mut resizer, &raster, width)?);
     }
     for small in &resized {
+        check()?;
         variants.push(Variant {
             name: format!("{hash}-{}.{ext}", small.width),
             width: small.width,
@@ -304,6 +332,7 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<ProcessedImage, MediaErr
             .chain(smaller)
             .filter(|(p, _)| p.width <= WEBP_MAX_SIDE && p.height <= WEBP_MAX_SIDE)
         {
+            check()?;
             variants.push(Variant {
                 name,
                 width: pixels.width,
@@ -701,6 +730,44 @@ mod tests {
         assert_eq!(image.format, SourceFormat::Gif);
         assert_eq!(widths_of(&image, "image/gif"), vec![360, 320]);
         assert_eq!(decoded_format(&image.original().bytes), ImageFormat::Gif);
+    }
+
+    #[test]
+    fn a_cancelled_upload_stops_before_its_variants_are_made() {
+        let cancelled = AtomicBool::new(true);
+        let err = process_unless(&png_bytes(700, 350), &Limits::default(), &cancelled)
+            .expect_err("cancelled");
+        assert!(matches!(err, MediaError::Cancelled), "{err:?}");
+    }
+
+    #[test]
+    fn a_forty_megapixel_image_is_refused_by_its_header_under_a_smaller_limit() {
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&8000u32.to_be_bytes());
+        ihdr.extend_from_slice(&5000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        bytes.extend(png_chunk(b"IHDR", &ihdr));
+        bytes.extend(png_chunk(
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        ));
+        bytes.extend(png_chunk(b"IEND", &[]));
+        let limits = Limits {
+            max_pixels: 24_000_000,
+            ..Limits::default()
+        };
+        let err = refused(&bytes, &limits);
+        assert!(
+            matches!(
+                err,
+                MediaError::TooManyPixels {
+                    width: 8000,
+                    height: 5000
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]

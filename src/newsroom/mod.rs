@@ -84,6 +84,7 @@ pub struct Newsroom {
     upload_limits: crate::media::Limits,
     clock: Arc<dyn Clock>,
     sign_in: Arc<accounts::SignInGuard>,
+    uploads: Arc<media::UploadQueue>,
 }
 
 impl Newsroom {
@@ -96,6 +97,7 @@ impl Newsroom {
             upload_limits: crate::media::Limits::default(),
             clock: Arc::new(SystemClock),
             sign_in: Arc::default(),
+            uploads: Arc::new(media::UploadQueue::new(2, 4)),
         }
     }
 

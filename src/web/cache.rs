@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -56,6 +56,8 @@ struct Inner {
     bytes: usize,
     purged: HashMap<String, i64>,
     purged_all: i64,
+    /// The Host headers pages are kept for, when pages depend on Host (no base URL).
+    hosts: Vec<String>,
 }
 
 impl Inner {
@@ -83,6 +85,7 @@ impl PageCache {
                 bytes: 0,
                 purged: HashMap::new(),
                 purged_all: i64::MIN,
+                hosts: Vec::new(),
             }),
             max_bytes,
         }
@@ -140,6 +143,20 @@ impl PageCache {
         }
     }
 
+    /// Whether pages for `host` may be kept: the first few hosts seen are, others are
+    /// served uncached, so a flood of invented Host headers cannot fill the cache.
+    fn admits_host(&self, host: &str) -> bool {
+        let mut inner = self.lock();
+        if inner.hosts.iter().any(|h| h == host) {
+            return true;
+        }
+        if inner.hosts.len() < MAX_HOSTS {
+            inner.hosts.push(host.to_owned());
+            return true;
+        }
+        false
+    }
+
     /// How many bytes the cache holds now.
     pub fn bytes(&self) -> usize {
         self.lock().bytes
@@ -162,27 +179,126 @@ impl crate::read::Invalidate for PageCache {
     }
 }
 
-/// The cache's name for a request: the host (absolute links in pages follow it when no
-/// base URL is set), the path, and the page number when there is one. Other query
-/// parameters (tracking, junk) do not make a new page.
-fn cache_url(request: &Request) -> String {
-    let host = request
-        .headers()
+/// Routes whose pages are numbered with `?page=`; elsewhere no query is part of a page.
+const PAGED_ROUTES: [&str; 6] = [
+    "/{edition}/news",
+    "/{edition}/news/{year}/{month}/{day}",
+    "/{edition}/author/{slug}",
+    "/{edition}/tag/{slug}",
+    "/{edition}/{section}",
+    "/sitemaps/{edition}/{file}",
+];
+
+/// Routes that are never cached and whose query means something of its own.
+const UNCACHED_ROUTES: [&str; 1] = ["/{edition}/live"];
+
+/// Distinct Host headers pages are cached for when no base URL is set.
+const MAX_HOSTS: usize = 4;
+
+/// What to do with a request, by how its address compares with the canonical one.
+#[derive(Debug, PartialEq, Eq)]
+enum Canonical {
+    /// The address is canonical: cache under it.
+    Cache(String),
+    /// The same page has another, canonical address: send the client there.
+    Redirect(String),
+    /// Unknown parameters or a malformed address: answer it, but never cache it.
+    Uncached,
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~".contains(&b)
+}
+
+/// The path with needless escapes decoded (`%65` is `e`); none when an escape is
+/// malformed or spelled in lower case (`%2f`), which is answered but never cached.
+fn normal_path(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'%' {
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        let hex = bytes.get(i + 1..i + 3)?;
+        let text = std::str::from_utf8(hex).ok()?;
+        let value = u8::from_str_radix(text, 16).ok()?;
+        if is_unreserved(value) {
+            out.push(char::from(value));
+        } else if text.bytes().any(|b| b.is_ascii_lowercase()) {
+            return None;
+        } else {
+            out.push('%');
+            out.push_str(text);
+        }
+        i += 3;
+    }
+    Some(out)
+}
+
+/// The canonical address of a request for `path` and `query`; `paged` says whether the
+/// route takes `?page=`.
+///
+/// Only canonical addresses are cached, so junk spellings of a page (`?page=01`,
+/// `/%65n/news`, `?utm=…`) cannot crowd real pages out.
+fn canonical(path: &str, query: Option<&str>, paged: bool) -> Canonical {
+    // `//host` or `/\host` would be read by browsers as another site in a Location.
+    if path.starts_with("//") || path.starts_with("/\\") || !path.is_ascii() {
+        return Canonical::Uncached;
+    }
+    let Some(normal) = normal_path(path) else {
+        return Canonical::Uncached;
+    };
+    if normal.starts_with("//") || normal.starts_with("/\\") {
+        return Canonical::Uncached;
+    }
+    let mut page = None;
+    for pair in query.unwrap_or_default().split('&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = value
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| value.parse::<u32>().ok())
+            .flatten()
+            .filter(|n| *n >= 1 && value.len() <= 9);
+        match (key, number) {
+            ("page", Some(n)) if paged && page.is_none() => page = Some(n),
+            _ => return Canonical::Uncached,
+        }
+    }
+    let target = match page {
+        Some(n) if n > 1 => format!("{normal}?page={n}"),
+        _ => normal,
+    };
+    let asked = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    if target == asked {
+        Canonical::Cache(target)
+    } else {
+        Canonical::Redirect(target)
+    }
+}
+
+/// The Host pages are rendered for when no base URL is set, checked as the reader's
+/// origin checks it (anything else renders as `localhost`).
+fn host_of(headers: &HeaderMap) -> &str {
+    headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let path = format!("{host}{}", request.uri().path());
-    let page = request.uri().query().and_then(|q| {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == "page")
-            .map(|(_, v)| v.to_owned())
-    });
-    match page {
-        Some(p) => format!("{path}?page={p}"),
-        None => path.to_owned(),
-    }
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost")
 }
 
 fn accepts(headers: &HeaderMap, coding: &str) -> bool {
@@ -282,7 +398,31 @@ pub async fn serve_from_cache(
     if !(request.method() == Method::GET || head) || state.cache.max_bytes == 0 {
         return next.run(request).await;
     }
-    let url = cache_url(&request);
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+        .unwrap_or_default();
+    if UNCACHED_ROUTES.contains(&route) {
+        return next.run(request).await;
+    }
+    let paged = PAGED_ROUTES.contains(&route);
+    let path = match canonical(request.uri().path(), request.uri().query(), paged) {
+        Canonical::Cache(path) => path,
+        Canonical::Redirect(to) => return super::respond::moved_permanently(&to),
+        Canonical::Uncached => return next.run(request).await,
+    };
+    // With a base URL, pages do not depend on Host (others are refused with 421); without
+    // one, absolute links follow Host, so it is part of the key, for a few hosts only.
+    let url = if state.site.base_url.is_some() {
+        path
+    } else {
+        let host = host_of(request.headers());
+        if !state.cache.admits_host(host) {
+            return next.run(request).await;
+        }
+        format!("{host}{path}")
+    };
     let headers = request.headers().clone();
     if let Some(page) = state.cache.get(&url) {
         return mark(respond(&page, &headers, head), "hit");
@@ -388,23 +528,55 @@ mod tests {
     }
 
     #[test]
-    fn junk_query_parameters_do_not_make_new_pages() {
-        let request = |uri: &str| {
-            Request::builder()
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request")
-        };
-        assert_eq!(cache_url(&request("/en/news?utm_source=x")), "/en/news");
+    fn only_canonical_addresses_are_cached_and_junk_spellings_redirect() {
+        use Canonical::*;
+        let c = |path, query, paged| canonical(path, query, paged);
+        assert_eq!(c("/en/news", None, true), Cache("/en/news".into()));
         assert_eq!(
-            cache_url(&request("/en/news?page=2&x=1")),
-            "/en/news?page=2"
+            c("/en/news", Some("page=2"), true),
+            Cache("/en/news?page=2".into())
         );
-        let with_host = Request::builder()
-            .uri("/en/")
-            .header(header::HOST, "News.Example")
-            .body(Body::empty())
-            .expect("request");
-        assert_eq!(cache_url(&with_host), "news.example/en/");
+        assert_eq!(
+            c("/en/news", Some("page=02"), true),
+            Redirect("/en/news?page=2".into())
+        );
+        assert_eq!(
+            c("/en/news", Some("page=01"), true),
+            Redirect("/en/news".into())
+        );
+        assert_eq!(
+            c("/en/news", Some("page=1"), true),
+            Redirect("/en/news".into())
+        );
+        assert_eq!(c("/en/news", Some(""), true), Redirect("/en/news".into()));
+        assert_eq!(c("/%65n/news", None, true), Redirect("/en/news".into()));
+        assert_eq!(c("/en/%c3%a9", None, false), Uncached);
+        assert_eq!(c("/media/..%2f..%2fx", None, false), Uncached);
+        assert_eq!(c("/en/%C3%A9", None, false), Cache("/en/%C3%A9".into()));
+        assert_eq!(c("/en/news", Some("utm_source=x"), true), Uncached);
+        assert_eq!(c("/en/news", Some("page=2&page=3"), true), Uncached);
+        assert_eq!(c("/en/news", Some("page=0"), true), Uncached);
+        assert_eq!(c("/en/news", Some("page=abc"), true), Uncached);
+        assert_eq!(c("/en/politics/1-a", Some("page=2"), false), Uncached);
+        assert_eq!(c("/en/news/%zz", None, true), Uncached);
+        assert_eq!(
+            c("/%2F%65vil.example/x", None, false),
+            Redirect("/%2Fevil.example/x".into())
+        );
+        assert_eq!(c("//evil.example/x", None, false), Uncached);
+        assert_eq!(
+            c("/%2F%2Fevil.example", None, false),
+            Cache("/%2F%2Fevil.example".into())
+        );
+    }
+
+    #[test]
+    fn pages_are_kept_for_a_few_hosts_only() {
+        let cache = PageCache::new(1 << 20);
+        for i in 0..MAX_HOSTS {
+            assert!(cache.admits_host(&format!("host{i}")));
+        }
+        assert!(cache.admits_host("host0"), "a known host stays admitted");
+        assert!(!cache.admits_host("another.example"));
     }
 }

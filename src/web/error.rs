@@ -29,6 +29,15 @@ pub enum PageError {
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// Too many clients hold what this needs (streams, upload workers); the text says what.
+    #[error("busy: {0}")]
+    Busy(String),
+    /// The address is longer than the site answers.
+    #[error("the address is too long")]
+    UriTooLong,
+    /// The request names a host this site is not.
+    #[error("this site does not serve that host")]
+    Misdirected,
     /// The database is out of reach: a write cannot be taken now, but may be later.
     #[error("the database is unavailable")]
     Unavailable,
@@ -64,6 +73,25 @@ impl IntoResponse for PageError {
             Self::NotFound => (StatusCode::NOT_FOUND, None),
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, Some(why)),
             Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, Some(why)),
+            Self::Busy(why) => {
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                if let Ok(v) = HeaderValue::from_str(&super::limits::RETRY_AFTER_SECS.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                response.extensions_mut().insert(ErrorDetail(Some(why)));
+                return response;
+            }
+            Self::UriTooLong => (
+                StatusCode::URI_TOO_LONG,
+                Some(format!(
+                    "addresses on this site are at most {} bytes long",
+                    super::limits::MAX_URI_BYTES
+                )),
+            ),
+            Self::Misdirected => (
+                StatusCode::MISDIRECTED_REQUEST,
+                Some("this server does not serve the host the request names".into()),
+            ),
             Self::Unavailable => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
                 response
@@ -95,7 +123,9 @@ struct ErrorPage<'a> {
 
 fn words(strings: &'static Strings, status: StatusCode) -> (&'static str, &'static str) {
     match status {
-        StatusCode::BAD_REQUEST => strings.bad_request,
+        StatusCode::BAD_REQUEST | StatusCode::URI_TOO_LONG | StatusCode::MISDIRECTED_REQUEST => {
+            strings.bad_request
+        }
         StatusCode::NOT_FOUND => strings.not_found,
         StatusCode::FORBIDDEN => strings.forbidden,
         StatusCode::TOO_MANY_REQUESTS => strings.too_many,

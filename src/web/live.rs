@@ -12,10 +12,13 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::AppState;
+use super::client::ClientAddr;
 use super::error::PageError;
 use super::metadata::script_safe;
 use super::reader::Reader;
-use crate::read::{LiveChange, LiveEvent};
+use super::views::Views;
+use crate::config::Site;
+use crate::read::{LiveChange, LiveEvent, ReadModel};
 
 /// How often an idle stream sends a comment, so proxies do not close it.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -36,13 +39,40 @@ struct ItemData<'a> {
     breaking: bool,
 }
 
+/// What a stream needs to render an event: no snapshot of its own, so an open stream
+/// keeps no old read model alive; each event is rendered from the one current then.
+#[derive(Clone)]
+struct Renderer {
+    read: std::sync::Arc<ReadModel>,
+    site: std::sync::Arc<Site>,
+    edition: String,
+}
+
+impl Renderer {
+    fn render(&self, event: &LiveEvent) -> Event {
+        let snapshot = self.read.snapshot();
+        let views = Views {
+            snapshot: &snapshot,
+            code: &self.edition,
+            site: &self.site,
+        };
+        to_sse(&views, event)
+    }
+}
+
 /// The edition's live news line: events after the client's last one, then live.
 pub async fn stream_news_line(
     State(state): State<AppState>,
     reader: Reader,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Query(query): Query<LiveQuery>,
 ) -> Result<Response, PageError> {
+    // Each open stream holds a connection and a receiver for as long as the reader
+    // stays, so they are capped in all and per address.
+    let pass = state.streams.enter(Some(client)).ok_or_else(|| {
+        PageError::Busy("too many live news lines are open; try again shortly".into())
+    })?;
     // A browser reconnecting sends Last-Event-ID; a page opening the stream says which
     // snapshot it showed. Anything unreadable starts a fresh stream rather than failing.
     let last_seen = headers
@@ -52,26 +82,29 @@ pub async fn stream_news_line(
         .or_else(|| query.after.as_deref().and_then(|v| v.parse::<i64>().ok()))
         .filter(|seq| *seq >= 0);
     let edition = reader.code().to_owned();
+    let renderer = Renderer {
+        read: state.read.clone(),
+        site: state.site.clone(),
+        edition: edition.clone(),
+    };
+    // The request's snapshot goes now; the stream may stay open for hours.
+    drop(reader);
     let subscription = state.read.live.subscribe(last_seen);
     let reload = subscription
         .too_far_behind
         .then(|| Event::default().event("reload").data("{}"));
-    let render = {
-        let reader = reader;
-        move |event: &LiveEvent| to_sse(&reader, event)
-    };
     let missed: Vec<Event> = subscription
         .missed
         .iter()
         .filter(|e| e.edition == edition)
-        .map(&render)
+        .map(|e| renderer.render(e))
         .collect();
     let head = stream::iter(reload.into_iter().chain(missed).map(Ok::<_, Infallible>));
     let newest_sent = subscription.missed.last().map(|e| e.seq);
     let live = stream::unfold(
         (subscription.live, edition, newest_sent, false),
         move |(mut rx, edition, mut newest, done)| {
-            let render = render.clone();
+            let renderer = renderer.clone();
             async move {
                 if done {
                     return None;
@@ -83,7 +116,7 @@ pub async fn stream_news_line(
                         Ok(event) if event.edition != edition => continue,
                         Ok(event) => {
                             newest = Some(event.seq);
-                            let sse = render(&event);
+                            let sse = renderer.render(&event);
                             return Some((Ok(sse), (rx, edition, newest, false)));
                         }
                         // Too slow: its backlog was dropped, so it must start over.
@@ -97,12 +130,16 @@ pub async fn stream_news_line(
             }
         },
     );
+    // The pass lives as long as the stream: the place frees when the reader leaves.
+    let live = live.map(move |event| {
+        let _held = &pass;
+        event
+    });
     let sse = Sse::new(head.chain(live).boxed()).keep_alive(KeepAlive::new().interval(HEARTBEAT));
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], sse).into_response())
 }
 
-fn to_sse(reader: &Reader, event: &LiveEvent) -> Event {
-    let views = reader.views();
+fn to_sse(views: &Views<'_>, event: &LiveEvent) -> Event {
     let (name, data) = match &event.change {
         LiveChange::Published(item) | LiveChange::Updated(item) => {
             let line = views.line(item, None);

@@ -6,6 +6,7 @@ pub mod client;
 mod error;
 mod feeds;
 mod headers;
+pub mod limits;
 mod live;
 mod metadata;
 pub mod newsroom;
@@ -56,6 +57,10 @@ pub struct AppState {
     pub cache: Arc<cache::PageCache>,
     /// Proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// Open live streams, capped in all and per address.
+    pub streams: Arc<limits::Gate>,
+    /// Time to read a request's body and answer it.
+    pub request_timeout: Duration,
 }
 
 /// Every route of the site.
@@ -98,10 +103,16 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a request handler panicked");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }))
+        .layer(from_fn_with_state(
+            state.clone(),
+            limits::refuse_other_hosts,
+        ))
+        .layer(from_fn(limits::refuse_long_uris))
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
+        // Covers reading the body too, so a body sent byte by byte cannot hold a worker.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            state.request_timeout,
         ))
         .layer(TraceLayer::new_for_http())
         .layer(from_fn_with_state(

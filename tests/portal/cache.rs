@@ -1,6 +1,7 @@
 //! The page cache never serves stale content after any kind of change, purges nothing
 //! unrelated, and cannot be flooded.
 
+use futures_util::StreamExt;
 use newsline::domain::Role;
 use newsline::newsroom::{Actor, ItemForm, Step};
 use reqwest::StatusCode;
@@ -358,5 +359,59 @@ async fn each_change_sends_its_keys_to_the_cdn_retrying_a_failure() {
     assert!(
         keys.contains(&"newsline:en") && keys.contains(&"archive:en"),
         "{keys:?}"
+    );
+}
+
+#[tokio::test]
+async fn fifty_thousand_junk_addresses_and_hosts_leave_the_real_pages_cached() {
+    let app = TestApp::spawn_with_demo().await;
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let article = app.item_path(1).await;
+    for path in ["/en/", article.as_str()] {
+        warm(&app, path).await;
+    }
+    let before = app.cache.len();
+    // Mostly junk spellings of real pages (answered with a redirect to the real one),
+    // and some real pages asked for under invented hosts or with tracking parameters
+    // (rendered, never kept).
+    let junk = |i: usize| match i % 100 {
+        0 => "/en/".to_owned(),
+        1 => format!("{article}?utm_source={i}"),
+        2..=20 => format!("/en/news?page=0{}", i + 2),
+        21..=40 => format!("/%65n/news?page={}", i + 2),
+        41..=60 => format!("/en/%70olitics?page=0{}", i + 2),
+        61..=80 => format!("/%65n/%2F{i}"),
+        _ => format!("/en/news?page=00{}", i + 2),
+    };
+    let client = app.client.clone();
+    let address = app.address.clone();
+    let answered = futures_util::stream::iter(0..50_000)
+        .map(|i| {
+            let request = client
+                .get(format!("{address}{}", junk(i)))
+                .header("host", format!("junk-{i}.example"));
+            async move { request.send().await.map(|r| r.status()) }
+        })
+        .buffer_unordered(32)
+        .filter(|status| std::future::ready(status.is_ok()))
+        .count()
+        .await;
+    assert_eq!(answered, 50_000, "every junk request was answered");
+    for path in ["/en/", article.as_str()] {
+        let page = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("host", &host)
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["x-cache"], "hit", "{path} is still cached");
+    }
+    // At most the few admitted hosts' canonical pages were added.
+    assert!(
+        app.cache.len() <= before + 3 * 2,
+        "{} entries after the flood, {before} before",
+        app.cache.len()
     );
 }

@@ -7,6 +7,7 @@ mod errors;
 mod extractors;
 mod headers;
 mod import;
+mod limits;
 mod live;
 mod metadata;
 mod newsroom;

@@ -227,7 +227,12 @@ async fn the_device_cookie_survives_sign_out_and_lets_the_owner_in_during_an_att
 
 #[tokio::test]
 async fn two_hundred_parallel_wrong_passwords_get_no_more_checks_than_the_limit() {
-    let app = TestApp::spawn().await;
+    // Room for every attempt's connection: the connection cap is not under test here.
+    let app = TestApp::spawn_with(Database::fresh(), |s| {
+        s.set("limits.max_connections_per_address", "1000")
+            .expect("valid")
+    })
+    .await;
     account(&app, "target", Role::Editor).await;
     let browser = app.browser();
     let token = csrf_of(&browser.get("/newsroom/login").await);

@@ -491,6 +491,16 @@ async fn no_payload_in_any_field_runs_anywhere() {
             format!("/sitemaps/en/{p}.xml"),
         ] {
             let page = app.get(&path).await;
+            // Needless escapes answer 301 to the canonical spelling, on this site only.
+            if page.status.is_redirection() {
+                let to = page.header("location");
+                assert!(
+                    to.starts_with('/') && !to.starts_with("//"),
+                    "{path} -> {to}"
+                );
+                assert!(!to.contains('<') && !to.contains('"'), "{path} -> {to}");
+                continue;
+            }
             assert!(
                 page.status.is_client_error() || page.status.is_success(),
                 "{path}: {}",

@@ -193,6 +193,9 @@ pub async fn upload_media(
             )
             .await
         }
+        Err(NewsroomError::Media(MediaError::Busy | MediaError::Cancelled)) => Err(
+            PageError::Busy("every image worker is busy; try the upload again in a moment".into()),
+        ),
         Err(NewsroomError::Media(MediaError::Store(e))) => Err(PageError::Internal(e.into())),
         Err(NewsroomError::Media(MediaError::Io(e))) => Err(PageError::Internal(e.into())),
         Err(NewsroomError::Forbidden) => Err(PageError::Forbidden(
