@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{Action, DomainError, may};
+use crate::domain::{Action, DomainError, Scope, may};
 use crate::media::{MediaError, MediaStore, process};
 use crate::store::{Entity, MediaRecord};
 
@@ -30,7 +30,7 @@ impl Newsroom {
         caption: &str,
         credit: &str,
     ) -> Result<MediaRecord, NewsroomError> {
-        if !may(actor.role, Action::Upload, true) {
+        if !may(actor.role, Action::Upload, Scope::Newsroom) {
             return Err(NewsroomError::Forbidden);
         }
         let Some(store) = self.media.as_deref() else {
