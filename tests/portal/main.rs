@@ -11,6 +11,7 @@ mod metadata;
 mod newsroom;
 mod nodes;
 mod pages;
+mod permissions;
 mod seed;
 mod support;
 mod validity;

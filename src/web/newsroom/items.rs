@@ -346,7 +346,7 @@ async fn edit_failed(
             .await
         }
         EditError::Forbidden => Err(PageError::Forbidden(
-            "your role does not allow this on this item".into(),
+            "your role does not allow this on this item; nothing was changed".into(),
         )),
         EditError::NotFound => Err(PageError::NotFound),
         EditError::Store(e) => Err(crate::newsroom::NewsroomError::Store(e).into()),
@@ -405,6 +405,13 @@ pub async fn save_item(
     let id = item.id;
     let form = fields.item_form();
     let Some(step) = step_of(&fields)? else {
+        // A preview is the editor's, over text only an editor of the item can type.
+        let scope = Scope::item(editor.actor().id, item.created_by, item.status);
+        if !may(editor.actor().role, Action::Edit, scope) {
+            return Err(PageError::Forbidden(
+                "this item can be read but not changed from your account".into(),
+            ));
+        }
         return render_editor(
             &state,
             &editor,
