@@ -1011,3 +1011,48 @@ async fn the_system_filing_path_is_not_reachable_from_http() {
     }
     assert!(read > 10, "the web layer's sources were read");
 }
+
+#[tokio::test]
+async fn flags_an_editor_set_survive_a_reporters_save_and_restore() {
+    let cast = Cast::new(Role::Reporter).await;
+    let item = cast.item_in(true, Status::Review, "Flagged by the desk").await;
+    let mut flagged = form("Flagged by the desk");
+    flagged.pinned = true;
+    flagged.breaking = true;
+    cast.app
+        .newsroom
+        .save_item(
+            &cast.chief,
+            item.id,
+            item.version,
+            &flagged,
+            Step::Save,
+            &zone(),
+        )
+        .await
+        .expect("the editor flags it");
+    // The reporter's form has no flag boxes, so it sends none.
+    let version = cast.item(item.id).await.expect("item").version.to_string();
+    let mut fields = article_fields("Flagged, then edited", "save");
+    fields.push(("version", &version));
+    let saved = cast
+        .browser
+        .submit("/newsroom", &format!("/newsroom/items/{}", item.id), &fields)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let after = cast.item(item.id).await.expect("item");
+    assert_eq!(after.headline, "Flagged, then edited");
+    assert!(after.pinned && after.breaking, "the flags stand");
+    let (oldest, _) = cast.revisions(item.id).await;
+    cast.app
+        .newsroom
+        .restore_revision(&cast.me, item.id, after.version, oldest, &zone())
+        .await
+        .expect("the reporter restores their first version");
+    let restored = cast.item(item.id).await.expect("item");
+    assert_eq!(restored.headline, "Flagged by the desk v1");
+    assert!(
+        restored.pinned && restored.breaking,
+        "a restore does not clear flags its actor may not change"
+    );
+}
