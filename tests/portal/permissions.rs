@@ -1015,7 +1015,9 @@ async fn the_system_filing_path_is_not_reachable_from_http() {
 #[tokio::test]
 async fn flags_an_editor_set_survive_a_reporters_save_and_restore() {
     let cast = Cast::new(Role::Reporter).await;
-    let item = cast.item_in(true, Status::Review, "Flagged by the desk").await;
+    let item = cast
+        .item_in(true, Status::Review, "Flagged by the desk")
+        .await;
     let mut flagged = form("Flagged by the desk");
     flagged.pinned = true;
     flagged.breaking = true;
@@ -1037,7 +1039,11 @@ async fn flags_an_editor_set_survive_a_reporters_save_and_restore() {
     fields.push(("version", &version));
     let saved = cast
         .browser
-        .submit("/newsroom", &format!("/newsroom/items/{}", item.id), &fields)
+        .submit(
+            "/newsroom",
+            &format!("/newsroom/items/{}", item.id),
+            &fields,
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let after = cast.item(item.id).await.expect("item");
