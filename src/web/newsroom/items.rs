@@ -346,7 +346,7 @@ async fn edit_failed(
             .await
         }
         EditError::Forbidden => Err(PageError::Forbidden(
-            "your role does not allow this on this item; nothing was changed".into(),
+            "your role does not allow this on this item".into(),
         )),
         EditError::NotFound => Err(PageError::NotFound),
         EditError::Store(e) => Err(crate::newsroom::NewsroomError::Store(e).into()),
