@@ -1,6 +1,6 @@
 //! Who may do what in the newsroom.
 
-use super::DomainError;
+use super::{DomainError, Status};
 
 /// Database identity of a newsroom account.
 pub type UserId = i64;
@@ -38,14 +38,18 @@ impl Role {
 }
 
 /// Something done in the newsroom that not every role may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// Open an item: its editor, history, differences and preview.
+    View,
     /// Start a new item.
     Create,
     /// Change an item's text or fields.
     Edit,
     /// Hand a draft to the editors.
     SubmitForReview,
+    /// Send an item in review or scheduled back to draft.
+    ReturnToDraft,
     /// Make an item public now.
     Publish,
     /// Set an item to go public later.
@@ -56,25 +60,117 @@ pub enum Action {
     Correct,
     /// Go back to an earlier revision.
     Restore,
+    /// Mark an item as the lead story or as breaking news.
+    SetFlags,
     /// Upload images.
     Upload,
+    /// Add or change sections, authors and tags.
+    ManageTaxonomy,
+    /// Add editions.
+    ManageEditions,
     /// Create, disable and reset accounts.
     ManageUsers,
     /// Read who did what.
     ReadAudit,
 }
 
-/// Whether `role` may do `action` on an item; `own_draft` is true when the item is
-/// the actor's own and has not gone beyond review.
-pub fn may(role: Role, action: Action, own_draft: bool) -> bool {
+impl Action {
+    /// Every action, for tables and tests that must not miss one.
+    pub const ALL: [Self; 16] = [
+        Self::View,
+        Self::Create,
+        Self::Edit,
+        Self::SubmitForReview,
+        Self::ReturnToDraft,
+        Self::Publish,
+        Self::Schedule,
+        Self::Unpublish,
+        Self::Correct,
+        Self::Restore,
+        Self::SetFlags,
+        Self::Upload,
+        Self::ManageTaxonomy,
+        Self::ManageEditions,
+        Self::ManageUsers,
+        Self::ReadAudit,
+    ];
+}
+
+/// What an action is done to, as far as permission is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The newsroom as a whole: uploads, sections, tags, authors, editions, accounts, audit.
+    Newsroom,
+    /// The author entry for the actor themself, added when they credit themselves.
+    OwnByline,
+    /// The item the actor is creating in this very request.
+    NewItem,
+    /// An existing item: whether the actor created it, and its status now.
+    Item {
+        /// The actor created it.
+        own: bool,
+        /// Where it is in the workflow.
+        status: Status,
+    },
+}
+
+impl Scope {
+    /// An existing item as `actor` sees it.
+    pub fn item(actor: UserId, created_by: Option<UserId>, status: Status) -> Self {
+        Self::Item {
+            own: created_by == Some(actor),
+            status,
+        }
+    }
+}
+
+/// Whether `role` may do `action` on `scope`: the newsroom's one permission rule.
+///
+/// Admins do everything; editors run the news but not accounts, editions or the audit
+/// log; reporters write their own items while these are drafts or in review, see what is
+/// published (read-only), and never publish, schedule, withdraw, correct or flag anything.
+/// Workflow rules (only a draft can be submitted, and so on) are checked separately:
+/// this says who may try.
+pub fn may(role: Role, action: Action, scope: Scope) -> bool {
+    use Action as A;
     match role {
         Role::Admin => true,
-        Role::Editor => !matches!(action, Action::ManageUsers | Action::ReadAudit),
-        Role::Reporter => match action {
-            Action::Create | Action::Upload => true,
-            Action::Edit | Action::SubmitForReview | Action::Restore => own_draft,
-            _ => false,
-        },
+        Role::Editor => !matches!(action, A::ManageUsers | A::ReadAudit | A::ManageEditions),
+        Role::Reporter => {
+            let with_writer = match scope {
+                Scope::NewItem => true,
+                Scope::Item { own, status } => {
+                    own && matches!(status, Status::Draft | Status::Review)
+                }
+                Scope::Newsroom | Scope::OwnByline => false,
+            };
+            match action {
+                A::View => {
+                    with_writer
+                        || matches!(
+                            scope,
+                            Scope::Item {
+                                status: Status::Published,
+                                ..
+                            }
+                        )
+                }
+                A::Create => scope == Scope::NewItem,
+                // Taking back one's own submission is allowed; the workflow decides
+                // whether the item is in a state to go back.
+                A::Edit | A::Restore | A::SubmitForReview | A::ReturnToDraft => with_writer,
+                A::Upload => scope == Scope::Newsroom,
+                A::ManageTaxonomy => scope == Scope::OwnByline,
+                A::Publish
+                | A::Schedule
+                | A::Unpublish
+                | A::Correct
+                | A::SetFlags
+                | A::ManageEditions
+                | A::ManageUsers
+                | A::ReadAudit => false,
+            }
+        }
     }
 }
 
@@ -120,36 +216,159 @@ pub fn check_password(password: &str) -> Result<(), DomainError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reporters_write_their_own_drafts_but_never_publish() {
-        assert!(may(Role::Reporter, Action::Edit, true));
-        assert!(!may(Role::Reporter, Action::Edit, false));
-        assert!(may(Role::Reporter, Action::SubmitForReview, true));
-        for action in [
-            Action::Publish,
-            Action::Schedule,
-            Action::Unpublish,
-            Action::Correct,
-            Action::ManageUsers,
-        ] {
-            assert!(!may(Role::Reporter, action, true), "{action:?}");
+    const STATUSES: [Status; 5] = [
+        Status::Draft,
+        Status::Review,
+        Status::Scheduled,
+        Status::Published,
+        Status::Unpublished,
+    ];
+
+    /// Every scope an action can be asked about.
+    fn scopes() -> Vec<Scope> {
+        let mut all = vec![Scope::Newsroom, Scope::OwnByline, Scope::NewItem];
+        for status in STATUSES {
+            for own in [true, false] {
+                all.push(Scope::Item { own, status });
+            }
+        }
+        all
+    }
+
+    /// What a reporter may do, written out case by case rather than derived.
+    fn reporter_expected(action: Action, scope: Scope) -> bool {
+        use Action as A;
+        let own_writing = matches!(
+            scope,
+            Scope::Item {
+                own: true,
+                status: Status::Draft | Status::Review
+            }
+        );
+        match action {
+            A::View => {
+                own_writing
+                    || scope == Scope::NewItem
+                    || matches!(
+                        scope,
+                        Scope::Item {
+                            status: Status::Published,
+                            ..
+                        }
+                    )
+            }
+            A::Create => scope == Scope::NewItem,
+            A::Edit | A::Restore | A::SubmitForReview | A::ReturnToDraft => {
+                own_writing || scope == Scope::NewItem
+            }
+            A::Upload => scope == Scope::Newsroom,
+            A::ManageTaxonomy => scope == Scope::OwnByline,
+            _ => false,
         }
     }
 
     #[test]
-    fn editors_run_the_news_but_not_the_accounts() {
+    fn every_role_action_and_scope_has_the_intended_answer() {
+        for action in Action::ALL {
+            for scope in scopes() {
+                assert!(
+                    may(Role::Admin, action, scope),
+                    "admin {action:?} {scope:?}"
+                );
+                let editor = !matches!(
+                    action,
+                    Action::ManageUsers | Action::ReadAudit | Action::ManageEditions
+                );
+                assert_eq!(
+                    may(Role::Editor, action, scope),
+                    editor,
+                    "editor {action:?} {scope:?}"
+                );
+                assert_eq!(
+                    may(Role::Reporter, action, scope),
+                    reporter_expected(action, scope),
+                    "reporter {action:?} {scope:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_reporter_never_publishes_even_while_creating() {
         for action in [
-            Action::Edit,
             Action::Publish,
             Action::Schedule,
             Action::Unpublish,
             Action::Correct,
+            Action::SetFlags,
         ] {
-            assert!(may(Role::Editor, action, false), "{action:?}");
+            assert!(!may(Role::Reporter, action, Scope::NewItem), "{action:?}");
+            for status in STATUSES {
+                let own = Scope::Item { own: true, status };
+                assert!(!may(Role::Reporter, action, own), "{action:?} {status:?}");
+            }
         }
-        assert!(!may(Role::Editor, Action::ManageUsers, false));
-        assert!(!may(Role::Editor, Action::ReadAudit, false));
-        assert!(may(Role::Admin, Action::ManageUsers, false));
+        assert!(may(Role::Reporter, Action::Create, Scope::NewItem));
+        assert!(may(Role::Reporter, Action::SubmitForReview, Scope::NewItem));
+    }
+
+    #[test]
+    fn a_reporter_sees_own_work_in_progress_and_what_is_published_only() {
+        let view = |own, status| may(Role::Reporter, Action::View, Scope::Item { own, status });
+        assert!(view(true, Status::Draft));
+        assert!(view(true, Status::Review));
+        assert!(!view(false, Status::Draft), "a colleague's draft");
+        assert!(!view(false, Status::Review), "a colleague's item in review");
+        assert!(!view(false, Status::Scheduled));
+        assert!(!view(false, Status::Unpublished));
+        assert!(view(false, Status::Published));
+        assert!(
+            !may(
+                Role::Reporter,
+                Action::Edit,
+                Scope::Item {
+                    own: true,
+                    status: Status::Published
+                }
+            ),
+            "published is read-only, even one's own"
+        );
+    }
+
+    #[test]
+    fn only_editors_and_admins_keep_the_taxonomy_but_anyone_credits_themselves() {
+        assert!(!may(
+            Role::Reporter,
+            Action::ManageTaxonomy,
+            Scope::Newsroom
+        ));
+        assert!(may(
+            Role::Reporter,
+            Action::ManageTaxonomy,
+            Scope::OwnByline
+        ));
+        assert!(may(Role::Editor, Action::ManageTaxonomy, Scope::Newsroom));
+        assert!(!may(Role::Editor, Action::ManageEditions, Scope::Newsroom));
+        assert!(may(Role::Admin, Action::ManageEditions, Scope::Newsroom));
+    }
+
+    #[test]
+    fn scope_of_an_item_knows_whose_it_is() {
+        assert_eq!(
+            Scope::item(7, Some(7), Status::Draft),
+            Scope::Item {
+                own: true,
+                status: Status::Draft
+            }
+        );
+        assert_eq!(
+            Scope::item(7, None, Status::Draft),
+            Scope::Item {
+                own: false,
+                status: Status::Draft
+            },
+            "imported items belong to no one"
+        );
     }
 
     #[test]

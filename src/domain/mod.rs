@@ -11,7 +11,7 @@ mod slug;
 mod taxonomy;
 pub mod time;
 
-pub use account::{Action, Role, UserId, Username, check_password, may};
+pub use account::{Action, Role, Scope, UserId, Username, check_password, may};
 pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use edition::{Edition, EditionCode};

@@ -6,9 +6,10 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::queries::scope_of;
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
-    Action, DomainError, EditionCode, Item, ItemContent, ItemId, ItemKind, PersonName, Role,
+    Action, DomainError, EditionCode, Item, ItemContent, ItemId, ItemKind, PersonName, Scope,
     Section, Slug, Status, may, time,
 };
 use crate::store::{Entity, ItemExtras, ItemUpdate, NewItemRow, StoreError, Writer};
@@ -140,9 +141,11 @@ impl Step {
         })
     }
 
-    fn action(self) -> Action {
+    /// The permission this step needs besides changing the fields.
+    pub fn action(self) -> Action {
         match self {
-            Self::Save | Self::ReturnToDraft => Action::Edit,
+            Self::Save => Action::Edit,
+            Self::ReturnToDraft => Action::ReturnToDraft,
             Self::Submit => Action::SubmitForReview,
             Self::Publish => Action::Publish,
             Self::Schedule => Action::Schedule,
@@ -253,7 +256,8 @@ async fn check(
             None => errors.add("section", "choose a section of this edition"),
         }
     }
-    let may_manage = actor.role != Role::Reporter;
+    let may_manage = may(actor.role, Action::ManageTaxonomy, Scope::Newsroom);
+    let may_credit_self = may(actor.role, Action::ManageTaxonomy, Scope::OwnByline);
     let mut author_ids = Vec::new();
     for name in &authors {
         let Ok(name) = PersonName::parse(name) else {
@@ -263,7 +267,7 @@ async fn check(
         match w.author(slug.as_ref()).await? {
             Some(a) => author_ids.push(a.id),
             // Editors add authors as they credit them; anyone may credit themselves.
-            None if may_manage || name.as_ref() == actor.name => {
+            None if may_manage || (may_credit_self && name.as_ref() == actor.name) => {
                 let id = w.insert_author(slug.as_ref(), name.as_ref()).await?;
                 w.append_change(Entity::Taxonomy, &format!("author:{slug}"), "created")
                     .await?;
@@ -357,9 +361,11 @@ impl Newsroom {
         step: Step,
         zone: &TimeZone,
     ) -> Result<ItemId, EditError> {
-        if !may(actor.role, Action::Create, true) {
-            return Err(EditError::Forbidden);
+        let mut needs = vec![Action::Create, Action::Edit, step.action()];
+        if form.pinned || form.breaking {
+            needs.push(Action::SetFlags);
         }
+        allow(actor, Scope::NewItem, &needs)?;
         let mut w = self.store.begin(self.clock.now()).await?;
         let checked = check(&mut w, actor, form, zone).await?;
         let id = w
@@ -371,11 +377,11 @@ impl Newsroom {
                 tags: &checked.tags,
                 related: checked.related,
                 status: Status::Draft,
-                pinned: form.pinned && actor.role != Role::Reporter,
+                pinned: form.pinned,
                 published_at: None,
                 source_key: None,
                 extras: ItemExtras {
-                    breaking: form.breaking && actor.role != Role::Reporter,
+                    breaking: form.breaking,
                     embargo_until: checked.embargo,
                     unpublish_at: None,
                     lead_media: checked.lead_media,
@@ -398,13 +404,35 @@ impl Newsroom {
         step: Step,
         zone: &TimeZone,
     ) -> Result<(), EditError> {
+        self.save(actor, id, version, form, step, Action::Edit, zone)
+            .await
+    }
+
+    /// Writes `form` over item `id` as an edit or a restore (`how`), then applies `step`.
+    #[allow(clippy::too_many_arguments)]
+    async fn save(
+        &self,
+        actor: &Actor,
+        id: ItemId,
+        version: i64,
+        form: &ItemForm,
+        step: Step,
+        how: Action,
+        zone: &TimeZone,
+    ) -> Result<(), EditError> {
         let mut w = self.store.begin(self.clock.now()).await?;
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        if !may(actor.role, step.action(), own_draft(actor, &item))
-            || !may(actor.role, Action::Edit, own_draft(actor, &item))
+        let scope = scope_of(actor, &item);
+        let may_flag = may(actor.role, Action::SetFlags, scope);
+        let mut needs = vec![Action::Edit, how, step.action()];
+        // A form without the flag boxes leaves the flags as they are; turning one on
+        // needs the right to, and a restore keeps what its actor may not change.
+        if how == Action::Edit
+            && ((form.pinned && !item.pinned) || (form.breaking && !item.breaking))
         {
-            return Err(EditError::Forbidden);
+            needs.push(Action::SetFlags);
         }
+        allow(actor, scope, &needs)?;
         if item.version != version {
             return Err(EditError::Stale {
                 current: Box::new(item),
@@ -417,19 +445,19 @@ impl Newsroom {
                 "an item stays in the edition it was written for",
             ));
         }
-        let reporter = actor.role == Role::Reporter;
+        let (pinned, breaking) = if may_flag {
+            (form.pinned, form.breaking)
+        } else {
+            (item.pinned, item.breaking)
+        };
         w.update_item(
             id,
             &ItemUpdate {
                 content: &checked.content,
                 section: checked.section.id,
                 related: checked.related.filter(|r| *r != id),
-                pinned: if reporter { item.pinned } else { form.pinned },
-                breaking: if reporter {
-                    item.breaking
-                } else {
-                    form.breaking
-                },
+                pinned,
+                breaking,
                 embargo_until: checked.embargo,
                 lead_media: checked.lead_media,
             },
@@ -580,6 +608,9 @@ impl Newsroom {
     ) -> Result<(), EditError> {
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
         let mut form = form.clone();
+        // The flags as they now stand, which a form without the boxes does not say.
+        form.pinned = item.pinned;
+        form.breaking = item.breaking;
         // A revision records content, not one-off instructions.
         form.publish_at.clear();
         form.unpublish_at.clear();
@@ -596,9 +627,9 @@ impl Newsroom {
         id: ItemId,
         note: &str,
     ) -> Result<(), EditError> {
-        if !may(actor.role, Action::Correct, false) {
-            return Err(EditError::Forbidden);
-        }
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
+        allow(actor, scope_of(actor, &item), &[Action::Correct])?;
         let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
         if note.is_empty() || note.chars().count() > 2000 {
             return Err(refuse(
@@ -606,8 +637,6 @@ impl Newsroom {
                 "write the correction (up to 2000 characters)",
             ));
         }
-        let mut w = self.store.begin(self.clock.now()).await?;
-        let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
         if item.status != Status::Published {
             return Err(refuse("note", "only a published item takes corrections"));
         }
@@ -636,8 +665,16 @@ impl Newsroom {
         };
         let snapshot: Snapshot =
             serde_json::from_str(&old.snapshot).map_err(|_| EditError::NotFound)?;
-        self.save_item(actor, id, version, &snapshot.form, Step::Save, zone)
-            .await
+        self.save(
+            actor,
+            id,
+            version,
+            &snapshot.form,
+            Step::Save,
+            Action::Restore,
+            zone,
+        )
+        .await
     }
 
     /// The form as it stands for item `id`, from its newest revision or its fields.
@@ -702,7 +739,15 @@ impl Newsroom {
     }
 }
 
-/// Whether the item is the actor's own and still with its writer.
-fn own_draft(actor: &Actor, item: &Item) -> bool {
-    item.created_by == Some(actor.id) && matches!(item.status, Status::Draft | Status::Review)
+/// Refuses unless `actor` may take every one of `actions` on `scope`; an existing item
+/// the actor may not even see is not found, as if it did not exist.
+fn allow(actor: &Actor, scope: Scope, actions: &[Action]) -> Result<(), EditError> {
+    if matches!(scope, Scope::Item { .. }) && !may(actor.role, Action::View, scope) {
+        return Err(EditError::NotFound);
+    }
+    if actions.iter().all(|a| may(actor.role, *a, scope)) {
+        Ok(())
+    } else {
+        Err(EditError::Forbidden)
+    }
 }

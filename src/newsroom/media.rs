@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
 
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{Action, DomainError, may};
+use crate::domain::{Action, DomainError, Scope, may};
 use crate::media::{MediaError, MediaStore, process_unless};
 use crate::store::{Entity, MediaRecord};
 
@@ -90,7 +90,7 @@ impl Newsroom {
         caption: &str,
         credit: &str,
     ) -> Result<MediaRecord, NewsroomError> {
-        if !may(actor.role, Action::Upload, true) {
+        if !may(actor.role, Action::Upload, Scope::Newsroom) {
             return Err(NewsroomError::Forbidden);
         }
         let Some(store) = self.media.as_deref() else {

@@ -3,8 +3,22 @@
 use jiff::SignedDuration;
 
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{Action, Item, ItemId, Section, Status, may};
+use crate::domain::{Action, Item, ItemId, Scope, Section, Status, may};
 use crate::store::{AuditEntry, DeskItem, MediaRecord, Revision};
+
+/// Refuses when `actor` may not see `item`: a guard for reads given an item.
+fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
+    if may(actor.role, Action::View, scope_of(actor, item)) {
+        Ok(())
+    } else {
+        Err(NewsroomError::Forbidden)
+    }
+}
+
+/// How `actor` stands to `item` for permission.
+pub(super) fn scope_of(actor: &Actor, item: &Item) -> Scope {
+    Scope::item(actor.id, item.created_by, item.status)
+}
 
 /// How long an open editor counts as someone being on the item.
 const PRESENCE_WINDOW: SignedDuration = SignedDuration::from_mins(2);
@@ -25,20 +39,49 @@ pub struct Desk {
 }
 
 impl Newsroom {
-    /// The desk's lists.
-    pub async fn desk(&self) -> Result<Desk, NewsroomError> {
+    /// The desk's lists as `actor` may see them: reporters find their own drafts and
+    /// items in review, and what is published; editors and admins everything.
+    pub async fn desk(&self, actor: &Actor) -> Result<Desk, NewsroomError> {
         Ok(Desk {
-            drafts: self.store.desk(Status::Draft, 50).await?,
-            in_review: self.store.desk(Status::Review, 50).await?,
-            scheduled: self.store.desk(Status::Scheduled, 50).await?,
-            published: self.store.desk(Status::Published, 30).await?,
-            unpublished: self.store.desk(Status::Unpublished, 10).await?,
+            drafts: self.desk_list(actor, Status::Draft, 50).await?,
+            in_review: self.desk_list(actor, Status::Review, 50).await?,
+            scheduled: self.desk_list(actor, Status::Scheduled, 50).await?,
+            published: self.desk_list(actor, Status::Published, 30).await?,
+            unpublished: self.desk_list(actor, Status::Unpublished, 10).await?,
         })
     }
 
-    /// An item in any status, as it is now.
+    async fn desk_list(
+        &self,
+        actor: &Actor,
+        status: Status,
+        limit: i64,
+    ) -> Result<Vec<DeskItem>, NewsroomError> {
+        let sees = |own| may(actor.role, Action::View, Scope::Item { own, status });
+        let created_by = if sees(false) {
+            None
+        } else if sees(true) {
+            Some(actor.id)
+        } else {
+            return Ok(Vec::new());
+        };
+        Ok(self.store.desk(status, created_by, limit).await?)
+    }
+
+    /// An item in any status, as it is now, whoever asks: for the system and tests.
+    /// Pages use [`Newsroom::item_for`].
     pub async fn item(&self, id: ItemId) -> Result<Option<Item>, NewsroomError> {
         Ok(self.store.item_fresh(id).await?)
+    }
+
+    /// An item as it is now, if `actor` may see it; `None` also when it does not exist,
+    /// so nobody learns of a colleague's draft by its number.
+    pub async fn item_for(&self, actor: &Actor, id: ItemId) -> Result<Option<Item>, NewsroomError> {
+        Ok(self
+            .store
+            .item_fresh(id)
+            .await?
+            .filter(|item| may(actor.role, Action::View, scope_of(actor, item))))
     }
 
     /// Every section of every edition.
@@ -51,24 +94,34 @@ impl Newsroom {
         Ok(self.store.primary().editions().await?)
     }
 
-    /// An item's revisions, newest first.
-    pub async fn revisions(&self, id: ItemId) -> Result<Vec<Revision>, NewsroomError> {
-        Ok(self.store.revisions(id).await?)
+    /// The revisions, newest first, of an item got from [`Newsroom::item_for`].
+    pub async fn revisions(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Vec<Revision>, NewsroomError> {
+        sees(actor, item)?;
+        Ok(self.store.revisions(item.id).await?)
     }
 
-    /// Records that `actor` has item `id` open, and says who else has.
-    pub async fn open_item(&self, actor: &Actor, id: ItemId) -> Result<Vec<String>, NewsroomError> {
+    /// Records that `actor` has `item` open, and says who else has.
+    pub async fn open_item(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Vec<String>, NewsroomError> {
+        sees(actor, item)?;
         let now = self.clock.now();
-        self.store.mark_presence(id, actor.id, now).await?;
+        self.store.mark_presence(item.id, actor.id, now).await?;
         Ok(self
             .store
-            .present_on(id, actor.id, now - PRESENCE_WINDOW)
+            .present_on(item.id, actor.id, now - PRESENCE_WINDOW)
             .await?)
     }
 
     /// The newest audit entries; admins only.
     pub async fn audit(&self, actor: &Actor, limit: i64) -> Result<Vec<AuditEntry>, NewsroomError> {
-        if !may(actor.role, Action::ReadAudit, false) {
+        if !may(actor.role, Action::ReadAudit, Scope::Newsroom) {
             return Err(NewsroomError::Forbidden);
         }
         Ok(self.store.audit_entries(limit).await?)

@@ -1,7 +1,7 @@
 //! Editions and sections, managed from the newsroom.
 
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{EditionCode, PersonName, Role, Section};
+use crate::domain::{Action, EditionCode, PersonName, Scope, Section, may};
 use crate::store::Entity;
 
 impl Newsroom {
@@ -13,7 +13,7 @@ impl Newsroom {
         name: &str,
         outlet: &str,
     ) -> Result<(), NewsroomError> {
-        if actor.role != Role::Admin {
+        if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
             return Err(NewsroomError::Forbidden);
         }
         let code = EditionCode::parse(code.trim())?;
@@ -51,7 +51,7 @@ impl Newsroom {
         slug: &str,
         name: &str,
     ) -> Result<(), NewsroomError> {
-        if actor.role == Role::Reporter {
+        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
             return Err(NewsroomError::Forbidden);
         }
         let code = EditionCode::parse(edition.trim())?;

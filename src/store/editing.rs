@@ -235,14 +235,22 @@ impl Store {
             .collect()
     }
 
-    /// Items for the desk in one status, most recently changed first.
-    pub async fn desk(&self, status: Status, limit: i64) -> StoreResult<Vec<DeskItem>> {
+    /// Items for the desk in one status, most recently changed first; only those
+    /// `created_by` created when given.
+    pub async fn desk(
+        &self,
+        status: Status,
+        created_by: Option<UserId>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeskItem>> {
         let rows = sqlx::query(
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
              u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
-             WHERE i.status = $1 ORDER BY i.updated_at DESC, i.id DESC LIMIT $2",
+             WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT $3",
         )
         .bind(status.as_str())
+        .bind(created_by)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

@@ -135,6 +135,29 @@ fn words(strings: &'static Strings, status: StatusCode) -> (&'static str, &'stat
     }
 }
 
+/// For a 4xx or 5xx response that has no page of its own yet, takes the detail to show
+/// on one, leaving a response that the page renderer will fill; `None` for every other
+/// response, which is left as it is.
+///
+/// A page that answers with its own HTML (a form sent back with its errors, 409 for a
+/// stale save) keeps it; errors without a page of their own get an error page.
+pub fn take_pending_error(response: &mut Response) -> Option<Option<String>> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let detail = response.extensions_mut().remove::<ErrorDetail>();
+    let own_page = detail.is_none()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if own_page {
+        return None;
+    }
+    Some(detail.and_then(|d| d.0))
+}
+
 /// Replaces the body of every 4xx and 5xx response that has no page of its own with
 /// the site's error page.
 ///
@@ -153,25 +176,11 @@ pub async fn render_error_pages(
         .next()
         .unwrap_or_default()
         .to_owned();
-    let response = next.run(req).await;
+    let mut response = next.run(req).await;
+    let Some(detail) = take_pending_error(&mut response) else {
+        return response;
+    };
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return response;
-    }
-    // A page that answers with its own HTML (a form sent back with its errors, 409 for
-    // a stale save) keeps it; errors without a page of their own get the error page.
-    let own_page = response.extensions().get::<ErrorDetail>().is_none()
-        && response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if own_page {
-        return response;
-    }
-    let detail = response
-        .extensions()
-        .get::<ErrorDetail>()
-        .and_then(|d| d.0.clone());
     let snapshot = state.read.snapshot();
     let edition = snapshot
         .edition(&first_segment)

@@ -13,6 +13,7 @@ mod metadata;
 mod newsroom;
 mod nodes;
 mod pages;
+mod permissions;
 mod seed;
 mod signin;
 mod support;

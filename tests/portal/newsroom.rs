@@ -323,8 +323,8 @@ async fn each_role_may_do_exactly_its_part() {
     }
     assert_eq!(
         save(&other, id, &fields, "save").await.status,
-        StatusCode::FORBIDDEN,
-        "someone else's draft"
+        StatusCode::NOT_FOUND,
+        "someone else's draft is not there for a reporter"
     );
     assert_eq!(
         save(&reporter, id, &fields, "submit").await.status,
@@ -837,17 +837,6 @@ async fn signing_out_disabling_and_password_changes_end_sessions() {
         StatusCode::SEE_OTHER,
         "sessions end with a new password"
     );
-}
-
-/// A small PNG made in memory.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    use image::ImageEncoder;
-    let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 253) as u8).collect();
-    let mut bytes = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut bytes)
-        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
-        .expect("png");
-    bytes
 }
 
 #[tokio::test]

@@ -487,6 +487,30 @@ impl TestApp {
         newsline::newsroom::Actor { id, role, name }
     }
 
+    /// Creates an account with `role`, signs a new browser in with it, and returns the
+    /// browser with the account as the use cases see it.
+    pub async fn signed_in_actor(
+        &self,
+        username: &str,
+        role: newsline::domain::Role,
+    ) -> (Browser, newsline::newsroom::Actor) {
+        let browser = self.signed_in(username, role).await;
+        let account = self
+            .newsroom
+            .accounts()
+            .await
+            .expect("accounts")
+            .into_iter()
+            .find(|a| a.username == username)
+            .expect("the account just made");
+        let actor = newsline::newsroom::Actor {
+            id: account.id,
+            role,
+            name: account.display_name,
+        };
+        (browser, actor)
+    }
+
     /// Creates an account with `role` and signs a new browser in with it.
     pub async fn signed_in(&self, username: &str, role: newsline::domain::Role) -> Browser {
         let password = "a long enough password";
@@ -549,4 +573,15 @@ pub async fn upload_described(
         .await
         .expect("answered");
     Fetched::read(r).await
+}
+
+/// A small PNG made in memory.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 253) as u8).collect();
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .expect("png");
+    bytes
 }

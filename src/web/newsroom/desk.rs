@@ -37,12 +37,13 @@ struct DeskPage {
     lists: Vec<List>,
 }
 
-/// The desk: drafts, items in review, scheduled items, latest published, withdrawn.
+/// The desk: drafts, items in review, scheduled items, latest published, withdrawn,
+/// each as far as the account may see it.
 pub async fn show_desk(
     State(state): State<AppState>,
     editor: Editor,
 ) -> Result<Response, PageError> {
-    let desk = state.newsroom.desk().await?;
+    let desk = state.newsroom.desk(editor.actor()).await?;
     let zone = &state.site.time_zone;
     let rows = |items: Vec<DeskItem>, by_publication: bool| -> Vec<Row> {
         items

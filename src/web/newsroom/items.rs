@@ -10,7 +10,7 @@ use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::Editor;
-use crate::domain::{Action, Item, ItemId, Role, Status, may, render_markdown, time};
+use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
 use crate::newsroom::{EditError, FieldErrors, ItemForm, Snapshot, Step};
 use crate::web::AppState;
 use crate::web::error::PageError;
@@ -91,9 +91,13 @@ struct EditorPage {
     sections: Vec<(String, String, String)>,
     media: Vec<(String, String)>,
     zone: String,
+    read_only: bool,
+    reading: Option<String>,
     can_flag: bool,
     can_submit: bool,
     can_publish: bool,
+    can_schedule: bool,
+    can_unpublish: bool,
     can_return: bool,
     can_correct: bool,
     published: bool,
@@ -157,7 +161,12 @@ async fn render_editor(
         .map(|m| (m.id.to_string(), m.alt))
         .collect();
     let item_status = item.map(|i| i.status);
-    let own = item.is_none_or(|i| i.created_by == Some(actor.id));
+    let scope = item.map_or(Scope::NewItem, |i| {
+        Scope::item(actor.id, i.created_by, i.status)
+    });
+    let can = |action| may(actor.role, action, scope);
+    // What the account may only read is shown as text, not as a form that ends in a 403.
+    let read_only = !can(Action::Edit);
     let snapshot = state.read.snapshot();
     let public_url = item
         .filter(|i| i.status == Status::Published)
@@ -194,13 +203,16 @@ async fn render_editor(
         sections,
         media,
         zone: state.site.time_zone_name.clone(),
-        can_flag: actor.role != Role::Reporter,
-        can_submit: item_status.is_none_or(|s| s == Status::Draft)
-            && may(actor.role, Action::SubmitForReview, own),
-        can_publish: may(actor.role, Action::Publish, false),
-        can_return: matches!(item_status, Some(Status::Review | Status::Scheduled)),
-        can_correct: item_status == Some(Status::Published)
-            && may(actor.role, Action::Correct, false),
+        read_only,
+        reading: read_only.then(|| render_markdown(&form.body)),
+        can_flag: can(Action::SetFlags),
+        can_submit: item_status.is_none_or(|s| s == Status::Draft) && can(Action::SubmitForReview),
+        can_publish: can(Action::Publish),
+        can_schedule: can(Action::Schedule),
+        can_unpublish: can(Action::Unpublish),
+        can_return: matches!(item_status, Some(Status::Review | Status::Scheduled))
+            && can(Action::ReturnToDraft),
+        can_correct: item_status == Some(Status::Published) && can(Action::Correct),
         published: item_status == Some(Status::Published),
         corrections: item
             .map(|i| {
@@ -225,7 +237,8 @@ pub async fn new_item(
     let form = ItemForm {
         edition: state.site.default_edition.to_string(),
         kind: "article".into(),
-        authors: if editor.actor().role == Role::Reporter {
+        // Someone who may only credit themselves starts with their own byline.
+        authors: if !may(editor.actor().role, Action::ManageTaxonomy, Scope::Newsroom) {
             editor.actor().name.clone()
         } else {
             String::new()
@@ -353,6 +366,15 @@ fn item_id(raw: &str) -> Result<ItemId, PageError> {
         .ok_or(PageError::NotFound)
 }
 
+/// The item at `raw`, if it exists and the account may see it; otherwise not found.
+async fn visible_item(state: &AppState, editor: &Editor, raw: &str) -> Result<Item, PageError> {
+    state
+        .newsroom
+        .item_for(editor.actor(), item_id(raw)?)
+        .await?
+        .ok_or(PageError::NotFound)
+}
+
 /// The editor for an existing item; notes that this account has it open.
 pub async fn edit_item(
     State(state): State<AppState>,
@@ -360,9 +382,8 @@ pub async fn edit_item(
     Path(id): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let id = item_id(&id)?;
-    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
-    let others_here = state.newsroom.open_item(editor.actor(), id).await?;
+    let item = visible_item(&state, &editor, &id).await?;
+    let others_here = state.newsroom.open_item(editor.actor(), &item).await?;
     let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
     let shown = Shown {
         others_here,
@@ -380,10 +401,17 @@ pub async fn save_item(
     Form(fields): Form<EditorFields>,
 ) -> Result<Response, PageError> {
     editor.check_csrf(&fields.csrf)?;
-    let id = item_id(&id)?;
-    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let item = visible_item(&state, &editor, &id).await?;
+    let id = item.id;
     let form = fields.item_form();
     let Some(step) = step_of(&fields)? else {
+        // A preview is the editor's, over text only an editor of the item can type.
+        let scope = Scope::item(editor.actor().id, item.created_by, item.status);
+        if !may(editor.actor().role, Action::Edit, scope) {
+            return Err(PageError::Forbidden(
+                "this item can be read but not changed from your account".into(),
+            ));
+        }
         return render_editor(
             &state,
             &editor,
@@ -426,7 +454,11 @@ async fn back_to_editor(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
         Err(err) => {
-            let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+            let item = state
+                .newsroom
+                .item_for(editor.actor(), id)
+                .await?
+                .ok_or(PageError::NotFound)?;
             let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
             edit_failed(state, editor, Some(&item), form, err).await
         }
@@ -471,12 +503,12 @@ pub async fn show_history(
     editor: Editor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = item_id(&id)?;
-    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let item = visible_item(&state, &editor, &id).await?;
+    let id = item.id;
     let zone = &state.site.time_zone;
     let revisions = state
         .newsroom
-        .revisions(id)
+        .revisions(editor.actor(), &item)
         .await?
         .into_iter()
         .map(|r| {
@@ -503,6 +535,7 @@ struct DiffPage {
     from: i64,
     to: i64,
     current_version: i64,
+    can_restore: bool,
     fields: Vec<(&'static str, Vec<(char, String)>)>,
 }
 
@@ -557,14 +590,14 @@ pub async fn show_diff(
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
 ) -> Result<Response, PageError> {
-    let id = item_id(&id)?;
-    let item = state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
+    let item = visible_item(&state, &editor, &id).await?;
+    let id = item.id;
     let (Ok(from), Ok(to)) = (query.from.parse::<i64>(), query.to.parse::<i64>()) else {
         return Err(PageError::BadRequest(
             "choose two versions to compare".into(),
         ));
     };
-    let revisions = state.newsroom.revisions(id).await?;
+    let revisions = state.newsroom.revisions(editor.actor(), &item).await?;
     let find = |v: i64| -> Result<ItemForm, PageError> {
         revisions
             .iter()
@@ -580,6 +613,11 @@ pub async fn show_diff(
         from,
         to,
         current_version: item.version,
+        can_restore: may(
+            editor.actor().role,
+            Action::Restore,
+            Scope::item(editor.actor().id, item.created_by, item.status),
+        ),
         fields,
     })
 }
@@ -628,9 +666,8 @@ pub async fn keep_presence(
     Form(fields): Form<PresenceForm>,
 ) -> Result<Response, PageError> {
     editor.check_csrf(&fields.csrf)?;
-    let id = item_id(&id)?;
-    state.newsroom.item(id).await?.ok_or(PageError::NotFound)?;
-    let others = state.newsroom.open_item(editor.actor(), id).await?;
+    let item = visible_item(&state, &editor, &id).await?;
+    let others = state.newsroom.open_item(editor.actor(), &item).await?;
     let text = if others.is_empty() {
         String::new()
     } else {

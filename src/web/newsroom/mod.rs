@@ -8,6 +8,7 @@ mod account;
 mod desk;
 mod items;
 mod media;
+mod refused;
 mod sections;
 mod session;
 
@@ -33,7 +34,9 @@ const DEVICE_COOKIE: &str = "newsline_device";
 
 /// The upload route, which takes bodies up to the configured upload size.
 pub fn upload_route() -> Router<AppState> {
-    Router::new().route("/newsroom/media", post(media::upload_media))
+    Router::new()
+        .route("/newsroom/media", post(media::upload_media))
+        .layer(axum::middleware::from_fn(refused::newsroom_error_pages))
 }
 
 /// The newsroom's routes.
@@ -90,6 +93,7 @@ pub fn routes() -> Router<AppState> {
             post(items::restore_revision),
         )
         .route("/newsroom/items/{id}/presence", post(items::keep_presence))
+        .layer(axum::middleware::from_fn(refused::newsroom_error_pages))
 }
 
 /// The signed-in account of a newsroom request.
@@ -184,7 +188,13 @@ impl FromRequestParts<AppState> for Editor {
             {
                 Err(NotSignedIn::SetUpTwoFactor)
             }
-            Ok(Some(session)) => Ok(Self { session }),
+            Ok(Some(session)) => {
+                let editor = Self { session };
+                if let Some(slot) = parts.extensions.get::<refused::ChromeSlot>() {
+                    slot.fill(crate::web::views::NewsroomChrome::new("Newsroom", &editor));
+                }
+                Ok(editor)
+            }
             Ok(None) => Err(NotSignedIn::SignIn(next)),
             Err(err) => Err(NotSignedIn::Failed(err.into())),
         }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Editor;
-use crate::domain::Role;
+use crate::domain::{Action, Scope, may};
 use crate::newsroom::NewsroomError;
 use crate::web::AppState;
 use crate::web::error::PageError;
@@ -22,6 +22,7 @@ struct SectionsPage {
     sections: Vec<(String, String, String)>,
     editions: Vec<String>,
     can_add_section: bool,
+    can_add_edition: bool,
     error: Option<String>,
 }
 
@@ -47,7 +48,8 @@ async fn render(
             .into_iter()
             .map(|e| e.code.to_string())
             .collect(),
-        can_add_section: editor.actor().role != Role::Reporter,
+        can_add_section: may(editor.actor().role, Action::ManageTaxonomy, Scope::Newsroom),
+        can_add_edition: may(editor.actor().role, Action::ManageEditions, Scope::Newsroom),
         error,
     })?;
     if failed {
