@@ -13,7 +13,7 @@ use thiserror::Error;
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::{Newsroom, NewsroomError};
-use crate::domain::{PersonName, Role, UserId, Username, check_password};
+use crate::domain::{Action, PersonName, Role, Scope, UserId, Username, check_password, may};
 use crate::store::{Account, Removed, StoreError};
 
 /// How long a session lasts without logging in again.
@@ -233,7 +233,7 @@ impl Newsroom {
         let username = Username::parse(username)?;
         let display_name = PersonName::parse(display_name)?;
         check_password(password)?;
-        if by.is_some_and(|a| a.role != Role::Admin) {
+        if by.is_some_and(|a| !may(a.role, Action::ManageUsers, Scope::Newsroom)) {
             return Err(NewsroomError::Forbidden);
         }
         if self.store.account(username.as_ref()).await?.is_some() {
@@ -274,7 +274,7 @@ impl Newsroom {
         disabled: bool,
         by: Option<&Actor>,
     ) -> Result<(), NewsroomError> {
-        if by.is_some_and(|a| a.role != Role::Admin) {
+        if by.is_some_and(|a| !may(a.role, Action::ManageUsers, Scope::Newsroom)) {
             return Err(NewsroomError::Forbidden);
         }
         let account = self.existing(username).await?;
@@ -298,7 +298,7 @@ impl Newsroom {
         password: &str,
         by: Option<&Actor>,
     ) -> Result<(), NewsroomError> {
-        if by.is_some_and(|a| a.role != Role::Admin) {
+        if by.is_some_and(|a| !may(a.role, Action::ManageUsers, Scope::Newsroom)) {
             return Err(NewsroomError::Forbidden);
         }
         check_password(password)?;

@@ -226,7 +226,13 @@ impl Newsroom {
         username: &str,
         by: Option<&Actor>,
     ) -> Result<(), NewsroomError> {
-        if by.is_some_and(|a| a.role != crate::domain::Role::Admin) {
+        if by.is_some_and(|a| {
+            !crate::domain::may(
+                a.role,
+                crate::domain::Action::ManageUsers,
+                crate::domain::Scope::Newsroom,
+            )
+        }) {
             return Err(NewsroomError::Forbidden);
         }
         let account = self
