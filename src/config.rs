@@ -315,11 +315,7 @@ impl Settings {
                 path: path.to_owned(),
                 source,
             })?;
-            let parsed: FileSettings = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?;
-            settings.apply_file(parsed)?;
+            settings.apply_toml(&text, path)?;
         }
         for (key, value) in env {
             if !key.starts_with("NEWSLINE_") {
@@ -328,6 +324,22 @@ impl Settings {
             settings.apply_var(&key, &value)?;
         }
         Ok(settings)
+    }
+
+    /// The defaults overlaid with the text of a config file; reads nothing, and errors
+    /// name the file `newsline.toml`.
+    pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
+        let mut settings = Self::default();
+        settings.apply_toml(text, Path::new("newsline.toml"))?;
+        Ok(settings)
+    }
+
+    fn apply_toml(&mut self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let parsed: FileSettings = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        self.apply_file(parsed)
     }
 
     fn apply_file(&mut self, file: FileSettings) -> Result<(), ConfigError> {
@@ -787,6 +799,16 @@ mod tests {
         let s = Settings::load(Some(&path), env(&[])).expect("valid file");
         assert_eq!(s.trusted_proxies.len(), 1);
         assert_eq!(s.require_2fa_for, [crate::domain::Role::Admin]);
+    }
+
+    #[test]
+    fn config_text_is_read_without_a_file() {
+        let s = Settings::from_toml_str("[site]\npage_size = 12\n").expect("valid");
+        assert_eq!(s.site.page_size, 12);
+        let err = Settings::from_toml_str("[site]\npage_size = 0\n").expect_err("out of range");
+        assert!(err.to_string().starts_with("site.page_size"), "{err}");
+        let err = Settings::from_toml_str("[site\n").expect_err("not TOML");
+        assert!(matches!(err, ConfigError::Parse { .. }), "{err}");
     }
 
     #[test]
