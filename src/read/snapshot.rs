@@ -504,3 +504,239 @@ pub fn page_of(list: &Listing, number: usize, size: usize) -> Option<Page> {
         count,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::domain::{Body, Correction, EditionCode, Item, ItemKind, Slug, Status};
+
+    /// xorshift64: a fixed seed gives the same run everywhere.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    fn at(minute: u64) -> Timestamp {
+        Timestamp::from_second(1_700_000_000 + minute as i64 * 60).expect("in range")
+    }
+
+    fn taxonomy(section_name: &str) -> Taxonomy {
+        let code = |c: &str| EditionCode::parse(c).expect("valid");
+        Taxonomy {
+            editions: ["en", "az"]
+                .into_iter()
+                .map(|c| Edition {
+                    code: code(c),
+                    name: c.into(),
+                    outlet: c.into(),
+                })
+                .collect(),
+            sections: (1..=4)
+                .map(|id| Section {
+                    id,
+                    edition: code(if id % 2 == 0 { "az" } else { "en" }),
+                    slug: Slug::parse(&format!("s{id}")).expect("valid"),
+                    name: format!("{section_name} {id}"),
+                })
+                .collect(),
+            ..Taxonomy::default()
+        }
+    }
+
+    /// A random published item: few times, sections, authors and tags, so items
+    /// collide, tie and move between lists.
+    fn random_item(rng: &mut Rng, id: ItemId) -> ItemMeta {
+        let section = 1 + rng.below(4) as i64;
+        let edition = if section % 2 == 0 { "az" } else { "en" };
+        let published = at(rng.below(20));
+        let pick = |rng: &mut Rng| -> Vec<i64> {
+            let mut ids: Vec<i64> = (1..=5).filter(|_| rng.below(3) == 0).collect();
+            ids.dedup();
+            ids
+        };
+        let authors = pick(rng);
+        let tags = pick(rng);
+        let corrections = (0..rng.below(3))
+            .map(|n| Correction {
+                noted_at: at(30 + rng.below(10) + n),
+                note: "Fixed.".into(),
+            })
+            .collect();
+        let item = Item {
+            id,
+            edition: EditionCode::parse(edition).expect("valid"),
+            kind: ItemKind::Brief,
+            headline: format!("Item {id} v{}", rng.below(1000)),
+            slug: format!("item-{id}"),
+            dek: None,
+            body: Body::default(),
+            section,
+            authors,
+            outlet: None,
+            tags,
+            related: None,
+            status: Status::Published,
+            pinned: rng.below(4) == 0,
+            published_at: Some(published),
+            updated_at: published,
+            corrections,
+            breaking: false,
+            embargo_until: None,
+            unpublish_at: None,
+            lead_media: None,
+            created_by: None,
+            version: 1,
+        };
+        ItemMeta::from_item(&item, Arc::from(edition)).expect("published")
+    }
+
+    /// Every list of a snapshot as ids, keyed by name, to compare two snapshots.
+    fn shape(s: &Snapshot) -> BTreeMap<String, Vec<ItemId>> {
+        let ids = |l: &Listing| l.iter().map(|i| i.id).collect::<Vec<_>>();
+        let mut out = BTreeMap::new();
+        let mut all: Vec<ItemId> = s.items.keys().copied().collect();
+        all.sort_unstable();
+        out.insert("by id".to_owned(), all);
+        for (code, index) in s.by_edition.iter() {
+            let mut put = |name: String, list: &Listing| {
+                if !list.is_empty() {
+                    out.insert(format!("{code} {name}"), ids(list));
+                }
+            };
+            put("newest".into(), &index.newest);
+            put("pinned".into(), &index.pinned);
+            put("corrected".into(), &index.corrected);
+            for (k, l) in index.sections.iter() {
+                put(format!("section {k}"), l);
+            }
+            for (k, l) in index.authors.iter() {
+                put(format!("author {k}"), l);
+            }
+            for (k, l) in index.tags.iter() {
+                put(format!("tag {k}"), l);
+            }
+        }
+        out
+    }
+
+    /// Every listed item is the one the by-id index holds, and every list is in order.
+    fn assert_agrees(s: &Snapshot) {
+        for index in s.by_edition.values() {
+            let lists = [&index.newest, &index.pinned]
+                .into_iter()
+                .chain(index.sections.values())
+                .chain(index.authors.values())
+                .chain(index.tags.values());
+            for list in lists {
+                let items: Vec<&Arc<ItemMeta>> = list.iter().collect();
+                for item in &items {
+                    assert_eq!(s.item(item.id), Some(*item), "listed item {}", item.id);
+                }
+                assert!(
+                    items
+                        .windows(2)
+                        .all(|w| newest_first(w[0], w[1]).is_lt()),
+                    "a list is out of order"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn applying_changes_one_by_one_matches_a_rebuild_from_scratch() {
+        let mut rng = Rng(0x5eed_cafe_f00d_1234);
+        let mut taxonomy = taxonomy("Section");
+        let mut snapshot = Snapshot::build(0, &taxonomy, Vec::new());
+        let mut truth: BTreeMap<ItemId, ItemMeta> = BTreeMap::new();
+        for step in 0..3000 {
+            let id = 1 + rng.below(80) as i64;
+            match rng.below(10) {
+                // Unpublished (or never was).
+                0..=2 => {
+                    snapshot.apply(id, None);
+                    truth.remove(&id);
+                }
+                // Taxonomy renamed: lists stay, names follow.
+                3 if step % 7 == 0 => {
+                    taxonomy = self::taxonomy(&format!("Renamed {step}"));
+                    snapshot = snapshot.with_taxonomy(&taxonomy);
+                    let name = &snapshot.section(1).expect("section 1").name;
+                    assert_eq!(name, &format!("Renamed {step} 1"));
+                }
+                // Published, or updated: may move section, edition, time, authors, tags.
+                _ => {
+                    let item = random_item(&mut rng, id);
+                    snapshot.apply(id, Some(item.clone()));
+                    truth.insert(id, item);
+                }
+            }
+            if step % 50 == 0 || step == 2999 {
+                let rebuilt = Snapshot::build(0, &taxonomy, truth.values().cloned().collect());
+                assert_eq!(shape(&snapshot), shape(&rebuilt), "step {step}");
+                assert_agrees(&snapshot);
+            }
+        }
+        assert!(!truth.is_empty());
+    }
+
+    #[test]
+    fn an_earlier_snapshot_is_untouched_by_later_changes() {
+        let mut rng = Rng(42);
+        let taxonomy = taxonomy("Section");
+        let items: Vec<ItemMeta> = (1..=30).map(|id| random_item(&mut rng, id)).collect();
+        let before = Snapshot::build(1, &taxonomy, items);
+        let shape_before = shape(&before);
+        let mut after = before.clone();
+        for id in 1..=10 {
+            after.apply(id, None);
+        }
+        after.apply(31, Some(random_item(&mut rng, 31)));
+        assert_eq!(shape(&before), shape_before);
+        assert_ne!(shape(&after), shape_before);
+        assert!(before.item(31).is_none() && after.item(31).is_some());
+    }
+
+    #[test]
+    fn pages_and_days_are_cut_by_position_and_time() {
+        let taxonomy = taxonomy("Section");
+        let mut rng = Rng(7);
+        let items: Vec<ItemMeta> = (1..=95)
+            .map(|id| random_item(&mut rng, id))
+            .filter(|i| i.edition.as_ref() == "en")
+            .collect();
+        let count = items.len();
+        let snapshot = Snapshot::build(1, &taxonomy, items);
+        let newest = snapshot.newest("en");
+        let all: Vec<ItemId> = newest.iter().map(|i| i.id).collect();
+        let mut paged = Vec::new();
+        let mut number = 1;
+        while let Some(page) = page_of(newest, number, 10) {
+            assert_eq!(page.count, count.div_ceil(10));
+            paged.extend(page.items.iter().map(|i| i.id));
+            number += 1;
+        }
+        assert_eq!(paged, all);
+        assert!(page_of(newest, 0, 10).is_none());
+        let (from, until) = (at(5), at(10));
+        let day: Vec<ItemId> = snapshot
+            .published_between("en", from, until)
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        let expected: Vec<ItemId> = newest
+            .iter()
+            .filter(|i| (from..until).contains(&i.published_at()))
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(day, expected);
+        assert!(cut(newest, count + 5, 10).is_empty());
+    }
+}
