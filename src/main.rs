@@ -420,7 +420,8 @@ async fn bench_publish(mut settings: Settings, count: usize) -> anyhow::Result<(
     // A bare HTTP/1.1 GET over loopback: enough to see what a reader sees.
     let get = |path: &'static str| async move {
         let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-        let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         stream.write_all(request.as_bytes()).await?;
         let mut body = Vec::new();
         stream.read_to_end(&mut body).await?;

@@ -317,7 +317,8 @@ pub async fn taxonomy(store: &Store) -> StoreResult<Ids> {
     for n in 0..AUTHORS {
         let name = author_name(n);
         let slug = Slug::from_text(&name, "author");
-        ids.authors.push(w.insert_author(slug.as_ref(), &name).await?);
+        ids.authors
+            .push(w.insert_author(slug.as_ref(), &name).await?);
     }
     for (code, _, _) in EDITIONS {
         let Ok(edition) = EditionCode::parse(code) else {
@@ -331,7 +332,8 @@ pub async fn taxonomy(store: &Store) -> StoreResult<Ids> {
         }
         ids.tags.insert((*code).to_owned(), tags);
     }
-    w.append_change(Entity::Taxonomy, "bench", "created").await?;
+    w.append_change(Entity::Taxonomy, "bench", "created")
+        .await?;
     w.commit().await?;
     Ok(ids)
 }
@@ -371,7 +373,11 @@ pub fn bulk(
                 kind,
                 slug: Slug::from_text(&s.headline, kind.as_str()).to_string(),
                 body_markdown: s.paragraphs.join("\n\n"),
-                body_html: s.paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect(),
+                body_html: s
+                    .paragraphs
+                    .iter()
+                    .map(|p| format!("<p>{p}</p>\n"))
+                    .collect(),
                 headline: s.headline,
                 section,
                 authors: if s.brief {
@@ -438,7 +444,10 @@ mod tests {
             assert!(!articles.is_empty());
             for s in articles {
                 let length = s.paragraphs.join("\n\n").len();
-                assert!((bytes..bytes + 2_000).contains(&length), "{length} for {bytes}");
+                assert!(
+                    (bytes..bytes + 2_000).contains(&length),
+                    "{length} for {bytes}"
+                );
             }
         }
     }

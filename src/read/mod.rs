@@ -17,7 +17,9 @@ pub use bodies::Bodies;
 pub use feeder::Feeder;
 pub use item::ItemMeta;
 pub use live::{LiveChange, LiveEvent, LiveNewsLine, Subscription};
-pub use snapshot::{Listing, Page, Snapshot, Taxonomy, count_from, cut, page_of, published_between};
+pub use snapshot::{
+    Listing, Page, Snapshot, Taxonomy, count_from, cut, page_of, published_between,
+};
 
 /// A projection that keeps copies of what pages show (a page cache, a CDN) and must
 /// forget the ones a change touched.

@@ -256,7 +256,9 @@ impl Snapshot {
         fn keyed<K: std::hash::Hash + Eq + Clone>(
             map: HashMap<K, Vec<Arc<ItemMeta>>>,
         ) -> imbl::HashMap<K, Listing> {
-            map.into_iter().map(|(k, v)| (k, Listing::from(v))).collect()
+            map.into_iter()
+                .map(|(k, v)| (k, Listing::from(v)))
+                .collect()
         }
         let by_edition = by_edition
             .into_iter()
@@ -641,9 +643,7 @@ mod tests {
                     assert_eq!(s.item(item.id), Some(*item), "listed item {}", item.id);
                 }
                 assert!(
-                    items
-                        .windows(2)
-                        .all(|w| newest_first(w[0], w[1]).is_lt()),
+                    items.windows(2).all(|w| newest_first(w[0], w[1]).is_lt()),
                     "a list is out of order"
                 );
             }

@@ -408,12 +408,18 @@ impl Store {
     /// Every item-author link, in no order; links of unpublished items included (the
     /// caller drops them), which spares a join over the whole table.
     pub fn author_links(&self) -> impl Stream<Item = StoreResult<Link>> + Send + '_ {
-        links(&self.reads, "SELECT item_id, position, author_id FROM item_authors")
+        links(
+            &self.reads,
+            "SELECT item_id, position, author_id FROM item_authors",
+        )
     }
 
     /// Every item-tag link, in no order, as [`Store::author_links`].
     pub fn tag_links(&self) -> impl Stream<Item = StoreResult<Link>> + Send + '_ {
-        links(&self.reads, "SELECT item_id, position, tag_id FROM item_tags")
+        links(
+            &self.reads,
+            "SELECT item_id, position, tag_id FROM item_tags",
+        )
     }
 
     /// Every correction note, oldest first within an item.
@@ -505,7 +511,9 @@ const BULK_ROWS: usize = 50;
 fn values(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
-            let cells: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
             format!("({})", cells.join(", "))
         })
         .collect::<Vec<_>>()
@@ -568,10 +576,23 @@ impl Writer {
         let mut authors: Vec<Link> = Vec::new();
         let mut tags: Vec<Link> = Vec::new();
         for (item, id) in items.iter().zip(&ids) {
-            authors.extend(item.authors.iter().enumerate().map(|(p, a)| (*id, p as i64, *a)));
-            tags.extend(item.tags.iter().enumerate().map(|(p, t)| (*id, p as i64, *t)));
+            authors.extend(
+                item.authors
+                    .iter()
+                    .enumerate()
+                    .map(|(p, a)| (*id, p as i64, *a)),
+            );
+            tags.extend(
+                item.tags
+                    .iter()
+                    .enumerate()
+                    .map(|(p, t)| (*id, p as i64, *t)),
+            );
         }
-        for (table, column, links) in [("item_authors", "author_id", authors), ("item_tags", "tag_id", tags)] {
+        for (table, column, links) in [
+            ("item_authors", "author_id", authors),
+            ("item_tags", "tag_id", tags),
+        ] {
             for chunk in links.chunks(BULK_ROWS * 4) {
                 let sql = format!(
                     "INSERT INTO {table} (item_id, position, {column}) VALUES {}",

@@ -256,7 +256,14 @@ async fn respond_feed(
     let bodies = reader.bodies().many(&undescribed).await?;
     let entries: Vec<Entry> = items
         .into_iter()
-        .map(|item| Entry::of(item, bodies.get(&item.id).map(String::as_str), reader, origin))
+        .map(|item| {
+            Entry::of(
+                item,
+                bodies.get(&item.id).map(String::as_str),
+                reader,
+                origin,
+            )
+        })
         .collect();
     let (body, content_type) = match format {
         Format::Rss => (write_rss(reader, origin, listing, &entries)?, RSS_TYPE),
@@ -296,11 +303,15 @@ pub fn modified_at(item: &ItemMeta) -> Timestamp {
     let corrected = item.corrections.iter().map(|c| c.noted_at).max();
     // An item filed with a past publication time was stored later; one scheduled ahead
     // was last edited before it went out. Either way it cannot be older than its publication.
-    [Some(item.updated_at()), Some(item.published_at()), corrected]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(item.updated_at())
+    [
+        Some(item.updated_at()),
+        Some(item.published_at()),
+        corrected,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(item.updated_at())
 }
 
 /// One item, prepared once for whichever format is written.
