@@ -1,5 +1,6 @@
 //! Tails the change log in sequence order and applies each change to the read model.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use tokio::sync::Notify;
 
 use super::item::ItemMeta;
 use super::{Bodies, Invalidate, LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy, load};
-use crate::domain::{ItemId, Status};
+use crate::domain::ItemId;
 use crate::store::{Entity, Store, StoreResult};
 
 /// How many change-log entries one pass reads.
@@ -94,24 +95,27 @@ impl Feeder {
                             tracing::warn!(seq = change.seq, "change names no item id");
                             continue;
                         };
-                        let now = match self.store.item(id).await? {
-                            Some(item) if item.status == Status::Published => {
-                                let code = next.edition_code(item.edition.as_ref());
-                                ItemMeta::from_item(&item, code)
-                            }
-                            _ => None,
-                        };
-                        next.apply(id, now);
                         touched.retain(|(_, t)| *t != id);
                         touched.push((change.seq, id));
                     }
                 }
             }
+            // Each changed item as it is now (a later change of the same item in this
+            // batch is already in its row), loaded together in a few queries.
+            let ids: Vec<ItemId> = touched.iter().map(|(_, id)| *id).collect();
+            let mut now: HashMap<ItemId, ItemMeta> =
+                load::among(&self.store, &ids, |code| next.edition_code(code))
+                    .await?
+                    .into_iter()
+                    .map(|item| (item.id, item))
+                    .collect();
+            for id in &ids {
+                next.apply(*id, now.remove(id));
+            }
             if taxonomy_changed {
                 next = next.with_taxonomy(&load_taxonomy(&self.store).await?);
             }
             next.applied_seq = last;
-            let touched_ids: Vec<ItemId> = touched.iter().map(|(_, id)| *id).collect();
             let events = touched
                 .into_iter()
                 .filter_map(|(seq, id)| {
@@ -135,7 +139,7 @@ impl Feeder {
                 .collect();
             // Purge before the swap: a page rendered from the old snapshot meanwhile is
             // older than the purge, so it is neither served nor kept.
-            let keys = touched_keys(&current, &next, &touched_ids);
+            let keys = touched_keys(&current, &next, &ids);
             for projection in &self.invalidate {
                 projection.invalidate(last, &keys, taxonomy_changed);
             }

@@ -3,10 +3,10 @@
 use std::pin::pin;
 use std::sync::Arc;
 
-use futures_util::{Stream, StreamExt};
+use futures_util::{Stream, StreamExt, stream};
 
 use super::item::ItemMeta;
-use crate::domain::ItemId;
+use crate::domain::{Correction, ItemId};
 use crate::store::{Link, Store, StoreResult};
 
 /// Every published item's metadata with its authors, tags and corrections. Rows are
@@ -17,37 +17,84 @@ pub(super) async fn published(
     edition: impl Fn(&str) -> Arc<str>,
 ) -> StoreResult<Vec<ItemMeta>> {
     let mut items: Vec<ItemMeta> = Vec::new();
-    let mut last: Option<Arc<str>> = None;
     let mut rows = pin!(store.published_rows());
+    let mut interned = Interned::new(edition);
     while let Some(row) = rows.next().await {
         let row = row?;
-        // Rows come in id order, mostly alternating editions: remember the last one.
-        let code = match &last {
-            Some(code) if code.as_ref() == row.edition => code.clone(),
-            _ => edition(&row.edition),
-        };
-        last = Some(code.clone());
+        let code = interned.get(&row.edition);
         items.push(ItemMeta::from_row(row, code));
     }
     let authors = linked(&items, store.author_links()).await?;
     attach(&mut items, authors, |item, ids| item.authors = ids);
     let tags = linked(&items, store.tag_links()).await?;
     attach(&mut items, tags, |item, ids| item.tags = ids);
-    let mut notes: Vec<(usize, crate::domain::Correction)> = Vec::new();
-    for (id, note) in store.all_corrections().await? {
-        if let Some(at) = position(&items, id) {
-            notes.push((at, note));
+    attach_notes(&mut items, store.all_corrections().await?);
+    Ok(items)
+}
+
+/// The published ones among `ids`, loaded together: a batch of changes costs a few
+/// queries, not a few per item.
+pub(super) async fn among(
+    store: &Store,
+    ids: &[ItemId],
+    edition: impl Fn(&str) -> Arc<str>,
+) -> StoreResult<Vec<ItemMeta>> {
+    let set = store.published_among(ids).await?;
+    let mut interned = Interned::new(edition);
+    let mut items: Vec<ItemMeta> = set
+        .rows
+        .into_iter()
+        .map(|row| {
+            let code = interned.get(&row.edition);
+            ItemMeta::from_row(row, code)
+        })
+        .collect();
+    let authors = linked(&items, stream::iter(set.authors.into_iter().map(Ok))).await?;
+    attach(&mut items, authors, |item, ids| item.authors = ids);
+    let tags = linked(&items, stream::iter(set.tags.into_iter().map(Ok))).await?;
+    attach(&mut items, tags, |item, ids| item.tags = ids);
+    attach_notes(&mut items, set.corrections);
+    Ok(items)
+}
+
+/// Edition codes shared, not copied per item; rows mostly alternate between a few.
+struct Interned<F> {
+    lookup: F,
+    last: Option<Arc<str>>,
+}
+
+impl<F: Fn(&str) -> Arc<str>> Interned<F> {
+    fn new(lookup: F) -> Self {
+        Self { lookup, last: None }
+    }
+
+    fn get(&mut self, code: &str) -> Arc<str> {
+        match &self.last {
+            Some(last) if last.as_ref() == code => last.clone(),
+            _ => {
+                let code = (self.lookup)(code);
+                self.last = Some(code.clone());
+                code
+            }
         }
     }
-    let mut notes = notes.into_iter().peekable();
-    while let Some((at, note)) = notes.next() {
+}
+
+/// Sets each item's correction notes; `notes` are oldest first within an item.
+fn attach_notes(items: &mut [ItemMeta], notes: Vec<(ItemId, Correction)>) {
+    let mut found: Vec<(usize, Correction)> = notes
+        .into_iter()
+        .filter_map(|(id, note)| Some((position(items, id)?, note)))
+        .collect();
+    found.sort_by_key(|(at, _)| *at);
+    let mut found = found.into_iter().peekable();
+    while let Some((at, note)) = found.next() {
         let mut all = vec![note];
-        while let Some((_, more)) = notes.next_if(|(next, _)| *next == at) {
+        while let Some((_, more)) = found.next_if(|(next, _)| *next == at) {
             all.push(more);
         }
         items[at].corrections = all.into_boxed_slice();
     }
-    Ok(items)
 }
 
 fn position(items: &[ItemMeta], id: ItemId) -> Option<usize> {

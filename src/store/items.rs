@@ -392,6 +392,19 @@ fn published_row(row: &AnyRow) -> StoreResult<PublishedRow> {
 /// One link of an item to an author or a tag: item, position, author or tag.
 pub type Link = (ItemId, i64, i64);
 
+/// Some published items' metadata, links and corrections.
+#[derive(Debug, Default)]
+pub struct PublishedSet {
+    /// Metadata rows, by id.
+    pub rows: Vec<PublishedRow>,
+    /// Author links.
+    pub authors: Vec<Link>,
+    /// Tag links.
+    pub tags: Vec<Link>,
+    /// Correction notes, oldest first within an item.
+    pub corrections: Vec<(ItemId, Correction)>,
+}
+
 impl Store {
     /// Every published item's metadata, by id, as a stream: the read model's start
     /// holds one row at a time, never every row (nor any body) at once.
@@ -403,6 +416,65 @@ impl Store {
         )
         .fetch(&self.reads)
         .map(|row| published_row(&row?))
+    }
+
+    /// The published ones among `ids`, with their links and corrections, in a few
+    /// queries whatever their number: how the feeder reloads a batch of changes.
+    pub async fn published_among(&self, ids: &[ItemId]) -> StoreResult<PublishedSet> {
+        let mut set = PublishedSet::default();
+        for chunk in ids.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let bind = |sql: String| {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query
+            };
+            for row in bind(format!(
+                "SELECT id, edition, kind, headline, slug, dek, section_id, outlet, related_id, \
+                 pinned, published_at, updated_at, breaking, lead_media_id FROM items \
+                 WHERE status = 'published' AND published_at IS NOT NULL AND id IN ({list})"
+            ))
+            .fetch_all(&self.reads)
+            .await?
+            {
+                set.rows.push(published_row(&row)?);
+            }
+            for (table, column, out) in [
+                ("item_authors", "author_id", &mut set.authors),
+                ("item_tags", "tag_id", &mut set.tags),
+            ] {
+                for row in bind(format!(
+                    "SELECT item_id, position, {column} FROM {table} WHERE item_id IN ({list})"
+                ))
+                .fetch_all(&self.reads)
+                .await?
+                {
+                    out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+                }
+            }
+            for row in bind(format!(
+                "SELECT item_id, noted_at, note FROM corrections WHERE item_id IN ({list}) \
+                 ORDER BY item_id, noted_at, id"
+            ))
+            .fetch_all(&self.reads)
+            .await?
+            {
+                set.corrections.push((
+                    row.try_get(0)?,
+                    Correction {
+                        noted_at: rows::instant(row.try_get(1)?)?,
+                        note: row.try_get(2)?,
+                    },
+                ));
+            }
+        }
+        set.rows.sort_by_key(|r| r.id);
+        Ok(set)
     }
 
     /// Every item-author link, in no order; links of unpublished items included (the
