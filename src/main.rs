@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsline::app::Application;
 use newsline::config::Settings;
@@ -57,6 +57,17 @@ enum Command {
         /// How many items.
         #[arg(long, value_name = "N")]
         items: usize,
+        /// Grow every article's body to about this many bytes (default: 2–6 KB, varied).
+        #[arg(long, value_name = "BYTES")]
+        body_bytes: Option<usize>,
+    },
+    /// Measure publish-to-visible on a corpus made by bench-data: starts the server in
+    /// this process, publishes briefs one by one through the newsroom and times each
+    /// until the home page's news line shows it, then a batch of 1,000.
+    BenchPublish {
+        /// How many single publishes to time.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        count: usize,
     },
     /// Serve one file's bytes from memory with a bare axum handler: the benchmark's
     /// yardstick, run beside the portal by `scripts/bench`.
@@ -191,7 +202,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             brief_section,
         }) => import_text(&settings, &files, edition, brief_section).await,
         Command::User(command) => manage_users(&settings, command).await,
-        Command::BenchData { items } => bench_data(&settings, items).await,
+        Command::BenchPublish { count } => bench_publish(settings, count).await,
+        Command::BenchData { items, body_bytes } => bench_data(&settings, items, body_bytes).await,
         Command::BenchReference {
             file,
             address,
@@ -421,7 +433,117 @@ async fn manage_users(settings: &Settings, command: UserCommand) -> anyhow::Resu
     Ok(())
 }
 
-async fn bench_data(settings: &Settings, total: usize) -> anyhow::Result<()> {
+async fn bench_publish(mut settings: Settings, count: usize) -> anyhow::Result<()> {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use newsline::newsroom::{Filing, SectionRef};
+
+    settings.set("address", "127.0.0.1:0").context("address")?;
+    let store = open_store(&settings).await?;
+    let started = Instant::now();
+    let app = Application::build(
+        &settings,
+        store.clone(),
+        std::sync::Arc::new(newsline::domain::SystemClock),
+    )
+    .await?;
+    let built = started.elapsed();
+    let port = app.port();
+    let newsroom = app.newsroom();
+    let read = app.read_model();
+    tokio::spawn(app.run_until(std::future::pending()));
+    // A bare HTTP/1.1 GET over loopback: enough to see what a reader sees.
+    let get = |path: &'static str| async move {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut body = Vec::new();
+        stream.read_to_end(&mut body).await?;
+        anyhow::Ok(String::from_utf8_lossy(&body).into_owned())
+    };
+    let first = get("/en/").await?;
+    println!(
+        "start-up: read model and server built in {} ms; first page {} ms after start ({} bytes)",
+        built.as_millis(),
+        started.elapsed().as_millis(),
+        first.len()
+    );
+    let run = std::process::id();
+    let mut times = Vec::with_capacity(count);
+    for n in 0..count {
+        let headline = format!("Bench publish {run} {n}");
+        let filing = Filing::brief(
+            "en",
+            SectionRef::Slug("section-0".into()),
+            &headline,
+            jiff::Timestamp::now(),
+        );
+        let t0 = Instant::now();
+        newsroom
+            .file_batch(&Batch {
+                filings: vec![filing],
+                ..Batch::default()
+            })
+            .await?;
+        loop {
+            if get("/en/").await?.contains(&headline) {
+                break;
+            }
+            if t0.elapsed() > Duration::from_secs(30) {
+                bail!("'{headline}' was not visible after 30 s");
+            }
+        }
+        times.push(t0.elapsed());
+    }
+    times.sort();
+    if let (Some(median), Some(p99)) = (
+        times.get(times.len() / 2),
+        times.get((times.len() * 99 / 100).min(times.len().saturating_sub(1))),
+    ) {
+        println!(
+            "publish to visible on /en/ over {count} publishes: median {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            median.as_secs_f64() * 1000.0,
+            p99.as_secs_f64() * 1000.0,
+            times.last().map_or(0.0, |t| t.as_secs_f64() * 1000.0)
+        );
+    }
+    let filings: Vec<Filing> = (0..1000)
+        .map(|n| {
+            Filing::brief(
+                ["en", "az", "ru"][n % 3],
+                SectionRef::Slug(format!("section-{}", n % 12)),
+                &format!("Bench batch {run} {n}"),
+                jiff::Timestamp::now(),
+            )
+        })
+        .collect();
+    let t0 = Instant::now();
+    newsroom
+        .file_batch(&Batch {
+            filings,
+            ..Batch::default()
+        })
+        .await?;
+    let committed = t0.elapsed();
+    let seq = store.last_seq().await?;
+    if !read.wait_for(seq, Duration::from_secs(60)).await {
+        bail!("the batch was not applied within 60 s");
+    }
+    println!(
+        "a batch of 1,000 new items: filed in {} ms, applied and visible {} ms after commit",
+        committed.as_millis(),
+        (t0.elapsed() - committed).as_millis()
+    );
+    Ok(())
+}
+
+async fn bench_data(
+    settings: &Settings,
+    total: usize,
+    body_bytes: Option<usize>,
+) -> anyhow::Result<()> {
     use newsline::import::bench;
     if !(1..=10_000_000).contains(&total) {
         bail!("--items must be from 1 to 10000000");
@@ -431,26 +553,42 @@ async fn bench_data(settings: &Settings, total: usize) -> anyhow::Result<()> {
         bail!("bench-data needs an empty database");
     }
     let newsroom = Newsroom::new(store.clone(), Default::default());
+    if body_bytes.is_some_and(|b| b > 1_000_000) {
+        bail!("--body-bytes must be at most 1000000");
+    }
+    let started = std::time::Instant::now();
     newsroom.file_batch(&bench::skeleton()).await?;
-    let progress = ProgressBar::new(total as u64).with_style(
+    let ids = bench::taxonomy(&store).await?;
+    // A terminal gets a bar; a log (or CI) gets nothing but the closing line.
+    let quiet = std::env::var("CI").is_ok_and(|v| v == "true");
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let progress = ProgressBar::with_draw_target(Some(total as u64), target).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} items {per_sec} ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    const CHUNK: usize = 2000;
+    // One transaction per large chunk: items, links and change-log entries go in
+    // together, so the feeder of a running server sees each chunk whole.
+    const CHUNK: usize = 10_000;
     let mut from = 0;
     while from < total {
         let to = (from + CHUNK).min(total);
-        let batch = Batch {
-            filings: bench::items(from, to, total),
-            ..Batch::default()
-        };
-        newsroom.file_batch(&batch).await?;
+        let rows = bench::bulk(from, to, total, body_bytes, &ids);
+        let mut w = store.begin(jiff::Timestamp::now()).await?;
+        w.insert_published_bulk(&rows).await?;
+        w.commit().await?;
         progress.set_position(to as u64);
         from = to;
     }
     progress.finish_and_clear();
     store.close().await;
-    println!("filed {total} items");
+    println!(
+        "filed {total} items in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -2,8 +2,11 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::domain::{Edition, EditionCode, ItemKind};
+use std::collections::HashMap;
+
+use crate::domain::{AuthorId, Edition, EditionCode, ItemKind, SectionId, Slug, TagId};
 use crate::newsroom::{Batch, Filing, SectionRef};
+use crate::store::{BulkItem, Entity, Store, StoreResult};
 
 /// Editions of the corpus with their languages' words.
 const EDITIONS: &[(&str, &str, &[&str])] = &[
@@ -187,59 +190,206 @@ pub fn skeleton() -> Batch {
     batch
 }
 
-/// Items `from..to` of the corpus; the same numbers always give the same items.
-pub fn items(from: usize, to: usize, total: usize) -> Vec<Filing> {
+/// One item of the corpus, before it takes the shape of a filing or a bulk row.
+struct Sample {
+    n: usize,
+    edition: &'static str,
+    brief: bool,
+    headline: String,
+    paragraphs: Vec<String>,
+    section: usize,
+    author: usize,
+    tags: Vec<usize>,
+    at: Timestamp,
+    pinned: bool,
+}
+
+/// Item `n` of `total`; the same numbers always give the same item. With `body_bytes`
+/// an article's body grows to about that many bytes, so corpora that differ only in
+/// their text can be compared.
+fn sample(n: usize, total: usize, body_bytes: Option<usize>) -> Sample {
     // Spread over five years, newest now-ish but fixed, so runs compare.
     let newest: Timestamp = "2025-06-01T00:00:00Z"
         .parse()
         .unwrap_or(Timestamp::UNIX_EPOCH);
     let span = SignedDuration::from_hours(24 * 365 * 5);
     let step = span.as_secs() / total.max(1) as i64;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (n as u64).wrapping_mul(0x1000_0000_01b3));
+    let (edition, _, words) = EDITIONS[n % EDITIONS.len()];
+    let brief = rng.below(5) == 0;
+    let headline = format!("{} {n}", sentence(&mut rng, words, 6, 6));
+    let paragraph = |rng: &mut Rng| {
+        (0..3 + rng.below(4))
+            .map(|_| format!("{}.", sentence(rng, words, 8, 12)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut paragraphs = Vec::new();
+    if !brief {
+        match body_bytes {
+            None => {
+                for _ in 0..4 + rng.below(5) {
+                    paragraphs.push(paragraph(&mut rng));
+                }
+            }
+            Some(bytes) => {
+                let mut length = 0;
+                while length < bytes {
+                    let p = paragraph(&mut rng);
+                    length += p.len() + 2;
+                    paragraphs.push(p);
+                }
+            }
+        }
+    }
+    let author = rng.below(AUTHORS);
+    let tags = (0..rng.below(4)).map(|_| rng.below(TAGS)).collect();
+    Sample {
+        n,
+        edition,
+        brief,
+        headline,
+        paragraphs,
+        section: rng.below(SECTIONS),
+        author,
+        tags,
+        at: newest - SignedDuration::from_secs(step * (total - n) as i64),
+        pinned: n + 5 >= total,
+    }
+}
+
+fn author_name(n: usize) -> String {
+    format!("Author {n}")
+}
+
+fn tag_name(n: usize) -> String {
+    format!("Tag {n}")
+}
+
+/// Items `from..to` of the corpus; the same numbers always give the same items.
+pub fn items(from: usize, to: usize, total: usize) -> Vec<Filing> {
     (from..to)
         .map(|n| {
-            let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (n as u64).wrapping_mul(0x1000_0000_01b3));
-            let (code, _, words) = EDITIONS[n % EDITIONS.len()];
-            let brief = rng.below(5) == 0;
-            let headline = format!("{} {n}", sentence(&mut rng, words, 6, 6));
-            let body = if brief {
-                String::new()
-            } else {
-                (0..4 + rng.below(5))
-                    .map(|_| {
-                        (0..3 + rng.below(4))
-                            .map(|_| format!("{}.", sentence(&mut rng, words, 8, 12)))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n\n")
-            };
-            let author = rng.below(AUTHORS);
-            let at = newest - SignedDuration::from_secs(step * (total - n) as i64);
+            let s = sample(n, total, None);
             Filing {
-                kind: if brief {
+                kind: if s.brief {
                     ItemKind::Brief
                 } else {
                     ItemKind::Article
                 },
-                body,
-                authors: if brief {
+                body: s.paragraphs.join("\n\n"),
+                authors: if s.brief {
                     Vec::new()
                 } else {
-                    vec![format!("Author {author}")]
+                    vec![author_name(s.author)]
                 },
-                tags: (0..rng.below(4))
-                    .map(|_| format!("Tag {}", rng.below(TAGS)))
-                    .collect(),
-                pinned: n + 5 >= total,
-                source_key: Some(format!("bench:{n}")),
+                tags: s.tags.iter().map(|t| tag_name(*t)).collect(),
+                pinned: s.pinned,
+                source_key: Some(format!("bench:{}", s.n)),
                 ..Filing::brief(
-                    code,
-                    SectionRef::Slug(format!("section-{}", rng.below(SECTIONS))),
-                    &headline,
-                    at,
+                    s.edition,
+                    SectionRef::Slug(format!("section-{}", s.section)),
+                    &s.headline,
+                    s.at,
                 )
             }
+        })
+        .collect()
+}
+
+/// The ids the corpus's names were given in the store.
+#[derive(Debug, Default)]
+pub struct Ids {
+    sections: HashMap<(String, String), SectionId>,
+    authors: Vec<AuthorId>,
+    tags: HashMap<String, Vec<TagId>>,
+}
+
+/// Adds the corpus's authors and tags (the skeleton must be filed first) in one
+/// transaction with one change-log entry, and returns every id the items refer to.
+pub async fn taxonomy(store: &Store) -> StoreResult<Ids> {
+    let mut ids = Ids::default();
+    for s in store.sections().await? {
+        ids.sections
+            .insert((s.edition.to_string(), s.slug.to_string()), s.id);
+    }
+    let mut w = store.begin(jiff::Timestamp::now()).await?;
+    for n in 0..AUTHORS {
+        let name = author_name(n);
+        let slug = Slug::from_text(&name, "author");
+        ids.authors
+            .push(w.insert_author(slug.as_ref(), &name).await?);
+    }
+    for (code, _, _) in EDITIONS {
+        let Ok(edition) = EditionCode::parse(code) else {
+            continue;
+        };
+        let mut tags = Vec::with_capacity(TAGS);
+        for n in 0..TAGS {
+            let name = tag_name(n);
+            let slug = Slug::from_text(&name, "tag");
+            tags.push(w.insert_tag(&edition, slug.as_ref(), &name).await?);
+        }
+        ids.tags.insert((*code).to_owned(), tags);
+    }
+    w.append_change(Entity::Taxonomy, "bench", "created")
+        .await?;
+    w.commit().await?;
+    Ok(ids)
+}
+
+/// Items `from..to` of the corpus as bulk rows, their bodies rendered as the Markdown
+/// renderer renders plain paragraphs (a test holds the two together), since sanitizing
+/// a million synthetic bodies would take longer than storing them.
+pub fn bulk(
+    from: usize,
+    to: usize,
+    total: usize,
+    body_bytes: Option<usize>,
+    ids: &Ids,
+) -> Vec<BulkItem> {
+    (from..to)
+        .filter_map(|n| {
+            let s = sample(n, total, body_bytes);
+            let section = *ids
+                .sections
+                .get(&(s.edition.to_owned(), format!("section-{}", s.section)))?;
+            let tags = ids.tags.get(s.edition);
+            let mut tag_ids: Vec<TagId> = s
+                .tags
+                .iter()
+                .filter_map(|t| tags.and_then(|all| all.get(*t)).copied())
+                .collect();
+            // The same tag drawn twice is one link, as the newsroom files it.
+            let mut seen = std::collections::HashSet::new();
+            tag_ids.retain(|t| seen.insert(*t));
+            let kind = if s.brief {
+                ItemKind::Brief
+            } else {
+                ItemKind::Article
+            };
+            Some(BulkItem {
+                edition: s.edition.to_owned(),
+                kind,
+                slug: Slug::from_text(&s.headline, kind.as_str()).to_string(),
+                body_markdown: s.paragraphs.join("\n\n"),
+                body_html: s
+                    .paragraphs
+                    .iter()
+                    .map(|p| format!("<p>{p}</p>\n"))
+                    .collect(),
+                headline: s.headline,
+                section,
+                authors: if s.brief {
+                    Vec::new()
+                } else {
+                    ids.authors.get(s.author).copied().into_iter().collect()
+                },
+                tags: tag_ids,
+                pinned: s.pinned,
+                published_at: s.at,
+                source_key: format!("bench:{n}"),
+            })
         })
         .collect()
 }
@@ -264,5 +414,41 @@ mod tests {
                 .all(|f| f.body.len() > 300)
         );
         assert!(a.windows(2).all(|w| w[0].published_at < w[1].published_at));
+    }
+
+    #[test]
+    fn bulk_bodies_are_what_the_markdown_renderer_makes_of_them() {
+        let ids = Ids {
+            sections: (0..SECTIONS)
+                .map(|s| (("en".to_owned(), format!("section-{s}")), s as i64))
+                .collect(),
+            ..Ids::default()
+        };
+        let rows = bulk(0, 30, 1000, None, &ids);
+        assert!(rows.iter().any(|r| !r.body_html.is_empty()));
+        for row in rows {
+            assert_eq!(
+                row.body_html,
+                crate::domain::render_markdown(&row.body_markdown)
+            );
+        }
+    }
+
+    #[test]
+    fn body_bytes_sets_the_size_of_article_bodies() {
+        for bytes in [3_000, 30_000] {
+            let articles: Vec<Sample> = (0..30)
+                .map(|n| sample(n, 1000, Some(bytes)))
+                .filter(|s| !s.brief)
+                .collect();
+            assert!(!articles.is_empty());
+            for s in articles {
+                let length = s.paragraphs.join("\n\n").len();
+                assert!(
+                    (bytes..bytes + 2_000).contains(&length),
+                    "{length} for {bytes}"
+                );
+            }
+        }
     }
 }

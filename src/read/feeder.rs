@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::{Invalidate, LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy};
-use crate::domain::{ItemId, Status};
+use super::item::ItemMeta;
+use super::{Bodies, Invalidate, LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy, load};
+use crate::domain::ItemId;
 use crate::store::{Entity, Store, StoreResult};
 
 /// How many change-log entries one pass reads.
@@ -17,7 +18,6 @@ const BATCH: i64 = 1000;
 pub struct Feeder {
     store: Store,
     model: Arc<ReadModel>,
-    taxonomy: Taxonomy,
     invalidate: Vec<Arc<dyn Invalidate>>,
 }
 
@@ -30,17 +30,22 @@ impl Feeder {
         let primary = store.primary();
         let seq = primary.last_seq().await?;
         let taxonomy = load_taxonomy(&primary).await?;
-        let items = primary
-            .published_items()
-            .await?
-            .into_iter()
-            .map(|i| (i.id, Arc::new(for_readers(i))))
-            .collect();
-        let model = Arc::new(ReadModel::new(Snapshot::build(seq, &taxonomy, items)));
+        let started = std::time::Instant::now();
+        let codes = Snapshot::build(seq, &taxonomy, Vec::new());
+        let items = load::published(&primary, |code| codes.edition_code(code)).await?;
+        let loaded = started.elapsed();
+        let snapshot = Snapshot::build(seq, &taxonomy, items);
+        tracing::info!(
+            items = snapshot.len(),
+            "loaded {} published items in {} ms, indexed in {} ms",
+            snapshot.len(),
+            loaded.as_millis(),
+            (started.elapsed() - loaded).as_millis()
+        );
+        let model = Arc::new(ReadModel::new(snapshot, Bodies::new(store.clone())));
         let feeder = Self {
             store,
             model: model.clone(),
-            taxonomy,
             invalidate: Vec::new(),
         };
         Ok((feeder, model))
@@ -53,7 +58,7 @@ impl Feeder {
     }
 
     /// Applies changes whenever woken, and every `poll` in any case, until the process ends.
-    pub async fn run(mut self, wake: Arc<Notify>, poll: Duration) {
+    pub async fn run(self, wake: Arc<Notify>, poll: Duration) {
         loop {
             if let Err(err) = self.catch_up().await {
                 tracing::warn!(error = %err, "could not apply the change log; retrying");
@@ -66,14 +71,19 @@ impl Feeder {
     }
 
     /// Applies every pending change; returns the last applied sequence number.
-    pub async fn catch_up(&mut self) -> StoreResult<i64> {
+    ///
+    /// Each batch is applied to a clone of the current snapshot (O(1): every index is
+    /// persistent), item by item in O(log n), and swapped in whole, so a request sees
+    /// all of a batch or none of it. A batch that fails part way is dropped whole and
+    /// retried from its first change: nothing is ever skipped.
+    pub async fn catch_up(&self) -> StoreResult<i64> {
         loop {
             let current = self.model.snapshot();
             let changes = self.store.changes_after(current.applied_seq, BATCH).await?;
             let Some(last) = changes.last().map(|c| c.seq) else {
                 return Ok(current.applied_seq);
             };
-            let mut items: HashMap<ItemId, Arc<crate::domain::Item>> = current.items().clone();
+            let mut next = Snapshot::clone(&current);
             let mut taxonomy_changed = false;
             // The last change of each item in this batch, in sequence order.
             let mut touched: Vec<(i64, ItemId)> = Vec::new();
@@ -85,27 +95,31 @@ impl Feeder {
                             tracing::warn!(seq = change.seq, "change names no item id");
                             continue;
                         };
-                        match self.store.item(id).await? {
-                            Some(item) if item.status == Status::Published => {
-                                items.insert(id, Arc::new(for_readers(item)));
-                            }
-                            _ => {
-                                items.remove(&id);
-                            }
-                        }
                         touched.retain(|(_, t)| *t != id);
                         touched.push((change.seq, id));
                     }
                 }
             }
-            if taxonomy_changed {
-                self.taxonomy = load_taxonomy(&self.store).await?;
+            // Each changed item as it is now (a later change of the same item in this
+            // batch is already in its row), loaded together in a few queries.
+            let ids: Vec<ItemId> = touched.iter().map(|(_, id)| *id).collect();
+            let mut now: HashMap<ItemId, ItemMeta> =
+                load::among(&self.store, &ids, |code| next.edition_code(code))
+                    .await?
+                    .into_iter()
+                    .map(|item| (item.id, item))
+                    .collect();
+            for id in &ids {
+                next.apply(*id, now.remove(id));
             }
-            let touched_ids: Vec<ItemId> = touched.iter().map(|(_, id)| *id).collect();
+            if taxonomy_changed {
+                next = next.with_taxonomy(&load_taxonomy(&self.store).await?);
+            }
+            next.applied_seq = last;
             let events = touched
                 .into_iter()
                 .filter_map(|(seq, id)| {
-                    let (before, after) = (current.item(id), items.get(&id));
+                    let (before, after) = (current.item(id), next.item(id));
                     let (edition, change) = match (before, after) {
                         (None, Some(now)) => {
                             (now.edition.to_string(), LiveChange::Published(now.clone()))
@@ -123,10 +137,9 @@ impl Feeder {
                     })
                 })
                 .collect();
-            let next = Snapshot::build(last, &self.taxonomy, items);
             // Purge before the swap: a page rendered from the old snapshot meanwhile is
             // older than the purge, so it is neither served nor kept.
-            let keys = touched_keys(&current, &next, &touched_ids);
+            let keys = touched_keys(&current, &next, &ids);
             for projection in &self.invalidate {
                 projection.invalidate(last, &keys, taxonomy_changed);
             }
@@ -145,13 +158,6 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
         tags: store.tags().await?,
         media: store.media(i64::MAX).await?,
     })
-}
-
-/// An item as readers need it: pages show the rendered body, never its Markdown source,
-/// so the read model does not keep the source (a large share of its memory).
-fn for_readers(mut item: crate::domain::Item) -> crate::domain::Item {
-    item.body.markdown = String::new();
-    item
 }
 
 /// How many items the news line shows; a change below it leaves the news line alone.

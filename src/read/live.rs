@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::broadcast;
 
-use crate::domain::{Item, ItemId};
+use super::ItemMeta;
+use crate::domain::ItemId;
 
 /// How many recent events are kept for clients that reconnect.
 const KEPT: usize = 2048;
@@ -18,9 +19,9 @@ const BACKLOG: usize = 256;
 #[derive(Debug, Clone)]
 pub enum LiveChange {
     /// Newly public.
-    Published(Arc<Item>),
+    Published(Arc<ItemMeta>),
     /// Still public, changed (headline, correction, ...).
-    Updated(Arc<Item>),
+    Updated(Arc<ItemMeta>),
     /// No longer public.
     Unpublished(ItemId),
 }

@@ -1,7 +1,10 @@
 //! The read model: what readers see, derived from the change log and held in memory.
 
+mod bodies;
 mod feeder;
+mod item;
 mod live;
+mod load;
 mod snapshot;
 
 use std::sync::Arc;
@@ -10,9 +13,13 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use tokio::sync::watch;
 
+pub use bodies::Bodies;
 pub use feeder::Feeder;
+pub use item::ItemMeta;
 pub use live::{LiveChange, LiveEvent, LiveNewsLine, Subscription};
-pub use snapshot::{Page, Snapshot, Taxonomy, page_of};
+pub use snapshot::{
+    Listing, Page, Snapshot, Taxonomy, count_from, cut, page_of, published_between,
+};
 
 /// A projection that keeps copies of what pages show (a page cache, a CDN) and must
 /// forget the ones a change touched.
@@ -26,24 +33,31 @@ pub trait Invalidate: Send + Sync {
 pub struct ReadModel {
     current: ArcSwap<Snapshot>,
     applied: watch::Sender<i64>,
+    bodies: Bodies,
     /// What changed, for readers' open pages.
     pub live: LiveNewsLine,
 }
 
 impl ReadModel {
-    /// A read model starting from `snapshot`.
-    pub fn new(snapshot: Snapshot) -> Self {
+    /// A read model starting from `snapshot`, reading bodies through `bodies`.
+    pub fn new(snapshot: Snapshot, bodies: Bodies) -> Self {
         let (applied, _) = watch::channel(snapshot.applied_seq);
         Self {
             live: LiveNewsLine::new(snapshot.applied_seq),
             current: ArcSwap::from_pointee(snapshot),
             applied,
+            bodies,
         }
     }
 
     /// The snapshot to answer one request from.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()
+    }
+
+    /// Where pages read the bodies the snapshot leaves out.
+    pub fn bodies(&self) -> &Bodies {
+        &self.bodies
     }
 
     fn replace(&self, snapshot: Snapshot) {

@@ -1,5 +1,7 @@
 use std::collections::HashMap;
 
+use futures_util::{Stream, StreamExt};
+
 use jiff::Timestamp;
 use sqlx::AnyConnection;
 use sqlx::Row;
@@ -331,5 +333,361 @@ impl Store {
             item.corrections = corrections.remove(&item.id).unwrap_or_default();
         }
         Ok(items)
+    }
+}
+
+/// A published item's metadata, as streamed to the read model at start: everything
+/// but the body, which is read on demand.
+#[derive(Debug)]
+pub struct PublishedRow {
+    /// Database identity.
+    pub id: ItemId,
+    /// Edition code.
+    pub edition: String,
+    /// Article or brief.
+    pub kind: ItemKind,
+    /// The headline.
+    pub headline: String,
+    /// URL decoration.
+    pub slug: String,
+    /// Optional standfirst.
+    pub dek: Option<String>,
+    /// Its section.
+    pub section: SectionId,
+    /// Outlet after the byline, if set.
+    pub outlet: Option<String>,
+    /// Promoted item.
+    pub related: Option<ItemId>,
+    /// Lead story.
+    pub pinned: bool,
+    /// Breaking news.
+    pub breaking: bool,
+    /// Lead image.
+    pub lead_media: Option<i64>,
+    /// Publication time, microseconds since the epoch.
+    pub published_at: i64,
+    /// Last editorial change, microseconds since the epoch.
+    pub updated_at: i64,
+}
+
+fn published_row(row: &AnyRow) -> StoreResult<PublishedRow> {
+    Ok(PublishedRow {
+        id: row.try_get(0)?,
+        edition: row.try_get(1)?,
+        kind: ItemKind::parse(&row.try_get::<String, _>(2)?).map_err(rows::corrupt)?,
+        headline: row.try_get(3)?,
+        slug: row.try_get(4)?,
+        dek: row.try_get(5)?,
+        section: row.try_get(6)?,
+        outlet: row.try_get(7)?,
+        related: row.try_get(8)?,
+        pinned: row.try_get::<i64, _>(9)? != 0,
+        published_at: row.try_get(10)?,
+        updated_at: row.try_get(11)?,
+        breaking: row.try_get::<i64, _>(12)? != 0,
+        lead_media: row.try_get(13)?,
+    })
+}
+
+/// One link of an item to an author or a tag: item, position, author or tag.
+pub type Link = (ItemId, i64, i64);
+
+/// Some published items' metadata, links and corrections.
+#[derive(Debug, Default)]
+pub struct PublishedSet {
+    /// Metadata rows, by id.
+    pub rows: Vec<PublishedRow>,
+    /// Author links.
+    pub authors: Vec<Link>,
+    /// Tag links.
+    pub tags: Vec<Link>,
+    /// Correction notes, oldest first within an item.
+    pub corrections: Vec<(ItemId, Correction)>,
+}
+
+impl Store {
+    /// Every published item's metadata, by id, as a stream: the read model's start
+    /// holds one row at a time, never every row (nor any body) at once.
+    pub fn published_rows(&self) -> impl Stream<Item = StoreResult<PublishedRow>> + Send + '_ {
+        sqlx::query(
+            "SELECT id, edition, kind, headline, slug, dek, section_id, outlet, related_id, \
+             pinned, published_at, updated_at, breaking, lead_media_id FROM items \
+             WHERE status = 'published' AND published_at IS NOT NULL ORDER BY id",
+        )
+        .fetch(&self.reads)
+        .map(|row| published_row(&row?))
+    }
+
+    /// The published ones among `ids`, with their links and corrections, in a few
+    /// queries whatever their number: how the feeder reloads a batch of changes.
+    pub async fn published_among(&self, ids: &[ItemId]) -> StoreResult<PublishedSet> {
+        let mut set = PublishedSet::default();
+        for chunk in ids.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let bind = |sql: String| {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query
+            };
+            for row in bind(format!(
+                "SELECT id, edition, kind, headline, slug, dek, section_id, outlet, related_id, \
+                 pinned, published_at, updated_at, breaking, lead_media_id FROM items \
+                 WHERE status = 'published' AND published_at IS NOT NULL AND id IN ({list})"
+            ))
+            .fetch_all(&self.reads)
+            .await?
+            {
+                set.rows.push(published_row(&row)?);
+            }
+            for (table, column, out) in [
+                ("item_authors", "author_id", &mut set.authors),
+                ("item_tags", "tag_id", &mut set.tags),
+            ] {
+                for row in bind(format!(
+                    "SELECT item_id, position, {column} FROM {table} WHERE item_id IN ({list})"
+                ))
+                .fetch_all(&self.reads)
+                .await?
+                {
+                    out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+                }
+            }
+            for row in bind(format!(
+                "SELECT item_id, noted_at, note FROM corrections WHERE item_id IN ({list}) \
+                 ORDER BY item_id, noted_at, id"
+            ))
+            .fetch_all(&self.reads)
+            .await?
+            {
+                set.corrections.push((
+                    row.try_get(0)?,
+                    Correction {
+                        noted_at: rows::instant(row.try_get(1)?)?,
+                        note: row.try_get(2)?,
+                    },
+                ));
+            }
+        }
+        set.rows.sort_by_key(|r| r.id);
+        Ok(set)
+    }
+
+    /// Every item-author link, in no order; links of unpublished items included (the
+    /// caller drops them), which spares a join over the whole table.
+    pub fn author_links(&self) -> impl Stream<Item = StoreResult<Link>> + Send + '_ {
+        links(
+            &self.reads,
+            "SELECT item_id, position, author_id FROM item_authors",
+        )
+    }
+
+    /// Every item-tag link, in no order, as [`Store::author_links`].
+    pub fn tag_links(&self) -> impl Stream<Item = StoreResult<Link>> + Send + '_ {
+        links(
+            &self.reads,
+            "SELECT item_id, position, tag_id FROM item_tags",
+        )
+    }
+
+    /// Every correction note, oldest first within an item.
+    pub async fn all_corrections(&self) -> StoreResult<Vec<(ItemId, Correction)>> {
+        let rows = sqlx::query(
+            "SELECT item_id, noted_at, note FROM corrections ORDER BY item_id, noted_at, id",
+        )
+        .fetch_all(&self.reads)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0)?,
+                    Correction {
+                        noted_at: rows::instant(row.try_get(1)?)?,
+                        note: row.try_get(2)?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The rendered bodies of these items, in no particular order; ids with no row are
+    /// left out.
+    pub async fn bodies(&self, ids: &[ItemId]) -> StoreResult<Vec<(ItemId, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT id, body_html FROM items WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(&self.reads).await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect()
+    }
+}
+
+fn links<'a>(
+    pool: &'a sqlx::AnyPool,
+    sql: &'static str,
+) -> impl Stream<Item = StoreResult<Link>> + Send + 'a {
+    sqlx::query(sql).fetch(pool).map(|row| {
+        let row = row?;
+        Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+    })
+}
+
+/// A published item for [`Writer::insert_published_bulk`], with its body rendered.
+#[derive(Debug, Clone)]
+pub struct BulkItem {
+    /// Edition code.
+    pub edition: String,
+    /// Article or brief.
+    pub kind: ItemKind,
+    /// The headline.
+    pub headline: String,
+    /// URL decoration.
+    pub slug: String,
+    /// Markdown source.
+    pub body_markdown: String,
+    /// Sanitized HTML of the source.
+    pub body_html: String,
+    /// Its section.
+    pub section: SectionId,
+    /// Authors in byline order.
+    pub authors: Vec<AuthorId>,
+    /// Tags in order.
+    pub tags: Vec<TagId>,
+    /// Lead story.
+    pub pinned: bool,
+    /// Publication time.
+    pub published_at: Timestamp,
+    /// Identity in the copy it came from.
+    pub source_key: String,
+}
+
+/// Rows per multi-row INSERT: the same statement text every full chunk, so each
+/// connection prepares it once; 50 rows of 13 values stay far under both databases'
+/// bind limits.
+const BULK_ROWS: usize = 50;
+
+fn values(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Writer {
+    /// Inserts published items with their authors, tags and one change-log entry
+    /// each, many rows per statement: the path for synthetic corpora of a million
+    /// items, which the feeder then sees like any other change. Ids follow the
+    /// largest existing one, in the order given.
+    pub async fn insert_published_bulk(&mut self, items: &[BulkItem]) -> StoreResult<()> {
+        let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM items")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let first = max.unwrap_or(0) + 1;
+        let now = Timestamp::now().as_microsecond();
+        let ids: Vec<ItemId> = (0..items.len() as i64).map(|n| first + n).collect();
+        for (chunk, ids) in items.chunks(BULK_ROWS).zip(ids.chunks(BULK_ROWS)) {
+            let sql = format!(
+                "INSERT INTO items (id, edition, kind, headline, slug, body_markdown, body_html, \
+                 section_id, status, pinned, published_at, created_at, updated_at, source_key) \
+                 VALUES {}",
+                values(chunk.len(), 14)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (item, id) in chunk.iter().zip(ids) {
+                query = query
+                    .bind(*id)
+                    .bind(item.edition.as_str())
+                    .bind(item.kind.as_str())
+                    .bind(item.headline.as_str())
+                    .bind(item.slug.as_str())
+                    .bind(item.body_markdown.as_str())
+                    .bind(item.body_html.as_str())
+                    .bind(item.section)
+                    .bind(Status::Published.as_str())
+                    .bind(i64::from(item.pinned))
+                    .bind(item.published_at.as_microsecond())
+                    .bind(now)
+                    .bind(now)
+                    .bind(item.source_key.as_str());
+            }
+            query.execute(&mut *self.tx).await?;
+            let entries: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            let sql = format!(
+                "INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES {}",
+                values(chunk.len(), 4)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for entry in &entries {
+                query = query
+                    .bind("item")
+                    .bind(entry.as_str())
+                    .bind("published")
+                    .bind(now);
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        let mut authors: Vec<Link> = Vec::new();
+        let mut tags: Vec<Link> = Vec::new();
+        for (item, id) in items.iter().zip(&ids) {
+            authors.extend(
+                item.authors
+                    .iter()
+                    .enumerate()
+                    .map(|(p, a)| (*id, p as i64, *a)),
+            );
+            tags.extend(
+                item.tags
+                    .iter()
+                    .enumerate()
+                    .map(|(p, t)| (*id, p as i64, *t)),
+            );
+        }
+        for (table, column, links) in [
+            ("item_authors", "author_id", authors),
+            ("item_tags", "tag_id", tags),
+        ] {
+            for chunk in links.chunks(BULK_ROWS * 4) {
+                let sql = format!(
+                    "INSERT INTO {table} (item_id, position, {column}) VALUES {}",
+                    values(chunk.len(), 3)
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (item, position, other) in chunk {
+                    query = query.bind(*item).bind(*position).bind(*other);
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+        }
+        if self.dialect == super::Dialect::Postgres
+            && let Some(last) = ids.last()
+        {
+            // Explicit ids leave the identity's sequence behind; later inserts must not
+            // collide with them.
+            sqlx::query("SELECT setval(pg_get_serial_sequence('items', 'id'), $1)")
+                .bind(*last)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.changed = true;
+        Ok(())
     }
 }

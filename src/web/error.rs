@@ -62,6 +62,18 @@ impl From<NewsroomError> for PageError {
     }
 }
 
+impl From<StoreError> for PageError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "a read failed: the database is unavailable");
+                Self::Unavailable
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
 /// What an error response tells the page renderer; the body is left empty until then.
 #[derive(Debug, Clone)]
 struct ErrorDetail(Option<String>);

@@ -5,7 +5,6 @@
 //! (RSS descriptions, Atom `type="html"`), it is text escaped by the one sanitizer module.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use atom_syndication as atom;
 use axum::Router;
@@ -27,7 +26,8 @@ use super::error::PageError;
 use super::reader::Reader;
 use super::urls;
 use super::views::{Views, media_src};
-use crate::domain::{Item, escape_text, first_paragraph_text, time};
+use crate::domain::{ItemId, escape_text, first_paragraph_text, time};
+use crate::read::ItemMeta;
 
 /// How many items a feed carries, newest first.
 pub const FEED_LENGTH: usize = 50;
@@ -170,17 +170,17 @@ struct Listing<'a> {
     /// What the feed's own id names, such as `en` or `en:section:3` (ids, never slugs).
     key: String,
     /// Newest first; cut to [`FEED_LENGTH`] when written.
-    items: &'a [Arc<Item>],
+    items: &'a crate::read::Listing,
 }
 
 /// The edition's latest items as RSS.
 async fn show_edition_rss(reader: Reader, origin: Origin) -> Result<Response, PageError> {
-    respond_feed(&reader, &origin, &edition_listing(&reader), Format::Rss)
+    respond_feed(&reader, &origin, &edition_listing(&reader), Format::Rss).await
 }
 
 /// The edition's latest items as Atom.
 async fn show_edition_atom(reader: Reader, origin: Origin) -> Result<Response, PageError> {
-    respond_feed(&reader, &origin, &edition_listing(&reader), Format::Atom)
+    respond_feed(&reader, &origin, &edition_listing(&reader), Format::Atom).await
 }
 
 /// A section's, author's or tag's latest items, as RSS or Atom.
@@ -227,7 +227,7 @@ async fn show_topic_feed(
         }
         _ => return Err(PageError::NotFound),
     };
-    respond_feed(&reader, &origin, &listing, format)
+    respond_feed(&reader, &origin, &listing, format).await
 }
 
 fn edition_listing(reader: &Reader) -> Listing<'_> {
@@ -240,17 +240,31 @@ fn edition_listing(reader: &Reader) -> Listing<'_> {
     }
 }
 
-fn respond_feed(
+async fn respond_feed(
     reader: &Reader,
     origin: &Origin,
     listing: &Listing<'_>,
     format: Format,
 ) -> Result<Response, PageError> {
-    let entries: Vec<Entry> = listing
-        .items
+    let items: Vec<_> = listing.items.iter().take(FEED_LENGTH).collect();
+    // Items without a standfirst are summarized by their body's first paragraph: read
+    // just those bodies, in one query.
+    let undescribed: Vec<ItemId> = items
         .iter()
-        .take(FEED_LENGTH)
-        .map(|item| Entry::of(item, reader, origin))
+        .filter(|i| i.dek.as_deref().is_none_or(|d| xml_safe(d).is_empty()))
+        .map(|i| i.id)
+        .collect();
+    let bodies = reader.bodies().many(&undescribed).await?;
+    let entries: Vec<Entry> = items
+        .into_iter()
+        .map(|item| {
+            Entry::of(
+                item,
+                bodies.get(&item.id).map(String::as_str),
+                reader,
+                origin,
+            )
+        })
         .collect();
     let (body, content_type) = match format {
         Format::Rss => (write_rss(reader, origin, listing, &entries)?, RSS_TYPE),
@@ -286,15 +300,19 @@ pub fn xml_response(body: String, content_type: &'static str, cache: &'static st
 }
 
 /// The last time an item changed in a way readers would notice: never before it went public.
-pub fn modified_at(item: &Item) -> Timestamp {
+pub fn modified_at(item: &ItemMeta) -> Timestamp {
     let corrected = item.corrections.iter().map(|c| c.noted_at).max();
     // An item filed with a past publication time was stored later; one scheduled ahead
     // was last edited before it went out. Either way it cannot be older than its publication.
-    [Some(item.updated_at), item.published_at, corrected]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(item.updated_at)
+    [
+        Some(item.updated_at()),
+        Some(item.published_at()),
+        corrected,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(item.updated_at())
 }
 
 /// One item, prepared once for whichever format is written.
@@ -328,7 +346,7 @@ struct Image {
 }
 
 impl Entry {
-    fn of(item: &Item, reader: &Reader, origin: &Origin) -> Self {
+    fn of(item: &ItemMeta, body_html: Option<&str>, reader: &Reader, origin: &Origin) -> Self {
         let views: Views<'_> = reader.views();
         let snapshot = &reader.snapshot;
         let category = snapshot.section(item.section).map(|s| Category {
@@ -341,7 +359,11 @@ impl Entry {
             .as_deref()
             .map(xml_safe)
             .filter(|d| !d.is_empty())
-            .or_else(|| first_paragraph_text(&item.body.html).map(|t| xml_safe(&t)));
+            .or_else(|| {
+                body_html
+                    .and_then(first_paragraph_text)
+                    .map(|t| xml_safe(&t))
+            });
         let image = item
             .lead_media
             .and_then(|id| snapshot.media(id))
@@ -358,7 +380,7 @@ impl Entry {
             id: entry_id(origin, item),
             title: xml_safe(&item.headline),
             link: origin.absolute(&views.item_href(item)),
-            published: item.published_at.unwrap_or(item.updated_at),
+            published: item.published_at(),
             updated: modified_at(item),
             authors: item
                 .authors
@@ -374,7 +396,7 @@ impl Entry {
 }
 
 /// An item's permanent id: its number under our host, so a new headline or slug keeps it.
-fn entry_id(origin: &Origin, item: &Item) -> String {
+fn entry_id(origin: &Origin, item: &ItemMeta) -> String {
     format!("tag:{},{TAG_DATE}:item:{}", origin.host, item.id)
 }
 

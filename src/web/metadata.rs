@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 use super::assets::LOGO;
 use super::reader::Reader;
-use crate::domain::{Item, first_paragraph_text};
+use crate::domain::first_paragraph_text;
+use crate::read::ItemMeta;
 
 /// The head of a page beyond its title.
 #[derive(Debug, Clone, Default)]
@@ -107,18 +108,19 @@ impl Reader {
     }
 
     /// The head of an article page: everything search engines and social cards read.
-    pub fn article_meta(&self, item: &Item, canonical_path: &str) -> HeadMeta {
+    pub fn article_meta(&self, item: &ItemMeta, body_html: &str, canonical_path: &str) -> HeadMeta {
         let views = self.views();
         let url = self.absolute(canonical_path);
         let description = item
             .dek
-            .clone()
-            .or_else(|| first_paragraph(&item.body.html));
-        let published = item.published_at.unwrap_or(item.updated_at);
+            .as_deref()
+            .map(str::to_owned)
+            .or_else(|| first_paragraph(body_html));
+        let published = item.published_at();
         let modified = item
             .corrections
             .last()
-            .map_or(item.updated_at, |c| c.noted_at)
+            .map_or(item.updated_at(), |c| c.noted_at)
             .max(published);
         let (published, modified) = (views.time(published).machine, views.time(modified).machine);
         let section = self.snapshot.section(item.section);
@@ -178,10 +180,10 @@ impl Reader {
                 super::urls::section(self.code(), s.slug.as_ref(), 1),
             ));
         }
-        trail.push((item.headline.clone(), canonical_path.to_owned()));
+        trail.push((item.headline.to_string(), canonical_path.to_owned()));
         let mut properties = vec![
             ("og:type", "article".to_owned()),
-            ("og:title", item.headline.clone()),
+            ("og:title", item.headline.to_string()),
             ("og:url", url.clone()),
             ("og:site_name", self.edition.name.clone()),
             ("og:locale", self.code().to_owned()),
@@ -201,7 +203,7 @@ impl Reader {
                 }
                 .to_owned(),
             ),
-            ("twitter:title", item.headline.clone()),
+            ("twitter:title", item.headline.to_string()),
         ];
         if let Some(d) = &description {
             properties.push(("og:description", d.clone()));

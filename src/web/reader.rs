@@ -11,7 +11,7 @@ use super::error::PageError;
 use super::views::{Chrome, Views};
 use crate::config::Site;
 use crate::domain::Edition;
-use crate::read::Snapshot;
+use crate::read::{Bodies, Snapshot};
 
 /// The edition a reader asked for, resolved once per request.
 #[derive(Clone)]
@@ -26,6 +26,7 @@ pub struct Reader {
     pub path: String,
     /// Scheme and host for absolute links: the configured base URL, else the request's Host.
     pub origin: String,
+    bodies: Bodies,
 }
 
 /// The origin links are made absolute with; a Host header with anything but host
@@ -71,11 +72,17 @@ impl FromRequestParts<AppState> for Reader {
             origin: origin_of(parts, state.site.base_url.as_deref()),
             site: state.site.clone(),
             path: parts.uri.path().to_owned(),
+            bodies: state.read.bodies().clone(),
         })
     }
 }
 
 impl Reader {
+    /// Where the bodies the snapshot leaves out are read, on a page cache miss.
+    pub fn bodies(&self) -> &Bodies {
+        &self.bodies
+    }
+
     /// The edition's code.
     pub fn code(&self) -> &str {
         self.edition.code.as_ref()

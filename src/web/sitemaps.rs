@@ -29,8 +29,8 @@ use super::cache::with_keys;
 use super::error::PageError;
 use super::feeds::{Origin, modified_at, xml_response};
 use super::reader::{PageQuery, Reader};
-use crate::domain::{Item, time};
-use crate::read::Snapshot;
+use crate::domain::time;
+use crate::read::{ItemMeta, Listing, Snapshot, count_from, cut};
 
 /// Most URLs one sitemap may list, by the sitemaps.org protocol.
 pub const MAX_URLS: usize = 50_000;
@@ -114,7 +114,7 @@ async fn show_month_sitemap(
         w.create_element("urlset")
             .with_attribute(("xmlns", SITEMAP_NS))
             .write_inner_content(|w| {
-                for item in items {
+                for item in &items {
                     w.create_element("url").write_inner_content(|w| {
                         text_element(w, "loc", &origin.absolute(&views.item_href(item)))?;
                         text_element(w, "lastmod", &time::machine(modified_at(item), zone))
@@ -156,7 +156,7 @@ async fn show_news_sitemap(
                         code: edition.code.as_ref(),
                         site: &state.site,
                     };
-                    let published = item.published_at.unwrap_or(item.updated_at);
+                    let published = item.published_at();
                     w.create_element("url").write_inner_content(|w| {
                         text_element(w, "loc", &origin.absolute(&views.item_href(item)))?;
                         w.create_element("news:news").write_inner_content(|w| {
@@ -209,7 +209,7 @@ fn index_entries(snapshot: &Snapshot, zone: &TimeZone, limit: usize) -> Vec<Inde
     for edition in snapshot.editions() {
         let code = edition.code.as_ref();
         for (month, items) in months(snapshot.newest(code), zone) {
-            for (i, part) in items.chunks(limit.max(1)).enumerate() {
+            for (i, part) in chunks(&items, limit).into_iter().enumerate() {
                 let Some(lastmod) = part.iter().map(|i| modified_at(i)).max() else {
                     continue;
                 };
@@ -223,23 +223,30 @@ fn index_entries(snapshot: &Snapshot, zone: &TimeZone, limit: usize) -> Vec<Inde
     entries
 }
 
+/// Cuts a list into parts of at most `limit` items, each in O(log n).
+fn chunks(list: &Listing, limit: usize) -> Vec<Listing> {
+    let limit = limit.max(1);
+    (0..list.len().div_ceil(limit))
+        .map(|n| cut(list, n * limit, limit))
+        .collect()
+}
+
 /// Splits a newest-first list into local months, newest first, skipping empty months.
 ///
 /// Each month's start is found by binary search, so the work grows with the number of
 /// months rather than with a time-zone conversion per item.
-fn months<'a>(mut rest: &'a [Arc<Item>], zone: &TimeZone) -> Vec<(Date, &'a [Arc<Item>])> {
+fn months(list: &Listing, zone: &TimeZone) -> Vec<(Date, Listing)> {
     let mut months = Vec::new();
-    while let Some(at) = rest.first().and_then(|i| i.published_at) {
+    let mut rest = list.clone();
+    while let Some(at) = rest.front().map(|i| i.published_at()) {
         let month = time::local_date(at, zone).first_of_month();
         let Some((start, _)) = time::day_bounds(month, zone) else {
             break;
         };
         // The first item is at or after its month's start, so every round takes at least one.
-        let n = rest
-            .partition_point(|i| i.published_at >= Some(start))
-            .max(1);
-        let (this, older) = rest.split_at(n);
-        months.push((month, this));
+        let n = count_from(&rest, start).max(1);
+        let older = rest.split_off(n);
+        months.push((month, rest));
         rest = older;
     }
     months
@@ -247,18 +254,18 @@ fn months<'a>(mut rest: &'a [Arc<Item>], zone: &TimeZone) -> Vec<(Date, &'a [Arc
 
 /// Part `part` (from 1) of an edition's items published in `month`; `None` when the month
 /// has no items or no such part.
-fn month_part<'a>(
-    snapshot: &'a Snapshot,
+fn month_part(
+    snapshot: &Snapshot,
     edition: &str,
     month: Date,
     zone: &TimeZone,
     part: usize,
     limit: usize,
-) -> Option<&'a [Arc<Item>]> {
+) -> Option<Listing> {
     let (start, _) = time::day_bounds(month.first_of_month(), zone)?;
     let (_, end) = time::day_bounds(month.last_of_month(), zone)?;
     let items = snapshot.published_between(edition, start, end);
-    items.chunks(limit.max(1)).nth(part.checked_sub(1)?)
+    chunks(&items, limit).into_iter().nth(part.checked_sub(1)?)
 }
 
 /// Reads `yyyy-mm.xml`; anything else, or a month that does not exist, is `None`.
@@ -278,17 +285,17 @@ fn parse_month_file(file: &str) -> Option<Date> {
 }
 
 /// Every edition's items published since `since`, newest first, at most `limit`.
-fn recent_items(snapshot: &Snapshot, since: Timestamp, limit: usize) -> Vec<Arc<Item>> {
-    let mut items: Vec<Arc<Item>> = snapshot
+fn recent_items(snapshot: &Snapshot, since: Timestamp, limit: usize) -> Vec<Arc<ItemMeta>> {
+    let mut items: Vec<Arc<ItemMeta>> = snapshot
         .editions()
         .iter()
         .flat_map(|e| {
             let newest = snapshot.newest(e.code.as_ref());
-            let recent = newest.partition_point(|i| i.published_at >= Some(since));
-            newest[..recent].iter().take(limit).cloned()
+            let recent = count_from(newest, since);
+            newest.iter().take(recent.min(limit)).cloned()
         })
         .collect();
-    items.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)));
+    items.sort_by_key(|i| std::cmp::Reverse((i.published_at(), i.id)));
     items.truncate(limit);
     items
 }
@@ -313,10 +320,8 @@ fn write_xml(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::domain::{Body, Edition, EditionCode, ItemKind, Section, Slug, Status};
+    use crate::domain::{Body, Edition, EditionCode, Item, ItemKind, Section, Slug, Status};
     use crate::read::Taxonomy;
 
     fn baku() -> TimeZone {
@@ -367,7 +372,10 @@ mod tests {
             }],
             ..Taxonomy::default()
         };
-        let items: HashMap<_, _> = items.into_iter().map(|i| (i.id, Arc::new(i))).collect();
+        let items = items
+            .iter()
+            .filter_map(|i| ItemMeta::from_item(i, "en".into()))
+            .collect();
         Snapshot::build(1, &taxonomy, items)
     }
 

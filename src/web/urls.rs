@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 
-use crate::domain::Item;
+use crate::domain::ItemId;
 
 fn paged(path: String, page: usize) -> String {
     if page > 1 {
@@ -46,8 +46,8 @@ pub fn tag(edition: &str, slug: &str, page: usize) -> String {
 }
 
 /// An item's canonical address: the id decides, section and slug are decoration.
-pub fn item(item: &Item, section_slug: &str) -> String {
-    format!("/{}/{section_slug}/{}-{}", item.edition, item.id, item.slug)
+pub fn item(edition: &str, id: ItemId, slug: &str, section_slug: &str) -> String {
+    format!("/{edition}/{section_slug}/{id}-{slug}")
 }
 
 /// The stylesheet, under a name that changes with its content.

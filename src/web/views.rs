@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use super::strings::{self, Strings};
 use super::urls;
 use crate::config::Site;
-use crate::domain::{Edition, Item, ItemId, ItemKind, time};
-use crate::read::{Page, Snapshot};
+use crate::domain::{Edition, ItemId, ItemKind, time};
+use crate::read::{ItemMeta, Page, Snapshot};
 
 /// A link with a label, marked when it is the page being shown.
 #[derive(Debug, Clone)]
@@ -169,7 +169,7 @@ pub struct Pagination {
 
 impl Pagination {
     /// Links for `page`, given how to build the URL of page n.
-    pub fn new(page: &Page<'_>, url: impl Fn(usize) -> String) -> Self {
+    pub fn new(page: &Page, url: impl Fn(usize) -> String) -> Self {
         Self {
             previous: (page.number > 1).then(|| url(page.number - 1)),
             next: (page.number < page.count).then(|| url(page.number + 1)),
@@ -199,26 +199,26 @@ impl Views<'_> {
     }
 
     /// The slug of an item's section (the archive's path when the section is gone).
-    pub fn section_slug(&self, item: &Item) -> String {
+    pub fn section_slug(&self, item: &ItemMeta) -> String {
         self.snapshot
             .section(item.section)
             .map_or_else(|| "news".to_owned(), |s| s.slug.to_string())
     }
 
     /// An item's canonical path.
-    pub fn item_href(&self, item: &Item) -> String {
-        urls::item(item, &self.section_slug(item))
+    pub fn item_href(&self, item: &ItemMeta) -> String {
+        urls::item(&item.edition, item.id, &item.slug, &self.section_slug(item))
     }
 
     /// An item as a line of a list.
-    pub fn line(&self, item: &Item, current: Option<ItemId>) -> ItemLine {
+    pub fn line(&self, item: &ItemMeta, current: Option<ItemId>) -> ItemLine {
         let section = self.snapshot.section(item.section);
         ItemLine {
             id: item.id,
             href: self.item_href(item),
-            headline: item.headline.clone(),
-            dek: item.dek.clone(),
-            time: self.time(item.published_at.unwrap_or(item.updated_at)),
+            headline: item.headline.to_string(),
+            dek: item.dek.as_deref().map(str::to_owned),
+            time: self.time(item.published_at()),
             section: NavLink {
                 href: section.map_or_else(
                     || urls::news(self.code, 1),
@@ -234,15 +234,16 @@ impl Views<'_> {
     }
 
     /// Lines for a list of items.
-    pub fn lines(&self, items: &[Arc<Item>]) -> Vec<ItemLine> {
+    pub fn lines(&self, items: &[Arc<ItemMeta>]) -> Vec<ItemLine> {
         items.iter().map(|i| self.line(i, None)).collect()
     }
 
     /// The edition's news line, marking `current` when it is among the latest.
     pub fn news_line(&self, current: Option<ItemId>) -> NewsLine {
-        let newest = self.snapshot.newest(self.code);
         NewsLine {
-            items: newest
+            items: self
+                .snapshot
+                .newest(self.code)
                 .iter()
                 .take(NEWS_LINE_LENGTH)
                 .map(|i| self.line(i, current))

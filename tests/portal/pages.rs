@@ -433,3 +433,53 @@ async fn the_stylesheet_is_served_under_its_hashed_name_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The ids an item-line list links to, in order (`/en/section/ID-slug`).
+fn linked_ids(page: &Fetched, selector: &str) -> Vec<String> {
+    page.hrefs(selector)
+        .iter()
+        .filter_map(|h| h.rsplit('/').next()?.split('-').next().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_shows_one_consistent_view_while_items_are_published() {
+    let app = TestApp::spawn().await;
+    let writer = {
+        let newsroom = app.newsroom.clone();
+        tokio::spawn(async move {
+            for n in 0..60 {
+                let at = format!("2025-05-20T10:{n:02}:00Z");
+                newsroom
+                    .file_batch(&filings(vec![brief(
+                        &format!("Story number {n}"),
+                        "politics",
+                        &at,
+                    )]))
+                    .await
+                    .expect("filed");
+            }
+        })
+    };
+    let mut checked = 0;
+    let mut done = false;
+    while !done {
+        done = writer.is_finished();
+        for path in ["/en/news", "/en/politics"] {
+            let page = app.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            // The listing and the news line of one response come from one snapshot: the
+            // newest items agree, whatever was published meanwhile.
+            let listed = linked_ids(&page, "main .item-line a.headline");
+            let news_line = linked_ids(&page, ".news-line li a");
+            let k = listed.len().min(news_line.len());
+            assert_eq!(listed[..k], news_line[..k], "{path} after {checked} checks");
+            checked += 1;
+        }
+    }
+    writer.await.expect("writer finished");
+    app.settle().await;
+    let page = app.get("/en/news").await;
+    assert_eq!(page.texts(".news-line li a")[0], "Story number 59");
+    assert!(checked >= 2);
+}

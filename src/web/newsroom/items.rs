@@ -172,7 +172,9 @@ async fn render_editor(
         .filter(|i| i.status == Status::Published)
         .and_then(|i| snapshot.section(i.section))
         .zip(item)
-        .map(|(section, i)| crate::web::urls::item(i, section.slug.as_ref()));
+        .map(|(section, i)| {
+            crate::web::urls::item(i.edition.as_ref(), i.id, &i.slug, section.slug.as_ref())
+        });
     let page = EditorPage {
         chrome: NewsroomChrome::new(item.map_or("New item", |i| i.headline.as_str()), editor),
         id: item.map(|i| i.id),

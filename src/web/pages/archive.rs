@@ -1,13 +1,11 @@
-use std::sync::Arc;
-
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use jiff::civil::Date;
 
 use super::listing::ListingPage;
-use crate::domain::{Item, time};
-use crate::read::page_of;
+use crate::domain::time;
+use crate::read::{count_from, page_of};
 use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::{PageQuery, Reader};
@@ -44,8 +42,8 @@ pub async fn list_news(
     let zone = &reader.site.time_zone;
     let mut days: Vec<DayGroup> = Vec::new();
     let mut current: Option<Date> = None;
-    for item in page.items {
-        let date = time::local_date(published(item), zone);
+    for item in &page.items {
+        let date = time::local_date(item.published_at(), zone);
         if current != Some(date) {
             current = Some(date);
             days.push(DayGroup {
@@ -82,10 +80,6 @@ pub async fn list_news(
     ))
 }
 
-fn published(item: &Item) -> jiff::Timestamp {
-    item.published_at.unwrap_or(item.updated_at)
-}
-
 /// Reads `2025/05/21` strictly: four, two and two digits naming a real date.
 fn parse_day(year: &str, month: &str, day: &str) -> Result<Date, PageError> {
     let bad = || PageError::BadRequest("the date must be a real day written as YYYY/MM/DD".into());
@@ -112,22 +106,22 @@ pub async fn list_day(
     let zone = &reader.site.time_zone;
     let (from, until) = time::day_bounds(date, zone)
         .ok_or_else(|| PageError::BadRequest("that day is out of range".into()))?;
-    let list: &[Arc<Item>] = reader
+    let list = reader
         .snapshot
         .published_between(reader.code(), from, until);
     if list.is_empty() {
         return Err(PageError::NotFound);
     }
-    let page = page_of(list, number, reader.site.page_size).ok_or(PageError::NotFound)?;
+    let page = page_of(&list, number, reader.site.page_size).ok_or(PageError::NotFound)?;
     let code = reader.code().to_owned();
     let strings = reader.strings();
     let newest = reader.snapshot.newest(&code);
     // The list is newest first: the neighbours are just outside the day's slice.
-    let later = newest.partition_point(|i| i.published_at >= Some(until));
-    let earlier = newest.partition_point(|i| i.published_at >= Some(from));
+    let later = count_from(newest, until);
+    let earlier = count_from(newest, from);
     let mut day_links = Vec::new();
     if let Some(item) = newest.get(earlier) {
-        let d = time::local_date(published(item), zone);
+        let d = time::local_date(item.published_at(), zone);
         day_links.push(NavLink {
             href: urls::day(&code, d, 1),
             label: format!("{} {}", strings.earlier_day, d.strftime("%d.%m.%Y")),
@@ -135,7 +129,7 @@ pub async fn list_day(
         });
     }
     if let Some(item) = later.checked_sub(1).and_then(|i| newest.get(i)) {
-        let d = time::local_date(published(item), zone);
+        let d = time::local_date(item.published_at(), zone);
         day_links.push(NavLink {
             href: urls::day(&code, d, 1),
             label: format!("{} {}", strings.later_day, d.strftime("%d.%m.%Y")),
@@ -153,7 +147,7 @@ pub async fn list_day(
     let response = respond::html(&ListingPage {
         chrome,
         heading,
-        items: reader.views().lines(page.items),
+        items: reader.views().lines(&page.items),
         pagination: Pagination::new(&page, |n| urls::day(&code, date, n)),
         day_links,
     })?;

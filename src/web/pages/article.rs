@@ -62,7 +62,7 @@ pub async fn show_item(
 ) -> Result<Response, PageError> {
     let id = item_id(&segment).ok_or(PageError::NotFound)?;
     let item = reader.snapshot.item(id).ok_or(PageError::NotFound)?;
-    if item.edition != reader.edition.code {
+    if item.edition.as_ref() != reader.edition.code.as_ref() {
         return Err(PageError::NotFound);
     }
     let views = reader.views();
@@ -71,6 +71,13 @@ pub async fn show_item(
         return Ok(respond::moved_permanently(&canonical));
     }
     let code = reader.code();
+    // The body is the one thing the read model does not hold: read it now, on this
+    // page cache miss. Gone from the store (deleted meanwhile) reads as not found.
+    let body_html = reader
+        .bodies()
+        .body(item.id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let line = views.line(item, None);
     let story = Story {
         lead_image: item
@@ -87,12 +94,12 @@ pub async fn show_item(
                 credit: m.credit.clone(),
             }),
         breaking: item.breaking,
-        headline: item.headline.clone(),
-        dek: item.dek.clone(),
+        headline: item.headline.to_string(),
+        dek: item.dek.as_deref().map(str::to_owned),
         section: line.section,
         time: line.time,
         updated: item.corrections.last().map(|c| views.time(c.noted_at)),
-        body_html: item.body.html.clone(),
+        body_html: body_html.clone(),
         authors: item
             .authors
             .iter()
@@ -105,7 +112,8 @@ pub async fn show_item(
             .collect(),
         outlet: item
             .outlet
-            .clone()
+            .as_deref()
+            .map(str::to_owned)
             .or_else(|| (!item.authors.is_empty()).then(|| reader.edition.outlet.clone())),
         corrections: item
             .corrections
@@ -128,7 +136,7 @@ pub async fn show_item(
         .and_then(|id| reader.snapshot.item(id))
         .map(|r| views.line(r, None));
     let mut chrome = reader.chrome(&item.headline);
-    chrome.head = reader.article_meta(item, &canonical);
+    chrome.head = reader.article_meta(item, &body_html, &canonical);
     let ed = reader.code();
     let mut keys = vec![format!("item:{}", item.id), format!("newsline:{ed}")];
     keys.extend(item.related.map(|r| format!("item:{r}")));

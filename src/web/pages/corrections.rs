@@ -31,15 +31,18 @@ pub async fn list_corrections(reader: Reader) -> Result<Response, PageError> {
     let views = reader.views();
     let mut entries: Vec<(jiff::Timestamp, Entry)> = reader
         .snapshot
-        .newest(reader.code())
+        .corrected(reader.code())
         .iter()
+        // Ordered by their newest correction: the newest SHOWN corrections are
+        // among the first SHOWN items.
+        .take(SHOWN)
         .flat_map(|item| {
             item.corrections.iter().map(|c| {
                 (
                     c.noted_at,
                     Entry {
                         href: views.item_href(item),
-                        headline: item.headline.clone(),
+                        headline: item.headline.to_string(),
                         time: views.time(c.noted_at),
                         note: c.note.clone(),
                     },

@@ -27,7 +27,7 @@ pub async fn show_home(reader: Reader) -> Result<Response, PageError> {
     chrome.head = reader.list_meta("WebPage", &reader.edition.name, &home, &[]);
     let page = HomePage {
         chrome,
-        leads: views.lines(&pinned[..pinned.len().min(LEADS)]),
+        leads: views.lines(&pinned.iter().take(LEADS).cloned().collect::<Vec<_>>()),
         news_line: views.news_line(None),
     };
     let ed = reader.code();

@@ -23,7 +23,7 @@ fn render(
     reader: &Reader,
     key: String,
     heading: String,
-    list: &[std::sync::Arc<crate::domain::Item>],
+    list: &crate::read::Listing,
     query: &PageQuery,
     url: impl Fn(usize) -> String,
 ) -> Result<Response, PageError> {
@@ -46,7 +46,7 @@ fn render(
     let response = respond::html(&ListingPage {
         chrome,
         heading,
-        items: reader.views().lines(page.items),
+        items: reader.views().lines(&page.items),
         pagination: Pagination::new(&page, &url),
         day_links: Vec::new(),
     })?;
