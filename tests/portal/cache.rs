@@ -426,6 +426,10 @@ enum Change {
     AddSection,
     /// A new author (with the item that brings them).
     NewAuthor,
+    /// A new tag (with the item that brings it).
+    NewTag,
+    /// An item pinned to the home page.
+    Pin,
 }
 
 #[tokio::test]
@@ -447,6 +451,13 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
         &["Ayla Karimova"],
     ));
     let filed = app.file(filings(batch)).await;
+    let mut to_pin = form("Pinned later", "economy");
+    let pin_id = app
+        .newsroom
+        .create_item(&actor, &to_pin, Step::Publish, &zone())
+        .await
+        .expect("published");
+    app.settle().await;
     let old_id = filed[0].id();
     let old = app.item_path(old_id).await;
     let lead = app.item_path(filed[46].id()).await;
@@ -481,6 +492,17 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
             Change::NewAuthor,
             vec![home, news, economy, feed, sitemap],
             vec![politics, author, robots],
+        ),
+        (
+            Change::NewTag,
+            vec![home, news, economy, feed, sitemap],
+            vec![politics, author, robots],
+        ),
+        (
+            // The pinned item is by the same author as the politics lead.
+            Change::Pin,
+            vec![home, news, economy, author, feed, sitemap],
+            vec![politics, robots],
         ),
     ];
     for (change, purged, kept) in table {
@@ -521,6 +543,17 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
                 .await;
                 "a new author"
             }
+            Change::NewTag => {
+                let mut tagged = brief("Budget passed", "economy", "2025-05-21T14:00:00Z");
+                tagged.tags = vec!["Budget".into()];
+                app.file(filings(vec![tagged])).await;
+                "a new tag"
+            }
+            Change::Pin => {
+                to_pin.pinned = true;
+                save(&app, &actor, pin_id, &to_pin, Step::Save).await;
+                "a pin"
+            }
         };
         app.settle().await;
         for path in &purged {
@@ -557,6 +590,12 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
                     app.get("/en/author/rauf-aliyev").await.status,
                     StatusCode::OK
                 );
+            }
+            Change::NewTag => {
+                assert_eq!(app.get("/en/tag/budget").await.status, StatusCode::OK);
+            }
+            Change::Pin => {
+                assert!(app.get(home).await.body.contains("Pinned later"));
             }
         }
     }
