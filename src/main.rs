@@ -560,7 +560,8 @@ async fn bench_data(
     newsroom.file_batch(&bench::skeleton()).await?;
     let ids = bench::taxonomy(&store).await?;
     // A terminal gets a bar; a log (or CI) gets nothing but the closing line.
-    let quiet = std::env::var("CI").is_ok_and(|v| v == "true");
+    let quiet = std::env::var("CI").is_ok_and(|v| v == "true")
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr());
     let target = if quiet {
         ProgressDrawTarget::hidden()
     } else {
@@ -573,15 +574,12 @@ async fn bench_data(
     // One transaction per large chunk: items, links and change-log entries go in
     // together, so the feeder of a running server sees each chunk whole.
     const CHUNK: usize = 10_000;
-    let mut from = 0;
-    while from < total {
-        let to = (from + CHUNK).min(total);
-        let rows = bench::bulk(from, to, total, body_bytes, &ids);
+    let mut chunks = bench::chunks(total, CHUNK, body_bytes, ids);
+    while let Some((to, rows)) = chunks.recv().await {
         let mut w = store.begin(jiff::Timestamp::now()).await?;
         w.insert_published_bulk(&rows).await?;
         w.commit().await?;
         progress.set_position(to as u64);
-        from = to;
     }
     progress.finish_and_clear();
     store.close().await;

@@ -394,6 +394,33 @@ pub fn bulk(
         .collect()
 }
 
+/// The corpus in chunks of `chunk` items, made on a blocking thread while the caller
+/// stores the previous chunk: generating and writing overlap, and the bounded channel
+/// holds at most two chunks in waiting, so memory stays flat whatever the total.
+pub fn chunks(
+    total: usize,
+    chunk: usize,
+    body_bytes: Option<usize>,
+    ids: Ids,
+) -> tokio::sync::mpsc::Receiver<(usize, Vec<BulkItem>)> {
+    let (send, receive) = tokio::sync::mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        let mut from = 0;
+        while from < total {
+            let to = (from + chunk.max(1)).min(total);
+            // A closed channel means the writer stopped on an error it reports itself.
+            if send
+                .blocking_send((to, bulk(from, to, total, body_bytes, &ids)))
+                .is_err()
+            {
+                return;
+            }
+            from = to;
+        }
+    });
+    receive
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,6 +459,31 @@ mod tests {
                 crate::domain::render_markdown(&row.body_markdown)
             );
         }
+    }
+
+    #[tokio::test]
+    async fn chunks_hold_the_whole_corpus_in_order() {
+        let ids = Ids {
+            sections: (0..SECTIONS)
+                .map(|s| (("en".to_owned(), format!("section-{s}")), s as i64))
+                .collect(),
+            ..Ids::default()
+        };
+        let whole = bulk(0, 95, 95, None, &ids);
+        let mut receive = chunks(95, 20, None, ids);
+        let mut got = Vec::new();
+        let mut ends = Vec::new();
+        while let Some((to, rows)) = receive.recv().await {
+            ends.push(to);
+            got.extend(rows);
+        }
+        assert_eq!(ends, [20, 40, 60, 80, 95]);
+        let keys = |rows: &[BulkItem]| {
+            rows.iter()
+                .map(|r| r.source_key.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&got), keys(&whole));
     }
 
     #[test]

@@ -85,17 +85,15 @@ impl Writer {
     pub async fn update_item(&mut self, id: ItemId, update: &ItemUpdate<'_>) -> StoreResult<()> {
         let c = update.content;
         sqlx::query(
-            "UPDATE items SET kind = $1, headline = $2, slug = $3, dek = $4, body_markdown = $5, \
-             body_html = $6, section_id = $7, outlet = $8, related_id = $9, pinned = $10, \
-             breaking = $11, embargo_until = $12, lead_media_id = $13, updated_at = $14, \
-             version = version + 1 WHERE id = $15",
+            "UPDATE items SET kind = $1, headline = $2, slug = $3, dek = $4, \
+             section_id = $5, outlet = $6, related_id = $7, pinned = $8, \
+             breaking = $9, embargo_until = $10, lead_media_id = $11, updated_at = $12, \
+             version = version + 1 WHERE id = $13",
         )
         .bind(c.kind.as_str())
         .bind(c.headline.as_ref())
         .bind(c.slug.as_ref())
         .bind(c.dek.as_deref())
-        .bind(&c.body.markdown)
-        .bind(&c.body.html)
         .bind(update.section)
         .bind(c.byline.outlet.as_deref())
         .bind(update.related)
@@ -107,6 +105,12 @@ impl Writer {
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
+        sqlx::query("UPDATE item_bodies SET markdown = $1, html = $2 WHERE item_id = $3")
+            .bind(&c.body.markdown)
+            .bind(&c.body.html)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

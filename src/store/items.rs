@@ -55,9 +55,14 @@ pub struct ItemExtras {
     pub created_by: Option<crate::domain::UserId>,
 }
 
-pub(super) const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, body_markdown, body_html, \
+/// Columns of [`item_from`], read from [`ITEM_TABLES`].
+pub(super) const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, markdown, html, \
     section_id, outlet, related_id, status, pinned, published_at, updated_at, breaking, \
     embargo_until, unpublish_at, lead_media_id, created_by, version";
+
+/// An item with its body, which lives in a table of its own so that scans of the
+/// metadata never read it.
+pub(super) const ITEM_TABLES: &str = "items JOIN item_bodies ON item_bodies.item_id = items.id";
 
 pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
     let published_at: Option<i64> = row.try_get("published_at")?;
@@ -71,8 +76,8 @@ pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
         slug: row.try_get("slug")?,
         dek: row.try_get("dek")?,
         body: Body {
-            markdown: row.try_get("body_markdown")?,
-            html: row.try_get("body_html")?,
+            markdown: row.try_get("markdown")?,
+            html: row.try_get("html")?,
         },
         section: row.try_get("section_id")?,
         authors: Vec::new(),
@@ -96,7 +101,7 @@ pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
 /// One item with its authors, tags and corrections, read on `conn` (a pooled
 /// connection, or a writer's transaction so the use case sees its own changes).
 pub(super) async fn load_item(conn: &mut AnyConnection, id: ItemId) -> StoreResult<Option<Item>> {
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1");
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM {ITEM_TABLES} WHERE id = $1");
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -140,19 +145,17 @@ impl Writer {
         let now = self.now.as_microsecond();
         let c = new.content;
         let id: ItemId = sqlx::query_scalar(
-            "INSERT INTO items (edition, kind, headline, slug, dek, body_markdown, body_html, \
+            "INSERT INTO items (edition, kind, headline, slug, dek, \
              section_id, outlet, related_id, status, pinned, published_at, created_at, updated_at, \
              source_key, breaking, embargo_until, unpublish_at, lead_media_id, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20, $21) RETURNING id",
+             $17, $18, $19) RETURNING id",
         )
         .bind(new.edition.as_ref())
         .bind(c.kind.as_str())
         .bind(c.headline.as_ref())
         .bind(c.slug.as_ref())
         .bind(c.dek.as_deref())
-        .bind(&c.body.markdown)
-        .bind(&c.body.html)
         .bind(new.section)
         .bind(c.byline.outlet.as_deref())
         .bind(new.related)
@@ -169,6 +172,12 @@ impl Writer {
         .bind(new.extras.created_by)
         .fetch_one(&mut *self.tx)
         .await?;
+        sqlx::query("INSERT INTO item_bodies (item_id, markdown, html) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(&c.body.markdown)
+            .bind(&c.body.html)
+            .execute(&mut *self.tx)
+            .await?;
         self.set_authors(id, new.authors).await?;
         self.set_tags(id, new.tags).await?;
         Ok(id)
@@ -281,7 +290,7 @@ impl Store {
 
     /// Every published item with its authors, tags and corrections, for the read model.
     pub async fn published_items(&self) -> StoreResult<Vec<Item>> {
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE status = 'published'");
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM {ITEM_TABLES} WHERE status = 'published'");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.reads)
             .await?;
@@ -522,7 +531,7 @@ impl Store {
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT id, body_html FROM items WHERE id IN ({})",
+            "SELECT item_id, html FROM item_bodies WHERE item_id IN ({})",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -576,7 +585,7 @@ pub struct BulkItem {
 }
 
 /// Rows per multi-row INSERT: the same statement text every full chunk, so each
-/// connection prepares it once; 50 rows of 13 values stay far under both databases'
+/// connection prepares it once; 50 rows of 12 values stay far under both databases'
 /// bind limits.
 const BULK_ROWS: usize = 50;
 
@@ -606,10 +615,10 @@ impl Writer {
         let ids: Vec<ItemId> = (0..items.len() as i64).map(|n| first + n).collect();
         for (chunk, ids) in items.chunks(BULK_ROWS).zip(ids.chunks(BULK_ROWS)) {
             let sql = format!(
-                "INSERT INTO items (id, edition, kind, headline, slug, body_markdown, body_html, \
+                "INSERT INTO items (id, edition, kind, headline, slug, \
                  section_id, status, pinned, published_at, created_at, updated_at, source_key) \
                  VALUES {}",
-                values(chunk.len(), 14)
+                values(chunk.len(), 12)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (item, id) in chunk.iter().zip(ids) {
@@ -619,8 +628,6 @@ impl Writer {
                     .bind(item.kind.as_str())
                     .bind(item.headline.as_str())
                     .bind(item.slug.as_str())
-                    .bind(item.body_markdown.as_str())
-                    .bind(item.body_html.as_str())
                     .bind(item.section)
                     .bind(Status::Published.as_str())
                     .bind(i64::from(item.pinned))
@@ -628,6 +635,18 @@ impl Writer {
                     .bind(now)
                     .bind(now)
                     .bind(item.source_key.as_str());
+            }
+            query.execute(&mut *self.tx).await?;
+            let sql = format!(
+                "INSERT INTO item_bodies (item_id, markdown, html) VALUES {}",
+                values(chunk.len(), 3)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (item, id) in chunk.iter().zip(ids) {
+                query = query
+                    .bind(*id)
+                    .bind(item.body_markdown.as_str())
+                    .bind(item.body_html.as_str());
             }
             query.execute(&mut *self.tx).await?;
             let entries: Vec<String> = ids.iter().map(ToString::to_string).collect();

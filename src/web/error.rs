@@ -219,22 +219,7 @@ pub async fn render_error_pages(
         detail,
         home_href: super::urls::home(&code),
     };
-    let mut parts = response.into_parts().0;
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    parts
-        .headers
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    match page.render() {
-        Ok(html) => Response::from_parts(parts, html.into()),
-        Err(err) => {
-            tracing::error!(error = %err, "error page failed to render");
-            Response::from_parts(parts, "Error".into())
-        }
-    }
+    crate::web::respond::error_page(response, &page, "error page")
 }
 
 #[cfg(test)]

@@ -30,6 +30,27 @@ pub fn html<T: Template>(page: &T) -> Result<Response, PageError> {
     Ok(response)
 }
 
+/// Puts an error page in place of `response`'s body, keeping its status and headers
+/// (`Retry-After`, security headers); never stored by any cache.
+pub fn error_page<T: Template>(response: Response, page: &T, what: &str) -> Response {
+    let mut parts = response.into_parts().0;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    match page.render() {
+        Ok(html) => Response::from_parts(parts, html.into()),
+        Err(err) => {
+            tracing::error!(error = %err, "{what} failed to render");
+            Response::from_parts(parts, "Error".into())
+        }
+    }
+}
+
 /// Renders a newsroom page: never stored by any cache, never indexed.
 pub fn private_html<T: Template>(page: &T) -> Result<Response, PageError> {
     let body = page.render().map_err(|e| PageError::Internal(e.into()))?;

@@ -556,3 +556,62 @@ async fn reads_that_tolerate_lag_come_from_the_replica() {
     .await;
     assert!(caught_up, "the node follows the replica once it replays");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_database_gone_cached_pages_and_listings_serve_and_uncached_bodies_answer_503() {
+    let app = TestApp::spawn().await;
+    let filed = app
+        .file(Batch {
+            editions: vec![edition("en", "Test News")],
+            sections: vec![("en".into(), "politics".into(), "Politics".into())],
+            filings: vec![
+                article("Read before", "politics", "2025-05-21T10:00:00Z", &["A"]),
+                article("Never read", "politics", "2025-05-21T11:00:00Z", &["A"]),
+            ],
+        })
+        .await;
+    let read = app.item_path(filed[0].id()).await;
+    let unread = app.item_path(filed[1].id()).await;
+    app.get(&read).await;
+    assert_eq!(app.get(&read).await.header("x-cache"), "hit");
+
+    // Every connection gone and none to be had: what a database outage looks like to
+    // the server, on either store.
+    app.store.close().await;
+
+    let cached = app.get(&read).await;
+    assert_eq!(cached.status, StatusCode::OK, "a cached article is served");
+    assert!(cached.body.contains("First paragraph."));
+    for listing in ["/en/", "/en/politics", "/en/news"] {
+        let page = app.get(listing).await;
+        assert_eq!(page.status, StatusCode::OK, "{listing} comes from memory");
+        assert!(
+            page.body.contains("Never read"),
+            "{listing} lists the items"
+        );
+    }
+    for path in [unread.as_str(), "/en/feed.xml", "/en/atom.xml"] {
+        for attempt in ["first", "second"] {
+            let page = app.get(path).await;
+            assert_eq!(
+                page.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{path}, {attempt}: its body cannot be read"
+            );
+            assert!(
+                !page.header("retry-after").is_empty(),
+                "{path}: Retry-After"
+            );
+            assert_ne!(
+                page.header("x-cache"),
+                "hit",
+                "{path}: a 503 is never cached"
+            );
+            assert_eq!(
+                page.texts(".masthead .site-name").len(),
+                1,
+                "{path}: in the site layout"
+            );
+        }
+    }
+}

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use askama::Template;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -86,20 +86,5 @@ pub async fn newsroom_error_pages(mut req: Request, next: Next) -> Response {
         text,
         detail,
     };
-    let mut parts = response.into_parts().0;
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    parts
-        .headers
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    match page.render() {
-        Ok(html) => Response::from_parts(parts, html.into()),
-        Err(err) => {
-            tracing::error!(error = %err, "newsroom error page failed to render");
-            Response::from_parts(parts, "Error".into())
-        }
-    }
+    crate::web::respond::error_page(response, &page, "newsroom error page")
 }
