@@ -7,7 +7,10 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use super::item::ItemMeta;
-use super::{Bodies, Invalidate, LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy, load};
+use super::{
+    Bodies, Dependency, Invalidate, LiveChange, LiveEvent, ReadModel, Snapshot, Taxonomy,
+    TaxonomyChange, load,
+};
 use crate::domain::ItemId;
 use crate::store::{Entity, Store, StoreResult};
 
@@ -85,11 +88,19 @@ impl Feeder {
             };
             let mut next = Snapshot::clone(&current);
             let mut taxonomy_changed = false;
+            let mut everything = false;
+            let mut taxonomy_keys: Vec<Dependency> = Vec::new();
             // The last change of each item in this batch, in sequence order.
             let mut touched: Vec<(i64, ItemId)> = Vec::new();
             for change in &changes {
                 match change.entity {
-                    Entity::Taxonomy => taxonomy_changed = true,
+                    Entity::Taxonomy => {
+                        taxonomy_changed = true;
+                        match super::taxonomy_change(&change.entity_id) {
+                            TaxonomyChange::Keys(keys) => taxonomy_keys.extend(keys),
+                            TaxonomyChange::Everything => everything = true,
+                        }
+                    }
                     Entity::Item => {
                         let Ok(id) = change.entity_id.parse::<ItemId>() else {
                             tracing::warn!(seq = change.seq, "change names no item id");
@@ -139,9 +150,16 @@ impl Feeder {
                 .collect();
             // Purge before the swap: a page rendered from the old snapshot meanwhile is
             // older than the purge, so it is neither served nor kept.
-            let keys = touched_keys(&current, &next, &ids);
-            for projection in &self.invalidate {
-                projection.invalidate(last, &keys, taxonomy_changed);
+            let mut keys = touched_keys(&current, &next, &ids);
+            if !taxonomy_keys.is_empty() {
+                keys.extend(taxonomy_keys);
+                keys.sort();
+                keys.dedup();
+            }
+            if !keys.is_empty() || everything {
+                for projection in &self.invalidate {
+                    projection.invalidate(last, &keys, everything);
+                }
             }
             self.model.replace(next);
             self.model.live.publish(events);
@@ -164,20 +182,27 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
 const NEWS_LINE: usize = 40;
 
 /// The dependency keys of pages an item change touches, from both sides of the change.
-fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<String> {
-    let mut keys = vec!["sitemap".to_owned()];
+fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Dependency> {
+    let mut keys = Vec::new();
+    if !ids.is_empty() {
+        keys.push(Dependency::Sitemap);
+    }
     for id in ids {
-        keys.push(format!("item:{id}"));
+        keys.push(Dependency::Item(*id));
         for (snapshot, item) in [(before, before.item(*id)), (after, after.item(*id))] {
             let Some(item) = item else { continue };
-            let ed = item.edition.as_ref();
-            keys.push(format!("archive:{ed}"));
-            keys.push(format!("corrections:{ed}"));
-            keys.push(format!("section:{ed}:{}", item.section));
-            keys.extend(item.authors.iter().map(|a| format!("author:{ed}:{a}")));
-            keys.extend(item.tags.iter().map(|t| format!("tag:{ed}:{t}")));
+            let ed = &item.edition;
+            keys.push(Dependency::Archive(ed.clone()));
+            keys.push(Dependency::Corrections(ed.clone()));
+            keys.push(Dependency::Section(ed.clone(), item.section));
+            keys.extend(
+                item.authors
+                    .iter()
+                    .map(|a| Dependency::Author(ed.clone(), *a)),
+            );
+            keys.extend(item.tags.iter().map(|t| Dependency::Tag(ed.clone(), *t)));
             if item.pinned {
-                keys.push(format!("home:{ed}"));
+                keys.push(Dependency::Home(ed.clone()));
             }
             if snapshot
                 .newest(ed)
@@ -185,7 +210,7 @@ fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Stri
                 .take(NEWS_LINE)
                 .any(|i| i.id == *id)
             {
-                keys.push(format!("newsline:{ed}"));
+                keys.push(Dependency::NewsLine(ed.clone()));
             }
         }
     }

@@ -3,6 +3,7 @@
 mod bodies;
 mod feeder;
 mod item;
+mod keys;
 mod live;
 mod load;
 mod snapshot;
@@ -16,6 +17,7 @@ use tokio::sync::watch;
 pub use bodies::Bodies;
 pub use feeder::Feeder;
 pub use item::ItemMeta;
+pub use keys::{Dependency, TaxonomyChange, taxonomy_change};
 pub use live::{LiveChange, LiveEvent, LiveNewsLine, Subscription};
 pub use snapshot::{
     Listing, Page, Snapshot, Taxonomy, count_from, cut, page_of, published_between,
@@ -25,8 +27,8 @@ pub use snapshot::{
 /// forget the ones a change touched.
 pub trait Invalidate: Send + Sync {
     /// Forgets what depends on `keys` as of change-log position `seq`; `everything`
-    /// forgets all of it (the taxonomy changed).
-    fn invalidate(&self, seq: i64, keys: &[String], everything: bool);
+    /// forgets all of it (an edition was added).
+    fn invalidate(&self, seq: i64, keys: &[Dependency], everything: bool);
 }
 
 /// The current snapshot, swapped whole so readers never take a lock.

@@ -6,25 +6,28 @@
 //! purged. An entry is served (or stored) only while none of its keys was purged after
 //! it was rendered, so a render racing a publish can never be served stale.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use lru::LruCache;
 
 use super::AppState;
+use crate::read::Dependency;
 
 /// The keys a response depends on, set by its handler; a response without it is not cached.
 #[derive(Debug, Clone, Default)]
-pub struct CacheKeys(pub Vec<String>);
+pub struct CacheKeys(pub Vec<Dependency>);
 
 /// Adds dependency keys to a response (and marks it cacheable).
-pub fn with_keys(mut response: Response, keys: Vec<String>) -> Response {
+pub fn with_keys(mut response: Response, keys: Vec<Dependency>) -> Response {
     response.extensions_mut().insert(CacheKeys(keys));
     response
 }
@@ -32,139 +35,234 @@ pub fn with_keys(mut response: Response, keys: Vec<String>) -> Response {
 /// Largest body kept, in bytes; larger responses are served but not cached.
 const MAX_ENTRY: usize = 2 * 1024 * 1024;
 
+/// Shards of the cache: a hit takes one shard's read lock, never an exclusive one.
+const SHARDS: usize = 16;
+
+/// One encoding of a cached response, its headers built once when it was stored.
+struct Variant {
+    body: Bytes,
+    /// Every header of a 200 (or HEAD) answer, `x-cache: hit` included.
+    headers: HeaderMap,
+    etag: HeaderValue,
+}
+
 /// A cached response in every encoding.
 pub struct CachedPage {
     seq: i64,
-    keys: Vec<String>,
-    content_type: HeaderValue,
-    cache_control: HeaderValue,
+    keys: Box<[Dependency]>,
+    /// The digest quoted, as a client holding any encoding may send it back.
     etag: String,
     last_modified: HeaderValue,
-    identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
+    identity: Variant,
+    gzip: Variant,
+    brotli: Variant,
+    /// Set by each hit, cleared by the eviction sweep: a second chance for pages in use.
+    referenced: AtomicBool,
 }
 
 impl CachedPage {
     fn size(&self) -> usize {
-        self.identity.len() + self.gzip.len() + self.brotli.len() + 256
+        self.identity.body.len() + self.gzip.body.len() + self.brotli.body.len() + 256
     }
 }
 
-struct Inner {
-    pages: LruCache<String, Arc<CachedPage>>,
-    bytes: usize,
-    purged: HashMap<String, i64>,
-    purged_all: i64,
-    /// The Host headers pages are kept for, when pages depend on Host (no base URL).
-    hosts: Vec<String>,
+/// One shard: a map per admitted host (one map when pages do not depend on Host).
+#[derive(Default)]
+struct Shard {
+    hosts: Vec<HashMap<Box<str>, Arc<CachedPage>>>,
 }
 
-impl Inner {
-    fn valid(&self, page: &CachedPage) -> bool {
-        page.seq >= self.purged_all
-            && page
-                .keys
-                .iter()
-                .all(|k| self.purged.get(k).is_none_or(|at| page.seq >= *at))
+impl Shard {
+    fn map(&mut self, host: usize) -> &mut HashMap<Box<str>, Arc<CachedPage>> {
+        if self.hosts.len() <= host {
+            self.hosts.resize_with(host + 1, HashMap::new);
+        }
+        &mut self.hosts[host]
     }
 }
 
-/// Responses kept ready, bounded in memory, least recently used evicted first.
+/// Responses kept ready, bounded in memory; pages not read since the last sweep are
+/// evicted first (CLOCK, second chance), so a hit never reorders a list.
 pub struct PageCache {
-    inner: Mutex<Inner>,
+    shards: Box<[RwLock<Shard>]>,
+    hasher: RandomState,
     max_bytes: usize,
+    bytes: AtomicUsize,
+    /// Where each key was last purged.
+    purged: RwLock<HashMap<Dependency, i64>>,
+    /// The latest purge of any key: a page rendered after it needs no further check.
+    last_purge: AtomicI64,
+    purged_all: AtomicI64,
+    /// The shard the next eviction sweep starts at.
+    hand: AtomicUsize,
+    /// The Host headers pages are kept for, when pages depend on Host (no base URL).
+    hosts: RwLock<Vec<String>>,
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl PageCache {
     /// A cache holding at most `max_bytes` of responses.
     pub fn new(max_bytes: usize) -> Self {
         Self {
-            inner: Mutex::new(Inner {
-                pages: LruCache::unbounded(),
-                bytes: 0,
-                purged: HashMap::new(),
-                purged_all: i64::MIN,
-                hosts: Vec::new(),
-            }),
+            shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            hasher: RandomState::new(),
             max_bytes,
+            bytes: AtomicUsize::new(0),
+            purged: RwLock::default(),
+            last_purge: AtomicI64::new(i64::MIN),
+            purged_all: AtomicI64::new(i64::MIN),
+            hand: AtomicUsize::new(0),
+            hosts: RwLock::default(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    fn shard(&self, url: &str) -> &RwLock<Shard> {
+        let i = self.hasher.hash_one(url) as usize % SHARDS;
+        &self.shards[i]
     }
 
-    fn get(&self, url: &str) -> Option<Arc<CachedPage>> {
-        let mut inner = self.lock();
-        let page = inner.pages.get(url)?.clone();
-        if inner.valid(&page) {
+    fn valid(&self, page: &CachedPage) -> bool {
+        if page.seq < self.purged_all.load(Ordering::SeqCst) {
+            return false;
+        }
+        if page.seq >= self.last_purge.load(Ordering::SeqCst) {
+            return true;
+        }
+        let purged = read(&self.purged);
+        page.keys
+            .iter()
+            .all(|k| purged.get(k).is_none_or(|at| page.seq >= *at))
+    }
+
+    fn get(&self, host: usize, url: &str) -> Option<Arc<CachedPage>> {
+        let page = read(self.shard(url))
+            .hosts
+            .get(host)
+            .and_then(|map| map.get(url))
+            .cloned()?;
+        if self.valid(&page) {
+            // Only write the flag when it changes: a hot page's line stays shared.
+            if !page.referenced.load(Ordering::Relaxed) {
+                page.referenced.store(true, Ordering::Relaxed);
+            }
             return Some(page);
         }
-        if let Some(stale) = inner.pages.pop(url) {
-            inner.bytes -= stale.size();
+        let mut shard = write(self.shard(url));
+        let map = shard.map(host);
+        if map.get(url).is_some_and(|p| Arc::ptr_eq(p, &page))
+            && let Some(stale) = map.remove(url)
+        {
+            self.bytes.fetch_sub(stale.size(), Ordering::SeqCst);
         }
         None
     }
 
-    fn insert(&self, url: String, page: Arc<CachedPage>) {
+    fn insert(&self, host: usize, url: &str, page: Arc<CachedPage>) {
         let size = page.size();
-        if size > MAX_ENTRY || size > self.max_bytes {
+        if size > MAX_ENTRY || size > self.max_bytes || !self.valid(&page) {
             return;
         }
-        let mut inner = self.lock();
-        if !inner.valid(&page) {
-            return;
+        {
+            let mut shard = write(self.shard(url));
+            if let Some(old) = shard.map(host).insert(url.into(), page) {
+                self.bytes.fetch_sub(old.size(), Ordering::SeqCst);
+            }
+            self.bytes.fetch_add(size, Ordering::SeqCst);
         }
-        if let Some(old) = inner.pages.put(url, page) {
-            inner.bytes -= old.size();
-        }
-        inner.bytes += size;
-        while inner.bytes > self.max_bytes {
-            match inner.pages.pop_lru() {
-                Some((_, evicted)) => inner.bytes -= evicted.size(),
-                None => break,
+        self.evict(host, url);
+    }
+
+    /// Sweeps shards from the hand on, giving each page read since the last sweep a
+    /// second chance and dropping the others, until the cache fits; the page just
+    /// stored (`host`, `keep`) stays.
+    fn evict(&self, host: usize, keep: &str) {
+        // Two rounds: the first may only clear flags.
+        for _ in 0..2 * SHARDS {
+            if self.bytes.load(Ordering::SeqCst) <= self.max_bytes {
+                return;
+            }
+            let i = self.hand.fetch_add(1, Ordering::Relaxed) % SHARDS;
+            let mut shard = write(&self.shards[i]);
+            for (h, map) in shard.hosts.iter_mut().enumerate() {
+                map.retain(|url, page| {
+                    if self.bytes.load(Ordering::SeqCst) <= self.max_bytes
+                        || (h == host && &**url == keep)
+                        || page.referenced.swap(false, Ordering::Relaxed)
+                    {
+                        return true;
+                    }
+                    self.bytes.fetch_sub(page.size(), Ordering::SeqCst);
+                    false
+                });
             }
         }
     }
 
     /// Forgets every page depending on `keys`, as of change-log position `seq`;
     /// `everything` forgets all pages.
-    pub fn purge(&self, seq: i64, keys: &[String], everything: bool) {
-        let mut inner = self.lock();
+    pub fn purge(&self, seq: i64, keys: &[Dependency], everything: bool) {
         if everything {
-            inner.purged_all = seq;
-            inner.pages.clear();
-            inner.bytes = 0;
-            return;
+            self.purged_all.fetch_max(seq, Ordering::SeqCst);
+        } else {
+            let mut purged = write(&self.purged);
+            for key in keys {
+                purged.insert(key.clone(), seq);
+            }
+            drop(purged);
+            self.last_purge.fetch_max(seq, Ordering::SeqCst);
         }
-        for key in keys {
-            inner.purged.insert(key.clone(), seq);
+        // Drop what is now stale at once, so memory goes to pages that can be served.
+        for shard in &self.shards {
+            let mut shard = write(shard);
+            for map in &mut shard.hosts {
+                map.retain(|_, page| {
+                    let keep = page.seq >= seq
+                        || (!everything && !page.keys.iter().any(|k| keys.contains(k)));
+                    if !keep {
+                        self.bytes.fetch_sub(page.size(), Ordering::SeqCst);
+                    }
+                    keep
+                });
+            }
         }
     }
 
-    /// Whether pages for `host` may be kept: the first few hosts seen are, others are
-    /// served uncached, so a flood of invented Host headers cannot fill the cache.
-    fn admits_host(&self, host: &str) -> bool {
-        let mut inner = self.lock();
-        if inner.hosts.iter().any(|h| h == host) {
-            return true;
+    /// Which host slot pages for `host` are kept in: the first few hosts seen are,
+    /// others are served uncached, so a flood of invented Host headers cannot fill
+    /// the cache.
+    fn host_slot(&self, host: &str) -> Option<usize> {
+        if let Some(i) = read(&self.hosts).iter().position(|h| h == host) {
+            return Some(i);
         }
-        if inner.hosts.len() < MAX_HOSTS {
-            inner.hosts.push(host.to_owned());
-            return true;
+        let mut hosts = write(&self.hosts);
+        if let Some(i) = hosts.iter().position(|h| h == host) {
+            return Some(i);
         }
-        false
+        if hosts.len() < MAX_HOSTS {
+            hosts.push(host.to_owned());
+            return Some(hosts.len() - 1);
+        }
+        None
     }
 
     /// How many bytes the cache holds now.
     pub fn bytes(&self) -> usize {
-        self.lock().bytes
+        self.bytes.load(Ordering::SeqCst)
     }
 
     /// How many pages the cache holds now.
     pub fn len(&self) -> usize {
-        self.lock().pages.len()
+        self.shards
+            .iter()
+            .map(|s| read(s).hosts.iter().map(HashMap::len).sum::<usize>())
+            .sum()
     }
 
     /// Whether the cache is empty.
@@ -174,7 +272,7 @@ impl PageCache {
 }
 
 impl crate::read::Invalidate for PageCache {
-    fn invalidate(&self, seq: i64, keys: &[String], everything: bool) {
+    fn invalidate(&self, seq: i64, keys: &[Dependency], everything: bool) {
         self.purge(seq, keys, everything);
     }
 }
@@ -197,9 +295,9 @@ const MAX_HOSTS: usize = 4;
 
 /// What to do with a request, by how its address compares with the canonical one.
 #[derive(Debug, PartialEq, Eq)]
-enum Canonical {
+enum Canonical<'a> {
     /// The address is canonical: cache under it.
-    Cache(String),
+    Cache(Cow<'a, str>),
     /// The same page has another, canonical address: send the client there.
     Redirect(String),
     /// Unknown parameters or a malformed address: answer it, but never cache it.
@@ -243,10 +341,14 @@ fn normal_path(path: &str) -> Option<String> {
 ///
 /// Only canonical addresses are cached, so junk spellings of a page (`?page=01`,
 /// `/%65n/news`, `?utm=…`) cannot crowd real pages out.
-fn canonical(path: &str, query: Option<&str>, paged: bool) -> Canonical {
+fn canonical<'a>(path: &'a str, query: Option<&str>, paged: bool) -> Canonical<'a> {
     // `//host` or `/\host` would be read by browsers as another site in a Location.
     if path.starts_with("//") || path.starts_with("/\\") || !path.is_ascii() {
         return Canonical::Uncached;
+    }
+    // The common case, already canonical: kept without a copy.
+    if query.is_none() && !path.contains('%') {
+        return Canonical::Cache(Cow::Borrowed(path));
     }
     let Some(normal) = normal_path(path) else {
         return Canonical::Uncached;
@@ -280,7 +382,7 @@ fn canonical(path: &str, query: Option<&str>, paged: bool) -> Canonical {
         None => path.to_owned(),
     };
     if target == asked {
-        Canonical::Cache(target)
+        Canonical::Cache(Cow::Owned(target))
     } else {
         Canonical::Redirect(target)
     }
@@ -316,56 +418,66 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
 }
 
 fn respond(page: &CachedPage, headers: &HeaderMap, head: bool) -> Response {
-    let (body, coding, suffix) = if accepts(headers, "br") {
-        (page.brotli.clone(), Some("br"), "-br")
+    let variant = if accepts(headers, "br") {
+        &page.brotli
     } else if accepts(headers, "gzip") {
-        (page.gzip.clone(), Some("gzip"), "-gz")
+        &page.gzip
     } else {
-        (page.identity.clone(), None, "")
+        &page.identity
     };
-    let etag = format!("\"{}{suffix}\"", page.etag);
-    let not_modified = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|list| {
+    let not_modified = match headers.get(header::IF_NONE_MATCH) {
+        Some(value) => value.to_str().is_ok_and(|list| {
             list.split(',')
                 .map(|t| t.trim().trim_start_matches("W/"))
-                .any(|t| t == "*" || t == etag || t == format!("\"{}\"", page.etag))
-        })
-        || (headers.get(header::IF_NONE_MATCH).is_none()
-            && headers.get(header::IF_MODIFIED_SINCE) == Some(&page.last_modified));
-    let mut response = if not_modified {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else if head {
-        let mut r = Response::new(Body::empty());
-        if let Ok(v) = HeaderValue::from_str(&body.len().to_string()) {
-            r.headers_mut().insert(header::CONTENT_LENGTH, v);
-        }
-        r
-    } else {
-        Response::new(Body::from(body))
+                .any(|t| t == "*" || variant.etag == t || t == page.etag)
+        }),
+        None => headers.get(header::IF_MODIFIED_SINCE) == Some(&page.last_modified),
     };
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, page.content_type.clone());
-    h.insert(header::CACHE_CONTROL, page.cache_control.clone());
-    h.insert(header::LAST_MODIFIED, page.last_modified.clone());
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
+    if not_modified {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        let h = response.headers_mut();
+        for (name, value) in &variant.headers {
+            if name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
+                h.insert(name, value.clone());
+            }
+        }
+        return response;
     }
-    if let Some(c) = coding
-        && !not_modified
-    {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
-    }
-    // The same keys for a CDN or Varnish in front, to purge by.
-    let keys = format!("{} {}", page.keys.join(" "), super::purge::ALL);
-    if let Ok(v) = HeaderValue::from_str(keys.trim_start()) {
-        h.insert("surrogate-key", v.clone());
-        h.insert("xkey", v);
-    }
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(variant.body.clone())
+    };
+    let mut response = Response::new(body);
+    *response.headers_mut() = variant.headers.clone();
     response
 }
+
+/// The headers of one encoding of a page, built once when it is stored.
+fn variant(body: Bytes, coding: Option<&'static str>, digest: &str, common: &HeaderMap) -> Variant {
+    let suffix = match coding {
+        Some("br") => "-br",
+        Some(_) => "-gz",
+        None => "",
+    };
+    let etag = HeaderValue::from_str(&format!("\"{digest}{suffix}\""))
+        .unwrap_or(HeaderValue::from_static("\"\""));
+    let mut headers = common.clone();
+    headers.insert(header::ETAG, etag.clone());
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    if let Some(c) = coding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
+    headers.insert(X_CACHE, HeaderValue::from_static("hit"));
+    Variant {
+        body,
+        headers,
+        etag,
+    }
+}
+
+/// Says whether a response came from the cache, for operators and tests.
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 fn compress(body: &[u8]) -> (Bytes, Bytes) {
     // Mid levels: nearly the size of the best, at a fraction of the time a miss waits.
@@ -412,21 +524,34 @@ pub async fn serve_from_cache(
         Canonical::Redirect(to) => return super::respond::moved_permanently(&to),
         Canonical::Uncached => return next.run(request).await,
     };
-    // With a base URL, pages do not depend on Host (others are refused with 421); without
-    // one, absolute links follow Host, so it is part of the key, for a few hosts only.
-    let url = if state.site.base_url.is_some() {
-        path
+    // With a base URL, pages do not depend on Host (others are refused with 421);
+    // without one, absolute links follow Host, so pages are kept per host, for a few
+    // hosts only.
+    let slot = if state.site.base_url.is_some() {
+        Some(0)
     } else {
-        let host = host_of(request.headers());
-        if !state.cache.admits_host(host) {
-            return next.run(request).await;
-        }
-        format!("{host}{path}")
+        state.cache.host_slot(host_of(request.headers()))
     };
-    let headers = request.headers().clone();
-    if let Some(page) = state.cache.get(&url) {
-        return mark(respond(&page, &headers, head), "hit");
+    let Some(slot) = slot else {
+        return next.run(request).await;
+    };
+    if let Some(page) = state.cache.get(slot, &path) {
+        return respond(&page, request.headers(), head);
     }
+    let url: Box<str> = path.into();
+    fill(&state, request, next, slot, &url, head).await
+}
+
+/// Renders a page the cache did not have, and keeps it.
+async fn fill(
+    state: &AppState,
+    request: Request,
+    next: Next,
+    slot: usize,
+    url: &str,
+    head: bool,
+) -> Response {
+    let headers = request.headers().clone();
     // The position before rendering: if anything is purged meanwhile, this render is
     // older than the purge and will not be kept.
     let seq = state.read.snapshot().applied_seq;
@@ -448,32 +573,51 @@ pub async fn serve_from_cache(
             .cloned()
             .unwrap_or(HeaderValue::from_static(default))
     };
+    let last_modified = HeaderValue::from_str(
+        &jiff::Timestamp::now()
+            .strftime("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string(),
+    )
+    .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
+    let mut common = HeaderMap::new();
+    common.insert(
+        header::CONTENT_TYPE,
+        header(header::CONTENT_TYPE, "text/html; charset=utf-8"),
+    );
+    common.insert(
+        header::CACHE_CONTROL,
+        header(header::CACHE_CONTROL, "public, max-age=30"),
+    );
+    common.insert(header::LAST_MODIFIED, last_modified.clone());
+    common.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // The same keys for a CDN or Varnish in front, to purge by.
+    let mut surrogate = String::new();
+    for key in &keys {
+        surrogate.push_str(&key.to_string());
+        surrogate.push(' ');
+    }
+    surrogate.push_str(super::purge::ALL);
+    if let Ok(v) = HeaderValue::from_str(&surrogate) {
+        common.insert("surrogate-key", v.clone());
+        common.insert("xkey", v);
+    }
+    let digest = super::assets::digest(&bytes);
     let (gzip, brotli) = compress(&bytes);
     let page = Arc::new(CachedPage {
         seq,
-        keys,
-        content_type: header(header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        cache_control: header(header::CACHE_CONTROL, "public, max-age=30"),
-        etag: super::assets::digest(&bytes),
-        last_modified: HeaderValue::from_str(
-            &jiff::Timestamp::now()
-                .strftime("%a, %d %b %Y %H:%M:%S GMT")
-                .to_string(),
-        )
-        .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
-        identity: bytes,
-        gzip,
-        brotli,
+        keys: keys.into(),
+        etag: format!("\"{digest}\""),
+        last_modified,
+        identity: variant(bytes, None, &digest, &common),
+        gzip: variant(gzip, Some("gzip"), &digest, &common),
+        brotli: variant(brotli, Some("br"), &digest, &common),
+        referenced: AtomicBool::new(false),
     });
-    state.cache.insert(url, page.clone());
-    mark(respond(&page, &headers, head), "miss")
-}
-
-/// Says whether a response came from the cache, for operators and tests.
-fn mark(mut response: Response, how: &'static str) -> Response {
+    state.cache.insert(slot, url, page.clone());
+    let mut response = respond(&page, &headers, head);
     response
         .headers_mut()
-        .insert("x-cache", HeaderValue::from_static(how));
+        .insert(X_CACHE, HeaderValue::from_static("miss"));
     response
 }
 
@@ -481,50 +625,97 @@ fn mark(mut response: Response, how: &'static str) -> Response {
 mod tests {
     use super::*;
 
-    fn page(seq: i64, keys: &[&str], size: usize) -> Arc<CachedPage> {
+    fn page(seq: i64, keys: &[Dependency], size: usize) -> Arc<CachedPage> {
+        let common = HeaderMap::new();
         Arc::new(CachedPage {
             seq,
-            keys: keys.iter().map(|k| k.to_string()).collect(),
-            content_type: HeaderValue::from_static("text/html"),
-            cache_control: HeaderValue::from_static("public"),
-            etag: "x".into(),
+            keys: keys.into(),
+            etag: "\"x\"".into(),
             last_modified: HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
-            identity: Bytes::from(vec![b'a'; size]),
-            gzip: Bytes::new(),
-            brotli: Bytes::new(),
+            identity: variant(Bytes::from(vec![b'a'; size]), None, "x", &common),
+            gzip: variant(Bytes::new(), Some("gzip"), "x", &common),
+            brotli: variant(Bytes::new(), Some("br"), "x", &common),
+            referenced: AtomicBool::new(false),
         })
+    }
+
+    fn en() -> Arc<str> {
+        Arc::from("en")
     }
 
     #[test]
     fn a_purge_drops_exactly_the_pages_that_depend_on_its_keys() {
         let cache = PageCache::new(1 << 20);
-        cache.insert("/a".into(), page(1, &["item:1", "newsline:en"], 10));
-        cache.insert("/b".into(), page(1, &["item:2"], 10));
-        cache.purge(2, &["item:1".into()], false);
-        assert!(cache.get("/a").is_none());
-        assert!(cache.get("/b").is_some(), "unrelated pages stay");
+        let item = Dependency::Item;
+        cache.insert(0, "/a", page(1, &[item(1), Dependency::NewsLine(en())], 10));
+        cache.insert(0, "/b", page(1, &[item(2)], 10));
+        cache.insert(0, "/c", page(1, &[item(1)], 10));
+        cache.purge(2, &[item(1)], false);
+        assert!(cache.get(0, "/a").is_none());
+        assert!(cache.get(0, "/b").is_some(), "unrelated pages stay");
+        assert_eq!(
+            cache.len(),
+            1,
+            "purged pages give their memory back at once"
+        );
+        assert_eq!(cache.bytes(), 10 + 256);
     }
 
     #[test]
     fn a_render_older_than_a_purge_is_never_kept() {
         let cache = PageCache::new(1 << 20);
-        cache.purge(5, &["item:1".into()], false);
-        cache.insert("/a".into(), page(4, &["item:1"], 10));
-        assert!(cache.get("/a").is_none());
-        cache.insert("/a".into(), page(5, &["item:1"], 10));
-        assert!(cache.get("/a").is_some());
+        cache.purge(5, &[Dependency::Item(1)], false);
+        cache.insert(0, "/a", page(4, &[Dependency::Item(1)], 10));
+        assert!(cache.get(0, "/a").is_none());
+        cache.insert(0, "/a", page(5, &[Dependency::Item(1)], 10));
+        assert!(cache.get(0, "/a").is_some());
     }
 
     #[test]
-    fn memory_stays_within_the_bound_evicting_the_least_recently_used() {
+    fn memory_stays_within_the_bound_evicting_pages_not_read_first() {
         let cache = PageCache::new(3 * (100 + 256));
         for i in 0..10 {
-            cache.insert(format!("/{i}"), page(1, &[], 100));
-            let _ = cache.get("/0");
+            cache.insert(0, &format!("/{i}"), page(1, &[], 100));
+            let _ = cache.get(0, "/0");
         }
         assert!(cache.bytes() <= 3 * (100 + 256));
-        assert!(cache.get("/0").is_some(), "recently used survives");
-        assert!(cache.get("/1").is_none());
+        assert!(cache.get(0, "/0").is_some(), "a page in use survives");
+        assert!(
+            cache.get(0, "/9").is_some(),
+            "the page just stored survives"
+        );
+        assert!(cache.get(0, "/1").is_none());
+    }
+
+    #[test]
+    fn everything_purged_empties_the_cache() {
+        let cache = PageCache::new(1 << 20);
+        cache.insert(0, "/a", page(1, &[Dependency::Sitemap], 10));
+        cache.purge(2, &[], true);
+        assert!(cache.is_empty());
+        assert_eq!(cache.bytes(), 0);
+        cache.insert(0, "/a", page(1, &[Dependency::Sitemap], 10));
+        assert!(
+            cache.get(0, "/a").is_none(),
+            "a render older than the purge"
+        );
+    }
+
+    #[test]
+    fn a_hit_answers_with_the_headers_built_when_the_page_was_stored() {
+        let p = page(1, &[], 10);
+        let mut asked = HeaderMap::new();
+        asked.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        let r = respond(&p, &asked, false);
+        assert_eq!(r.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(r.headers()[header::ETAG], "\"x-gz\"");
+        assert_eq!(r.headers()[X_CACHE], "hit");
+        asked.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x-gz\""));
+        let r = respond(&p, &asked, false);
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        assert!(r.headers().get(header::CONTENT_ENCODING).is_none());
+        let r = respond(&p, &HeaderMap::new(), true);
+        assert_eq!(r.headers()[header::CONTENT_LENGTH], "10");
     }
 
     #[test]
@@ -574,9 +765,13 @@ mod tests {
     fn pages_are_kept_for_a_few_hosts_only() {
         let cache = PageCache::new(1 << 20);
         for i in 0..MAX_HOSTS {
-            assert!(cache.admits_host(&format!("host{i}")));
+            assert_eq!(cache.host_slot(&format!("host{i}")), Some(i));
         }
-        assert!(cache.admits_host("host0"), "a known host stays admitted");
-        assert!(!cache.admits_host("another.example"));
+        assert_eq!(
+            cache.host_slot("host0"),
+            Some(0),
+            "a known host stays admitted"
+        );
+        assert_eq!(cache.host_slot("another.example"), None);
     }
 }

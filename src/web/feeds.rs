@@ -21,12 +21,12 @@ use rss::extension::{Extension, ExtensionMap};
 
 use super::AppState;
 use super::assets::digest;
-use super::cache::with_keys;
 use super::error::PageError;
 use super::reader::Reader;
 use super::urls;
 use super::views::{Views, media_src};
 use crate::domain::{ItemId, escape_text, first_paragraph_text, time};
+use crate::read::Dependency;
 use crate::read::ItemMeta;
 
 /// How many items a feed carries, newest first.
@@ -169,6 +169,8 @@ struct Listing<'a> {
     page: String,
     /// What the feed's own id names, such as `en` or `en:section:3` (ids, never slugs).
     key: String,
+    /// What the feed depends on: the listing it mirrors.
+    dependency: Dependency,
     /// Newest first; cut to [`FEED_LENGTH`] when written.
     items: &'a crate::read::Listing,
 }
@@ -202,6 +204,7 @@ async fn show_topic_feed(
                 title: format!("{} | {site_name}", section.name),
                 page: urls::section(code, section.slug.as_ref(), 1),
                 key: format!("{code}:section:{}", section.id),
+                dependency: Dependency::Section(reader.edition_key(), section.id),
                 items: snapshot.in_section(code, section.id),
             }
         }
@@ -211,6 +214,7 @@ async fn show_topic_feed(
                 title: format!("{} | {site_name}", author.name),
                 page: urls::author(code, author.slug.as_ref(), 1),
                 key: format!("{code}:author:{}", author.id),
+                dependency: Dependency::Author(reader.edition_key(), author.id),
                 items: snapshot.by_author(code, author.id),
             }
         }
@@ -222,6 +226,7 @@ async fn show_topic_feed(
                 title: format!("{}: {} | {site_name}", reader.strings().tag, tag.name),
                 page: urls::tag(code, tag.slug.as_ref(), 1),
                 key: format!("{code}:tag:{}", tag.id),
+                dependency: Dependency::Tag(reader.edition_key(), tag.id),
                 items: snapshot.with_tag(code, tag.id),
             }
         }
@@ -236,6 +241,7 @@ fn edition_listing(reader: &Reader) -> Listing<'_> {
         title: reader.edition.name.clone(),
         page: urls::home(code),
         key: code.to_owned(),
+        dependency: Dependency::Archive(reader.edition_key()),
         items: reader.snapshot.newest(code),
     }
 }
@@ -271,14 +277,8 @@ async fn respond_feed(
         Format::Atom => (write_atom(reader, origin, listing, &entries)?, ATOM_TYPE),
     };
     // The feed changes with the same items as the page it mirrors.
-    let key = match listing.key.split(':').collect::<Vec<_>>()[..] {
-        [edition, kind, id] => format!("{kind}:{edition}:{id}"),
-        _ => format!("archive:{}", reader.code()),
-    };
-    Ok(with_keys(
-        xml_response(body, content_type, FEED_CACHE),
-        vec![key],
-    ))
+    reader.depends_on(listing.dependency.clone());
+    Ok(reader.cacheable(xml_response(body, content_type, FEED_CACHE)))
 }
 
 /// An XML (or plain-text) body with its type, cache lifetime and an ETag, so polling

@@ -9,6 +9,8 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use tokio::sync::mpsc;
 
+use crate::read::Dependency;
+
 /// The key every cached page carries, so one purge can drop them all.
 pub const ALL: &str = "all";
 
@@ -82,11 +84,11 @@ async fn send(endpoint: &Uri, keys: &str) -> anyhow::Result<hyper::StatusCode> {
 }
 
 impl crate::read::Invalidate for CdnPurger {
-    fn invalidate(&self, _seq: i64, keys: &[String], everything: bool) {
+    fn invalidate(&self, _seq: i64, keys: &[Dependency], everything: bool) {
         let keys = if everything {
             vec![ALL.to_owned()]
         } else {
-            keys.to_vec()
+            keys.iter().map(ToString::to_string).collect()
         };
         if self.queue.try_send(keys).is_err() {
             tracing::error!("the CDN purge queue is full; a purge was dropped");

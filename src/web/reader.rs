@@ -1,6 +1,6 @@
 //! What every reader page starts from: the snapshot, the edition, the site settings.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::PageError;
-use super::views::{Chrome, Views};
+use super::views::{Chrome, NewsLine, Views};
 use crate::config::Site;
 use crate::domain::Edition;
-use crate::read::{Bodies, Snapshot};
+use crate::read::{Bodies, Dependency, Snapshot};
 
 /// The edition a reader asked for, resolved once per request.
 #[derive(Clone)]
@@ -27,6 +27,8 @@ pub struct Reader {
     /// Scheme and host for absolute links: the configured base URL, else the request's Host.
     pub origin: String,
     bodies: Bodies,
+    /// What the page read so far: the frame, the news line, items, listings.
+    keys: Arc<Mutex<Vec<Dependency>>>,
 }
 
 /// The origin links are made absolute with; a Host header with anything but host
@@ -73,6 +75,7 @@ impl FromRequestParts<AppState> for Reader {
             site: state.site.clone(),
             path: parts.uri.path().to_owned(),
             bodies: state.read.bodies().clone(),
+            keys: Arc::default(),
         })
     }
 }
@@ -102,8 +105,38 @@ impl Reader {
         }
     }
 
-    /// The page frame, titled `heading`, with its canonical address.
+    /// Records that the page shows `key`, so a change to it purges the page.
+    pub fn depends_on(&self, key: Dependency) {
+        self.keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(key);
+    }
+
+    /// The edition's code as the keys name it.
+    pub fn edition_key(&self) -> Arc<str> {
+        Arc::from(self.code())
+    }
+
+    /// The news line (and the page's dependency on it), `current` marked.
+    pub fn news_line(&self, current: Option<crate::domain::ItemId>) -> NewsLine {
+        self.depends_on(Dependency::NewsLine(self.edition_key()));
+        self.views().news_line(current)
+    }
+
+    /// Marks `response` cacheable with every key the page read while it was built.
+    pub fn cacheable(&self, response: axum::response::Response) -> axum::response::Response {
+        let mut keys =
+            std::mem::take(&mut *self.keys.lock().unwrap_or_else(PoisonError::into_inner));
+        keys.sort();
+        keys.dedup();
+        super::cache::with_keys(response, keys)
+    }
+
+    /// The page frame, titled `heading`, with its canonical address; the page then
+    /// depends on the edition's navigation.
     pub fn chrome(&self, heading: &str) -> Chrome {
+        self.depends_on(Dependency::Navigation(self.edition_key()));
         let mut chrome = Chrome::new(
             &self.site,
             &self.snapshot,

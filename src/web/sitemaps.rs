@@ -30,6 +30,7 @@ use super::error::PageError;
 use super::feeds::{Origin, modified_at, xml_response};
 use super::reader::{PageQuery, Reader};
 use crate::domain::time;
+use crate::read::Dependency;
 use crate::read::{ItemMeta, Listing, Snapshot, count_from, cut};
 
 /// Most URLs one sitemap may list, by the sitemaps.org protocol.
@@ -65,7 +66,7 @@ async fn show_robots(origin: Origin) -> Response {
     );
     with_keys(
         xml_response(body, "text/plain; charset=utf-8", SITEMAP_CACHE),
-        vec!["robots".into()],
+        vec![Dependency::Robots],
     )
 }
 
@@ -93,7 +94,7 @@ async fn show_sitemap_index(
     })?;
     Ok(with_keys(
         xml_response(body, XML_TYPE, SITEMAP_CACHE),
-        vec!["sitemap".into()],
+        vec![Dependency::Sitemap],
     ))
 }
 
@@ -126,7 +127,7 @@ async fn show_month_sitemap(
     })?;
     Ok(with_keys(
         xml_response(body, XML_TYPE, SITEMAP_CACHE),
-        vec!["sitemap".into()],
+        vec![Dependency::Sitemap],
     ))
 }
 

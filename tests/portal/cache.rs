@@ -415,3 +415,188 @@ async fn fifty_thousand_junk_addresses_and_hosts_leave_the_real_pages_cached() {
         app.cache.len()
     );
 }
+
+/// One kind of change and the pages it must (and must not) purge.
+enum Change {
+    /// A correction to an old item, far below the news line.
+    CorrectOld,
+    /// A new item in one section.
+    PublishEconomy,
+    /// A new section in the edition's navigation.
+    AddSection,
+    /// A new author (with the item that brings them).
+    NewAuthor,
+    /// A new tag (with the item that brings it).
+    NewTag,
+    /// An item pinned to the home page.
+    Pin,
+}
+
+#[tokio::test]
+async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let actor = editor(&app).await;
+    let mut batch = vec![brief("Old story", "politics", "2020-01-01T10:00:00Z")];
+    for i in 0..45 {
+        batch.push(brief(
+            &format!("Economy {i}"),
+            "economy",
+            &format!("2025-05-21T10:{i:02}:00Z"),
+        ));
+    }
+    batch.push(article(
+        "Politics lead",
+        "politics",
+        "2025-05-21T11:00:00Z",
+        &["Ayla Karimova"],
+    ));
+    let filed = app.file(filings(batch)).await;
+    let mut to_pin = form("Pinned later", "economy");
+    let pin_id = app
+        .newsroom
+        .create_item(&actor, &to_pin, Step::Publish, &zone())
+        .await
+        .expect("published");
+    app.settle().await;
+    let old_id = filed[0].id();
+    let old = app.item_path(old_id).await;
+    let lead = app.item_path(filed[46].id()).await;
+    let (home, news, politics, economy) = ("/en/", "/en/news", "/en/politics", "/en/economy");
+    let (author, corrections) = ("/en/author/ayla-karimova", "/en/corrections");
+    let (feed, sitemap, robots) = ("/en/feed.xml", "/sitemap.xml", "/robots.txt");
+    let table: Vec<(Change, Vec<&str>, Vec<&str>)> = vec![
+        (
+            Change::CorrectOld,
+            vec![old.as_str(), politics, corrections, news, feed, sitemap],
+            vec![home, economy, lead.as_str(), author, robots],
+        ),
+        (
+            Change::PublishEconomy,
+            vec![home, news, economy, lead.as_str(), feed, sitemap],
+            vec![politics, author, robots],
+        ),
+        (
+            Change::AddSection,
+            vec![
+                home,
+                news,
+                economy,
+                politics,
+                author,
+                lead.as_str(),
+                old.as_str(),
+            ],
+            vec![feed, sitemap, robots],
+        ),
+        (
+            Change::NewAuthor,
+            vec![home, news, economy, feed, sitemap],
+            vec![politics, author, robots],
+        ),
+        (
+            Change::NewTag,
+            vec![home, news, economy, feed, sitemap],
+            vec![politics, author, robots],
+        ),
+        (
+            // The pinned item is by the same author as the politics lead.
+            Change::Pin,
+            vec![home, news, economy, author, feed, sitemap],
+            vec![politics, robots],
+        ),
+    ];
+    for (change, purged, kept) in table {
+        for path in purged.iter().chain(&kept) {
+            warm(&app, path).await;
+        }
+        let name = match change {
+            Change::CorrectOld => {
+                app.newsroom
+                    .add_correction(&actor, old_id, "The year was wrong.")
+                    .await
+                    .expect("corrected");
+                "a correction"
+            }
+            Change::PublishEconomy => {
+                app.file(filings(vec![brief(
+                    "Economy news",
+                    "economy",
+                    "2025-05-21T12:00:00Z",
+                )]))
+                .await;
+                "a new item"
+            }
+            Change::AddSection => {
+                app.newsroom
+                    .add_section(&actor, "en", "culture", "Culture")
+                    .await
+                    .expect("added");
+                "a new section"
+            }
+            Change::NewAuthor => {
+                app.file(filings(vec![article(
+                    "Markets open",
+                    "economy",
+                    "2025-05-21T13:00:00Z",
+                    &["Rauf Aliyev"],
+                )]))
+                .await;
+                "a new author"
+            }
+            Change::NewTag => {
+                let mut tagged = brief("Budget passed", "economy", "2025-05-21T14:00:00Z");
+                tagged.tags = vec!["Budget".into()];
+                app.file(filings(vec![tagged])).await;
+                "a new tag"
+            }
+            Change::Pin => {
+                to_pin.pinned = true;
+                save(&app, &actor, pin_id, &to_pin, Step::Save).await;
+                "a pin"
+            }
+        };
+        app.settle().await;
+        for path in &purged {
+            let page = app.get(path).await;
+            assert_eq!(page.header("x-cache"), "miss", "{name} purges {path}");
+        }
+        for path in &kept {
+            let page = app.get(path).await;
+            assert_eq!(page.header("x-cache"), "hit", "{name} leaves {path} cached");
+        }
+        // And what changed shows at once.
+        match change {
+            Change::CorrectOld => {
+                assert!(
+                    app.get(corrections)
+                        .await
+                        .body
+                        .contains("The year was wrong.")
+                );
+            }
+            Change::PublishEconomy => {
+                assert!(app.get(economy).await.body.contains("Economy news"));
+            }
+            Change::AddSection => {
+                assert!(
+                    app.get(economy)
+                        .await
+                        .texts("nav.sections a")
+                        .contains(&"Culture".to_owned())
+                );
+            }
+            Change::NewAuthor => {
+                assert_eq!(
+                    app.get("/en/author/rauf-aliyev").await.status,
+                    StatusCode::OK
+                );
+            }
+            Change::NewTag => {
+                assert_eq!(app.get("/en/tag/budget").await.status, StatusCode::OK);
+            }
+            Change::Pin => {
+                assert!(app.get(home).await.body.contains("Pinned later"));
+            }
+        }
+    }
+}

@@ -5,8 +5,8 @@ use jiff::civil::Date;
 
 use super::listing::ListingPage;
 use crate::domain::time;
+use crate::read::Dependency;
 use crate::read::{count_from, page_of};
-use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::{PageQuery, Reader};
 use crate::web::views::{Chrome, ItemLine, NavLink, Pagination};
@@ -72,12 +72,10 @@ pub async fn list_news(
         heading,
         days,
         pagination: Pagination::new(&page, |n| urls::news(&code, n)),
-        news_line: views.news_line(None),
+        news_line: reader.news_line(None),
     })?;
-    Ok(with_keys(
-        response,
-        vec![format!("archive:{code}"), format!("newsline:{code}")],
-    ))
+    reader.depends_on(Dependency::Archive(reader.edition_key()));
+    Ok(reader.cacheable(response))
 }
 
 /// Reads `2025/05/21` strictly: four, two and two digits naming a real date.
@@ -152,7 +150,8 @@ pub async fn list_day(
         day_links,
     })?;
     // Its neighbouring-day links follow the whole archive.
-    Ok(with_keys(response, vec![format!("archive:{code}")]))
+    reader.depends_on(Dependency::Archive(reader.edition_key()));
+    Ok(reader.cacheable(response))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use axum::extract::Path;
 use axum::response::Response;
 
 use crate::domain::ItemId;
-use crate::web::cache::with_keys;
+use crate::read::Dependency;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::views::{Chrome, ItemLine, NavLink, NewsLine, TimeView, media_src, media_srcset};
@@ -137,17 +137,20 @@ pub async fn show_item(
         .map(|r| views.line(r, None));
     let mut chrome = reader.chrome(&item.headline);
     chrome.head = reader.article_meta(item, &body_html, &canonical);
-    let ed = reader.code();
-    let mut keys = vec![format!("item:{}", item.id), format!("newsline:{ed}")];
-    keys.extend(item.related.map(|r| format!("item:{r}")));
-    keys.extend(item.lead_media.map(|_| "media".to_owned()));
+    reader.depends_on(Dependency::Item(item.id));
+    if let Some(id) = item.related {
+        reader.depends_on(Dependency::Item(id));
+    }
+    if let Some(id) = item.lead_media {
+        reader.depends_on(Dependency::Media(id));
+    }
     let page = ArticlePage {
         chrome,
         story,
         related,
-        news_line: views.news_line(Some(item.id)),
+        news_line: reader.news_line(Some(item.id)),
     };
-    Ok(with_keys(respond::html(&page)?, keys))
+    Ok(reader.cacheable(respond::html(&page)?))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use askama::Template;
 use axum::response::Response;
 
-use crate::web::cache::with_keys;
+use crate::read::Dependency;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::respond;
@@ -58,8 +58,6 @@ pub async fn list_corrections(reader: Reader) -> Result<Response, PageError> {
         heading,
         entries: entries.into_iter().map(|(_, e)| e).collect(),
     })?;
-    Ok(with_keys(
-        response,
-        vec![format!("corrections:{}", reader.code())],
-    ))
+    reader.depends_on(Dependency::Corrections(reader.edition_key()));
+    Ok(reader.cacheable(response))
 }

@@ -1,7 +1,7 @@
 use askama::Template;
 use axum::response::Response;
 
-use crate::web::cache::with_keys;
+use crate::read::Dependency;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::respond;
@@ -28,11 +28,8 @@ pub async fn show_home(reader: Reader) -> Result<Response, PageError> {
     let page = HomePage {
         chrome,
         leads: views.lines(&pinned.iter().take(LEADS).cloned().collect::<Vec<_>>()),
-        news_line: views.news_line(None),
+        news_line: reader.news_line(None),
     };
-    let ed = reader.code();
-    Ok(with_keys(
-        respond::html(&page)?,
-        vec![format!("newsline:{ed}"), format!("home:{ed}")],
-    ))
+    reader.depends_on(Dependency::Home(reader.edition_key()));
+    Ok(reader.cacheable(respond::html(&page)?))
 }

@@ -2,8 +2,8 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 
+use crate::read::Dependency;
 use crate::read::page_of;
-use crate::web::cache::with_keys;
 use crate::web::error::PageError;
 use crate::web::reader::{PageQuery, Reader};
 use crate::web::views::{Chrome, ItemLine, NavLink, Pagination};
@@ -21,7 +21,7 @@ pub(super) struct ListingPage {
 
 fn render(
     reader: &Reader,
-    key: String,
+    key: Dependency,
     heading: String,
     list: &crate::read::Listing,
     query: &PageQuery,
@@ -50,7 +50,8 @@ fn render(
         pagination: Pagination::new(&page, &url),
         day_links: Vec::new(),
     })?;
-    Ok(with_keys(response, vec![key]))
+    reader.depends_on(key);
+    Ok(reader.cacheable(response))
 }
 
 /// A section's items, newest first, paginated.
@@ -66,7 +67,7 @@ pub async fn list_section(
         .clone();
     let list = reader.snapshot.in_section(reader.code(), section.id);
     let code = reader.code().to_owned();
-    let key = format!("section:{code}:{}", section.id);
+    let key = Dependency::Section(reader.edition_key(), section.id);
     render(&reader, key, section.name.clone(), list, &query, |n| {
         urls::section(&code, section.slug.as_ref(), n)
     })
@@ -85,7 +86,7 @@ pub async fn list_author(
         .clone();
     let list = reader.snapshot.by_author(reader.code(), author.id);
     let code = reader.code().to_owned();
-    let key = format!("author:{code}:{}", author.id);
+    let key = Dependency::Author(reader.edition_key(), author.id);
     render(&reader, key, author.name.clone(), list, &query, |n| {
         urls::author(&code, author.slug.as_ref(), n)
     })
@@ -105,7 +106,7 @@ pub async fn list_tag(
     let list = reader.snapshot.with_tag(reader.code(), tag.id);
     let code = reader.code().to_owned();
     let heading = format!("{}: {}", reader.strings().tag, tag.name);
-    let key = format!("tag:{code}:{}", tag.id);
+    let key = Dependency::Tag(reader.edition_key(), tag.id);
     render(&reader, key, heading, list, &query, |n| {
         urls::tag(&code, tag.slug.as_ref(), n)
     })
