@@ -176,6 +176,12 @@ impl Application {
         self.state.cache.clone()
     }
 
+    /// Every route of this application, to drive in memory without a listener (the
+    /// route fuzzer does).
+    pub fn router(&self) -> axum::Router {
+        router(self.state.clone())
+    }
+
     /// The read model pages are served from.
     pub fn read_model(&self) -> Arc<ReadModel> {
         self.state.read.clone()

@@ -22,11 +22,11 @@ use axum::extract::ConnectInfo;
 use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::{Method, Request, StatusCode};
 use libfuzzer_sys::fuzz_target;
+use newsline::app::Application;
 use newsline::config::Settings;
+use newsline::domain::SystemClock;
 use newsline::newsroom::Newsroom;
-use newsline::read::Feeder;
 use newsline::store::Store;
-use newsline::web::{AppState, cache::PageCache, router};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
@@ -44,25 +44,21 @@ static SITE: LazyLock<Site> = LazyLock::new(|| {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings = Settings::default();
+    let mut settings = Settings::default();
+    settings.data_dir = dir.path().to_owned();
+    settings.set("address", "127.0.0.1:0").expect("address");
     let router = runtime.block_on(async {
         let store = Store::open(&Store::sqlite_url(dir.path()))
             .await
             .expect("store opens");
-        let media = newsline::media::MediaStore::local(&dir.path().join("media")).expect("media");
-        let newsroom = Newsroom::new(store.clone(), Arc::default())
-            .with_media(media, settings.media.max_upload_bytes);
+        let newsroom = Newsroom::new(store.clone(), Arc::default());
         let demo = newsline::import::demo::builtin(&settings.site.time_zone).expect("demo");
         newsroom.file_batch(&demo).await.expect("demo filed");
-        let (_feeder, read) = Feeder::start(store).await.expect("read model");
-        router(AppState {
-            read,
-            site: Arc::new(settings.site.clone()),
-            newsroom,
-            secure_cookies: false,
-            max_upload_bytes: settings.media.max_upload_bytes,
-            cache: Arc::new(PageCache::new(4 * 1024 * 1024)),
-        })
+        // The application as `serve` builds it, so the fuzzer meets every layer.
+        let app = Application::build(&settings, store, Arc::new(SystemClock))
+            .await
+            .expect("application");
+        app.router()
     });
     Site {
         runtime,
