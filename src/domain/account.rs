@@ -216,18 +216,10 @@ pub fn check_password(password: &str) -> Result<(), DomainError> {
 mod tests {
     use super::*;
 
-    const STATUSES: [Status; 5] = [
-        Status::Draft,
-        Status::Review,
-        Status::Scheduled,
-        Status::Published,
-        Status::Unpublished,
-    ];
-
     /// Every scope an action can be asked about.
     fn scopes() -> Vec<Scope> {
         let mut all = vec![Scope::Newsroom, Scope::OwnByline, Scope::NewItem];
-        for status in STATUSES {
+        for status in Status::ALL {
             for own in [true, false] {
                 all.push(Scope::Item { own, status });
             }
@@ -303,7 +295,7 @@ mod tests {
             Action::SetFlags,
         ] {
             assert!(!may(Role::Reporter, action, Scope::NewItem), "{action:?}");
-            for status in STATUSES {
+            for status in Status::ALL {
                 let own = Scope::Item { own: true, status };
                 assert!(!may(Role::Reporter, action, own), "{action:?} {status:?}");
             }

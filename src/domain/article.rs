@@ -54,6 +54,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in workflow order.
+    pub const ALL: [Status; 5] = [
+        Self::Draft,
+        Self::Review,
+        Self::Scheduled,
+        Self::Published,
+        Self::Unpublished,
+    ];
+
     /// The stored name of the status.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -171,14 +171,19 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// Hashes a new password, within the hash cap.
-async fn hash_password(newsroom: &Newsroom, password: String) -> Result<String, NewsroomError> {
-    let _permit = newsroom
+/// A place under the cap on password hashes at once, or Busy when all are taken.
+fn hash_slot(newsroom: &Newsroom) -> Result<tokio::sync::OwnedSemaphorePermit, NewsroomError> {
+    newsroom
         .sign_in
         .hashes
         .clone()
         .try_acquire_owned()
-        .map_err(|_| NewsroomError::Busy)?;
+        .map_err(|_| NewsroomError::Busy)
+}
+
+/// Hashes a new password, within the hash cap.
+async fn hash_password(newsroom: &Newsroom, password: String) -> Result<String, NewsroomError> {
+    let _permit = hash_slot(newsroom)?;
     // Deliberately slow work: keep it off the async threads.
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -206,12 +211,7 @@ pub(super) async fn password_matches(
     password: &str,
     hash: &str,
 ) -> Result<bool, NewsroomError> {
-    let _permit = newsroom
-        .sign_in
-        .hashes
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| NewsroomError::Busy)?;
+    let _permit = hash_slot(newsroom)?;
     newsroom.sign_in.checks.fetch_add(1, Ordering::Relaxed);
     Ok(verify_password(password.to_owned(), hash.to_owned()).await)
 }

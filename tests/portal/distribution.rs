@@ -910,17 +910,3 @@ async fn the_news_sitemap_lists_the_last_two_days_up_to_a_thousand_items() {
     let feed = rss_of(&app, "/en/feed.xml").await;
     assert_eq!(feed.items().len(), 50);
 }
-
-// ---------------------------------------------------------------------------------------
-// Newsroom helpers
-
-/// A small PNG made in memory.
-pub fn png(width: u32, height: u32) -> Vec<u8> {
-    use image::ImageEncoder;
-    let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 253) as u8).collect();
-    let mut bytes = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut bytes)
-        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
-        .expect("png");
-    bytes
-}

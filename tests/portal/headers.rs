@@ -3,7 +3,6 @@
 use newsline::domain::Role;
 use reqwest::StatusCode;
 
-use crate::distribution::png;
 use crate::support::*;
 
 /// The policy every response carries, but for its framing rule.

@@ -16,14 +16,6 @@ use reqwest::StatusCode;
 use crate::newsroom::article_fields;
 use crate::support::*;
 
-const STATUSES: [Status; 5] = [
-    Status::Draft,
-    Status::Review,
-    Status::Scheduled,
-    Status::Published,
-    Status::Unpublished,
-];
-
 /// Something done to an existing item, as the newsroom offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -432,7 +424,7 @@ impl Cast {
     async fn walk_existing(&self, http: bool) {
         let role = self.me.role;
         for own in [true, false] {
-            for status in STATUSES {
+            for status in Status::ALL {
                 for op in OPS {
                     if !http && op == Op::Preview {
                         // Previewing is the editor page's own; there is no use case.
@@ -839,7 +831,7 @@ async fn a_reporter_opening_a_colleagues_draft_by_number_finds_nothing() {
 async fn the_desk_lists_for_a_reporter_only_their_own_work_and_what_is_published() {
     let cast = Cast::new(Role::Reporter).await;
     for own in [true, false] {
-        for status in STATUSES {
+        for status in Status::ALL {
             let whose = if own { "Mine" } else { "Theirs" };
             cast.item_in(own, status, &format!("{whose} {status:?}"))
                 .await;

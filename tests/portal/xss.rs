@@ -11,7 +11,6 @@ use reqwest::StatusCode;
 use scraper::{ElementRef, Html, Node};
 use serde_json::Value;
 
-use crate::distribution::png;
 use crate::live::Listener;
 use crate::newsroom::{create, save};
 use crate::support::*;
