@@ -17,6 +17,7 @@ use crate::read::{Feeder, ReadModel};
 use crate::store::{Store, listen_for_changes};
 use crate::web::limits::{BUSY_RESPONSE, Gate};
 use crate::web::{AppState, router};
+use futures_util::future::Either;
 
 /// Largest request head (request line and headers) read; larger ones get 431. The
 /// connection's buffer is twice that, so a head that never ends cannot grow it further.
@@ -112,7 +113,10 @@ impl Application {
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
-        let cache = Arc::new(crate::web::cache::PageCache::new(settings.cache_max_bytes));
+        let cache = Arc::new(
+            crate::web::cache::PageCache::new(settings.cache_max_bytes)
+                .with_site_headers(crate::web::SecurityHeaders::from_site(&settings.site).portal()),
+        );
         let mut feeder = feeder.invalidating(cache.clone());
         if let Some(url) = &settings.cache_purge_url {
             feeder =
@@ -196,6 +200,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let state = self.state.clone();
         let app = router(self.state);
         let connections = Gate::new(
             self.limits.max_connections,
@@ -235,9 +240,14 @@ impl Application {
             };
             let _ = stream.set_nodelay(true);
             let app = app.clone();
+            let state = state.clone();
             let service = hyper::service::service_fn(move |mut request| {
+                // A cached page is answered here, with no layer or route in between.
+                if let Some(hit) = crate::web::cache::answer_hit(&state, &request) {
+                    return Either::Left(std::future::ready(Ok(hit)));
+                }
                 request.extensions_mut().insert(ConnectInfo(peer));
-                tower::Service::call(&mut app.clone(), request)
+                Either::Right(tower::Service::call(&mut app.clone(), request))
             });
             let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
             tokio::spawn(async move {

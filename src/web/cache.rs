@@ -97,6 +97,9 @@ pub struct PageCache {
     hand: AtomicUsize,
     /// The Host headers pages are kept for, when pages depend on Host (no base URL).
     hosts: RwLock<Vec<String>>,
+    /// Headers every stored page carries besides its own (the site's security headers),
+    /// so a hit answered before the router needs no layer to add them.
+    site_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -120,7 +123,14 @@ impl PageCache {
             purged_all: AtomicI64::new(i64::MIN),
             hand: AtomicUsize::new(0),
             hosts: RwLock::default(),
+            site_headers: Vec::new(),
         }
+    }
+
+    /// The same cache, adding `headers` to every page it stores.
+    pub fn with_site_headers(mut self, headers: &[(HeaderName, HeaderValue)]) -> Self {
+        self.site_headers = headers.to_vec();
+        self
     }
 
     fn shard(&self, url: &str) -> &RwLock<Shard> {
@@ -250,6 +260,11 @@ impl PageCache {
             return Some(hosts.len() - 1);
         }
         None
+    }
+
+    /// The slot of a host pages are already kept for; never admits a new one.
+    fn known_host_slot(&self, host: &str) -> Option<usize> {
+        read(&self.hosts).iter().position(|h| h == host)
     }
 
     /// How many bytes the cache holds now.
@@ -542,6 +557,40 @@ pub async fn serve_from_cache(
     fill(&state, request, next, slot, &url, head).await
 }
 
+/// Answers a request from the cache before it reaches the router, when the cache holds
+/// a page stored under exactly its target; `None` sends it down the whole stack.
+///
+/// Sound without routing: a page is stored only under its canonical target, the
+/// target of the very request that rendered it, so a request spelling it byte for
+/// byte is a request for that page. Every check a hit needs from the outer layers is
+/// made here: the method, the target's length (414), the Host (421 with a base URL);
+/// the security headers were stored with the page.
+pub fn answer_hit<B>(state: &AppState, request: &axum::http::Request<B>) -> Option<Response> {
+    let head = match *request.method() {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => return None,
+    };
+    if state.cache.max_bytes == 0 {
+        return None;
+    }
+    let target = request.uri().path_and_query()?.as_str();
+    if target.len() > super::limits::MAX_URI_BYTES {
+        return None;
+    }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let slot = match state.site.base_url.as_deref() {
+        Some(base) => super::limits::serves_host(Some(base), host).then_some(0)?,
+        None => state.cache.known_host_slot(host_of(request.headers()))?,
+    };
+    let page = state.cache.get(slot, target)?;
+    Some(respond(&page, request.headers(), head))
+}
+
 /// Renders a page the cache did not have, and keeps it.
 async fn fill(
     state: &AppState,
@@ -580,6 +629,9 @@ async fn fill(
     )
     .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"));
     let mut common = HeaderMap::new();
+    for (name, value) in &state.cache.site_headers {
+        common.insert(name, value.clone());
+    }
     common.insert(
         header::CONTENT_TYPE,
         header(header::CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -104,6 +104,13 @@ pub async fn add_security_headers(
     response
 }
 
+impl SecurityHeaders {
+    /// The headers every reader's page carries.
+    pub fn portal(&self) -> &[(HeaderName, HeaderValue)] {
+        &self.portal
+    }
+}
+
 fn is_newsroom(path: &str) -> bool {
     path == "/newsroom" || path.starts_with("/newsroom/")
 }

@@ -143,21 +143,25 @@ fn authority_of(base_url: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
+/// Whether a request for `host` may be answered by a site whose base URL is `base`
+/// (none: any host may).
+pub fn serves_host(base: Option<&str>, host: &str) -> bool {
+    base.is_none_or(|base| host_is_ours(host, authority_of(base)))
+}
+
 /// With a base URL set, refuses requests for any other Host with 421.
 pub async fn refuse_other_hosts(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(base) = state.site.base_url.as_deref() {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
-        if !host_is_ours(host, authority_of(base)) {
-            return PageError::Misdirected.into_response();
-        }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    if !serves_host(state.site.base_url.as_deref(), host) {
+        return PageError::Misdirected.into_response();
     }
     next.run(request).await
 }

@@ -39,6 +39,7 @@ use crate::read::ReadModel;
 use pages::{archive, article, corrections, home, listing};
 
 pub use error::PageError;
+pub use headers::SecurityHeaders;
 
 /// What every handler can reach.
 #[derive(Clone)]

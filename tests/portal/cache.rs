@@ -600,3 +600,58 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
         }
     }
 }
+
+/// Hits are answered before the router; they must carry everything a miss does.
+#[tokio::test]
+async fn a_hit_answered_before_the_router_keeps_every_header_and_check() {
+    let app = TestApp::spawn_with_demo().await;
+    let miss = app.get("/en/").await;
+    assert_eq!(miss.header("x-cache"), "miss");
+    let hit = warm(&app, "/en/").await;
+    assert_eq!(hit.body, miss.body);
+    for name in [
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "x-frame-options",
+        "content-type",
+        "cache-control",
+        "etag",
+        "last-modified",
+        "vary",
+        "surrogate-key",
+    ] {
+        assert!(!hit.header(name).is_empty(), "a hit carries {name}");
+        assert_eq!(hit.header(name), miss.header(name), "{name} as on the miss");
+    }
+
+    let head = app.request(reqwest::Method::HEAD, "/en/").await;
+    assert_eq!(head.header("x-cache"), "hit");
+    assert!(head.body.is_empty(), "HEAD has no body");
+    assert_eq!(head.header("etag"), hit.header("etag"));
+
+    let not_modified = app
+        .client
+        .get(format!("{}/en/", app.address))
+        .header("if-none-match", hit.header("etag"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert!(
+        not_modified
+            .headers()
+            .contains_key("content-security-policy")
+    );
+
+    // Other methods, other spellings and other queries of the same page are not hits.
+    let post = app.request(reqwest::Method::POST, "/en/").await;
+    assert_ne!(post.header("x-cache"), "hit");
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    let junk = app.get("/en/?utm_source=x").await;
+    assert_ne!(junk.header("x-cache"), "hit");
+    let escaped = app.get("/%65n/").await;
+    assert_ne!(escaped.header("x-cache"), "hit");
+}

@@ -343,6 +343,15 @@ async fn with_a_base_url_another_host_is_misdirected() {
         answer.contains("https://news.example/en/"),
         "links follow the base URL"
     );
+    // Once the page is cached, a hit is answered before the router: the Host check
+    // must hold there too.
+    let answer = exchange_from(&app, [127, 0, 0, 1], &get("/en/", "news.example")).await;
+    assert!(
+        answer.to_ascii_lowercase().contains("x-cache: hit"),
+        "{answer}"
+    );
+    let answer = exchange_from(&app, [127, 0, 0, 1], &get("/en/", "evil.example")).await;
+    assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
     still_serves(&app).await;
 }
 
