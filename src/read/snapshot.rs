@@ -687,6 +687,68 @@ mod tests {
         assert!(!truth.is_empty());
     }
 
+    /// Every item the by-id index holds is in each list it belongs to, and no other.
+    fn assert_every_item_in_all_its_lists(s: &Snapshot) {
+        let has = |list: &Listing, id: ItemId| list.iter().any(|i| i.id == id);
+        for (id, item) in s.items.iter() {
+            let code = item.edition.as_ref();
+            assert!(has(s.newest(code), *id), "{id} missing from newest");
+            assert!(
+                has(s.in_section(code, item.section), *id),
+                "{id} missing from its section"
+            );
+            for author in &item.authors {
+                assert!(has(s.by_author(code, *author), *id), "{id} by {author}");
+            }
+            for tag in &item.tags {
+                assert!(has(s.with_tag(code, *tag), *id), "{id} tagged {tag}");
+            }
+            assert_eq!(has(s.pinned(code), *id), item.pinned, "{id} pinned");
+        }
+        assert_agrees(s);
+    }
+
+    #[test]
+    fn readers_racing_a_writer_never_see_an_item_in_one_index_and_not_another() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let taxonomy = taxonomy("Section");
+        let current = Arc::new(arc_swap::ArcSwap::from_pointee(Snapshot::build(
+            0,
+            &taxonomy,
+            Vec::new(),
+        )));
+        let done = Arc::new(AtomicBool::new(false));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let current = current.clone();
+                let done = done.clone();
+                std::thread::spawn(move || {
+                    let mut checked = 0u32;
+                    while !done.load(Ordering::Acquire) || checked == 0 {
+                        assert_every_item_in_all_its_lists(&current.load_full());
+                        checked += 1;
+                    }
+                    checked
+                })
+            })
+            .collect();
+        let mut rng = Rng(0xdead_beef);
+        let mut snapshot = Snapshot::build(0, &taxonomy, Vec::new());
+        for step in 0..2000 {
+            let id = 1 + rng.below(60) as i64;
+            let now = (rng.below(4) != 0).then(|| random_item(&mut rng, id));
+            snapshot.apply(id, now);
+            snapshot.applied_seq = step;
+            current.store(Arc::new(snapshot.clone()));
+        }
+        done.store(true, Ordering::Release);
+        for reader in readers {
+            let checked = reader.join().expect("a reader saw every index agree");
+            assert!(checked > 0);
+        }
+        assert_every_item_in_all_its_lists(&current.load_full());
+    }
+
     #[test]
     fn an_earlier_snapshot_is_untouched_by_later_changes() {
         let mut rng = Rng(42);
