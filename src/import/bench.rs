@@ -373,6 +373,8 @@ pub fn bulk(
                 kind,
                 slug: Slug::from_text(&s.headline, kind.as_str()).to_string(),
                 body_markdown: s.paragraphs.join("\n\n"),
+                // The generated paragraphs are plain words: the first is its own text.
+                summary: s.paragraphs.first().cloned().unwrap_or_default(),
                 body_html: s
                     .paragraphs
                     .iter()

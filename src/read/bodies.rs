@@ -5,6 +5,15 @@ use std::collections::HashMap;
 use crate::domain::ItemId;
 use crate::store::{Store, StoreResult};
 
+/// An item's body as an article page shows it.
+#[derive(Debug, Clone)]
+pub struct ArticleBody {
+    /// Rendered and sanitized HTML.
+    pub html: String,
+    /// The first paragraph as plain text, if the body has one.
+    pub summary: Option<String>,
+}
+
 /// Reads items' rendered bodies. The read model keeps metadata only; a page cache miss
 /// on an article or a feed reads the few bodies it shows here (from a replica when
 /// one is configured).
@@ -19,13 +28,18 @@ impl Bodies {
         Self { store }
     }
 
-    /// One item's rendered body; `None` when the item is gone from the store.
-    pub async fn body(&self, id: ItemId) -> StoreResult<Option<String>> {
-        Ok(self.store.bodies(&[id]).await?.pop().map(|(_, html)| html))
+    /// One item's rendered body and summary; `None` when the item is gone from the store.
+    pub async fn body(&self, id: ItemId) -> StoreResult<Option<ArticleBody>> {
+        Ok(self
+            .store
+            .bodies(&[id])
+            .await?
+            .pop()
+            .map(|(_, html, summary)| ArticleBody { html, summary }))
     }
 
-    /// Several items' rendered bodies, in one query.
-    pub async fn many(&self, ids: &[ItemId]) -> StoreResult<HashMap<ItemId, String>> {
-        Ok(self.store.bodies(ids).await?.into_iter().collect())
+    /// Several items' summaries, in one query; items whose body has none are left out.
+    pub async fn summaries(&self, ids: &[ItemId]) -> StoreResult<HashMap<ItemId, String>> {
+        Ok(self.store.summaries(ids).await?.into_iter().collect())
     }
 }

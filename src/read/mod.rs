@@ -14,7 +14,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use tokio::sync::watch;
 
-pub use bodies::Bodies;
+pub use bodies::{ArticleBody, Bodies};
 pub use feeder::Feeder;
 pub use item::ItemMeta;
 pub use keys::{Dependency, TaxonomyChange, taxonomy_change};

@@ -105,12 +105,15 @@ impl Writer {
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
-        sqlx::query("UPDATE item_bodies SET markdown = $1, html = $2 WHERE item_id = $3")
-            .bind(&c.body.markdown)
-            .bind(&c.body.html)
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE item_bodies SET markdown = $1, html = $2, summary = $3 WHERE item_id = $4",
+        )
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(super::items::summary_of(&c.body.html))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 

@@ -172,12 +172,15 @@ impl Writer {
         .bind(new.extras.created_by)
         .fetch_one(&mut *self.tx)
         .await?;
-        sqlx::query("INSERT INTO item_bodies (item_id, markdown, html) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(&c.body.markdown)
-            .bind(&c.body.html)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO item_bodies (item_id, markdown, html, summary) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(&c.body.markdown)
+        .bind(&c.body.html)
+        .bind(summary_of(&c.body.html))
+        .execute(&mut *self.tx)
+        .await?;
         self.set_authors(id, new.authors).await?;
         self.set_tags(id, new.tags).await?;
         Ok(id)
@@ -523,15 +526,52 @@ impl Store {
             .collect()
     }
 
-    /// The rendered bodies of these items, in no particular order; ids with no row are
-    /// left out.
-    pub async fn bodies(&self, ids: &[ItemId]) -> StoreResult<Vec<(ItemId, String)>> {
+    /// The rendered bodies of these items with their summaries, in no particular order;
+    /// ids with no row are left out.
+    pub async fn bodies(
+        &self,
+        ids: &[ItemId],
+    ) -> StoreResult<Vec<(ItemId, String, Option<String>)>> {
+        self.body_rows("html, summary", ids)
+            .await?
+            .into_iter()
+            .map(|(id, html, summary)| {
+                let html = html.unwrap_or_default();
+                let summary = summary_read(summary, &html);
+                Ok((id, html, summary))
+            })
+            .collect()
+    }
+
+    /// These items' summaries (the first paragraph of each body, as text); items whose
+    /// body has none, or no row, are left out.
+    pub async fn summaries(&self, ids: &[ItemId]) -> StoreResult<Vec<(ItemId, String)>> {
+        // The HTML only where the summary predates its column and must be worked out.
+        let rows = self
+            .body_rows("CASE WHEN summary IS NULL THEN html END, summary", ids)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, html, summary)| {
+                Some((
+                    id,
+                    summary_read(summary, html.as_deref().unwrap_or_default())?,
+                ))
+            })
+            .collect())
+    }
+
+    async fn body_rows(
+        &self,
+        columns: &str,
+        ids: &[ItemId],
+    ) -> StoreResult<Vec<(ItemId, Option<String>, Option<String>)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT item_id, html FROM item_bodies WHERE item_id IN ({})",
+            "SELECT item_id, {columns} FROM item_bodies WHERE item_id IN ({})",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -540,9 +580,21 @@ impl Store {
         }
         let rows = query.fetch_all(&self.reads).await?;
         rows.iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
             .collect()
     }
+}
+
+/// The summary column's value for a body: its first paragraph's text, empty when none.
+pub(super) fn summary_of(html: &str) -> String {
+    crate::domain::first_paragraph_text(html).unwrap_or_default()
+}
+
+/// A summary as read: worked out from the HTML when the row predates the column.
+fn summary_read(stored: Option<String>, html: &str) -> Option<String> {
+    stored
+        .or_else(|| Some(summary_of(html)))
+        .filter(|s| !s.is_empty())
 }
 
 fn links<'a>(
@@ -570,6 +622,8 @@ pub struct BulkItem {
     pub body_markdown: String,
     /// Sanitized HTML of the source.
     pub body_html: String,
+    /// The first paragraph as plain text (see the `summary` column).
+    pub summary: String,
     /// Its section.
     pub section: SectionId,
     /// Authors in byline order.
@@ -638,15 +692,16 @@ impl Writer {
             }
             query.execute(&mut *self.tx).await?;
             let sql = format!(
-                "INSERT INTO item_bodies (item_id, markdown, html) VALUES {}",
-                values(chunk.len(), 3)
+                "INSERT INTO item_bodies (item_id, markdown, html, summary) VALUES {}",
+                values(chunk.len(), 4)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (item, id) in chunk.iter().zip(ids) {
                 query = query
                     .bind(*id)
                     .bind(item.body_markdown.as_str())
-                    .bind(item.body_html.as_str());
+                    .bind(item.body_html.as_str())
+                    .bind(item.summary.as_str());
             }
             query.execute(&mut *self.tx).await?;
             let entries: Vec<String> = ids.iter().map(ToString::to_string).collect();
@@ -708,5 +763,26 @@ impl Writer {
         }
         self.changed = true;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_missing_from_an_older_row_is_worked_out_from_its_html() {
+        let html = "<p>First <em>one</em> &amp; more.</p>\n<p>Second.</p>";
+        assert_eq!(summary_of(html), "First one & more.");
+        assert_eq!(
+            summary_read(None, html).as_deref(),
+            Some("First one & more.")
+        );
+        assert_eq!(
+            summary_read(Some("Kept.".into()), html).as_deref(),
+            Some("Kept.")
+        );
+        assert_eq!(summary_read(Some(String::new()), html), None, "none stored");
+        assert_eq!(summary_read(None, "<ul><li>x</li></ul>"), None);
     }
 }

@@ -25,7 +25,7 @@ use super::error::PageError;
 use super::reader::Reader;
 use super::urls;
 use super::views::{Views, media_src};
-use crate::domain::{ItemId, escape_text, first_paragraph_text, time};
+use crate::domain::{ItemId, escape_text, time};
 use crate::read::Dependency;
 use crate::read::ItemMeta;
 
@@ -254,19 +254,19 @@ async fn respond_feed(
 ) -> Result<Response, PageError> {
     let items: Vec<_> = listing.items.iter().take(FEED_LENGTH).collect();
     // Items without a standfirst are summarized by their body's first paragraph: read
-    // just those bodies, in one query.
+    // just those summaries, in one query.
     let undescribed: Vec<ItemId> = items
         .iter()
         .filter(|i| i.dek.as_deref().is_none_or(|d| xml_safe(d).is_empty()))
         .map(|i| i.id)
         .collect();
-    let bodies = reader.bodies().many(&undescribed).await?;
+    let summaries = reader.bodies().summaries(&undescribed).await?;
     let entries: Vec<Entry> = items
         .into_iter()
         .map(|item| {
             Entry::of(
                 item,
-                bodies.get(&item.id).map(String::as_str),
+                summaries.get(&item.id).map(String::as_str),
                 reader,
                 origin,
             )
@@ -346,7 +346,7 @@ struct Image {
 }
 
 impl Entry {
-    fn of(item: &ItemMeta, body_html: Option<&str>, reader: &Reader, origin: &Origin) -> Self {
+    fn of(item: &ItemMeta, summary: Option<&str>, reader: &Reader, origin: &Origin) -> Self {
         let views: Views<'_> = reader.views();
         let snapshot = &reader.snapshot;
         let category = snapshot.section(item.section).map(|s| Category {
@@ -359,11 +359,7 @@ impl Entry {
             .as_deref()
             .map(xml_safe)
             .filter(|d| !d.is_empty())
-            .or_else(|| {
-                body_html
-                    .and_then(first_paragraph_text)
-                    .map(|t| xml_safe(&t))
-            });
+            .or_else(|| summary.map(xml_safe));
         let image = item
             .lead_media
             .and_then(|id| snapshot.media(id))

@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 
 use super::assets::LOGO;
 use super::reader::Reader;
-use crate::domain::first_paragraph_text;
 use crate::read::ItemMeta;
 
 /// The head of a page beyond its title.
@@ -42,9 +41,8 @@ pub(super) fn script_safe(value: &Value) -> String {
     out
 }
 
-/// Plain text of the first paragraph of sanitized HTML, shortened, for descriptions.
-pub fn first_paragraph(html: &str) -> Option<String> {
-    let text = first_paragraph_text(html)?;
+/// A description cut to 300 characters, marked where it was cut.
+fn shortened(text: &str) -> Option<String> {
     let mut short: String = text.chars().take(300).collect();
     if text.chars().count() > 300 {
         short.push('…');
@@ -108,14 +106,20 @@ impl Reader {
     }
 
     /// The head of an article page: everything search engines and social cards read.
-    pub fn article_meta(&self, item: &ItemMeta, body_html: &str, canonical_path: &str) -> HeadMeta {
+    /// `summary` is the body's first paragraph as text, described when there is no standfirst.
+    pub fn article_meta(
+        &self,
+        item: &ItemMeta,
+        summary: Option<&str>,
+        canonical_path: &str,
+    ) -> HeadMeta {
         let views = self.views();
         let url = self.absolute(canonical_path);
         let description = item
             .dek
             .as_deref()
             .map(str::to_owned)
-            .or_else(|| first_paragraph(body_html));
+            .or_else(|| summary.and_then(shortened));
         let published = item.published_at();
         let modified = item
             .corrections
@@ -241,9 +245,14 @@ mod tests {
     }
 
     #[test]
-    fn descriptions_come_from_the_first_paragraph_as_plain_text() {
-        let html = "<p>Tom &amp; <em>Jerry</em> met.</p>\n<p>Second.</p>";
-        assert_eq!(first_paragraph(html).as_deref(), Some("Tom & Jerry met."));
-        assert_eq!(first_paragraph(""), None);
+    fn long_descriptions_are_cut_at_300_characters_and_marked() {
+        assert_eq!(
+            shortened("Tom & Jerry met.").as_deref(),
+            Some("Tom & Jerry met.")
+        );
+        let long = "ə".repeat(301);
+        let cut = shortened(&long).expect("described");
+        assert_eq!(cut.chars().count(), 301);
+        assert!(cut.ends_with("ə…"));
     }
 }

@@ -176,3 +176,70 @@ async fn list_pages_have_their_own_canonical_and_structured_data() {
         "tracking parameters are not canonical"
     );
 }
+
+/// Descriptions of items without a standfirst come from the body's first paragraph,
+/// worked out when the body is written and kept in step by every edit.
+#[tokio::test]
+async fn an_items_description_follows_its_first_paragraph_through_edits() {
+    use newsline::domain::Role;
+    use newsline::newsroom::{ItemForm, Step};
+    let app = TestApp::spawn().await;
+    let actor = app.actor("summary-editor", Role::Editor).await;
+    let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
+    let mut form = ItemForm {
+        edition: "en".into(),
+        kind: "article".into(),
+        headline: "Talks resume".into(),
+        body: "**Tom** & Jerry [met](https://example.org) <b>today</b>.\n\nSecond.".into(),
+        authors: "Ayla Karimova".into(),
+        section: "politics".into(),
+        ..ItemForm::default()
+    };
+    let id = app
+        .newsroom
+        .create_item(&actor, &form, Step::Publish, &zone)
+        .await
+        .expect("created");
+    app.settle().await;
+    let described = |page: &Fetched| {
+        json_ld(page)
+            .into_iter()
+            .find(|d| d["@type"] == "NewsArticle")
+            .and_then(|d| d["description"].as_str().map(str::to_owned))
+    };
+    let path = app.item_path(id).await;
+    let page = app.get(&path).await;
+    assert_eq!(described(&page).as_deref(), Some("Tom & Jerry met today."));
+    assert_eq!(
+        meta(&page, "name", "description").as_deref(),
+        Some("Tom & Jerry met today.")
+    );
+    let feed = app.get("/en/feed.xml").await;
+    let summary = feed
+        .body
+        .split("<description>")
+        .nth(2)
+        .and_then(|rest| rest.split("</description>").next())
+        .expect("the item's description");
+    assert!(
+        summary.contains("Tom ") && summary.contains(" Jerry met today."),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains('*') && !summary.contains("<b>"),
+        "{summary}"
+    );
+
+    form.body = "A new *first* paragraph.\n\nSecond.".into();
+    let item = app.newsroom.item(id).await.expect("read").expect("item");
+    app.newsroom
+        .save_item(&actor, id, item.version, &form, Step::Save, &zone)
+        .await
+        .expect("saved");
+    app.settle().await;
+    let page = app.get(&path).await;
+    assert_eq!(described(&page).as_deref(), Some("A new first paragraph."));
+    let feed = app.get("/en/feed.xml").await;
+    assert!(feed.body.contains("A new first paragraph."));
+    assert!(!feed.body.contains("Jerry"));
+}

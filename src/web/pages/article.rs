@@ -73,7 +73,7 @@ pub async fn show_item(
     let code = reader.code();
     // The body is the one thing the read model does not hold: read it now, on this
     // page cache miss. Gone from the store (deleted meanwhile) reads as not found.
-    let body_html = reader
+    let body = reader
         .bodies()
         .body(item.id)
         .await?
@@ -99,7 +99,7 @@ pub async fn show_item(
         section: line.section,
         time: line.time,
         updated: item.corrections.last().map(|c| views.time(c.noted_at)),
-        body_html: body_html.clone(),
+        body_html: body.html,
         authors: item
             .authors
             .iter()
@@ -136,7 +136,7 @@ pub async fn show_item(
         .and_then(|id| reader.snapshot.item(id))
         .map(|r| views.line(r, None));
     let mut chrome = reader.chrome(&item.headline);
-    chrome.head = reader.article_meta(item, &body_html, &canonical);
+    chrome.head = reader.article_meta(item, body.summary.as_deref(), &canonical);
     reader.depends_on(Dependency::Item(item.id));
     if let Some(id) = item.related {
         reader.depends_on(Dependency::Item(id));
