@@ -9,16 +9,59 @@ const SEED_FORM: &str = "%H:%M %d.%m.%Y";
 
 /// Shows an instant as the seed page does: `16:29 21.05.2025`, in the site's zone.
 pub fn display(at: Timestamp, zone: &TimeZone) -> String {
-    at.to_zoned_datetime(zone.clone())
-        .strftime(SEED_FORM)
-        .to_string()
+    // Every line of every list shows a time: written out directly, not through
+    // `strftime`, which interprets its format string on each call.
+    let (local, _) = local(at, zone);
+    if !(0..=9999).contains(&local.year()) {
+        return at
+            .to_zoned_datetime(zone.clone())
+            .strftime(SEED_FORM)
+            .to_string();
+    }
+    format!(
+        "{:02}:{:02} {:02}.{:02}.{:04}",
+        local.hour(),
+        local.minute(),
+        local.day(),
+        local.month(),
+        local.year()
+    )
 }
 
 /// The `datetime` attribute of a `<time>` element: local time with its UTC offset.
 pub fn machine(at: Timestamp, zone: &TimeZone) -> String {
-    at.to_zoned_datetime(zone.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    let (local, offset) = local(at, zone);
+    if !(0..=9999).contains(&local.year()) {
+        return at
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
+    }
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let magnitude = seconds.unsigned_abs();
+    let mut text = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second(),
+        magnitude / 3600,
+        magnitude / 60 % 60
+    );
+    // Historic local mean times are offsets with seconds, written as `%:z` writes them.
+    if magnitude % 60 != 0 {
+        text.push_str(&format!(":{:02}", magnitude % 60));
+    }
+    text
+}
+
+/// The local date and time of an instant in a zone, and the zone's offset then.
+fn local(at: Timestamp, zone: &TimeZone) -> (civil::DateTime, jiff::tz::Offset) {
+    let offset = zone.to_offset(at);
+    (offset.to_datetime(at), offset)
 }
 
 /// The calendar day an instant falls on in the site's zone.
@@ -81,6 +124,31 @@ fn matches_shape(text: &str, shape: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_written_directly_match_strftime_in_every_kind_of_zone() {
+        let zones = [
+            "Asia/Baku",
+            "America/St_Johns",
+            "America/Los_Angeles",
+            "Asia/Kathmandu",
+            "UTC",
+        ];
+        let mut seconds: i64 = -2_208_988_800; // 1900
+        while seconds < 4_102_444_800 {
+            let at = Timestamp::from_second(seconds).expect("in range");
+            for name in zones {
+                let zone = TimeZone::get(name).expect("bundled");
+                let zoned = at.to_zoned_datetime(zone.clone());
+                assert_eq!(display(at, &zone), zoned.strftime(SEED_FORM).to_string());
+                assert_eq!(
+                    machine(at, &zone),
+                    zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+                );
+            }
+            seconds += 7_919_993; // about three months, drifting through the day
+        }
+    }
 
     fn baku() -> TimeZone {
         TimeZone::get("Asia/Baku").expect("bundled tzdb has Asia/Baku")
