@@ -26,7 +26,12 @@ use tokio::sync::watch;
 pub use analyzer::Language;
 pub use follow::{Follower, rebuild_into};
 pub use query::{Clause, Parsed, parse};
-pub use run::{DeskSearch, Hit, ReaderSearch, Results, Sort};
+pub use run::{DeskSearch, Hit, MAX_OFFSET, ReaderSearch, Results, Sort};
+
+/// The last page a search with `page_size` results a page can reach.
+pub fn max_page(page_size: usize) -> usize {
+    MAX_OFFSET / page_size.max(1) + 1
+}
 pub use schema::{Fields, Names};
 
 use crate::store::StoreError;
