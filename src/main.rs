@@ -83,6 +83,10 @@ enum Command {
         #[arg(long, default_value = "text/html; charset=utf-8")]
         content_type: String,
     },
+    /// Rebuild the search index from the database, with a progress bar. Run it with the
+    /// server stopped; a running server rebuilds its index by itself, in the background,
+    /// when the index folder (DATA_DIR/search) is deleted and the server restarted.
+    Reindex,
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The new file to write; it must not exist yet.
@@ -209,6 +213,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             address,
             content_type,
         } => bench_reference(&file, address, &content_type).await,
+        Command::Reindex => reindex(&settings).await,
         Command::Backup { file } => {
             let store = open_store(&settings).await?;
             store
@@ -586,6 +591,64 @@ async fn bench_data(
     println!(
         "filed {total} items in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A progress bar on a terminal; nothing in a log or in CI.
+fn progress_bar(len: u64, template: &str) -> ProgressBar {
+    let quiet = std::env::var("CI").is_ok_and(|v| v == "true")
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    ProgressBar::with_draw_target(Some(len), target).with_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    )
+}
+
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    use newsline::search;
+    let store = open_store(settings).await?;
+    let dir = search::folder(&settings.data_dir);
+    // Built beside the live folder and swapped in whole, so an interrupted run leaves
+    // the old index in place.
+    let building = settings.data_dir.join("search.rebuilding");
+    let old = settings.data_dir.join("search.old");
+    for stale in [&building, &old] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale)
+                .with_context(|| format!("cannot remove {}", stale.display()))?;
+        }
+    }
+    let started = std::time::Instant::now();
+    let bar = progress_bar(0, "{bar:40} {pos}/{len} items {per_sec} ETA {eta}");
+    search::rebuild_into(&store, &building, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("rebuilding the search index")?;
+    let items = bar.position();
+    bar.finish_and_clear();
+    store.close().await;
+    if dir.exists() {
+        std::fs::rename(&dir, &old)
+            .with_context(|| format!("cannot move the old index {} aside", dir.display()))?;
+    }
+    std::fs::rename(&building, &dir)
+        .with_context(|| format!("cannot move the new index into {}", dir.display()))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the old index {}", old.display()))?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {items} items into {} in {seconds:.1} s ({:.0} items/s)",
+        dir.display(),
+        items as f64 / seconds.max(0.001)
     );
     Ok(())
 }
