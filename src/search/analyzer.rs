@@ -55,7 +55,8 @@ impl TokenStream for WordStream<'_> {
         self.token.position = self.token.position.wrapping_add(1);
         while let Some((from, c)) = self.chars.next() {
             if c.is_alphanumeric() {
-                let to = (&mut self.chars)
+                let to = self
+                    .chars
                     .find(|(_, c)| !in_word(*c))
                     .map_or(self.text.len(), |(at, _)| at);
                 self.token.offset_from = from;

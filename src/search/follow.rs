@@ -303,3 +303,48 @@ pub async fn rebuild_into(
         .map_err(|e| SearchError::Index(TantivyError::InternalError(e.to_string())))??;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Status;
+
+    fn row(id: ItemId, headline: &str) -> IndexRow {
+        IndexRow {
+            id,
+            edition: "en".into(),
+            kind: crate::domain::ItemKind::Brief,
+            status: Status::Published,
+            headline: headline.into(),
+            dek: None,
+            markdown: String::new(),
+            section: 1,
+            authors: vec![],
+            tags: vec![],
+            published_at: Some(1),
+            updated_at: 1,
+            created_by: None,
+        }
+    }
+
+    #[test]
+    fn applying_an_item_again_replaces_its_document() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (search, _) = SearchIndex::open(&dir.path().join("search")).expect("opens");
+        let mut writer = search
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let names = Names::default();
+        for headline in ["one", "two", "three"] {
+            apply(&search.fields, &writer, &[5], &[row(5, headline)], &names).expect("applied");
+            commit(&mut writer, 1, true).expect("committed");
+            search.reader.reload().expect("reloads");
+            assert_eq!(search.len(), 1);
+        }
+        apply(&search.fields, &writer, &[5], &[], &names).expect("applied");
+        commit(&mut writer, 2, true).expect("committed");
+        search.reader.reload().expect("reloads");
+        assert_eq!(search.len(), 0);
+    }
+}

@@ -116,7 +116,10 @@ pub async fn refuse_long_uris(request: Request, next: Next) -> Response {
         .path_and_query()
         .map_or(0, |pq| pq.as_str().len());
     let path = request.uri().path();
-    let limit = if path.ends_with("/search") || path.ends_with("/search.json") {
+    let limit = if path.ends_with("/search")
+        || path.ends_with("/search.json")
+        || path.ends_with("/search/suggest")
+    {
         MAX_SEARCH_URI_BYTES
     } else {
         MAX_URI_BYTES
