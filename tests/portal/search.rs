@@ -610,7 +610,7 @@ async fn no_query_fails_and_every_query_is_reflected_escaped() {
     assert!(
         reflected
             .body
-            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;")
     );
     let long_answer = search_json(&app, "en", &[("q", &"x".repeat(12_000))]).await;
     assert_eq!(
