@@ -350,6 +350,18 @@ pub fn terms(manager: &TokenizerManager, name: &str, text: &str) -> Vec<String> 
     out
 }
 
+/// The exact, folded and suggestion terms of `text` in `language`, each analyzer run
+/// once: for tools and fuzzing that want the analyzers without an index.
+pub fn analyze(language: Language, text: &str) -> [Vec<String>; 3] {
+    let manager = TokenizerManager::default();
+    language.register(&manager);
+    [
+        terms(&manager, &language.exact_analyzer(), text),
+        terms(&manager, &language.folded_analyzer(), text),
+        terms(&manager, &language.suggest_analyzer(), text),
+    ]
+}
+
 /// The plain text of a Markdown body: what readers read, without markup, links'
 /// addresses or embedded HTML.
 pub fn plain_text(markdown: &str) -> String {
