@@ -9,7 +9,9 @@
 
 pub mod analyzer;
 mod follow;
+mod highlight;
 pub mod query;
+pub mod reference;
 mod run;
 mod schema;
 

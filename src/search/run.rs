@@ -1,7 +1,7 @@
 //! Running a search: a parsed query made into tantivy queries over the right fields,
 //! ranked, highlighted, and corrected when it finds little.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Bound;
 
 use jiff::Timestamp;
@@ -12,10 +12,10 @@ use tantivy::query::{
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::analyzer::{Language, SUGGEST_SEPARATOR, terms};
+use super::highlight::Highlighter;
 use super::query::{Clause, Parsed};
 use super::schema::{TIME, TextFields};
 use super::{SearchIndex, SearchResult};
@@ -336,8 +336,7 @@ impl SearchIndex {
         parsed: &Parsed,
     ) -> SearchResult<Vec<Hit>> {
         let f = &self.fields;
-        let mut generators: HashMap<Language, (SnippetGenerator, SnippetGenerator)> =
-            HashMap::new();
+        let mut highlighters: HashMap<Language, Highlighter> = HashMap::new();
         let words = parsed.words().join(" ");
         let mut hits = Vec::with_capacity(found.len());
         for at in found {
@@ -350,46 +349,17 @@ impl SearchIndex {
             };
             let edition = text(f.edition);
             let language = Language::of_edition(&edition);
-            let (head_gen, body_gen) = generators.entry(language).or_insert_with(|| {
+            let marker = highlighters.entry(language).or_insert_with(|| {
                 let manager = self.index.tokenizers();
                 let analyzer = language.folded_analyzer();
-                let words: BTreeMap<String, f32> = terms(manager, &analyzer, &words)
-                    .into_iter()
-                    .map(|t| (t, 1.0))
-                    .collect();
-                let tokenizer = manager.get(&analyzer).unwrap_or_default();
-                (
-                    SnippetGenerator::new(
-                        words.clone(),
-                        tokenizer.clone(),
-                        f.headline_text,
-                        10_000,
-                    ),
-                    SnippetGenerator::new(words, tokenizer, f.body_text, SNIPPET_CHARS),
+                Highlighter::new(
+                    language,
+                    terms(manager, &analyzer, &words),
+                    manager.get(&analyzer).unwrap_or_default(),
                 )
             });
-            let headline_text = text(f.headline_text);
-            let mut headline = head_gen.snippet(&headline_text);
-            let range = headline.fragment_range();
-            let headline = match (
-                headline.is_empty(),
-                headline_text.get(..range.start),
-                headline_text.get(range.end..),
-            ) {
-                (false, Some(before), Some(after)) => {
-                    headline.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    let escape = crate::domain::escape_text;
-                    format!("{}{}{}", escape(before), headline.to_html(), escape(after))
-                }
-                _ => crate::domain::escape_text(&headline_text),
-            };
-            let mut snippet = body_gen.snippet(&text(f.body_text));
-            let snippet = if snippet.is_empty() {
-                String::new()
-            } else {
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                snippet.to_html()
-            };
+            let headline = marker.whole(&text(f.headline_text));
+            let snippet = marker.passage(&text(f.body_text), SNIPPET_CHARS);
             hits.push(Hit {
                 id: doc
                     .get_first(f.id)
@@ -459,6 +429,19 @@ impl SearchIndex {
             suggestion,
             building: self.building(),
         })
+    }
+
+    /// The query alone, as the benchmark measures it beside tantivy alone: read,
+    /// made into a tantivy query and ranked (freshness included), without reading
+    /// stored text or highlighting; how many results the page would show.
+    pub fn bare(&self, edition: &str, text: &str, now: Timestamp) -> SearchResult<usize> {
+        let parsed = super::parse(text);
+        let language = Language::of_edition(edition);
+        let lang = self.fields.language(language);
+        let (query, _) = self.compose(&parsed, &[(language, lang.public)], Vec::new());
+        let searcher = self.reader.searcher();
+        let (found, _) = self.collect(&searcher, &*query, Sort::Relevance, 0, 20, now)?;
+        Ok(found.len())
     }
 
     /// A search from the desk over every item `s.role` may see.
