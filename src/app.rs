@@ -89,7 +89,20 @@ pub struct Application {
     state: AppState,
     limits: crate::config::Limits,
     newsroom: Newsroom,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    tasks: Tasks,
+}
+
+/// The application's background tasks, ended when it is dropped (a server stopped by
+/// dropping its future, as tests restart one, lets go of the search index's writer).
+#[derive(Default)]
+struct Tasks(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 impl Application {
@@ -113,11 +126,17 @@ impl Application {
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
+        let search_dir = crate::search::folder(&settings.data_dir);
+        let (search, follower) = crate::search::SearchIndex::open(&search_dir)
+            .with_context(|| format!("opening the search index in {}", search_dir.display()))?;
+        let search_wake = Arc::new(Notify::new());
         let cache = Arc::new(
             crate::web::cache::PageCache::new(settings.cache_max_bytes)
                 .with_site_headers(crate::web::SecurityHeaders::from_site(&settings.site).portal()),
         );
-        let mut feeder = feeder.invalidating(cache.clone());
+        let mut feeder = feeder
+            .invalidating(cache.clone())
+            .notifying(search_wake.clone());
         if let Some(url) = &settings.cache_purge_url {
             feeder =
                 feeder.invalidating(Arc::new(crate::web::purge::CdnPurger::start(url.clone())));
@@ -126,6 +145,7 @@ impl Application {
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
             tokio::spawn(run_schedule(newsroom.clone())),
             tokio::spawn(run_sign_in_cleanup(newsroom.clone())),
+            tokio::spawn(follower.run(store.clone(), search_wake, settings.poll_interval)),
         ];
         if store.announces_changes() {
             let url = settings.database_url();
@@ -143,6 +163,7 @@ impl Application {
             port,
             state: AppState {
                 read,
+                search,
                 site: Arc::new(settings.site.clone()),
                 newsroom: newsroom.clone(),
                 max_upload_bytes: settings.media.max_upload_bytes,
@@ -161,7 +182,7 @@ impl Application {
             },
             limits: settings.limits.clone(),
             newsroom,
-            tasks,
+            tasks: Tasks(tasks),
         })
     }
 
@@ -184,6 +205,11 @@ impl Application {
     /// route fuzzer does).
     pub fn router(&self) -> axum::Router {
         router(self.state.clone())
+    }
+
+    /// The search index searches are answered from.
+    pub fn search_index(&self) -> crate::search::SearchIndex {
+        self.state.search.clone()
     }
 
     /// The read model pages are served from.
@@ -264,9 +290,7 @@ impl Application {
         {
             tracing::warn!("connections still open after the shutdown grace period were dropped");
         }
-        for task in self.tasks {
-            task.abort();
-        }
+        drop(self.tasks);
         Ok(())
     }
 }

@@ -7,5 +7,6 @@ pub mod import;
 pub mod media;
 pub mod newsroom;
 pub mod read;
+pub mod search;
 pub mod store;
 pub mod web;

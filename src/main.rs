@@ -69,6 +69,18 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 50)]
         count: usize,
     },
+    /// Measure search on a corpus made by bench-data and indexed by reindex: the JSON
+    /// endpoint end to end, the bare query beside tantivy alone over the same text (a
+    /// plain index built in DATA_DIR/search-reference), and the memory search adds.
+    #[command(hide = true)]
+    BenchSearch {
+        /// How many queries (one to three words, in every edition).
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        queries: usize,
+        /// Rounds over the queries; the first is a warm-up.
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        rounds: usize,
+    },
     /// Serve one file's bytes from memory with a bare axum handler: the benchmark's
     /// yardstick, run beside the portal by `scripts/bench`.
     #[command(hide = true)]
@@ -83,6 +95,10 @@ enum Command {
         #[arg(long, default_value = "text/html; charset=utf-8")]
         content_type: String,
     },
+    /// Rebuild the search index from the database, with a progress bar. Run it with the
+    /// server stopped; a running server rebuilds its index by itself, in the background,
+    /// when the index folder (DATA_DIR/search) is deleted and the server restarted.
+    Reindex,
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The new file to write; it must not exist yet.
@@ -204,11 +220,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => manage_users(&settings, command).await,
         Command::BenchPublish { count } => bench_publish(settings, count).await,
         Command::BenchData { items, body_bytes } => bench_data(&settings, items, body_bytes).await,
+        Command::BenchSearch { queries, rounds } => bench_search(settings, queries, rounds).await,
         Command::BenchReference {
             file,
             address,
             content_type,
         } => bench_reference(&file, address, &content_type).await,
+        Command::Reindex => reindex(&settings).await,
         Command::Backup { file } => {
             let store = open_store(&settings).await?;
             store
@@ -586,6 +604,231 @@ async fn bench_data(
     println!(
         "filed {total} items in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Anonymous resident memory of this process, in MB.
+fn rss_anon_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Median and 99th percentile of some durations, in milliseconds.
+fn median_p99(times: &mut [std::time::Duration]) -> (f64, f64) {
+    times.sort();
+    let at = |q: f64| {
+        let i = ((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1));
+        times.get(i).map_or(0.0, |t| t.as_secs_f64() * 1000.0)
+    };
+    (at(0.5), at(0.99))
+}
+
+async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> anyhow::Result<()> {
+    use newsline::import::vocabulary;
+    use newsline::search::{SearchIndex, folder, reference::Reference};
+    use std::time::Instant;
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+
+    let store = open_store(&settings).await?;
+    let queries = vocabulary::queries(count);
+    let anon_start = rss_anon_mb();
+    let (search, _follower) = SearchIndex::open(&folder(&settings.data_dir))?;
+    if search.building() {
+        bail!("the search index is missing or incomplete: run `newsline reindex` first");
+    }
+    let reference_dir = settings.data_dir.join("search-reference");
+    let reference = match Reference::open(&reference_dir) {
+        Ok(r) => r,
+        Err(_) => {
+            if reference_dir.exists() {
+                std::fs::remove_dir_all(&reference_dir)?;
+            }
+            let started = Instant::now();
+            let bar = progress_bar(0, "reference {bar:40} {pos}/{len} items {per_sec}");
+            let r = Reference::build(&store, &reference_dir, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await?;
+            bar.finish_and_clear();
+            println!(
+                "tantivy alone indexed {} items in {:.1} s",
+                search.len(),
+                started.elapsed().as_secs_f64()
+            );
+            r
+        }
+    };
+    let now = jiff::Timestamp::now();
+    // The bare query and tantivy alone, alternating query by query, in the same run.
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut found_ours, mut found_theirs) = (0usize, 0usize);
+    for round in 0..rounds.max(2) {
+        for (edition, text) in &queries {
+            let t0 = Instant::now();
+            let a = search.bare(edition, text, now)?;
+            let t1 = Instant::now();
+            let b = reference.query(text)?;
+            let t2 = Instant::now();
+            if round > 0 {
+                ours.push(t1 - t0);
+                theirs.push(t2 - t1);
+                found_ours += a;
+                found_theirs += b;
+            }
+        }
+    }
+    let anon_searching = rss_anon_mb();
+    drop(search);
+    let (bare_median, bare_p99) = median_p99(&mut ours);
+    let (alone_median, alone_p99) = median_p99(&mut theirs);
+
+    settings.set("address", "127.0.0.1:0").context("address")?;
+    let app = Application::build(
+        &settings,
+        store.clone(),
+        std::sync::Arc::new(newsline::domain::SystemClock),
+    )
+    .await?;
+    let port = app.port();
+    tokio::spawn(app.run_until(std::future::pending()));
+    // One keep-alive connection, requests one after another: latency, not throughput.
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    stream.set_nodelay(true)?;
+    let mut stream = tokio::io::BufReader::new(stream);
+    let mut endpoint = Vec::new();
+    let mut failures = 0;
+    for round in 0..rounds.max(2) {
+        for (edition, text) in &queries {
+            let request = format!(
+                "GET /{edition}/search.json?q={} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                newsline::web::search::encode(text)
+            );
+            let t0 = Instant::now();
+            stream.get_mut().write_all(request.as_bytes()).await?;
+            let mut line = String::new();
+            stream.read_line(&mut line).await?;
+            let ok = line.contains(" 200 ");
+            let mut length = 0usize;
+            loop {
+                line.clear();
+                stream.read_line(&mut line).await?;
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            stream.read_exact(&mut body).await?;
+            if round > 0 {
+                endpoint.push(t0.elapsed());
+                if !ok {
+                    failures += 1;
+                }
+            }
+        }
+    }
+    let (json_median, json_p99) = median_p99(&mut endpoint);
+    let measured = ours.len();
+    println!(
+        "{count} queries (one to three words, en/az/ru), {} measured rounds, default sort",
+        rounds.max(2) - 1
+    );
+    println!();
+    println!("| measure | median | p99 |");
+    println!("|---|---:|---:|");
+    println!(
+        "| JSON endpoint, end to end (HTTP, highlighting) | {json_median:.2} ms | {json_p99:.2} ms |"
+    );
+    println!(
+        "| bare query (Newsline's analyzers, fields, freshness) | {bare_median:.2} ms | {bare_p99:.2} ms |"
+    );
+    println!(
+        "| tantivy alone, same queries, same text | {alone_median:.2} ms | {alone_p99:.2} ms |"
+    );
+    println!(
+        "| bare ÷ tantivy alone | {:.2} | {:.2} |",
+        bare_median / alone_median.max(1e-9),
+        bare_p99 / alone_p99.max(1e-9)
+    );
+    println!();
+    println!(
+        "Results per query: {:.1} (Newsline), {:.1} (tantivy alone); {failures} endpoint answers were not 200.",
+        found_ours as f64 / measured.max(1) as f64,
+        found_theirs as f64 / measured.max(1) as f64
+    );
+    println!(
+        "Anonymous resident memory: {anon_start:.0} MB before opening the index, {anon_searching:.0} MB after every bare query ({:.0} MB added by search).",
+        anon_searching - anon_start
+    );
+    Ok(())
+}
+
+/// A progress bar on a terminal; nothing in a log or in CI.
+fn progress_bar(len: u64, template: &str) -> ProgressBar {
+    let quiet = std::env::var("CI").is_ok_and(|v| v == "true")
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    ProgressBar::with_draw_target(Some(len), target).with_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    )
+}
+
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    use newsline::search;
+    let store = open_store(settings).await?;
+    let dir = search::folder(&settings.data_dir);
+    // Built beside the live folder and swapped in whole, so an interrupted run leaves
+    // the old index in place.
+    let building = settings.data_dir.join("search.rebuilding");
+    let old = settings.data_dir.join("search.old");
+    for stale in [&building, &old] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale)
+                .with_context(|| format!("cannot remove {}", stale.display()))?;
+        }
+    }
+    let started = std::time::Instant::now();
+    let bar = progress_bar(0, "{bar:40} {pos}/{len} items {per_sec} ETA {eta}");
+    search::rebuild_into(&store, &building, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .context("rebuilding the search index")?;
+    let items = bar.position();
+    bar.finish_and_clear();
+    store.close().await;
+    if dir.exists() {
+        std::fs::rename(&dir, &old)
+            .with_context(|| format!("cannot move the old index {} aside", dir.display()))?;
+    }
+    std::fs::rename(&building, &dir)
+        .with_context(|| format!("cannot move the new index into {}", dir.display()))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the old index {}", old.display()))?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {items} items into {} in {seconds:.1} s ({:.0} items/s)",
+        dir.display(),
+        items as f64 / seconds.max(0.001)
     );
     Ok(())
 }

@@ -57,3 +57,34 @@
     window.location.reload();
   });
 })();
+
+// Offers completions in the search box while a reader types. The box is a plain form
+// that works without this script.
+(function () {
+  "use strict";
+  var input = document.querySelector("input[data-suggest]");
+  var list = input && document.getElementById(input.getAttribute("list"));
+  if (!input || !list || !window.fetch) { return; }
+  var timer = null;
+  var asked = "";
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var typed = input.value;
+      if (typed.trim().length < 2 || typed === asked) { return; }
+      asked = typed;
+      fetch(input.getAttribute("data-suggest") + "?q=" + encodeURIComponent(typed))
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (words) {
+          if (input.value !== typed) { return; }
+          list.textContent = "";
+          words.forEach(function (word) {
+            var option = document.createElement("option");
+            option.value = word;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }, 150);
+  });
+})();

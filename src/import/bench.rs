@@ -8,6 +8,8 @@ use crate::domain::{AuthorId, Edition, EditionCode, ItemKind, SectionId, Slug, T
 use crate::newsroom::{Batch, Filing, SectionRef};
 use crate::store::{BulkItem, Entity, Store, StoreResult};
 
+use super::vocabulary::Vocabulary;
+
 /// Editions of the corpus with their languages' words.
 const EDITIONS: &[(&str, &str, &[&str])] = &[
     (
@@ -149,11 +151,28 @@ impl Rng {
     }
 }
 
-fn sentence(rng: &mut Rng, words: &[&str], shortest: usize, spread: usize) -> String {
+/// The topical words an edition's corpus has always used; the vocabulary keeps them
+/// as its most common content words.
+pub(super) fn topical(code: &str) -> Vec<&'static str> {
+    EDITIONS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, _, words)| words.to_vec())
+        .unwrap_or_default()
+}
+
+/// A sentence of words drawn by Zipf's law, one in three naming a person or a place.
+fn sentence(rng: &mut Rng, words: &Vocabulary, shortest: usize, spread: usize) -> String {
     let length = shortest + rng.below(spread);
+    let proper = (rng.below(3) == 0).then(|| rng.below(length));
     let mut out = String::new();
     for i in 0..length {
-        let word = words[rng.below(words.len())];
+        let word = if proper == Some(i) {
+            words.proper(rng.next())
+        } else {
+            let (a, b) = (rng.next(), rng.next());
+            words.draw(a, b)
+        };
         if i == 0 {
             let mut chars = word.chars();
             if let Some(first) = chars.next() {
@@ -215,7 +234,8 @@ fn sample(n: usize, total: usize, body_bytes: Option<usize>) -> Sample {
     let span = SignedDuration::from_hours(24 * 365 * 5);
     let step = span.as_secs() / total.max(1) as i64;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (n as u64).wrapping_mul(0x1000_0000_01b3));
-    let (edition, _, words) = EDITIONS[n % EDITIONS.len()];
+    let (edition, _, _) = EDITIONS[n % EDITIONS.len()];
+    let words = super::vocabulary::of(edition);
     let brief = rng.below(5) == 0;
     let headline = format!("{} {n}", sentence(&mut rng, words, 6, 6));
     let paragraph = |rng: &mut Rng| {

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod demo;
 pub mod text;
+pub mod vocabulary;
 
 use thiserror::Error;
 

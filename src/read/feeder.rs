@@ -22,6 +22,8 @@ pub struct Feeder {
     store: Store,
     model: Arc<ReadModel>,
     invalidate: Vec<Arc<dyn Invalidate>>,
+    /// Woken after each applied batch: projections that follow the log behind this one.
+    followers: Vec<Arc<Notify>>,
 }
 
 impl Feeder {
@@ -50,6 +52,7 @@ impl Feeder {
             store,
             model: model.clone(),
             invalidate: Vec::new(),
+            followers: Vec::new(),
         };
         Ok((feeder, model))
     }
@@ -57,6 +60,13 @@ impl Feeder {
     /// Adds a projection to purge before each new snapshot goes live.
     pub fn invalidating(mut self, projection: Arc<dyn Invalidate>) -> Self {
         self.invalidate.push(projection);
+        self
+    }
+
+    /// Adds a projection to wake once each batch of changes is applied (the search
+    /// index follows the log on its own task, woken by this one).
+    pub fn notifying(mut self, follower: Arc<Notify>) -> Self {
+        self.followers.push(follower);
         self
     }
 
@@ -163,6 +173,9 @@ impl Feeder {
             }
             self.model.replace(next);
             self.model.live.publish(events);
+            for follower in &self.followers {
+                follower.notify_one();
+            }
             tracing::debug!(seq = last, "applied {} changes", changes.len());
         }
     }

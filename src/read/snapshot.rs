@@ -391,6 +391,13 @@ impl Snapshot {
         self.catalog.sections.get(id)
     }
 
+    /// Every author, by name.
+    pub fn authors(&self) -> Vec<&Arc<Author>> {
+        let mut all: Vec<&Arc<Author>> = self.catalog.authors.values().collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        all
+    }
+
     /// An author by slug.
     pub fn author_by_slug(&self, slug: &str) -> Option<&Arc<Author>> {
         self.catalog

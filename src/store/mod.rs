@@ -12,6 +12,7 @@ mod items;
 mod listen;
 mod media;
 mod rows;
+mod search;
 mod taxonomy;
 
 use std::path::Path;
@@ -28,6 +29,7 @@ pub use editing::{AuditEntry, DeskItem, ItemUpdate, Revision};
 pub use items::{BulkItem, ItemExtras, Link, NewItemRow, PublishedRow, PublishedSet};
 pub use listen::listen_for_changes;
 pub use media::MediaRecord;
+pub use search::IndexRow;
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]

@@ -104,13 +104,27 @@ connection: close\r\n\
 \r\n\
 The server is busy. Please try again in a few seconds.";
 
-/// Refuses request targets longer than `MAX_URI_BYTES` with 414.
+/// Longest request target a search answers: a long query is read and cut to its first
+/// 10,000 characters rather than refused (the request head's own cap still holds).
+pub const MAX_SEARCH_URI_BYTES: usize = 16 * 1024;
+
+/// Refuses request targets longer than `MAX_URI_BYTES` (searches: `MAX_SEARCH_URI_BYTES`)
+/// with 414.
 pub async fn refuse_long_uris(request: Request, next: Next) -> Response {
     let length = request
         .uri()
         .path_and_query()
         .map_or(0, |pq| pq.as_str().len());
-    if length > MAX_URI_BYTES {
+    let path = request.uri().path();
+    let limit = if path.ends_with("/search")
+        || path.ends_with("/search.json")
+        || path.ends_with("/search/suggest")
+    {
+        MAX_SEARCH_URI_BYTES
+    } else {
+        MAX_URI_BYTES
+    };
+    if length > limit {
         return PageError::UriTooLong.into_response();
     }
     next.run(request).await

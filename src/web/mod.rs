@@ -15,6 +15,7 @@ pub mod purge;
 mod reader;
 pub mod reference;
 mod respond;
+pub mod search;
 mod sitemaps;
 mod strings;
 pub(crate) mod urls;
@@ -46,6 +47,8 @@ pub use headers::SecurityHeaders;
 pub struct AppState {
     /// The read model pages are rendered from.
     pub read: Arc<ReadModel>,
+    /// The search index searches are answered from.
+    pub search: crate::search::SearchIndex,
     /// Site settings.
     pub site: Arc<Site>,
     /// The write path, and the newsroom's own reads.
@@ -76,6 +79,9 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/news", get(archive::list_news))
         .route("/{edition}/corrections", get(corrections::list_corrections))
         .route("/{edition}/live", get(live::stream_news_line))
+        .route("/{edition}/search", get(search::show_search))
+        .route("/{edition}/search.json", get(search::search_json))
+        .route("/{edition}/search/suggest", get(search::suggest))
         .route(
             "/{edition}/news/{year}/{month}/{day}",
             get(archive::list_day),

@@ -61,6 +61,43 @@ pub struct Strings {
     pub unavailable: (&'static str, &'static str),
     /// Any other error's heading and text.
     pub failed: (&'static str, &'static str),
+    /// The search box and the search page.
+    pub search: SearchWords,
+}
+
+/// The words of the search box and the search page.
+#[derive(Debug)]
+pub struct SearchWords {
+    /// The search box's label and the page's title.
+    pub label: &'static str,
+    /// The button that sends a search.
+    pub button: &'static str,
+    /// Heading over results.
+    pub results: &'static str,
+    /// No result.
+    pub nothing: &'static str,
+    /// Before a respelt query.
+    pub did_you_mean: &'static str,
+    /// Said while the index is rebuilt.
+    pub rebuilding: &'static str,
+    /// The sort control's label.
+    pub sort: &'static str,
+    /// Best match first.
+    pub relevance: &'static str,
+    /// Newest first.
+    pub newest: &'static str,
+    /// The section filter's label.
+    pub section: &'static str,
+    /// The author filter's label.
+    pub author: &'static str,
+    /// A filter left open.
+    pub any: &'static str,
+    /// The date range's start.
+    pub from: &'static str,
+    /// The date range's end.
+    pub to: &'static str,
+    /// The filters' group label.
+    pub filters: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -96,6 +133,23 @@ const EN: Strings = Strings {
         "Something went wrong",
         "The page could not be shown. Please try again later.",
     ),
+    search: SearchWords {
+        label: "Search",
+        button: "Search",
+        results: "Search results",
+        nothing: "Nothing was found.",
+        did_you_mean: "Did you mean",
+        rebuilding: "The search index is being rebuilt: some results may be missing for a few minutes.",
+        sort: "Order",
+        relevance: "Best match",
+        newest: "Newest first",
+        section: "Section",
+        author: "Author",
+        any: "Any",
+        from: "From",
+        to: "To",
+        filters: "Filters",
+    },
 };
 
 const AZ: Strings = Strings {
@@ -134,6 +188,23 @@ const AZ: Strings = Strings {
         "Xəta baş verdi",
         "Səhifəni göstərmək mümkün olmadı. Sonra yenidən cəhd edin.",
     ),
+    search: SearchWords {
+        label: "Axtarış",
+        button: "Axtar",
+        results: "Axtarış nəticələri",
+        nothing: "Heç nə tapılmadı.",
+        did_you_mean: "Bəlkə bunu axtarırdınız",
+        rebuilding: "Axtarış indeksi yenidən qurulur: bir neçə dəqiqə bəzi nəticələr görünməyə bilər.",
+        sort: "Sıralama",
+        relevance: "Ən uyğun",
+        newest: "Ən yeni",
+        section: "Bölmə",
+        author: "Müəllif",
+        any: "Hamısı",
+        from: "Tarixdən",
+        to: "Tarixədək",
+        filters: "Süzgəclər",
+    },
 };
 
 const TR: Strings = Strings {
@@ -175,6 +246,23 @@ const TR: Strings = Strings {
         "Bir hata oluştu",
         "Sayfa gösterilemedi. Lütfen daha sonra yeniden deneyin.",
     ),
+    search: SearchWords {
+        label: "Arama",
+        button: "Ara",
+        results: "Arama sonuçları",
+        nothing: "Hiçbir şey bulunamadı.",
+        did_you_mean: "Bunu mu demek istediniz",
+        rebuilding: "Arama dizini yeniden oluşturuluyor: birkaç dakika bazı sonuçlar eksik olabilir.",
+        sort: "Sıralama",
+        relevance: "En uygun",
+        newest: "En yeni",
+        section: "Bölüm",
+        author: "Yazar",
+        any: "Tümü",
+        from: "Başlangıç",
+        to: "Bitiş",
+        filters: "Filtreler",
+    },
 };
 
 const RU: Strings = Strings {
@@ -213,6 +301,23 @@ const RU: Strings = Strings {
         "Что-то пошло не так",
         "Страницу не удалось показать. Попробуйте позже.",
     ),
+    search: SearchWords {
+        label: "Поиск",
+        button: "Найти",
+        results: "Результаты поиска",
+        nothing: "Ничего не найдено.",
+        did_you_mean: "Возможно, вы искали",
+        rebuilding: "Поисковый индекс перестраивается: несколько минут часть результатов может отсутствовать.",
+        sort: "Порядок",
+        relevance: "По релевантности",
+        newest: "Сначала новые",
+        section: "Раздел",
+        author: "Автор",
+        any: "Любой",
+        from: "С",
+        to: "По",
+        filters: "Фильтры",
+    },
 };
 
 /// The interface text for an edition's language; English where we have no translation yet.

@@ -14,6 +14,7 @@ mod newsroom;
 mod nodes;
 mod pages;
 mod permissions;
+mod search;
 mod seed;
 mod signin;
 mod support;

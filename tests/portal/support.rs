@@ -64,6 +64,8 @@ pub struct TestApp {
     pub store: Store,
     pub db: Database,
     pub cache: Arc<newsline::web::cache::PageCache>,
+    /// The node's search index.
+    pub search: newsline::search::SearchIndex,
     /// The server's clock: it stands still until a test moves it.
     pub clock: Arc<ManualClock>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -204,6 +206,7 @@ impl TestApp {
         let newsroom = app.newsroom();
         let read = app.read_model();
         let cache = app.page_cache();
+        let search = app.search_index();
         let server = tokio::spawn(app.run_until(std::future::pending()));
         Self {
             address,
@@ -216,6 +219,7 @@ impl TestApp {
             store,
             db,
             cache,
+            search,
             clock,
             server,
         }
@@ -272,6 +276,15 @@ impl TestApp {
         assert!(
             self.read.wait_for(seq, Duration::from_secs(5)).await,
             "read model did not catch up to {seq}"
+        );
+    }
+
+    /// Waits until the search index has applied everything in the change log.
+    pub async fn settle_search(&self) {
+        let seq = self.store.primary().last_seq().await.expect("last seq");
+        assert!(
+            self.search.wait_for(seq, Duration::from_secs(10)).await,
+            "search index did not catch up to {seq}"
         );
     }
 

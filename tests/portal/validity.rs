@@ -42,6 +42,12 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("az-home", "/az/".to_owned()),
         ("not-found", "/en/nothing-here".to_owned()),
         ("bad-request", "/en/news?page=zero".to_owned()),
+        ("search", "/en/search?q=military+ties".to_owned()),
+        (
+            "search-respelt",
+            "/en/search?q=militray&section=defence&sort=newest".to_owned(),
+        ),
+        ("search-empty", "/az/search".to_owned()),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, path) in &pages {
@@ -60,6 +66,10 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("newsroom-audit", "/newsroom/audit".to_owned()),
         ("newsroom-password", "/newsroom/password".to_owned()),
         ("newsroom-account", "/newsroom/account".to_owned()),
+        (
+            "newsroom-search",
+            "/newsroom/search?q=military&status=published".to_owned(),
+        ),
     ];
     let admin = app.signed_in("chief", newsline::domain::Role::Admin).await;
     // One save so the item has a history and a diff to show.

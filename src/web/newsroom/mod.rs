@@ -9,6 +9,7 @@ mod desk;
 mod items;
 mod media;
 mod refused;
+mod search;
 mod sections;
 mod session;
 
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
             get(session::show_password).post(session::change_password),
         )
         .route("/newsroom/audit", get(desk::show_audit))
+        .route("/newsroom/search", get(search::show_search))
         .route(
             "/newsroom/sections",
             get(sections::show_sections).post(sections::add_section),
