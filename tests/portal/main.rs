@@ -18,4 +18,5 @@ mod seed;
 mod signin;
 mod support;
 mod validity;
+mod writepath;
 mod xss;
