@@ -250,7 +250,7 @@ pub struct Draft {
     pub embargo: Option<Timestamp>,
 }
 
-/// Checks one name of a list, as `field`.
+/// Checks a list of names for `field`, keeping the first of those sharing a slug.
 fn names(
     raw: &[String],
     field: Field,

@@ -187,7 +187,7 @@ impl ItemForm {
 
     /// The form's fields as a draft's input, its times read in `zone`; a value that
     /// cannot be read (an id that is no number) is left out. For asking the store about
-    /// a form that did not parse ([`super::Newsroom::reference_errors`]).
+    /// a form that did not parse ([`super::Newsroom::refusal`]).
     pub fn input(&self, zone: &TimeZone) -> DraftInput {
         self.read(zone, &mut FieldErrors::default()).0
     }
