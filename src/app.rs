@@ -116,6 +116,7 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let newsroom = Newsroom::new(store.clone(), wake.clone())
             .with_clock(clock)
+            .in_zone(settings.site.time_zone.clone())
             .with_media(media_store(settings)?, settings.media.max_upload_bytes)
             .requiring_two_factor_for(settings.require_2fa_for.clone())
             .with_upload_workers(

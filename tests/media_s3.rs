@@ -225,7 +225,7 @@ async fn a_site_configured_for_s3_keeps_newsroom_uploads_in_the_bucket() {
         .await
         .expect("account");
     let actor = newsline::newsroom::Actor {
-        id,
+        id: Some(id),
         role: newsline::domain::Role::Admin,
         name: "Chief".into(),
     };

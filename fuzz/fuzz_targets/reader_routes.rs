@@ -53,7 +53,11 @@ static SITE: LazyLock<Site> = LazyLock::new(|| {
             .expect("store opens");
         let newsroom = Newsroom::new(store.clone(), Arc::default());
         let demo = newsline::import::demo::builtin(&settings.site.time_zone).expect("demo");
-        newsroom.file_batch(&demo).await.expect("demo filed");
+        let loader = newsline::newsroom::Actor::system(newsline::import::demo::ACTOR);
+        newsroom
+            .file_batch(&loader, &demo)
+            .await
+            .expect("demo filed");
         // The application as `serve` builds it, so the fuzzer meets every layer.
         let app = Application::build(&settings, store, Arc::new(SystemClock))
             .await

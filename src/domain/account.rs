@@ -14,6 +14,9 @@ pub enum Role {
     Editor,
     /// Write and edit their own drafts and submit them for review.
     Reporter,
+    /// A part of Newsline itself (an importer, the demo loader, the scheduler): content,
+    /// taxonomy and editions, but never accounts or the audit log. No account has it.
+    System,
 }
 
 impl Role {
@@ -23,10 +26,11 @@ impl Role {
             Self::Admin => "admin",
             Self::Editor => "editor",
             Self::Reporter => "reporter",
+            Self::System => "system",
         }
     }
 
-    /// Reads a role by name.
+    /// Reads an account's role by name; `system` is no account's, so it is refused.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         match raw {
             "admin" => Ok(Self::Admin),
@@ -127,7 +131,8 @@ impl Scope {
 /// Whether `role` may do `action` on `scope`: the newsroom's one permission rule.
 ///
 /// Admins do everything; editors run the news but not accounts, editions or the audit
-/// log; reporters write their own items while these are drafts or in review, see what is
+/// log; the system (importers, the scheduler) writes content, taxonomy and editions but
+/// touches no account and reads no audit log; reporters write their own items while these are drafts or in review, see what is
 /// published (read-only), and never publish, schedule, withdraw, correct or flag anything.
 /// Workflow rules (only a draft can be submitted, and so on) are checked separately:
 /// this says who may try.
@@ -136,6 +141,7 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
     match role {
         Role::Admin => true,
         Role::Editor => !matches!(action, A::ManageUsers | A::ReadAudit | A::ManageEditions),
+        Role::System => !matches!(action, A::ManageUsers | A::ReadAudit),
         Role::Reporter => {
             let with_writer = match scope {
                 Scope::NewItem => true,
@@ -281,6 +287,12 @@ mod tests {
                     reporter_expected(action, scope),
                     "reporter {action:?} {scope:?}"
                 );
+                let system = !matches!(action, Action::ManageUsers | Action::ReadAudit);
+                assert_eq!(
+                    may(Role::System, action, scope),
+                    system,
+                    "system {action:?} {scope:?}"
+                );
             }
         }
     }
@@ -361,6 +373,15 @@ mod tests {
             },
             "imported items belong to no one"
         );
+    }
+
+    #[test]
+    fn no_account_can_be_given_the_system_role() {
+        assert_eq!(Role::System.as_str(), "system");
+        assert!(Role::parse("system").is_err());
+        for role in [Role::Admin, Role::Editor, Role::Reporter] {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
     }
 
     #[test]

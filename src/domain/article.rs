@@ -146,6 +146,17 @@ pub struct ItemContent {
 }
 
 impl ItemContent {
+    /// Folds white space in a standfirst; none when nothing is left; refuses one over
+    /// [`MAX_DEK_CHARS`].
+    pub fn check_dek(raw: &str) -> Result<Option<String>, DomainError> {
+        let dek = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let chars = dek.chars().count();
+        if chars > MAX_DEK_CHARS {
+            return Err(DomainError::DekTooLong(chars));
+        }
+        Ok(Some(dek).filter(|d| !d.is_empty()))
+    }
+
     /// Checks every field an editor typed, naming the first that is wrong.
     pub fn new(
         kind: ItemKind,
@@ -158,15 +169,10 @@ impl ItemContent {
     ) -> Result<Self, DomainError> {
         let headline = Headline::parse(headline)?;
         let slug = Slug::from_text(headline.as_ref(), kind.as_str());
-        let dek = dek
-            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|d| !d.is_empty());
-        if let Some(d) = &dek {
-            let chars = d.chars().count();
-            if chars > MAX_DEK_CHARS {
-                return Err(DomainError::DekTooLong(chars));
-            }
-        }
+        let dek = match dek {
+            Some(d) => Self::check_dek(d)?,
+            None => None,
+        };
         let authors = authors
             .iter()
             .map(|a| PersonName::parse(a))

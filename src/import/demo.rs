@@ -11,6 +11,9 @@ use super::ShapeError;
 use crate::domain::{Edition, EditionCode, ItemKind, time};
 use crate::newsroom::{Batch, Filing, Related, SectionRef};
 
+/// The part of the system the demo loader files as, named in revisions and the audit log.
+pub const ACTOR: &str = "demo";
+
 /// The demo files built into the binary: the site file and one item file per edition.
 const SITE: &str = include_str!("../../demo/site.toml");
 const EDITIONS: &[(&str, &str)] = &[

@@ -9,6 +9,9 @@ use super::ShapeError;
 use crate::domain::{ItemKind, escape_plain, time};
 use crate::newsroom::{Batch, Filing, Related, SectionRef};
 
+/// The part of the system `import text` files as, named in revisions and the audit log.
+pub const ACTOR: &str = "import";
+
 /// Headings that open the news line block, in the languages we publish.
 const NEWS_LINE_HEADINGS: &[&str] = &["news line", "xəbər lenti", "haber akışı", "лента новостей"];
 /// Labels of the link to all news that may close the block.

@@ -13,8 +13,8 @@ use thiserror::Error;
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::{Newsroom, NewsroomError};
-use crate::domain::{Action, PersonName, Role, Scope, UserId, Username, check_password, may};
-use crate::store::{Account, Removed, StoreError};
+use crate::domain::{Action, Item, PersonName, Role, Scope, UserId, Username, check_password, may};
+use crate::store::{Account, By, Removed, StoreError};
 
 /// How long a session lasts without logging in again.
 const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
@@ -55,21 +55,60 @@ impl Default for SignInGuard {
     }
 }
 
-/// Who is acting in the newsroom.
+/// Who is acting in the newsroom: a signed-in account, or a named part of Newsline
+/// itself (an importer, the demo loader, the scheduler) with the system role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    /// Account id.
-    pub id: UserId,
+    /// The account; `None` for a part of the system, which has none.
+    pub id: Option<UserId>,
     /// What they may do.
     pub role: Role,
-    /// Name shown to colleagues.
+    /// Name shown to colleagues; for the system, the part's name (`import`).
     pub name: String,
+}
+
+impl Actor {
+    /// A part of Newsline acting by itself, recorded under `name` in revisions and the
+    /// audit log.
+    pub fn system(name: &str) -> Self {
+        Self {
+            id: None,
+            role: Role::System,
+            name: name.to_owned(),
+        }
+    }
+
+    /// The actor's account, for what only an account can do (its password, its
+    /// second factor).
+    pub fn account(&self) -> Result<UserId, NewsroomError> {
+        self.id.ok_or(NewsroomError::Forbidden)
+    }
+
+    /// How revisions and the audit log name this actor.
+    pub(crate) fn by(&self) -> By<'_> {
+        match self.id {
+            Some(id) => By::Account(id),
+            None => By::System(&self.name),
+        }
+    }
+
+    /// How this actor stands to `item` for permission.
+    pub fn scope_of(&self, item: &Item) -> Scope {
+        match self.id {
+            Some(id) => Scope::item(id, item.created_by, item.status),
+            // The system owns nothing: items it files are nobody's.
+            None => Scope::Item {
+                own: false,
+                status: item.status,
+            },
+        }
+    }
 }
 
 impl From<&Account> for Actor {
     fn from(a: &Account) -> Self {
         Self {
-            id: a.id,
+            id: Some(a.id),
             role: a.role,
             name: a.display_name.clone(),
         }
@@ -245,7 +284,7 @@ impl Newsroom {
             .insert_account(username.as_ref(), display_name.as_ref(), role, &hash)
             .await?;
         w.audit(
-            by.map(|a| a.id),
+            by.and_then(|a| a.id),
             "account created",
             &format!("account:{}", username.as_ref()),
             role.as_str(),
@@ -285,8 +324,13 @@ impl Newsroom {
         } else {
             "account enabled"
         };
-        w.audit(by.map(|a| a.id), action, &format!("account:{username}"), "")
-            .await?;
+        w.audit(
+            by.and_then(|a| a.id),
+            action,
+            &format!("account:{username}"),
+            "",
+        )
+        .await?;
         w.commit().await?;
         Ok(())
     }
@@ -307,7 +351,7 @@ impl Newsroom {
         let mut w = self.store.begin(self.clock.now()).await?;
         w.set_password(account.id, &hash).await?;
         w.audit(
-            by.map(|a| a.id),
+            by.and_then(|a| a.id),
             "password reset",
             &format!("account:{username}"),
             "",
@@ -326,7 +370,7 @@ impl Newsroom {
         new: &str,
     ) -> Result<(), NewsroomError> {
         let account = self.existing(username).await?;
-        if account.id != actor.id
+        if Some(account.id) != actor.id
             || !password_matches(self, current, &account.password_hash).await?
         {
             return Err(NewsroomError::WrongPassword);
@@ -336,7 +380,7 @@ impl Newsroom {
         let mut w = self.store.begin(self.clock.now()).await?;
         w.set_password(account.id, &hash).await?;
         w.audit(
-            Some(actor.id),
+            actor.id,
             "password changed",
             &format!("account:{username}"),
             "",

@@ -1,47 +1,31 @@
-//! Writing and editing items in the newsroom: drafts, review, publishing, scheduling,
-//! withdrawal, corrections and revisions, each a checked step in one transaction.
+//! Writing and editing items: drafts, review, publishing, scheduling, withdrawal,
+//! corrections and revisions, each a checked step in one transaction.
+//!
+//! Every write of an item, from the editor, the API or an importer, comes here as an
+//! [`ItemCommand`] of checked values. The use case checks the actor's role, then asks
+//! the store what the command refers to (edition, section, authors, tags, related
+//! item, image), and only when all of it holds does it write: new authors and tags,
+//! the item, its change-log entries, its audit entries and its revision, together.
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::queries::scope_of;
+use super::command::{
+    Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
+};
+use super::form::{Button, ItemForm, Snapshot};
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
-    Action, DomainError, EditionCode, Item, ItemContent, ItemId, ItemKind, PersonName, Scope,
-    Section, Slug, Status, may, time,
+    Action, AuthorId, EditionCode, Item, ItemId, PersonName, Scope, Section, SectionId, Slug,
+    Status, TagId, may,
 };
 use crate::store::{Entity, ItemExtras, ItemUpdate, NewItemRow, StoreError, Writer};
-
-/// Per-field messages for a form, shown next to the fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
-    }
-
-    /// The message for one field, if any.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// Whether no field is wrong.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// Why an editing step was refused; nothing was written.
 #[derive(Debug, Error)]
 pub enum EditError {
     /// Some fields are wrong; the form comes back with these messages.
-    #[error("some fields need attention")]
+    #[error("some fields need attention: {0}")]
     Invalid(FieldErrors),
     /// The actor's role does not allow this step on this item.
     #[error("your role does not allow this")]
@@ -60,221 +44,128 @@ pub enum EditError {
     Store(#[from] StoreError),
 }
 
+impl From<FieldErrors> for EditError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
 impl From<NewsroomError> for EditError {
     fn from(err: NewsroomError) -> Self {
         match err {
             NewsroomError::Store(e) => Self::Store(e),
             NewsroomError::Forbidden => Self::Forbidden,
-            other => {
-                let mut errors = FieldErrors::default();
-                errors.add("form", other.to_string());
-                Self::Invalid(errors)
-            }
+            other => Self::Invalid(FieldErrors::one(Field::Form, other.to_string())),
         }
     }
 }
 
-/// The editor form as typed: every field as text, checked by the use case.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ItemForm {
-    /// Edition code.
-    pub edition: String,
-    /// "article" or "brief".
-    pub kind: String,
-    /// Headline.
-    pub headline: String,
-    /// Standfirst.
-    pub dek: String,
-    /// Body in Markdown.
-    pub body: String,
-    /// Section slug.
-    pub section: String,
-    /// Author names, comma-separated.
-    pub authors: String,
-    /// Tag names, comma-separated.
-    pub tags: String,
-    /// Related item id.
-    pub related: String,
-    /// Lead image id.
-    pub lead_media: String,
-    /// Lead story on the home page.
-    pub pinned: bool,
-    /// Breaking news.
-    pub breaking: bool,
-    /// Embargo, local time `YYYY-MM-DD HH:MM`.
-    pub embargo: String,
-    /// When to publish, for scheduling, local time.
-    pub publish_at: String,
-    /// When to withdraw, local time.
-    pub unpublish_at: String,
+fn refuse(field: Field, message: &str) -> EditError {
+    EditError::Invalid(FieldErrors::one(field, message))
 }
 
-/// What the editor asked for besides saving the fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// Just save.
-    Save,
-    /// Save and hand to the editors.
-    Submit,
-    /// Save and make public now.
-    Publish,
-    /// Save and publish at the form's `publish_at`.
-    Schedule,
-    /// Withdraw now, or at the form's `unpublish_at` when given.
-    Unpublish,
-    /// Back to draft (from review or schedule).
-    ReturnToDraft,
+/// A name a draft refers to: already in the store, or to be added when it is written.
+enum Found<T> {
+    Existing(T),
+    New { slug: Slug, name: PersonName },
 }
 
-impl Step {
-    /// Reads the button an editor pressed.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "save" => Self::Save,
-            "submit" => Self::Submit,
-            "publish" => Self::Publish,
-            "schedule" => Self::Schedule,
-            "unpublish" => Self::Unpublish,
-            "draft" => Self::ReturnToDraft,
-            _ => return None,
-        })
-    }
-
-    /// The permission this step needs besides changing the fields.
-    pub fn action(self) -> Action {
-        match self {
-            Self::Save => Action::Edit,
-            Self::ReturnToDraft => Action::ReturnToDraft,
-            Self::Submit => Action::SubmitForReview,
-            Self::Publish => Action::Publish,
-            Self::Schedule => Action::Schedule,
-            Self::Unpublish => Action::Unpublish,
-        }
-    }
+/// What a draft's references resolve to, found before anything is written.
+struct Plan {
+    section: Found<(SectionId, Slug)>,
+    authors: Vec<Found<AuthorId>>,
+    tags: Vec<Found<TagId>>,
 }
 
-/// The editable fields of an item as a revision keeps them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Snapshot {
-    /// The form as saved.
-    pub form: ItemForm,
+/// The ids a draft's references resolved to, new ones added.
+struct Links {
+    section: SectionId,
+    /// The section's slug, which a revision keeps (a draft may name it otherwise).
+    section_slug: Slug,
+    authors: Vec<AuthorId>,
+    tags: Vec<TagId>,
 }
 
-fn split_names(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn optional_time(
-    raw: &str,
-    field: &'static str,
-    zone: &TimeZone,
-    errors: &mut FieldErrors,
-) -> Option<Timestamp> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    // Browsers' datetime-local inputs send `2025-05-21T16:29`.
-    match time::parse_local(&raw.replacen('T', " ", 1), zone) {
-        Ok(at) => Some(at),
-        Err(_) => {
-            errors.add(field, "use a date and time such as 2025-05-21 16:29");
-            None
-        }
-    }
-}
-
-/// A form checked against the rules and resolved to ids.
-struct Checked {
-    edition: EditionCode,
-    content: ItemContent,
-    section: Section,
-    authors: Vec<i64>,
-    tags: Vec<i64>,
+/// What an item refers to by name or id, as far as its input could be read: what the
+/// store is asked about.
+struct Refs<'a> {
+    edition: Option<&'a EditionCode>,
+    section: Option<&'a SectionChoice>,
+    authors: &'a [PersonName],
+    tags: &'a [PersonName],
     related: Option<ItemId>,
     lead_media: Option<i64>,
-    embargo: Option<Timestamp>,
-    publish_at: Option<Timestamp>,
-    unpublish_at: Option<Timestamp>,
 }
 
-async fn check(
+impl<'a> Refs<'a> {
+    fn of(draft: &'a Draft) -> Self {
+        Self {
+            edition: Some(&draft.edition),
+            section: Some(&draft.section),
+            authors: &draft.content.byline.authors,
+            tags: &draft.content.tags,
+            related: draft.related,
+            lead_media: draft.lead_media,
+        }
+    }
+}
+
+/// Checks what `draft` refers to against the store, inside the transaction that will
+/// write it; reads only.
+async fn resolve(w: &mut Writer, actor: &Actor, draft: &Draft) -> Result<Plan, EditError> {
+    let (plan, errors) = look_up(w, actor, &Refs::of(draft)).await?;
+    match plan {
+        Some(plan) if errors.is_empty() => Ok(plan),
+        _ if errors.is_empty() => Err(refuse(Field::Section, "choose a section")),
+        _ => Err(EditError::Invalid(errors)),
+    }
+}
+
+/// Looks up every reference, reading only: a plan when the section was found, and
+/// every reference that is wrong. Unknown authors and tags are planned for adding when
+/// `actor` may add them, and refused next to their field when not.
+async fn look_up(
     w: &mut Writer,
     actor: &Actor,
-    form: &ItemForm,
-    zone: &TimeZone,
-) -> Result<Checked, EditError> {
+    refs: &Refs<'_>,
+) -> Result<(Option<Plan>, FieldErrors), EditError> {
     let mut errors = FieldErrors::default();
-    let edition = match EditionCode::parse(form.edition.trim()) {
-        Ok(code) if w.edition(&code).await?.is_some() => Some(code),
-        _ => {
-            errors.add("edition", "choose an edition");
-            None
-        }
-    };
-    let kind = ItemKind::parse(form.kind.trim()).unwrap_or_else(|_| {
-        errors.add("kind", "choose article or brief");
-        ItemKind::Article
-    });
-    let authors = split_names(&form.authors);
-    let tags = split_names(&form.tags);
-    let content = match ItemContent::new(
-        kind,
-        &form.headline,
-        Some(&form.dek),
-        &form.body,
-        &authors,
-        None,
-        &tags,
-    ) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            let field = match e {
-                DomainError::EmptyHeadline
-                | DomainError::HeadlineTooLong(_)
-                | DomainError::ControlCharacter => "headline",
-                DomainError::DekTooLong(_) => "dek",
-                DomainError::BodyTooLong(_) => "body",
-                DomainError::MissingAuthor => "authors",
-                DomainError::InvalidName => "authors",
-                _ => "form",
-            };
-            errors.add(field, e.to_string());
-            None
-        }
-    };
-    let mut section = None;
-    if let Some(code) = &edition {
-        match w.section(code, form.section.trim()).await? {
-            Some(s) => section = Some(s),
-            None => errors.add("section", "choose a section of this edition"),
+    let mut code = None;
+    if let Some(edition) = refs.edition {
+        if w.edition(edition).await?.is_some() {
+            code = Some(edition);
+        } else {
+            errors.add(Field::Edition, "choose an edition");
         }
     }
     let may_manage = may(actor.role, Action::ManageTaxonomy, Scope::Newsroom);
     let may_credit_self = may(actor.role, Action::ManageTaxonomy, Scope::OwnByline);
-    let mut author_ids = Vec::new();
-    for name in &authors {
-        let Ok(name) = PersonName::parse(name) else {
-            continue;
-        };
+    let mut section = None;
+    if let (Some(code), Some(choice)) = (code, refs.section) {
+        match choice {
+            SectionChoice::Slug(slug) => match w.section(code, slug.as_ref()).await? {
+                Some(s) => section = Some(Found::Existing((s.id, s.slug))),
+                None => errors.add(Field::Section, "choose a section of this edition"),
+            },
+            SectionChoice::Named(name) => {
+                section = named_section(w, code, name, may_manage, &mut errors).await?;
+            }
+        }
+    }
+    let mut authors = Vec::with_capacity(refs.authors.len());
+    for name in refs.authors {
         let slug = Slug::from_text(name.as_ref(), "author");
         match w.author(slug.as_ref()).await? {
-            Some(a) => author_ids.push(a.id),
+            Some(a) => authors.push(Found::Existing(a.id)),
             // Editors add authors as they credit them; anyone may credit themselves.
             None if may_manage || (may_credit_self && name.as_ref() == actor.name) => {
-                let id = w.insert_author(slug.as_ref(), name.as_ref()).await?;
-                w.append_change(Entity::Taxonomy, &format!("author:{slug}"), "created")
-                    .await?;
-                author_ids.push(id);
+                authors.push(Found::New {
+                    slug,
+                    name: name.clone(),
+                });
             }
             None => errors.add(
-                "authors",
+                Field::Authors,
                 format!(
                     "there is no author '{}'; an editor can add one",
                     name.as_ref()
@@ -282,221 +173,310 @@ async fn check(
             ),
         }
     }
-    author_ids.dedup();
-    let mut tag_ids = Vec::new();
-    if let Some(code) = &edition {
-        for name in &tags {
-            let Ok(name) = PersonName::parse(name) else {
-                continue;
-            };
+    let mut tags = Vec::with_capacity(refs.tags.len());
+    if let Some(code) = code {
+        for name in refs.tags {
             let slug = Slug::from_text(name.as_ref(), "tag");
             match w.tag(code, slug.as_ref()).await? {
-                Some(t) => tag_ids.push(t.id),
-                None if may_manage => {
-                    let id = w.insert_tag(code, slug.as_ref(), name.as_ref()).await?;
-                    w.append_change(Entity::Taxonomy, &format!("tag:{code}:{slug}"), "created")
-                        .await?;
-                    tag_ids.push(id);
-                }
+                Some(t) => tags.push(Found::Existing(t.id)),
+                None if may_manage => tags.push(Found::New {
+                    slug,
+                    name: name.clone(),
+                }),
                 None => errors.add(
-                    "tags",
+                    Field::Tags,
                     format!("there is no tag '{}'; an editor can add one", name.as_ref()),
                 ),
             }
         }
     }
-    tag_ids.dedup();
-    let related = match form.related.trim() {
-        "" => None,
-        raw => match (raw.parse::<ItemId>(), &edition) {
-            (Ok(id), Some(code)) if w.item_exists(code, id).await? => Some(id),
-            _ => {
-                errors.add("related", "give the id of an item of the same edition");
-                None
-            }
-        },
+    if let Some(id) = refs.related {
+        let found = match code {
+            Some(code) => w.item_exists(code, id).await?,
+            None => false,
+        };
+        if !found {
+            errors.add(Field::Related, "give the id of an item of the same edition");
+        }
+    }
+    if let Some(id) = refs.lead_media
+        && !w.media_exists(id).await?
+    {
+        errors.add(Field::LeadMedia, "choose an uploaded image");
+    }
+    let plan = section.map(|section| Plan {
+        section,
+        authors,
+        tags,
+    });
+    Ok((plan, errors))
+}
+
+/// The edition's section called `name` (or with the slug that name gives), or a plan
+/// to add it.
+async fn named_section(
+    w: &mut Writer,
+    code: &EditionCode,
+    name: &PersonName,
+    may_manage: bool,
+    errors: &mut FieldErrors,
+) -> Result<Option<Found<(SectionId, Slug)>>, EditError> {
+    if let Some(s) = w.section_named(code, name.as_ref()).await? {
+        return Ok(Some(Found::Existing((s.id, s.slug))));
+    }
+    let slug = match Section::check_slug(Slug::from_text(name.as_ref(), "section").as_ref()) {
+        Ok(slug) => slug,
+        Err(e) => {
+            errors.add(Field::Section, e.to_string());
+            return Ok(None);
+        }
     };
-    let lead_media = match form.lead_media.trim() {
-        "" => None,
-        raw => match raw.parse::<i64>() {
-            Ok(id) if w.media_exists(id).await? => Some(id),
-            _ => {
-                errors.add("lead_media", "choose an uploaded image");
-                None
+    if let Some(s) = w.section(code, slug.as_ref()).await? {
+        return Ok(Some(Found::Existing((s.id, s.slug))));
+    }
+    if !may_manage {
+        errors.add(
+            Field::Section,
+            format!(
+                "there is no section '{}'; an editor can add one",
+                name.as_ref()
+            ),
+        );
+        return Ok(None);
+    }
+    Ok(Some(Found::New {
+        slug,
+        name: name.clone(),
+    }))
+}
+
+impl Plan {
+    /// Adds what the plan found missing and returns every id, in byline order, each
+    /// once.
+    async fn write(
+        self,
+        w: &mut Writer,
+        actor: &Actor,
+        code: &EditionCode,
+    ) -> Result<Links, EditError> {
+        let (section, section_slug) = match self.section {
+            Found::Existing(found) => found,
+            Found::New { slug, name } => (
+                super::taxonomy::insert_section(w, actor, code, &slug, &name).await?,
+                slug,
+            ),
+        };
+        let mut authors = Vec::with_capacity(self.authors.len());
+        for author in self.authors {
+            let id = match author {
+                Found::Existing(id) => id,
+                Found::New { slug, name } => {
+                    let id = w.insert_author(slug.as_ref(), name.as_ref()).await?;
+                    w.append_change(Entity::Taxonomy, &format!("author:{slug}"), "created")
+                        .await?;
+                    w.audit_by(
+                        actor.by(),
+                        "author added",
+                        &format!("author:{slug}"),
+                        name.as_ref(),
+                    )
+                    .await?;
+                    id
+                }
+            };
+            if !authors.contains(&id) {
+                authors.push(id);
             }
-        },
-    };
-    let embargo = optional_time(&form.embargo, "embargo", zone, &mut errors);
-    let publish_at = optional_time(&form.publish_at, "publish_at", zone, &mut errors);
-    let unpublish_at = optional_time(&form.unpublish_at, "unpublish_at", zone, &mut errors);
-    match (edition, content, section) {
-        (Some(edition), Some(content), Some(section)) if errors.is_empty() => Ok(Checked {
-            edition,
-            content,
+        }
+        let mut tags = Vec::with_capacity(self.tags.len());
+        for tag in self.tags {
+            let id = match tag {
+                Found::Existing(id) => id,
+                Found::New { slug, name } => {
+                    let id = w.insert_tag(code, slug.as_ref(), name.as_ref()).await?;
+                    let subject = format!("tag:{code}:{slug}");
+                    w.append_change(Entity::Taxonomy, &subject, "created")
+                        .await?;
+                    w.audit_by(actor.by(), "tag added", &subject, name.as_ref())
+                        .await?;
+                    id
+                }
+            };
+            if !tags.contains(&id) {
+                tags.push(id);
+            }
+        }
+        Ok(Links {
             section,
-            authors: author_ids,
-            tags: tag_ids,
-            related,
-            lead_media,
-            embargo,
-            publish_at,
-            unpublish_at,
-        }),
-        _ => Err(EditError::Invalid(errors)),
+            section_slug,
+            authors,
+            tags,
+        })
     }
 }
 
-fn refuse(field: &'static str, message: &str) -> EditError {
-    let mut errors = FieldErrors::default();
-    errors.add(field, message);
-    EditError::Invalid(errors)
+/// Where an item stands before a step is taken.
+struct Standing<'a> {
+    id: ItemId,
+    status: Status,
+    published_at: Option<Timestamp>,
+    headline: &'a str,
 }
 
 impl Newsroom {
-    /// Starts a new item as a draft owned by `actor`, then applies `step`.
+    /// Starts a new item as a draft owned by `actor`, then takes the command's step.
     pub async fn create_item(
         &self,
         actor: &Actor,
-        form: &ItemForm,
-        step: Step,
-        zone: &TimeZone,
+        command: &ItemCommand,
     ) -> Result<ItemId, EditError> {
-        let mut needs = vec![Action::Create, Action::Edit, step.action()];
-        if form.pinned || form.breaking {
-            needs.push(Action::SetFlags);
-        }
-        allow(actor, Scope::NewItem, &needs)?;
         let mut w = self.store.begin(self.clock.now()).await?;
-        let checked = check(&mut w, actor, form, zone).await?;
+        let id = self.create_in(&mut w, actor, command, None).await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(id)
+    }
+
+    /// Creates an item inside `w`: the one way every item comes to be, alone or as
+    /// part of an import's batch. `source_key` names it in the copy it came from.
+    pub(super) async fn create_in(
+        &self,
+        w: &mut Writer,
+        actor: &Actor,
+        command: &ItemCommand,
+        source_key: Option<&str>,
+    ) -> Result<ItemId, EditError> {
+        let draft = &command.draft;
+        let step = command.step.action(w.now());
+        may_attempt(
+            actor,
+            None,
+            step,
+            Action::Edit,
+            draft.pinned,
+            draft.breaking,
+        )?;
+        let links = resolve(w, actor, draft)
+            .await?
+            .write(w, actor, &draft.edition)
+            .await?;
         let id = w
             .insert_item(&NewItemRow {
-                edition: &checked.edition,
-                content: &checked.content,
-                section: checked.section.id,
-                authors: &checked.authors,
-                tags: &checked.tags,
-                related: checked.related,
+                edition: &draft.edition,
+                content: &draft.content,
+                section: links.section,
+                authors: &links.authors,
+                tags: &links.tags,
+                related: draft.related,
                 status: Status::Draft,
-                pinned: form.pinned,
+                pinned: draft.pinned,
                 published_at: None,
-                source_key: None,
+                source_key,
                 extras: ItemExtras {
-                    breaking: form.breaking,
-                    embargo_until: checked.embargo,
+                    breaking: draft.breaking,
+                    embargo_until: draft.embargo,
                     unpublish_at: None,
-                    lead_media: checked.lead_media,
-                    created_by: Some(actor.id),
+                    lead_media: draft.lead_media,
+                    created_by: actor.id,
                 },
             })
             .await?;
-        self.finish_edit(w, actor, id, &checked, form, step, "created")
+        let headline = draft.content.headline.as_ref();
+        w.append_change(Entity::Item, &id.to_string(), "created")
+            .await?;
+        w.audit_by(actor.by(), "created", &format!("item:{id}"), headline)
+            .await?;
+        let standing = Standing {
+            id,
+            status: Status::Draft,
+            published_at: None,
+            headline,
+        };
+        self.take_step(w, actor, &standing, draft.embargo, command.step)
+            .await?;
+        self.record_revision(w, actor, id, draft, &links.section_slug)
             .await?;
         Ok(id)
     }
 
-    /// Saves the form over item `id` if nobody saved since `version`, then applies `step`.
+    /// Saves the command's fields over item `id` if nobody saved since `version`, then
+    /// takes its step.
     pub async fn save_item(
         &self,
         actor: &Actor,
         id: ItemId,
         version: i64,
-        form: &ItemForm,
-        step: Step,
-        zone: &TimeZone,
+        command: &ItemCommand,
     ) -> Result<(), EditError> {
-        self.save(actor, id, version, form, step, Action::Edit, zone)
-            .await
+        self.save(actor, id, version, command, Action::Edit).await
     }
 
-    /// Writes `form` over item `id` as an edit or a restore (`how`), then applies `step`.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes `command` over item `id` as an edit or a restore (`how`).
     async fn save(
         &self,
         actor: &Actor,
         id: ItemId,
         version: i64,
-        form: &ItemForm,
-        step: Step,
+        command: &ItemCommand,
         how: Action,
-        zone: &TimeZone,
     ) -> Result<(), EditError> {
         let mut w = self.store.begin(self.clock.now()).await?;
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        let scope = scope_of(actor, &item);
-        let may_flag = may(actor.role, Action::SetFlags, scope);
-        let mut needs = vec![Action::Edit, how, step.action()];
-        // A form without the flag boxes leaves the flags as they are; turning one on
-        // needs the right to, and a restore keeps what its actor may not change.
-        if how == Action::Edit
-            && ((form.pinned && !item.pinned) || (form.breaking && !item.breaking))
-        {
-            needs.push(Action::SetFlags);
-        }
-        allow(actor, scope, &needs)?;
+        let may_flag = may(actor.role, Action::SetFlags, actor.scope_of(&item));
+        let draft = &command.draft;
+        let step = command.step.action(w.now());
+        may_attempt(actor, Some(&item), step, how, draft.pinned, draft.breaking)?;
         if item.version != version {
             return Err(EditError::Stale {
                 current: Box::new(item),
             });
         }
-        let checked = check(&mut w, actor, form, zone).await?;
-        if checked.edition != item.edition {
+        if draft.edition != item.edition {
             return Err(refuse(
-                "edition",
+                Field::Edition,
                 "an item stays in the edition it was written for",
             ));
         }
-        let (pinned, breaking) = if may_flag {
-            (form.pinned, form.breaking)
-        } else {
-            (item.pinned, item.breaking)
-        };
+        let links = resolve(&mut w, actor, draft)
+            .await?
+            .write(&mut w, actor, &draft.edition)
+            .await?;
+        let mut stored = draft.clone();
+        if !may_flag {
+            stored.pinned = item.pinned;
+            stored.breaking = item.breaking;
+        }
+        stored.related = stored.related.filter(|r| *r != id);
         w.update_item(
             id,
             &ItemUpdate {
-                content: &checked.content,
-                section: checked.section.id,
-                related: checked.related.filter(|r| *r != id),
-                pinned,
-                breaking,
-                embargo_until: checked.embargo,
-                lead_media: checked.lead_media,
+                content: &stored.content,
+                section: links.section,
+                related: stored.related,
+                pinned: stored.pinned,
+                breaking: stored.breaking,
+                embargo_until: stored.embargo,
+                lead_media: stored.lead_media,
             },
         )
         .await?;
-        self.finish_edit(w, actor, id, &checked, form, step, "saved")
-            .await
-    }
-
-    /// Logs and audits a save, applies the workflow step, records the revision and
-    /// commits: the part every edit shares.
-    #[allow(clippy::too_many_arguments)]
-    async fn finish_edit(
-        &self,
-        mut w: Writer,
-        actor: &Actor,
-        id: ItemId,
-        checked: &Checked,
-        form: &ItemForm,
-        step: Step,
-        what: &str,
-    ) -> Result<(), EditError> {
-        let change = if what == "created" {
-            "created"
-        } else {
-            "updated"
-        };
-        w.append_change(Entity::Item, &id.to_string(), change)
+        w.set_authors(id, &links.authors).await?;
+        w.set_tags(id, &links.tags).await?;
+        let headline = stored.content.headline.as_ref();
+        w.append_change(Entity::Item, &id.to_string(), "updated")
             .await?;
-        w.audit(
-            Some(actor.id),
-            what,
-            &format!("item:{id}"),
-            checked.content.headline.as_ref(),
-        )
-        .await?;
-        let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        self.take_step(&mut w, actor, &item, checked, step).await?;
-        self.record_revision(&mut w, actor, id, form).await?;
+        w.audit_by(actor.by(), "saved", &format!("item:{id}"), headline)
+            .await?;
+        let standing = Standing {
+            id,
+            status: item.status,
+            published_at: item.published_at,
+            headline,
+        };
+        self.take_step(&mut w, actor, &standing, stored.embargo, command.step)
+            .await?;
+        self.record_revision(&mut w, actor, id, &stored, &links.section_slug)
+            .await?;
         w.commit().await?;
         self.after_commit();
         Ok(())
@@ -506,87 +486,95 @@ impl Newsroom {
         &self,
         w: &mut Writer,
         actor: &Actor,
-        item: &Item,
-        checked: &Checked,
+        item: &Standing<'_>,
+        embargo: Option<Timestamp>,
         step: Step,
     ) -> Result<(), EditError> {
         let now = w.now();
         let id = item.id;
+        let embargoed = |at: Timestamp| embargo.filter(|e| *e > at);
+        let publish = |at: Timestamp| {
+            if let Some(until) = embargoed(at) {
+                return Err(refuse(
+                    Field::Embargo,
+                    &format!("embargoed until {until}; it cannot be published before then"),
+                ));
+            }
+            if item.status == Status::Published {
+                return Err(refuse(Field::Form, "this item is already published"));
+            }
+            Ok(())
+        };
         let (status, published_at, audit) = match step {
             Step::Save => return Ok(()),
             Step::Submit => {
                 if item.status != Status::Draft {
-                    return Err(refuse("form", "only a draft can be submitted for review"));
+                    return Err(refuse(
+                        Field::Form,
+                        "only a draft can be submitted for review",
+                    ));
                 }
                 (Status::Review, item.published_at, "submitted for review")
             }
             Step::ReturnToDraft => {
                 if !matches!(item.status, Status::Review | Status::Scheduled) {
                     return Err(refuse(
-                        "form",
+                        Field::Form,
                         "only an item in review or scheduled can go back to draft",
                     ));
                 }
                 (Status::Draft, None, "returned to draft")
             }
             Step::Publish => {
-                if let Some(embargo) = checked.embargo.filter(|e| *e > now) {
-                    return Err(refuse(
-                        "embargo",
-                        &format!(
-                            "embargoed until {}; it cannot be published before then",
-                            embargo
-                        ),
-                    ));
-                }
-                if item.status == Status::Published {
-                    return Err(refuse("form", "this item is already published"));
-                }
+                publish(now)?;
                 (Status::Published, Some(now), "published")
             }
-            Step::Schedule => {
-                let Some(at) = checked.publish_at else {
-                    return Err(refuse("publish_at", "give the time to publish at"));
-                };
+            Step::PublishAsOf(at) if at <= now => {
+                // Its own time has passed; what matters is whether it may go out now.
+                publish(now)?;
+                (Status::Published, Some(at), "published")
+            }
+            Step::Schedule(at) | Step::PublishAsOf(at) => {
                 if at <= now {
                     return Err(refuse(
-                        "publish_at",
+                        Field::PublishAt,
                         "give a time in the future, or publish now",
                     ));
                 }
-                if checked.embargo.is_some_and(|e| at < e) {
-                    return Err(refuse("publish_at", "that is before the embargo ends"));
+                if embargoed(at).is_some() {
+                    return Err(refuse(Field::PublishAt, "that is before the embargo ends"));
                 }
                 if item.status == Status::Published {
-                    return Err(refuse("form", "this item is already published"));
+                    return Err(refuse(Field::Form, "this item is already published"));
                 }
                 (Status::Scheduled, Some(at), "scheduled")
             }
-            Step::Unpublish => {
-                if item.status != Status::Published {
-                    return Err(refuse("form", "only a published item can be withdrawn"));
-                }
-                if let Some(at) = checked.unpublish_at {
-                    if at <= now {
-                        return Err(refuse(
-                            "unpublish_at",
-                            "give a time in the future, or withdraw now",
-                        ));
-                    }
-                    w.set_unpublish_at(id, Some(at)).await?;
-                    w.append_change(Entity::Item, &id.to_string(), "expiry set")
-                        .await?;
-                    w.audit(
-                        Some(actor.id),
-                        "withdrawal scheduled",
-                        &format!("item:{id}"),
-                        &at.to_string(),
-                    )
-                    .await?;
-                    return Ok(());
-                }
-                (Status::Unpublished, item.published_at, "unpublished")
+            Step::Unpublish | Step::UnpublishAt(_) if item.status != Status::Published => {
+                return Err(refuse(
+                    Field::Form,
+                    "only a published item can be withdrawn",
+                ));
             }
+            Step::UnpublishAt(at) => {
+                if at <= now {
+                    return Err(refuse(
+                        Field::UnpublishAt,
+                        "give a time in the future, or withdraw now",
+                    ));
+                }
+                w.set_unpublish_at(id, Some(at)).await?;
+                w.append_change(Entity::Item, &id.to_string(), "expiry set")
+                    .await?;
+                w.audit_by(
+                    actor.by(),
+                    "withdrawal scheduled",
+                    &format!("item:{id}"),
+                    &at.to_string(),
+                )
+                .await?;
+                return Ok(());
+            }
+            Step::Unpublish => (Status::Unpublished, item.published_at, "unpublished"),
         };
         w.set_publication(id, status, published_at).await?;
         if status == Status::Unpublished {
@@ -594,28 +582,31 @@ impl Newsroom {
         }
         w.append_change(Entity::Item, &id.to_string(), status.as_str())
             .await?;
-        w.audit(Some(actor.id), audit, &format!("item:{id}"), &item.headline)
+        w.audit_by(actor.by(), audit, &format!("item:{id}"), item.headline)
             .await?;
         Ok(())
     }
 
+    /// Records the item's fields as they now stand, under its current version, in
+    /// `section` (which the draft may have named by its display name).
     async fn record_revision(
         &self,
         w: &mut Writer,
         actor: &Actor,
         id: ItemId,
-        form: &ItemForm,
+        stored: &Draft,
+        section: &Slug,
     ) -> Result<(), EditError> {
-        let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        let mut form = form.clone();
-        // The flags as they now stand, which a form without the boxes does not say.
-        form.pinned = item.pinned;
-        form.breaking = item.breaking;
-        // A revision records content, not one-off instructions.
-        form.publish_at.clear();
-        form.unpublish_at.clear();
-        let snapshot = serde_json::to_string(&Snapshot { form }).unwrap_or_default();
-        w.insert_revision(id, item.version, &snapshot, Some(actor.id))
+        let version = w.item_version(id).await?.ok_or(EditError::NotFound)?;
+        // A revision records content, not one-off instructions such as when to publish.
+        let snapshot = Snapshot {
+            form: ItemForm {
+                section: section.to_string(),
+                ..ItemForm::from_draft(stored, &self.zone)
+            },
+        };
+        let snapshot = serde_json::to_string(&snapshot).unwrap_or_default();
+        w.insert_revision(id, version, &snapshot, actor.by())
             .await?;
         Ok(())
     }
@@ -629,35 +620,38 @@ impl Newsroom {
     ) -> Result<(), EditError> {
         let mut w = self.store.begin(self.clock.now()).await?;
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
-        allow(actor, scope_of(actor, &item), &[Action::Correct])?;
+        allow(actor, actor.scope_of(&item), &[Action::Correct])?;
         let note = note.split_whitespace().collect::<Vec<_>>().join(" ");
         if note.is_empty() || note.chars().count() > 2000 {
             return Err(refuse(
-                "note",
+                Field::Note,
                 "write the correction (up to 2000 characters)",
             ));
         }
         if item.status != Status::Published {
-            return Err(refuse("note", "only a published item takes corrections"));
+            return Err(refuse(
+                Field::Note,
+                "only a published item takes corrections",
+            ));
         }
         w.insert_correction(id, &note).await?;
         w.append_change(Entity::Item, &id.to_string(), "corrected")
             .await?;
-        w.audit(Some(actor.id), "corrected", &format!("item:{id}"), &note)
+        w.audit_by(actor.by(), "corrected", &format!("item:{id}"), &note)
             .await?;
         w.commit().await?;
         self.after_commit();
         Ok(())
     }
 
-    /// Saves an earlier revision's fields as the newest version.
+    /// Saves an earlier revision's fields as the newest version, if nobody saved since
+    /// `version`.
     pub async fn restore_revision(
         &self,
         actor: &Actor,
         id: ItemId,
         version: i64,
         revision: i64,
-        zone: &TimeZone,
     ) -> Result<(), EditError> {
         let revisions = self.store.revisions(id).await?;
         let Some(old) = revisions.iter().find(|r| r.version == revision) else {
@@ -665,77 +659,193 @@ impl Newsroom {
         };
         let snapshot: Snapshot =
             serde_json::from_str(&old.snapshot).map_err(|_| EditError::NotFound)?;
-        self.save(
-            actor,
-            id,
-            version,
-            &snapshot.form,
-            Step::Save,
-            Action::Restore,
-            zone,
-        )
-        .await
+        let command = match snapshot.form.command(Button::Save, &self.zone) {
+            Ok(command) => command,
+            Err(errors) => {
+                // A revision today's rules refuse: refused as any restore would be
+                // first, for whoever may not restore it at all.
+                let item = self
+                    .store
+                    .item_fresh(id)
+                    .await?
+                    .ok_or(EditError::NotFound)?;
+                may_attempt(
+                    actor,
+                    Some(&item),
+                    Action::Edit,
+                    Action::Restore,
+                    false,
+                    false,
+                )?;
+                return Err(EditError::Invalid(errors));
+            }
+        };
+        self.save(actor, id, version, &command, Action::Restore)
+            .await
     }
 
-    /// The form as it stands for item `id`, from its newest revision or its fields.
-    pub async fn form_of(&self, item: &Item, zone: &TimeZone) -> Result<ItemForm, NewsroomError> {
-        if let Some(newest) = self.store.revisions(item.id).await?.first()
-            && let Ok(snapshot) = serde_json::from_str::<Snapshot>(&newest.snapshot)
-            && newest.version == item.version
-        {
-            return Ok(snapshot.form);
-        }
-        self.form_from_fields(item, zone).await
-    }
-
-    async fn form_from_fields(
+    /// Why an input that did not parse is refused, as the use case would say it: not
+    /// found or forbidden when `actor` may not take `step` on `item` (a new item when
+    /// none) at all, whatever the fields; otherwise every wrong field at once, `errors`
+    /// and those only the store can name. Writes nothing.
+    ///
+    /// `step` is the permission the step asked for needs (see [`Step::action`]), as the
+    /// step itself may be what did not parse (scheduling without a time).
+    pub async fn refusal(
         &self,
-        item: &Item,
-        zone: &TimeZone,
-    ) -> Result<ItemForm, NewsroomError> {
-        let taxonomy_authors = self.store.authors().await?;
-        let taxonomy_tags = self.store.tags().await?;
-        let sections = self.store.sections().await?;
-        let names = |ids: &[i64], all: &[(i64, String)]| {
-            ids.iter()
-                .filter_map(|id| all.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()))
-                .collect::<Vec<_>>()
-                .join(", ")
+        actor: &Actor,
+        item: Option<&Item>,
+        step: Action,
+        input: &DraftInput,
+        mut errors: FieldErrors,
+    ) -> Result<EditError, StoreError> {
+        if let Err(refused) = may_attempt(
+            actor,
+            item,
+            step,
+            Action::Edit,
+            input.pinned,
+            input.breaking,
+        ) {
+            return Ok(refused);
+        }
+        errors.extend(self.reference_errors(actor, input).await?);
+        Ok(EditError::Invalid(errors))
+    }
+
+    /// What only the store can say is wrong with `input` as `actor` would write it: an
+    /// edition, section, related item or image that does not exist, an author or tag
+    /// the actor may not add. Reads only, in a transaction that is never committed.
+    ///
+    /// For an input that did not parse, so that every wrong field is shown at once;
+    /// the parts that did not parse are left out, as their errors are said already.
+    async fn reference_errors(
+        &self,
+        actor: &Actor,
+        input: &DraftInput,
+    ) -> Result<FieldErrors, StoreError> {
+        let edition = EditionCode::parse(input.edition.trim()).ok();
+        let section = match &input.section {
+            SectionRef::Slug(slug) => Section::check_slug(slug.trim())
+                .ok()
+                .map(SectionChoice::Slug),
+            SectionRef::Named(name) => PersonName::parse(name).ok().map(SectionChoice::Named),
         };
-        let authors: Vec<(i64, String)> = taxonomy_authors
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect();
-        let tags: Vec<(i64, String)> = taxonomy_tags.into_iter().map(|t| (t.id, t.name)).collect();
-        let local = |t: Option<Timestamp>| {
-            t.map(|t| {
-                t.to_zoned_datetime(zone.clone())
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default()
+        let names = |raw: &[String]| -> Vec<PersonName> {
+            raw.iter()
+                .filter_map(|n| PersonName::parse(n).ok())
+                .collect()
         };
-        Ok(ItemForm {
+        let (authors, tags) = (names(&input.authors), names(&input.tags));
+        let refs = Refs {
+            edition: edition.as_ref(),
+            section: section.as_ref(),
+            authors: &authors,
+            tags: &tags,
+            related: input.related.filter(|id| *id > 0),
+            lead_media: input.lead_media.filter(|id| *id > 0),
+        };
+        let mut w = self.store.begin(self.clock.now()).await?;
+        match look_up(&mut w, actor, &refs).await {
+            Ok((_, errors)) => Ok(errors),
+            Err(EditError::Store(e)) => Err(e),
+            Err(_) => Ok(FieldErrors::default()),
+        }
+        // `w` is dropped here uncommitted: nothing it could have written is kept.
+    }
+
+    /// The editor's form for `item`: its newest revision when that is its current
+    /// version, else its fields; with the time it is to be withdrawn at, if any.
+    pub async fn form_of(&self, item: &Item) -> Result<ItemForm, NewsroomError> {
+        let form = match self.store.revisions(item.id).await?.first() {
+            Some(newest) if newest.version == item.version => {
+                serde_json::from_str::<Snapshot>(&newest.snapshot)
+                    .ok()
+                    .map(|s| s.form)
+            }
+            _ => None,
+        };
+        let form = match form {
+            Some(form) => form,
+            None => ItemForm::from_input(&self.input_of(item).await?, &self.zone),
+        };
+        Ok(form.withdrawing_at(item.unpublish_at, &self.zone))
+    }
+
+    /// The item's fields as a draft, to change and save back (an API's partial
+    /// update); refused when stored fields break today's rules.
+    pub async fn draft_of(&self, item: &Item) -> Result<Draft, EditError> {
+        Ok(Draft::parse(self.input_of(item).await?)?)
+    }
+
+    /// The item's fields as plain values, with names for its ids.
+    async fn input_of(&self, item: &Item) -> Result<DraftInput, NewsroomError> {
+        let primary = self.store.primary();
+        let authors = primary.authors().await?;
+        let tags = primary.tags().await?;
+        let sections = primary.sections().await?;
+        Ok(DraftInput {
             edition: item.edition.to_string(),
             kind: item.kind.as_str().to_owned(),
             headline: item.headline.clone(),
             dek: item.dek.clone().unwrap_or_default(),
             body: item.body.markdown.clone(),
-            section: sections
+            section: SectionRef::Slug(
+                sections
+                    .iter()
+                    .find(|s| s.id == item.section)
+                    .map(|s| s.slug.to_string())
+                    .unwrap_or_default(),
+            ),
+            authors: item
+                .authors
                 .iter()
-                .find(|s| s.id == item.section)
-                .map(|s| s.slug.to_string())
-                .unwrap_or_default(),
-            authors: names(&item.authors, &authors),
-            tags: names(&item.tags, &tags),
-            related: item.related.map(|r| r.to_string()).unwrap_or_default(),
-            lead_media: item.lead_media.map(|m| m.to_string()).unwrap_or_default(),
+                .filter_map(|id| authors.iter().find(|a| a.id == *id))
+                .map(|a| a.name.clone())
+                .collect(),
+            outlet: item.outlet.clone().unwrap_or_default(),
+            tags: item
+                .tags
+                .iter()
+                .filter_map(|id| tags.iter().find(|t| t.id == *id))
+                .map(|t| t.name.clone())
+                .collect(),
+            related: item.related,
+            lead_media: item.lead_media,
             pinned: item.pinned,
             breaking: item.breaking,
-            embargo: local(item.embargo_until),
-            publish_at: String::new(),
-            unpublish_at: local(item.unpublish_at),
+            embargo: item.embargo_until,
         })
+    }
+}
+
+/// Refuses unless `actor` may write `item` (a new item when none) with a step needing
+/// `step`, as an edit or a restore (`how`), turning on the flags asked for.
+fn may_attempt(
+    actor: &Actor,
+    item: Option<&Item>,
+    step: Action,
+    how: Action,
+    pinned: bool,
+    breaking: bool,
+) -> Result<(), EditError> {
+    match item {
+        None => {
+            let mut needs = vec![Action::Create, Action::Edit, step];
+            if pinned || breaking {
+                needs.push(Action::SetFlags);
+            }
+            allow(actor, Scope::NewItem, &needs)
+        }
+        Some(item) => {
+            let mut needs = vec![Action::Edit, how, step];
+            // A form without the flag boxes leaves the flags as they are; turning one
+            // on needs the right to, and a restore keeps what its actor may not change.
+            if how == Action::Edit && ((pinned && !item.pinned) || (breaking && !item.breaking)) {
+                needs.push(Action::SetFlags);
+            }
+            allow(actor, actor.scope_of(item), &needs)
+        }
     }
 }
 

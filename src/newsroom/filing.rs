@@ -1,23 +1,14 @@
-//! Filing items: editions, sections, authors and tags they need, and the items themselves.
+//! Filing copy from elsewhere: importers hand the newsroom a batch (editions and
+//! sections it needs, then items), which goes in whole or not at all, each item
+//! through the same use case as the editor's, as a named part of the system.
 
 use jiff::Timestamp;
 
-use super::{Newsroom, NewsroomError};
-use crate::domain::{
-    DomainError, Edition, EditionCode, ItemContent, ItemId, ItemKind, PersonName, Section, Slug,
-    Status,
-};
-use crate::store::{Entity, ItemExtras, NewItemRow, Writer};
-
-/// How a filing names its section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SectionRef {
-    /// An existing section, by slug; an unknown one is refused.
-    Slug(String),
-    /// A section by its display name, created when the edition has none of that name
-    /// (copy from the wire names sections as readers see them).
-    Named(String),
-}
+use super::command::{Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionRef, Step};
+use super::editing::EditError;
+use super::taxonomy::{ensure_edition, ensure_section};
+use super::{Actor, Newsroom, NewsroomError};
+use crate::domain::{Edition, ItemId, ItemKind};
 
 /// How a filing names its related item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +19,7 @@ pub enum Related {
     Earlier(usize),
 }
 
-/// One item as an editor or an importer files it.
+/// One item as an importer read it from its copy, before any check.
 #[derive(Debug, Clone)]
 pub struct Filing {
     /// Edition code.
@@ -83,6 +74,30 @@ impl Filing {
             source_key: None,
         }
     }
+
+    /// Checks the filing's fields: its draft (without its related item, which is
+    /// linked as it is filed), or every field that is wrong. Writes nothing.
+    pub fn draft(&self) -> Result<Draft, FieldErrors> {
+        Draft::parse(DraftInput {
+            edition: self.edition.clone(),
+            kind: self.kind.as_str().to_owned(),
+            headline: self.headline.clone(),
+            dek: self.dek.clone().unwrap_or_default(),
+            body: self.body.clone(),
+            section: self.section.clone(),
+            authors: self.authors.clone(),
+            outlet: self.outlet.clone().unwrap_or_default(),
+            tags: self.tags.clone(),
+            related: match self.related {
+                Some(Related::Id(id)) => Some(id),
+                _ => None,
+            },
+            lead_media: None,
+            pinned: self.pinned,
+            breaking: false,
+            embargo: None,
+        })
+    }
 }
 
 /// A set of changes that succeed or fail together.
@@ -129,205 +144,83 @@ impl Filed {
     }
 }
 
+/// A refusal of the filing at `index`, naming it.
+fn refused(index: usize, filing: &Filing, errors: FieldErrors) -> NewsroomError {
+    NewsroomError::Refused {
+        position: index + 1,
+        headline: filing.headline.clone(),
+        errors,
+    }
+}
+
 impl Newsroom {
-    /// Files a whole batch in one transaction: all of it is stored, or none.
-    pub async fn file_batch(&self, batch: &Batch) -> Result<Vec<Filed>, NewsroomError> {
+    /// Files a whole batch as `actor` in one transaction: all of it is stored, or none.
+    ///
+    /// Every filing is checked before anything is written; each item is then created
+    /// by the same use case as an editor's (roles, revisions, audit entries), with the
+    /// step [`Step::PublishAsOf`] its publication time. Filings whose source key is
+    /// stored already are skipped.
+    pub async fn file_batch(
+        &self,
+        actor: &Actor,
+        batch: &Batch,
+    ) -> Result<Vec<Filed>, NewsroomError> {
+        let drafts = batch
+            .filings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| f.draft().map_err(|errors| refused(i, f, errors)))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut w = self.store.begin(self.clock.now()).await?;
         for edition in &batch.editions {
-            ensure_edition(&mut w, edition).await?;
+            ensure_edition(&mut w, actor, edition).await?;
         }
         for (edition, slug, name) in &batch.sections {
-            let code = known_edition(&mut w, edition).await?;
-            let slug = Section::check_slug(slug)?;
-            let name = PersonName::parse(name)?;
-            if w.section(&code, slug.as_ref()).await?.is_none() {
-                w.insert_section(&code, slug.as_ref(), name.as_ref())
-                    .await?;
-                w.append_change(
-                    Entity::Taxonomy,
-                    &format!("section:{code}:{slug}"),
-                    "created",
-                )
-                .await?;
-            }
+            ensure_section(&mut w, actor, edition, slug, name).await?;
         }
-        let mut filed = Vec::with_capacity(batch.filings.len());
-        for filing in &batch.filings {
-            let outcome = file_one(&mut w, filing, &filed).await?;
-            filed.push(outcome);
+        let mut filed: Vec<Filed> = Vec::with_capacity(batch.filings.len());
+        for (index, (filing, mut draft)) in batch.filings.iter().zip(drafts).enumerate() {
+            if let Some(key) = &filing.source_key
+                && let Some(id) = w.item_by_source_key(key).await?
+            {
+                filed.push(Filed::AlreadyThere(id));
+                continue;
+            }
+            if let Some(Related::Earlier(earlier)) = filing.related {
+                let Some(target) = filed.get(earlier) else {
+                    return Err(NewsroomError::UnknownRelated(format!("#{earlier}")));
+                };
+                draft.related = Some(target.id());
+            }
+            let command = ItemCommand {
+                draft,
+                step: Step::PublishAsOf(filing.published_at),
+            };
+            let id = self
+                .create_in(&mut w, actor, &command, filing.source_key.as_deref())
+                .await
+                .map_err(|e| match e {
+                    EditError::Invalid(errors) => refused(index, filing, errors),
+                    EditError::Forbidden => NewsroomError::Forbidden,
+                    EditError::Store(e) => NewsroomError::Store(e),
+                    other => refused(
+                        index,
+                        filing,
+                        FieldErrors::one(Field::Form, other.to_string()),
+                    ),
+                })?;
+            tracing::debug!(item.id = id, "filed item {id} as {}", actor.name);
+            filed.push(Filed::New(id));
         }
         w.commit().await?;
         self.after_commit();
         let new = filed.iter().filter(|f| matches!(f, Filed::New(_))).count();
         tracing::info!(
             items.new = new,
+            actor = %actor.name,
             "filed a batch of {} items, {new} new",
             filed.len()
         );
         Ok(filed)
     }
-}
-
-async fn ensure_edition(w: &mut Writer, edition: &Edition) -> Result<(), NewsroomError> {
-    if w.edition(&edition.code).await?.is_none() {
-        let name = PersonName::parse(&edition.name)?;
-        let outlet = PersonName::parse(&edition.outlet)?;
-        let edition = Edition {
-            code: edition.code.clone(),
-            name: name.as_ref().to_owned(),
-            outlet: outlet.as_ref().to_owned(),
-        };
-        w.insert_edition(&edition).await?;
-        w.append_change(
-            Entity::Taxonomy,
-            &format!("edition:{}", edition.code),
-            "created",
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn known_edition(w: &mut Writer, code: &str) -> Result<EditionCode, NewsroomError> {
-    let code = EditionCode::parse(code)?;
-    match w.edition(&code).await? {
-        Some(_) => Ok(code),
-        None => Err(NewsroomError::UnknownEdition(code.to_string())),
-    }
-}
-
-async fn file_one(
-    w: &mut Writer,
-    filing: &Filing,
-    earlier: &[Filed],
-) -> Result<Filed, NewsroomError> {
-    if let Some(key) = &filing.source_key
-        && let Some(id) = w.item_by_source_key(key).await?
-    {
-        return Ok(Filed::AlreadyThere(id));
-    }
-    let edition = known_edition(w, &filing.edition).await?;
-    let content = ItemContent::new(
-        filing.kind,
-        &filing.headline,
-        filing.dek.as_deref(),
-        &filing.body,
-        &filing.authors,
-        filing.outlet.as_deref(),
-        &filing.tags,
-    )?;
-    let section = match &filing.section {
-        SectionRef::Slug(slug) => {
-            w.section(&edition, slug)
-                .await?
-                .ok_or_else(|| DomainError::UnknownSection {
-                    edition: edition.to_string(),
-                    section: slug.clone(),
-                })?
-        }
-        SectionRef::Named(name) => section_named(w, &edition, name).await?,
-    };
-    let mut authors = Vec::with_capacity(content.byline.authors.len());
-    for name in &content.byline.authors {
-        let slug = Slug::from_text(name.as_ref(), "author");
-        let id = match w.author(slug.as_ref()).await? {
-            Some(author) => author.id,
-            None => {
-                let id = w.insert_author(slug.as_ref(), name.as_ref()).await?;
-                w.append_change(Entity::Taxonomy, &format!("author:{slug}"), "created")
-                    .await?;
-                id
-            }
-        };
-        if !authors.contains(&id) {
-            authors.push(id);
-        }
-    }
-    let mut tags = Vec::with_capacity(content.tags.len());
-    for name in &content.tags {
-        let slug = Slug::from_text(name.as_ref(), "tag");
-        let id = match w.tag(&edition, slug.as_ref()).await? {
-            Some(tag) => tag.id,
-            None => {
-                let id = w.insert_tag(&edition, slug.as_ref(), name.as_ref()).await?;
-                w.append_change(
-                    Entity::Taxonomy,
-                    &format!("tag:{edition}:{slug}"),
-                    "created",
-                )
-                .await?;
-                id
-            }
-        };
-        if !tags.contains(&id) {
-            tags.push(id);
-        }
-    }
-    let related = match filing.related {
-        None => None,
-        Some(Related::Earlier(index)) => match earlier.get(index) {
-            Some(f) => Some(f.id()),
-            None => return Err(NewsroomError::UnknownRelated(format!("#{index}"))),
-        },
-        Some(Related::Id(id)) => {
-            if !w.item_exists(&edition, id).await? {
-                return Err(NewsroomError::UnknownRelated(id.to_string()));
-            }
-            Some(id)
-        }
-    };
-    let status = if filing.published_at > w.now() {
-        Status::Scheduled
-    } else {
-        Status::Published
-    };
-    let id = w
-        .insert_item(&NewItemRow {
-            edition: &edition,
-            content: &content,
-            section: section.id,
-            authors: &authors,
-            tags: &tags,
-            related,
-            status,
-            pinned: filing.pinned,
-            published_at: Some(filing.published_at),
-            source_key: filing.source_key.as_deref(),
-            extras: ItemExtras::default(),
-        })
-        .await?;
-    w.append_change(Entity::Item, &id.to_string(), status.as_str())
-        .await?;
-    tracing::debug!(item.id = id, edition = %edition, "filed item {id} as {}", status.as_str());
-    Ok(Filed::New(id))
-}
-
-async fn section_named(
-    w: &mut Writer,
-    edition: &EditionCode,
-    name: &str,
-) -> Result<Section, NewsroomError> {
-    let name = PersonName::parse(name)?;
-    if let Some(section) = w.section_named(edition, name.as_ref()).await? {
-        return Ok(section);
-    }
-    let slug = Section::check_slug(Slug::from_text(name.as_ref(), "section").as_ref())?;
-    if let Some(section) = w.section(edition, slug.as_ref()).await? {
-        return Ok(section);
-    }
-    let id = w
-        .insert_section(edition, slug.as_ref(), name.as_ref())
-        .await?;
-    w.append_change(
-        Entity::Taxonomy,
-        &format!("section:{edition}:{slug}"),
-        "created",
-    )
-    .await?;
-    Ok(Section {
-        id,
-        edition: edition.clone(),
-        slug,
-        name: name.as_ref().to_owned(),
-    })
 }

@@ -154,8 +154,8 @@ impl Newsroom {
         let id = w.insert_media(&record, actor.id).await?;
         w.append_change(Entity::Taxonomy, &format!("media:{id}"), "uploaded")
             .await?;
-        w.audit(
-            Some(actor.id),
+        w.audit_by(
+            actor.by(),
             "image uploaded",
             &format!("media:{id}"),
             &record.alt,

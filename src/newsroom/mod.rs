@@ -4,8 +4,10 @@
 //! one transaction, and then wakes the projections.
 
 mod accounts;
+mod command;
 mod editing;
 mod filing;
+mod form;
 mod media;
 mod queries;
 mod schedule;
@@ -23,8 +25,12 @@ pub use accounts::{
     MAX_CODE_FAILURES_PER_ACCOUNT, MAX_CONCURRENT_HASHES, Session, SignedIn, random_token,
     token_hash,
 };
-pub use editing::{EditError, FieldErrors, ItemForm, Snapshot, Step};
-pub use filing::{Batch, Filed, Filing, Related, SectionRef};
+pub use command::{
+    Draft, DraftInput, Field, FieldError, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
+};
+pub use editing::EditError;
+pub use filing::{Batch, Filed, Filing, Related};
+pub use form::{Button, ItemForm, Snapshot};
 pub use queries::Desk;
 pub use two_factor::{RECOVERY_CODES, TotpSetup, TwoFactorStatus, code_at};
 
@@ -43,6 +49,16 @@ pub enum NewsroomError {
     /// The related item does not exist in the same edition.
     #[error("the related item {0} does not exist in this edition")]
     UnknownRelated(String),
+    /// An item of a batch was refused; nothing of the batch was stored.
+    #[error("item {position} (\"{headline}\"): {errors}")]
+    Refused {
+        /// Its position in the batch, from 1.
+        position: usize,
+        /// Its headline as given.
+        headline: String,
+        /// What is wrong with it.
+        errors: FieldErrors,
+    },
     /// The actor's role does not allow this.
     #[error("your role does not allow this")]
     Forbidden,
@@ -83,6 +99,7 @@ pub struct Newsroom {
     media: Option<Arc<crate::media::MediaStore>>,
     upload_limits: crate::media::Limits,
     clock: Arc<dyn Clock>,
+    zone: jiff::tz::TimeZone,
     sign_in: Arc<accounts::SignInGuard>,
     uploads: Arc<media::UploadQueue>,
 }
@@ -96,6 +113,7 @@ impl Newsroom {
             media: None,
             upload_limits: crate::media::Limits::default(),
             clock: Arc::new(SystemClock),
+            zone: jiff::tz::TimeZone::UTC,
             sign_in: Arc::default(),
             uploads: Arc::new(media::UploadQueue::new(2, 4)),
         }
@@ -104,6 +122,13 @@ impl Newsroom {
     /// The same newsroom, taking the time from `clock` instead of the system's.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The same newsroom, keeping revisions' times in the site's zone, as its forms
+    /// show them (UTC until set).
+    pub fn in_zone(mut self, zone: jiff::tz::TimeZone) -> Self {
+        self.zone = zone;
         self
     }
 

@@ -8,16 +8,11 @@ use crate::store::{AuditEntry, DeskItem, MediaRecord, Revision};
 
 /// Refuses when `actor` may not see `item`: a guard for reads given an item.
 fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
-    if may(actor.role, Action::View, scope_of(actor, item)) {
+    if may(actor.role, Action::View, actor.scope_of(item)) {
         Ok(())
     } else {
         Err(NewsroomError::Forbidden)
     }
-}
-
-/// How `actor` stands to `item` for permission.
-pub(super) fn scope_of(actor: &Actor, item: &Item) -> Scope {
-    Scope::item(actor.id, item.created_by, item.status)
 }
 
 /// How long an open editor counts as someone being on the item.
@@ -60,8 +55,8 @@ impl Newsroom {
         let sees = |own| may(actor.role, Action::View, Scope::Item { own, status });
         let created_by = if sees(false) {
             None
-        } else if sees(true) {
-            Some(actor.id)
+        } else if let (true, Some(id)) = (sees(true), actor.id) {
+            Some(id)
         } else {
             return Ok(Vec::new());
         };
@@ -81,7 +76,7 @@ impl Newsroom {
             .store
             .item_fresh(id)
             .await?
-            .filter(|item| may(actor.role, Action::View, scope_of(actor, item))))
+            .filter(|item| may(actor.role, Action::View, actor.scope_of(item))))
     }
 
     /// Every section of every edition.
@@ -111,11 +106,13 @@ impl Newsroom {
         item: &Item,
     ) -> Result<Vec<String>, NewsroomError> {
         sees(actor, item)?;
+        // Only accounts are shown to colleagues as having an item open.
+        let id = actor.account()?;
         let now = self.clock.now();
-        self.store.mark_presence(item.id, actor.id, now).await?;
+        self.store.mark_presence(item.id, id, now).await?;
         Ok(self
             .store
-            .present_on(item.id, actor.id, now - PRESENCE_WINDOW)
+            .present_on(item.id, id, now - PRESENCE_WINDOW)
             .await?)
     }
 

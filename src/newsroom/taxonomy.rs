@@ -1,8 +1,10 @@
-//! Editions and sections, managed from the newsroom.
+//! Editions and sections, managed from the newsroom and added by importers.
 
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{Action, EditionCode, PersonName, Scope, Section, may};
-use crate::store::Entity;
+use crate::domain::{
+    Action, Edition, EditionCode, PersonName, Scope, Section, SectionId, Slug, may,
+};
+use crate::store::{Entity, StoreResult, Writer};
 
 impl Newsroom {
     /// Adds an edition; admins only.
@@ -23,21 +25,7 @@ impl Newsroom {
         if w.edition(&code).await?.is_some() {
             return Err(NewsroomError::Taken(code.to_string()));
         }
-        w.insert_edition(&crate::domain::Edition {
-            code: code.clone(),
-            name: name.as_ref().to_owned(),
-            outlet: outlet.as_ref().to_owned(),
-        })
-        .await?;
-        w.append_change(Entity::Taxonomy, &format!("edition:{code}"), "created")
-            .await?;
-        w.audit(
-            Some(actor.id),
-            "edition added",
-            &format!("edition:{code}"),
-            name.as_ref(),
-        )
-        .await?;
+        insert_edition(&mut w, actor, &code, &name, &outlet).await?;
         w.commit().await?;
         self.after_commit();
         Ok(())
@@ -64,23 +52,90 @@ impl Newsroom {
         if w.section(&code, slug.as_ref()).await?.is_some() {
             return Err(NewsroomError::Taken(slug.to_string()));
         }
-        w.insert_section(&code, slug.as_ref(), name.as_ref())
-            .await?;
-        w.append_change(
-            Entity::Taxonomy,
-            &format!("section:{code}:{slug}"),
-            "created",
-        )
-        .await?;
-        w.audit(
-            Some(actor.id),
-            "section added",
-            &format!("section:{code}:{slug}"),
-            name.as_ref(),
-        )
-        .await?;
+        insert_section(&mut w, actor, &code, &slug, &name).await?;
         w.commit().await?;
         self.after_commit();
         Ok(())
     }
+}
+
+/// Adds the edition if there is none of its code, when `actor` may add editions.
+pub(super) async fn ensure_edition(
+    w: &mut Writer,
+    actor: &Actor,
+    edition: &Edition,
+) -> Result<(), NewsroomError> {
+    if w.edition(&edition.code).await?.is_some() {
+        return Ok(());
+    }
+    if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
+        return Err(NewsroomError::Forbidden);
+    }
+    let name = PersonName::parse(&edition.name)?;
+    let outlet = PersonName::parse(&edition.outlet)?;
+    insert_edition(w, actor, &edition.code, &name, &outlet).await?;
+    Ok(())
+}
+
+/// Adds the section if the edition has none of that slug, when `actor` may add
+/// sections.
+pub(super) async fn ensure_section(
+    w: &mut Writer,
+    actor: &Actor,
+    edition: &str,
+    slug: &str,
+    name: &str,
+) -> Result<(), NewsroomError> {
+    let code = EditionCode::parse(edition)?;
+    if w.edition(&code).await?.is_none() {
+        return Err(NewsroomError::UnknownEdition(code.to_string()));
+    }
+    let slug = Section::check_slug(slug)?;
+    let name = PersonName::parse(name)?;
+    if w.section(&code, slug.as_ref()).await?.is_some() {
+        return Ok(());
+    }
+    if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
+        return Err(NewsroomError::Forbidden);
+    }
+    insert_section(w, actor, &code, &slug, &name).await?;
+    Ok(())
+}
+
+async fn insert_edition(
+    w: &mut Writer,
+    actor: &Actor,
+    code: &EditionCode,
+    name: &PersonName,
+    outlet: &PersonName,
+) -> StoreResult<()> {
+    w.insert_edition(&Edition {
+        code: code.clone(),
+        name: name.as_ref().to_owned(),
+        outlet: outlet.as_ref().to_owned(),
+    })
+    .await?;
+    let subject = format!("edition:{code}");
+    w.append_change(Entity::Taxonomy, &subject, "created")
+        .await?;
+    w.audit_by(actor.by(), "edition added", &subject, name.as_ref())
+        .await
+}
+
+/// Adds a section the caller checked is missing and `actor` may add, with its
+/// change-log and audit entries.
+pub(super) async fn insert_section(
+    w: &mut Writer,
+    actor: &Actor,
+    code: &EditionCode,
+    slug: &Slug,
+    name: &PersonName,
+) -> StoreResult<SectionId> {
+    let id = w.insert_section(code, slug.as_ref(), name.as_ref()).await?;
+    let subject = format!("section:{code}:{slug}");
+    w.append_change(Entity::Taxonomy, &subject, "created")
+        .await?;
+    w.audit_by(actor.by(), "section added", &subject, name.as_ref())
+        .await?;
+    Ok(id)
 }

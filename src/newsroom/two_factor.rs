@@ -98,10 +98,11 @@ fn new_recovery_code() -> Result<String, NewsroomError> {
 impl Newsroom {
     /// Whether `actor` signs in with a code, and how many recovery codes are left.
     pub async fn two_factor_status(&self, actor: &Actor) -> Result<TwoFactorStatus, NewsroomError> {
-        let enabled = self.store.totp(actor.id).await?.is_some_and(|t| t.enabled);
+        let id = actor.account()?;
+        let enabled = self.store.totp(id).await?.is_some_and(|t| t.enabled);
         Ok(TwoFactorStatus {
             enabled,
-            recovery_codes_left: self.store.recovery_codes_left(actor.id).await?,
+            recovery_codes_left: self.store.recovery_codes_left(id).await?,
         })
     }
 
@@ -125,7 +126,7 @@ impl Newsroom {
                 .map_err(|e| NewsroomError::Random(e.to_string()))?,
         };
         let mut w = self.store.begin(self.clock.now()).await?;
-        w.set_pending_totp(actor.id, &setup.secret).await?;
+        w.set_pending_totp(actor.account()?, &setup.secret).await?;
         w.commit().await?;
         Ok(setup)
     }
@@ -137,7 +138,7 @@ impl Newsroom {
         issuer: &str,
     ) -> Result<Option<TotpSetup>, NewsroomError> {
         let account_name = self.username_of(actor).await?;
-        let Some(state) = self.store.totp(actor.id).await? else {
+        let Some(state) = self.store.totp(actor.account()?).await? else {
             return Ok(None);
         };
         if state.enabled {
@@ -160,9 +161,10 @@ impl Newsroom {
         code: &str,
         now: Timestamp,
     ) -> Result<Vec<String>, NewsroomError> {
+        let id = actor.account()?;
         let state = self
             .store
-            .totp(actor.id)
+            .totp(id)
             .await?
             .filter(|s| !s.enabled)
             .ok_or(NewsroomError::TwoFactor("start the set-up again"))?;
@@ -176,14 +178,9 @@ impl Newsroom {
             .map(|c| token_hash(&normalized_recovery_code(c)))
             .collect();
         let mut w = self.store.begin(self.clock.now()).await?;
-        w.enable_totp(actor.id, step, &hashes).await?;
-        w.audit(
-            Some(actor.id),
-            "two-factor sign-in on",
-            &format!("user:{}", actor.id),
-            "",
-        )
-        .await?;
+        w.enable_totp(id, step, &hashes).await?;
+        w.audit(Some(id), "two-factor sign-in on", &format!("user:{id}"), "")
+            .await?;
         w.commit().await?;
         Ok(codes)
     }
@@ -201,20 +198,21 @@ impl Newsroom {
                 "your role signs in with a code; it cannot be turned off",
             ));
         }
+        let id = actor.account()?;
         let account = self
             .store
-            .account_by_id(actor.id)
+            .account_by_id(id)
             .await?
             .ok_or(NewsroomError::Forbidden)?;
         if !password_matches(self, password, &account.password_hash).await? {
             return Err(NewsroomError::WrongPassword);
         }
-        if !self.second_factor_matches(actor.id, code, now).await? {
+        if !self.second_factor_matches(id, code, now).await? {
             return Err(NewsroomError::TwoFactor("that code is not right"));
         }
         let mut w = self.store.begin(self.clock.now()).await?;
-        w.disable_totp(actor.id).await?;
-        audit_off(&mut w, Some(actor.id), actor.id, "two-factor sign-in off").await?;
+        w.disable_totp(id).await?;
+        audit_off(&mut w, Some(id), id, "two-factor sign-in off").await?;
         w.commit().await?;
         Ok(())
     }
@@ -244,7 +242,7 @@ impl Newsroom {
         w.disable_totp(account.id).await?;
         audit_off(
             &mut w,
-            by.map(|a| a.id),
+            by.and_then(|a| a.id),
             account.id,
             "two-factor sign-in reset",
         )
@@ -256,7 +254,7 @@ impl Newsroom {
     async fn username_of(&self, actor: &Actor) -> Result<String, NewsroomError> {
         Ok(self
             .store
-            .account_by_id(actor.id)
+            .account_by_id(actor.account()?)
             .await?
             .ok_or(NewsroomError::Forbidden)?
             .username)

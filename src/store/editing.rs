@@ -14,8 +14,10 @@ pub struct Revision {
     pub version: i64,
     /// The editable fields as saved, as JSON.
     pub snapshot: String,
-    /// Who saved it.
+    /// Who saved it: an account's display name.
     pub saved_by: Option<String>,
+    /// The part of the system that saved it (an importer), when no account did.
+    pub system: Option<String>,
     /// When.
     pub saved_at: Timestamp,
 }
@@ -46,14 +48,44 @@ pub struct DeskItem {
 pub struct AuditEntry {
     /// When.
     pub at: Timestamp,
-    /// Who (none for the system, such as the scheduler).
+    /// Which account.
     pub user: Option<String>,
+    /// The part of the system (an importer, the scheduler), when no account acted;
+    /// entries from before parts were named have neither.
+    pub system: Option<String>,
     /// What, in the newsroom's words.
     pub action: String,
     /// What it was done to.
     pub subject: String,
     /// Anything more.
     pub detail: String,
+}
+
+/// Who a revision or an audit entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By<'a> {
+    /// A newsroom account.
+    Account(UserId),
+    /// A part of the system, by name (`import`, `scheduler`).
+    System(&'a str),
+    /// Nobody recorded: the command line's account management.
+    Nobody,
+}
+
+impl<'a> By<'a> {
+    fn account(self) -> Option<UserId> {
+        match self {
+            Self::Account(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn system(self) -> Option<&'a str> {
+        match self {
+            Self::System(name) => Some(name),
+            _ => None,
+        }
+    }
 }
 
 /// The editable fields of an item being saved.
@@ -79,6 +111,15 @@ impl Writer {
     /// The item as it is inside this transaction, for a use case to check and change.
     pub async fn item_for_update(&mut self, id: ItemId) -> StoreResult<Option<Item>> {
         super::items::load_item(&mut self.tx, id).await
+    }
+
+    /// An item's version as it is inside this transaction.
+    pub async fn item_version(&mut self, id: ItemId) -> StoreResult<Option<i64>> {
+        let version = sqlx::query_scalar("SELECT version FROM items WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(version)
     }
 
     /// Saves new content over an item and bumps its version.
@@ -159,22 +200,23 @@ impl Writer {
         Ok(ids)
     }
 
-    /// Records a revision of an item.
+    /// Records a revision of an item, saved by an account or by a part of the system.
     pub async fn insert_revision(
         &mut self,
         item: ItemId,
         version: i64,
         snapshot: &str,
-        saved_by: Option<UserId>,
+        by: By<'_>,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO revisions (item_id, version, snapshot, saved_by, saved_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO revisions (item_id, version, snapshot, saved_by, system_actor, saved_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(item)
         .bind(version)
         .bind(snapshot)
-        .bind(saved_by)
+        .bind(by.account())
+        .bind(by.system())
         .bind(self.now.as_microsecond())
         .execute(&mut *self.tx)
         .await?;
@@ -198,7 +240,8 @@ impl Writer {
         Ok(())
     }
 
-    /// Appends to the audit log, in the same transaction as the change it records.
+    /// Appends to the audit log, in the same transaction as the change it records;
+    /// `user` is none for the command line.
     pub async fn audit(
         &mut self,
         user: Option<UserId>,
@@ -206,11 +249,28 @@ impl Writer {
         subject: &str,
         detail: &str,
     ) -> StoreResult<()> {
+        let by = match user {
+            Some(id) => By::Account(id),
+            None => By::Nobody,
+        };
+        self.audit_by(by, action, subject, detail).await
+    }
+
+    /// Appends to the audit log, naming an account or a part of the system.
+    pub async fn audit_by(
+        &mut self,
+        by: By<'_>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO audit_log (at, user_id, system_actor, action, subject, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(self.now.as_microsecond())
-        .bind(user)
+        .bind(by.account())
+        .bind(by.system())
         .bind(action)
         .bind(subject)
         .bind(detail)
@@ -224,8 +284,9 @@ impl Store {
     /// Every revision of an item, newest first.
     pub async fn revisions(&self, item: ItemId) -> StoreResult<Vec<Revision>> {
         let rows = sqlx::query(
-            "SELECT r.version, r.snapshot, u.display_name, r.saved_at FROM revisions r \
-             LEFT JOIN users u ON u.id = r.saved_by WHERE r.item_id = $1 ORDER BY r.version DESC",
+            "SELECT r.version, r.snapshot, u.display_name, r.saved_at, r.system_actor \
+             FROM revisions r LEFT JOIN users u ON u.id = r.saved_by WHERE r.item_id = $1 \
+             ORDER BY r.version DESC",
         )
         .bind(item)
         .fetch_all(&self.pool)
@@ -237,6 +298,7 @@ impl Store {
                     snapshot: r.try_get(1)?,
                     saved_by: r.try_get(2)?,
                     saved_at: rows::instant(r.try_get(3)?)?,
+                    system: r.try_get(4)?,
                 })
             })
             .collect()
@@ -282,8 +344,8 @@ impl Store {
     /// The newest entries of the audit log.
     pub async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         let rows = sqlx::query(
-            "SELECT a.at, u.display_name, a.action, a.subject, a.detail FROM audit_log a \
-             LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
+            "SELECT a.at, u.display_name, a.action, a.subject, a.detail, a.system_actor \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
@@ -296,6 +358,7 @@ impl Store {
                     action: r.try_get(2)?,
                     subject: r.try_get(3)?,
                     detail: r.try_get(4)?,
+                    system: r.try_get(5)?,
                 })
             })
             .collect()

@@ -61,7 +61,11 @@ impl Writer {
     }
 
     /// Records an upload; the same image uploaded again keeps its first record.
-    pub async fn insert_media(&mut self, media: &MediaRecord, by: UserId) -> StoreResult<i64> {
+    pub async fn insert_media(
+        &mut self,
+        media: &MediaRecord,
+        by: Option<UserId>,
+    ) -> StoreResult<i64> {
         if let Some(id) = sqlx::query_scalar("SELECT id FROM media WHERE hash = $1")
             .bind(&media.hash)
             .fetch_optional(&mut *self.tx)

@@ -25,7 +25,7 @@ use thiserror::Error;
 
 pub use accounts::{Account, PendingLogin, Removed, SessionRecord, TotpState};
 pub use change_log::{Change, Entity};
-pub use editing::{AuditEntry, DeskItem, ItemUpdate, Revision};
+pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};
 pub use items::{BulkItem, ItemExtras, Link, NewItemRow, PublishedRow, PublishedSet};
 pub use listen::listen_for_changes;
 pub use media::MediaRecord;

@@ -3,7 +3,7 @@
 
 use futures_util::StreamExt;
 use newsline::domain::Role;
-use newsline::newsroom::{Actor, ItemForm, Step};
+use newsline::newsroom::{Actor, Button, ItemForm};
 use reqwest::StatusCode;
 
 use crate::support::*;
@@ -36,10 +36,11 @@ async fn warm(app: &TestApp, path: &str) -> Fetched {
     second
 }
 
-async fn save(app: &TestApp, actor: &Actor, id: i64, form: &ItemForm, step: Step) {
+async fn save(app: &TestApp, actor: &Actor, id: i64, form: &ItemForm, button: Button) {
     let item = app.newsroom.item(id).await.expect("read").expect("item");
+    let command = form.command(button, &zone()).expect("a valid form");
     app.newsroom
-        .save_item(actor, id, item.version, form, step, &zone())
+        .save_item(actor, id, item.version, &command)
         .await
         .expect("saved");
     app.settle().await;
@@ -53,9 +54,9 @@ async fn no_kind_of_change_leaves_a_stale_page_behind() {
         .newsroom
         .create_item(
             &actor,
-            &form("First headline", "politics"),
-            Step::Publish,
-            &zone(),
+            &form("First headline", "politics")
+                .command(Button::Publish, &zone())
+                .expect("a valid form"),
         )
         .await
         .expect("published");
@@ -78,7 +79,7 @@ async fn no_kind_of_change_leaves_a_stale_page_behind() {
         &actor,
         id,
         &form("Second headline", "politics"),
-        Step::Save,
+        Button::Save,
     )
     .await;
     let moved = app.get(&article).await;
@@ -114,7 +115,7 @@ async fn no_kind_of_change_leaves_a_stale_page_behind() {
         &actor,
         id,
         &form("Second headline", "economy"),
-        Step::Save,
+        Button::Save,
     )
     .await;
     assert!(app.get("/en/politics").await.texts(".item-line").is_empty());
@@ -146,7 +147,7 @@ async fn no_kind_of_change_leaves_a_stale_page_behind() {
         &actor,
         id,
         &form("Second headline", "economy"),
-        Step::Unpublish,
+        Button::Unpublish,
     )
     .await;
     assert_eq!(app.get(&article).await.status, StatusCode::NOT_FOUND);
@@ -194,7 +195,7 @@ async fn a_change_purges_nothing_unrelated() {
     .expect("logged");
     w.commit().await.expect("committed");
     app.newsroom
-        .file_batch(&newsline::newsroom::Batch::default())
+        .file_batch(&importer(), &newsline::newsroom::Batch::default())
         .await
         .expect("wake");
     app.settle().await;
@@ -454,7 +455,12 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
     let mut to_pin = form("Pinned later", "economy");
     let pin_id = app
         .newsroom
-        .create_item(&actor, &to_pin, Step::Publish, &zone())
+        .create_item(
+            &actor,
+            &to_pin
+                .command(Button::Publish, &zone())
+                .expect("a valid form"),
+        )
         .await
         .expect("published");
     app.settle().await;
@@ -551,7 +557,7 @@ async fn every_kind_of_change_purges_what_shows_it_and_nothing_else() {
             }
             Change::Pin => {
                 to_pin.pinned = true;
-                save(&app, &actor, pin_id, &to_pin, Step::Save).await;
+                save(&app, &actor, pin_id, &to_pin, Button::Save).await;
                 "a pin"
             }
         };

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use newsline::domain::Role;
-use newsline::newsroom::{Batch, ItemForm, Step};
+use newsline::newsroom::{Batch, Button, ItemForm};
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
@@ -278,9 +278,9 @@ async fn an_open_stream_keeps_no_old_snapshot_alive() {
                 headline: "Fresh news".into(),
                 section: "politics".into(),
                 ..ItemForm::default()
-            },
-            Step::Publish,
-            &zone,
+            }
+            .command(Button::Publish, &zone)
+            .expect("a valid form"),
         )
         .await
         .expect("published");

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use newsline::domain::Role;
-use newsline::newsroom::{Actor, ItemForm, Step};
+use newsline::newsroom::{Actor, Button, ItemForm};
 use reqwest::StatusCode;
 
 use crate::support::*;
@@ -103,7 +103,12 @@ async fn publish_correct_and_withdraw_arrive_in_order_within_a_second() {
 
     let id = app
         .newsroom
-        .create_item(&actor, &form("Quake hits the coast"), Step::Publish, &zone)
+        .create_item(
+            &actor,
+            &form("Quake hits the coast")
+                .command(Button::Publish, &zone)
+                .expect("a valid form"),
+        )
         .await
         .expect("published");
     let published = live
@@ -124,9 +129,9 @@ async fn publish_correct_and_withdraw_arrive_in_order_within_a_second() {
             &actor,
             id,
             item.version,
-            &form("Quake hits the north coast"),
-            Step::Save,
-            &zone,
+            &form("Quake hits the north coast")
+                .command(Button::Save, &zone)
+                .expect("a valid form"),
         )
         .await
         .expect("corrected headline");
@@ -143,9 +148,9 @@ async fn publish_correct_and_withdraw_arrive_in_order_within_a_second() {
             &actor,
             id,
             item.version,
-            &form("Quake hits the north coast"),
-            Step::Unpublish,
-            &zone,
+            &form("Quake hits the north coast")
+                .command(Button::Unpublish, &zone)
+                .expect("a valid form"),
         )
         .await
         .expect("withdrawn");

@@ -19,4 +19,5 @@ mod seed;
 mod signin;
 mod support;
 mod validity;
+mod writepath;
 mod xss;

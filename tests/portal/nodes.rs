@@ -154,11 +154,14 @@ async fn sequence_numbers_follow_commit_order_so_no_change_is_skipped() {
     let newsroom = app.newsroom.clone();
     let fast = tokio::spawn(async move {
         newsroom
-            .file_batch(&filings(vec![brief(
-                "Committed second",
-                "politics",
-                "2025-05-21T10:00:00Z",
-            )]))
+            .file_batch(
+                &importer(),
+                &filings(vec![brief(
+                    "Committed second",
+                    "politics",
+                    "2025-05-21T10:00:00Z",
+                )]),
+            )
             .await
     });
     if on_postgres() {
@@ -251,7 +254,10 @@ async fn an_item_that_fell_due_while_no_server_ran_goes_live_at_start() {
         .sections
         .push(("en".into(), "politics".into(), "Politics".into()));
     batch.filings[0].published_at = clock.now() + SignedDuration::from_mins(5);
-    newsroom.file_batch(&batch).await.expect("scheduled");
+    newsroom
+        .file_batch(&importer(), &batch)
+        .await
+        .expect("scheduled");
     store.close().await;
     clock.advance(SignedDuration::from_mins(10));
     let app = TestApp::spawn_with_clock(db, clock, |_| {}).await;
@@ -337,7 +343,7 @@ async fn a_storm_of_writes_with_a_node_killed_midway_loses_and_repeats_nothing()
                         &at,
                     ));
                 }
-                if let Ok(filed) = newsroom.file_batch(&filings(items)).await {
+                if let Ok(filed) = newsroom.file_batch(&importer(), &filings(items)).await {
                     acknowledged.extend(filed.into_iter().map(|f| f.id()));
                 }
             }
@@ -423,11 +429,14 @@ async fn while_the_database_is_away_reads_go_on_writes_fail_fast_and_it_heals() 
     let started = std::time::Instant::now();
     let refused = app
         .newsroom
-        .file_batch(&filings(vec![brief(
-            "During the outage",
-            "politics",
-            "2025-05-21T11:00:00Z",
-        )]))
+        .file_batch(
+            &importer(),
+            &filings(vec![brief(
+                "During the outage",
+                "politics",
+                "2025-05-21T11:00:00Z",
+            )]),
+        )
         .await
         .expect_err("no database, no write");
     assert!(
@@ -442,11 +451,14 @@ async fn while_the_database_is_away_reads_go_on_writes_fail_fast_and_it_heals() 
     tokio::task::block_in_place(|| cluster.start_again());
     let healed = eventually(Duration::from_secs(15), || async {
         app.newsroom
-            .file_batch(&filings(vec![brief(
-                "After the outage",
-                "politics",
-                "2025-05-21T12:00:00Z",
-            )]))
+            .file_batch(
+                &importer(),
+                &filings(vec![brief(
+                    "After the outage",
+                    "politics",
+                    "2025-05-21T12:00:00Z",
+                )]),
+            )
             .await
             .is_ok()
     })
@@ -527,11 +539,14 @@ async fn reads_that_tolerate_lag_come_from_the_replica() {
     };
     tokio::task::block_in_place(pause("SELECT pg_wal_replay_pause()"));
     app.newsroom
-        .file_batch(&filings(vec![brief(
-            "Written during the pause",
-            "politics",
-            "2025-05-21T11:00:00Z",
-        )]))
+        .file_batch(
+            &importer(),
+            &filings(vec![brief(
+                "Written during the pause",
+                "politics",
+                "2025-05-21T11:00:00Z",
+            )]),
+        )
         .await
         .expect("the primary takes writes");
     let written = app.store.primary().last_seq().await.expect("primary seq");

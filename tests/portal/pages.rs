@@ -326,11 +326,14 @@ async fn changes_written_by_another_process_reach_the_pages_through_the_change_l
         .expect("second connection");
     let newsroom = newsline::newsroom::Newsroom::new(other, Default::default());
     newsroom
-        .file_batch(&filings(vec![brief(
-            "From the importer",
-            "politics",
-            "2025-05-21T10:00:00Z",
-        )]))
+        .file_batch(
+            &importer(),
+            &filings(vec![brief(
+                "From the importer",
+                "politics",
+                "2025-05-21T10:00:00Z",
+            )]),
+        )
         .await
         .expect("filed");
     app.settle().await;
@@ -451,11 +454,10 @@ async fn every_page_shows_one_consistent_view_while_items_are_published() {
             for n in 0..60 {
                 let at = format!("2025-05-20T10:{n:02}:00Z");
                 newsroom
-                    .file_batch(&filings(vec![brief(
-                        &format!("Story number {n}"),
-                        "politics",
-                        &at,
-                    )]))
+                    .file_batch(
+                        &importer(),
+                        &filings(vec![brief(&format!("Story number {n}"), "politics", &at)]),
+                    )
                     .await
                     .expect("filed");
             }

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use newsline::app::Application;
 use newsline::config::Settings;
 use newsline::domain::{Clock, Edition, EditionCode, ItemKind, ManualClock};
-use newsline::newsroom::{Batch, Filed, Filing, Newsroom, SectionRef};
+use newsline::newsroom::{Actor, Batch, Filed, Filing, Newsroom, SectionRef};
 use newsline::read::ReadModel;
 use newsline::store::Store;
 use reqwest::StatusCode;
@@ -152,8 +152,11 @@ impl TestApp {
     pub async fn spawn_with_demo() -> Self {
         let app = Self::spawn_on(Database::fresh()).await;
         let zone = settings_for(&app.db).site.time_zone;
-        app.file(newsline::import::demo::builtin(&zone).expect("demo parses"))
-            .await;
+        app.file_as(
+            newsline::import::demo::ACTOR,
+            newsline::import::demo::builtin(&zone).expect("demo parses"),
+        )
+        .await;
         app
     }
 
@@ -259,11 +262,18 @@ impl TestApp {
         Self::spawn_with_clock(self.db, self.clock, |_| {}).await
     }
 
-    /// Files a batch through the newsroom and waits until pages show it.
+    /// Files a batch through the newsroom as the importer does, and waits until pages
+    /// show it.
     pub async fn file(&self, batch: Batch) -> Vec<Filed> {
+        self.file_as(newsline::import::text::ACTOR, batch).await
+    }
+
+    /// Files a batch as the part of the system called `actor`, and waits until pages
+    /// show it.
+    pub async fn file_as(&self, actor: &str, batch: Batch) -> Vec<Filed> {
         let filed = self
             .newsroom
-            .file_batch(&batch)
+            .file_batch(&Actor::system(actor), &batch)
             .await
             .expect("batch is filed");
         self.settle().await;
@@ -329,6 +339,11 @@ pub fn edition(code: &str, name: &str) -> Edition {
         name: name.into(),
         outlet: name.into(),
     }
+}
+
+/// The importer, as tests that file copy act.
+pub fn importer() -> Actor {
+    Actor::system(newsline::import::text::ACTOR)
 }
 
 /// A brief in `section` of the `en` edition, published at `at` (RFC 3339).
@@ -497,7 +512,11 @@ impl TestApp {
             .create_account(username, &name, role, "a long enough password", None)
             .await
             .expect("account created");
-        newsline::newsroom::Actor { id, role, name }
+        newsline::newsroom::Actor {
+            id: Some(id),
+            role,
+            name,
+        }
     }
 
     /// Creates an account with `role`, signs a new browser in with it, and returns the
@@ -517,7 +536,7 @@ impl TestApp {
             .find(|a| a.username == username)
             .expect("the account just made");
         let actor = newsline::newsroom::Actor {
-            id: account.id,
+            id: Some(account.id),
             role,
             name: account.display_name,
         };

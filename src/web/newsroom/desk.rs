@@ -124,7 +124,7 @@ pub async fn show_audit(
             .map(|e| {
                 (
                     time::display(e.at, zone),
-                    e.user.unwrap_or_else(|| "system".into()),
+                    super::items::who(e.user, e.system),
                     e.action,
                     e.subject,
                     e.detail,

@@ -11,7 +11,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Editor;
 use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
-use crate::newsroom::{EditError, FieldErrors, ItemForm, Snapshot, Step};
+use crate::newsroom::{Button, EditError, FieldErrors, ItemCommand, ItemForm, Snapshot};
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
@@ -31,6 +31,7 @@ pub(super) struct EditorFields {
     body: String,
     section: String,
     authors: String,
+    outlet: String,
     tags: String,
     related: String,
     lead_media: String,
@@ -51,6 +52,7 @@ impl EditorFields {
             body: self.body.clone(),
             section: self.section.clone(),
             authors: self.authors.clone(),
+            outlet: self.outlet.clone(),
             tags: self.tags.clone(),
             related: self.related.clone(),
             lead_media: self.lead_media.clone(),
@@ -161,9 +163,7 @@ async fn render_editor(
         .map(|m| (m.id.to_string(), m.alt))
         .collect();
     let item_status = item.map(|i| i.status);
-    let scope = item.map_or(Scope::NewItem, |i| {
-        Scope::item(actor.id, i.created_by, i.status)
-    });
+    let scope = item.map_or(Scope::NewItem, |i| actor.scope_of(i));
     let can = |action| may(actor.role, action, scope);
     // What the account may only read is shown as text, not as a form that ends in a 403.
     let read_only = !can(Action::Edit);
@@ -258,10 +258,10 @@ pub async fn new_item(
     .await
 }
 
-fn step_of(fields: &EditorFields) -> Result<Option<Step>, PageError> {
+fn button_of(fields: &EditorFields) -> Result<Option<Button>, PageError> {
     match fields.step.as_str() {
         "preview" => Ok(None),
-        raw => Step::parse(raw).map(Some).ok_or_else(|| {
+        raw => Button::parse(raw).map(Some).ok_or_else(|| {
             PageError::BadRequest(format!("'{raw}' is not something the editor can do"))
         }),
     }
@@ -282,7 +282,7 @@ pub async fn create_item(
 ) -> Result<Response, PageError> {
     editor.check_csrf(&fields.csrf)?;
     let form = fields.item_form();
-    let Some(step) = step_of(&fields)? else {
+    let Some(button) = button_of(&fields)? else {
         return render_editor(
             &state,
             &editor,
@@ -293,13 +293,39 @@ pub async fn create_item(
         )
         .await;
     };
-    match state
-        .newsroom
-        .create_item(editor.actor(), &form, step, &state.site.time_zone)
-        .await
-    {
+    let command = match command_of(&state, &editor, None, &form, button).await {
+        Ok(command) => command,
+        Err(err) => return edit_failed(&state, &editor, None, form, err).await,
+    };
+    match state.newsroom.create_item(editor.actor(), &command).await {
         Ok(id) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
         Err(err) => edit_failed(&state, &editor, None, form, err).await,
+    }
+}
+
+/// The command the form and the button make for `item` (a new item when none); when
+/// the form does not parse, the refusal the use case would give: 403 or 404 when the
+/// account may not do this at all, else every wrong field at once.
+async fn command_of(
+    state: &AppState,
+    editor: &Editor,
+    item: Option<&Item>,
+    form: &ItemForm,
+    button: Button,
+) -> Result<ItemCommand, EditError> {
+    let zone = &state.site.time_zone;
+    match form.command(button, zone) {
+        Ok(command) => Ok(command),
+        Err(errors) => Err(state
+            .newsroom
+            .refusal(
+                editor.actor(),
+                item,
+                button.action(),
+                &form.input(zone),
+                errors,
+            )
+            .await?),
     }
 }
 
@@ -386,7 +412,7 @@ pub async fn edit_item(
 ) -> Result<Response, PageError> {
     let item = visible_item(&state, &editor, &id).await?;
     let others_here = state.newsroom.open_item(editor.actor(), &item).await?;
-    let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
+    let form = state.newsroom.form_of(&item).await?;
     let shown = Shown {
         others_here,
         saved: query.saved.is_some(),
@@ -406,10 +432,13 @@ pub async fn save_item(
     let item = visible_item(&state, &editor, &id).await?;
     let id = item.id;
     let form = fields.item_form();
-    let Some(step) = step_of(&fields)? else {
+    let Some(button) = button_of(&fields)? else {
         // A preview is the editor's, over text only an editor of the item can type.
-        let scope = Scope::item(editor.actor().id, item.created_by, item.status);
-        if !may(editor.actor().role, Action::Edit, scope) {
+        if !may(
+            editor.actor().role,
+            Action::Edit,
+            editor.actor().scope_of(&item),
+        ) {
             return Err(PageError::Forbidden(
                 "this item can be read but not changed from your account".into(),
             ));
@@ -428,16 +457,13 @@ pub async fn save_item(
         .version
         .parse::<i64>()
         .map_err(|_| PageError::BadRequest("the form has no valid version".into()))?;
+    let command = match command_of(&state, &editor, Some(&item), &form, button).await {
+        Ok(command) => command,
+        Err(err) => return edit_failed(&state, &editor, Some(&item), form, err).await,
+    };
     match state
         .newsroom
-        .save_item(
-            editor.actor(),
-            id,
-            version,
-            &form,
-            step,
-            &state.site.time_zone,
-        )
+        .save_item(editor.actor(), id, version, &command)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
@@ -461,7 +487,7 @@ async fn back_to_editor(
                 .item_for(editor.actor(), id)
                 .await?
                 .ok_or(PageError::NotFound)?;
-            let form = state.newsroom.form_of(&item, &state.site.time_zone).await?;
+            let form = state.newsroom.form_of(&item).await?;
             edit_failed(state, editor, Some(&item), form, err).await
         }
     }
@@ -488,6 +514,15 @@ pub async fn add_correction(
         .add_correction(editor.actor(), id, &fields.note)
         .await;
     back_to_editor(&state, &editor, id, result).await
+}
+
+/// An account's name, or a part of the system's, marked as such.
+pub(super) fn who(account: Option<String>, system: Option<String>) -> String {
+    match (account, system) {
+        (Some(name), _) => name,
+        (None, Some(part)) => format!("{part} (system)"),
+        (None, None) => "system".to_owned(),
+    }
 }
 
 #[derive(Template)]
@@ -517,7 +552,7 @@ pub async fn show_history(
             (
                 r.version,
                 time::display(r.saved_at, zone),
-                r.saved_by.unwrap_or_default(),
+                who(r.saved_by, r.system),
             )
         })
         .collect();
@@ -558,6 +593,7 @@ fn differences(a: &ItemForm, b: &ItemForm) -> Vec<(&'static str, Vec<(char, Stri
         ("Kind", a.kind.clone(), b.kind.clone()),
         ("Section", a.section.clone(), b.section.clone()),
         ("Authors", a.authors.clone(), b.authors.clone()),
+        ("Outlet", a.outlet.clone(), b.outlet.clone()),
         ("Tags", a.tags.clone(), b.tags.clone()),
         ("Related item", a.related.clone(), b.related.clone()),
         ("Lead image", a.lead_media.clone(), b.lead_media.clone()),
@@ -618,7 +654,7 @@ pub async fn show_diff(
         can_restore: may(
             editor.actor().role,
             Action::Restore,
-            Scope::item(editor.actor().id, item.created_by, item.status),
+            editor.actor().scope_of(&item),
         ),
         fields,
     })
@@ -649,7 +685,7 @@ pub async fn restore_revision(
     };
     let result = state
         .newsroom
-        .restore_revision(editor.actor(), id, version, revision, &state.site.time_zone)
+        .restore_revision(editor.actor(), id, version, revision)
         .await;
     back_to_editor(&state, &editor, id, result).await
 }

@@ -375,7 +375,7 @@ pub async fn change_password(
         .accounts()
         .await?
         .into_iter()
-        .find(|a| a.id == editor.actor().id)
+        .find(|a| Some(a.id) == editor.actor().id)
         .map(|a| a.username)
         .ok_or(PageError::NotFound)?;
     let outcome = if form.new != form.repeat {
