@@ -65,8 +65,8 @@ pub struct DeskSearch<'a> {
     pub query: &'a Parsed,
     /// The searcher's role.
     pub role: Role,
-    /// The searcher's account.
-    pub user: UserId,
+    /// The searcher's account; `None` for a part of the system, which owns nothing.
+    pub user: Option<UserId>,
     /// Only items in this status.
     pub status: Option<Status>,
     /// Only this edition.
@@ -485,9 +485,11 @@ impl SearchIndex {
             let by_status = term_query(Term::from_field_text(f.status, status.as_str()), 1.0);
             if may(s.role, Action::View, Scope::Item { own: false, status }) {
                 visible.push((Occur::Should, by_status));
-            } else if may(s.role, Action::View, Scope::Item { own: true, status }) {
+            } else if let Some(user) = s.user
+                && may(s.role, Action::View, Scope::Item { own: true, status })
+            {
                 everything = false;
-                let own = term_query(Term::from_field_u64(f.owner, s.user as u64), 1.0);
+                let own = term_query(Term::from_field_u64(f.owner, user as u64), 1.0);
                 visible.push((
                     Occur::Should,
                     Box::new(BooleanQuery::new(vec![

@@ -182,7 +182,7 @@ async fn list_pages_have_their_own_canonical_and_structured_data() {
 #[tokio::test]
 async fn an_items_description_follows_its_first_paragraph_through_edits() {
     use newsline::domain::Role;
-    use newsline::newsroom::{ItemForm, Step};
+    use newsline::newsroom::{Button, ItemForm};
     let app = TestApp::spawn().await;
     let actor = app.actor("summary-editor", Role::Editor).await;
     let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
@@ -197,7 +197,10 @@ async fn an_items_description_follows_its_first_paragraph_through_edits() {
     };
     let id = app
         .newsroom
-        .create_item(&actor, &form, Step::Publish, &zone)
+        .create_item(
+            &actor,
+            &form.command(Button::Publish, &zone).expect("a valid form"),
+        )
         .await
         .expect("created");
     app.settle().await;
@@ -233,7 +236,12 @@ async fn an_items_description_follows_its_first_paragraph_through_edits() {
     form.body = "A new *first* paragraph.\n\nSecond.".into();
     let item = app.newsroom.item(id).await.expect("read").expect("item");
     app.newsroom
-        .save_item(&actor, id, item.version, &form, Step::Save, &zone)
+        .save_item(
+            &actor,
+            id,
+            item.version,
+            &form.command(Button::Save, &zone).expect("a valid form"),
+        )
         .await
         .expect("saved");
     app.settle().await;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use newsline::domain::{ItemKind, Role};
-use newsline::newsroom::{Batch, Filing, ItemForm, SectionRef, Step};
+use newsline::newsroom::{Batch, Button, Filing, ItemForm, SectionRef};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -385,9 +385,9 @@ async fn a_publish_edit_and_withdrawal_are_searchable_on_every_node_within_a_sec
                 section: "politics".into(),
                 authors: "Ayla Karimova".into(),
                 ..ItemForm::default()
-            },
-            Step::Publish,
-            &zone,
+            }
+            .command(Button::Publish, &zone)
+            .expect("a valid form"),
         )
         .await
         .expect("published");
@@ -402,10 +402,15 @@ async fn a_publish_edit_and_withdrawal_are_searchable_on_every_node_within_a_sec
         );
     }
     let item = a.newsroom.item(id).await.expect("read").expect("exists");
-    let mut form = a.newsroom.form_of(&item, &zone).await.expect("form");
+    let mut form = a.newsroom.form_of(&item).await.expect("form");
     form.headline = "Wombat census begins".into();
     a.newsroom
-        .save_item(&editor, id, item.version, &form, Step::Save, &zone)
+        .save_item(
+            &editor,
+            id,
+            item.version,
+            &form.command(Button::Save, &zone).expect("a valid form"),
+        )
         .await
         .expect("edited");
     for node in [&a, &b] {
@@ -420,9 +425,16 @@ async fn a_publish_edit_and_withdrawal_are_searchable_on_every_node_within_a_sec
         );
     }
     let item = a.newsroom.item(id).await.expect("read").expect("exists");
-    let form = a.newsroom.form_of(&item, &zone).await.expect("form");
+    let form = a.newsroom.form_of(&item).await.expect("form");
     a.newsroom
-        .save_item(&editor, id, item.version, &form, Step::Unpublish, &zone)
+        .save_item(
+            &editor,
+            id,
+            item.version,
+            &form
+                .command(Button::Unpublish, &zone)
+                .expect("a valid form"),
+        )
         .await
         .expect("withdrawn");
     for node in [&a, &b] {
@@ -509,11 +521,21 @@ async fn the_newsroom_finds_what_each_account_may_see() {
         ..ItemForm::default()
     };
     app.newsroom
-        .create_item(&alice, &form("Ganja draft by Alice"), Step::Save, &zone)
+        .create_item(
+            &alice,
+            &form("Ganja draft by Alice")
+                .command(Button::Save, &zone)
+                .expect("a valid form"),
+        )
         .await
         .expect("draft");
     app.newsroom
-        .create_item(&bob, &form("Ganja review by Bob"), Step::Submit, &zone)
+        .create_item(
+            &bob,
+            &form("Ganja review by Bob")
+                .command(Button::Submit, &zone)
+                .expect("a valid form"),
+        )
         .await
         .expect("in review");
     app.settle_search().await;
