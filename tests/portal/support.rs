@@ -400,9 +400,17 @@ impl ServerProcess {
             .stderr(std::process::Stdio::piped());
         let mut child = command.spawn().expect("the binary starts");
         let stderr = child.stderr.take().expect("stderr");
+        // Warnings (a search index being rebuilt, say) may come before the address.
         let line = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::new(stderr);
             let mut line = String::new();
-            BufReader::new(stderr).read_line(&mut line).map(|_| line)
+            for _ in 0..100 {
+                line.clear();
+                if reader.read_line(&mut line)? == 0 || line.contains("http://") {
+                    break;
+                }
+            }
+            Ok::<_, std::io::Error>(line)
         })
         .await
         .expect("joined")
