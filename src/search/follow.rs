@@ -328,6 +328,50 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_or_incomplete_index_is_rebuilt_and_a_complete_one_kept() {
+        let dir = tempfile::tempdir().expect("dir");
+        let folder = dir.path().join("search");
+        let (search, follower) = SearchIndex::open(&folder).expect("opens");
+        assert!(
+            search.building() && follower.rebuild,
+            "a new index is built first"
+        );
+        let mut writer = search
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        apply(
+            &search.fields,
+            &writer,
+            &[1],
+            &[row(1, "one")],
+            &Names::default(),
+        )
+        .expect("applied");
+        // A rebuild stopped part way is not trusted.
+        commit(&mut writer, 7, false).expect("committed");
+        drop(writer);
+        drop(search);
+        let (search, follower) = SearchIndex::open(&folder).expect("opens");
+        assert!(search.building() && follower.rebuild);
+        assert_eq!(search.len(), 0, "the partial index was dropped");
+        let mut writer = search
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        commit(&mut writer, 9, true).expect("committed");
+        drop(writer);
+        drop(search);
+        let (search, follower) = SearchIndex::open(&folder).expect("opens");
+        assert!(!search.building() && !follower.rebuild);
+        assert_eq!(
+            search.applied(),
+            9,
+            "the follower resumes where the index stands"
+        );
+    }
+
+    #[test]
     fn applying_an_item_again_replaces_its_document() {
         let dir = tempfile::tempdir().expect("dir");
         let (search, _) = SearchIndex::open(&dir.path().join("search")).expect("opens");
