@@ -693,7 +693,32 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
             }
         }
     }
+    // The whole search as the page runs it (stored text, highlighting), without HTTP.
+    let mut whole = Vec::new();
+    for round in 0..rounds.max(2) {
+        for (edition, text) in &queries {
+            let parsed = newsline::search::parse(text);
+            let t0 = Instant::now();
+            search.search(&newsline::search::ReaderSearch {
+                edition,
+                filter_edition: false,
+                query: &parsed,
+                section: None,
+                author: None,
+                from: None,
+                until: None,
+                sort: newsline::search::Sort::Relevance,
+                offset: 0,
+                limit: newsline::web::search::PAGE_SIZE,
+                now,
+            })?;
+            if round > 0 {
+                whole.push(t0.elapsed());
+            }
+        }
+    }
     drop(search);
+    let (whole_median, whole_p99) = median_p99(&mut whole);
     let (bare_median, bare_p99) = median_p99(&mut ours);
     let (alone_median, alone_p99) = median_p99(&mut theirs);
 
