@@ -782,6 +782,9 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
         "| JSON endpoint, end to end (HTTP, highlighting) | {json_median:.2} ms | {json_p99:.2} ms |"
     );
     println!(
+        "| search with stored text and highlighting, no HTTP | {whole_median:.2} ms | {whole_p99:.2} ms |"
+    );
+    println!(
         "| bare query (Newsline's analyzers, fields, freshness) | {bare_median:.2} ms | {bare_p99:.2} ms |"
     );
     println!(
