@@ -18,6 +18,9 @@ pub struct Highlighter {
     terms: HashSet<String>,
     /// The first characters of every term, to pick the words worth stemming.
     prefixes: Vec<String>,
+    /// The first character of every term: most words of a text start otherwise and
+    /// are passed over without being lowercased or folded.
+    initials: Vec<char>,
     analyzer: Option<TextAnalyzer>,
 }
 
@@ -33,16 +36,30 @@ impl Highlighter {
             .iter()
             .map(|t| t.chars().take(PREFIX).collect::<String>())
             .collect();
+        let initials = terms.iter().filter_map(|t| t.chars().next()).collect();
         Self {
             language,
             terms: terms.into_iter().collect(),
             prefixes,
+            initials,
             analyzer: Some(analyzer),
         }
     }
 
     fn matches(&mut self, word: &str, lowered: &mut String, folded: &mut String) -> bool {
         if self.terms.is_empty() {
+            return false;
+        }
+        // The word's first letter, lowercased and folded, must start some term.
+        let mut chars = word.chars();
+        let first: String = chars.next().into_iter().chain(chars.next()).collect();
+        self.language.lowercase(&first, lowered);
+        self.language.fold(lowered, folded);
+        if !folded
+            .chars()
+            .next()
+            .is_some_and(|c| self.initials.contains(&c))
+        {
             return false;
         }
         self.language.lowercase(word, lowered);

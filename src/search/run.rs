@@ -117,8 +117,9 @@ pub struct Results {
 }
 
 /// How many best matches by text are reranked with freshness; deeper pages go by
-/// text alone.
-const RERANK: usize = 200;
+/// text alone. Kept small: the more candidates, the less tantivy's top-k pruning
+/// can skip.
+const RERANK: usize = 60;
 /// Deepest result reachable by paging.
 pub const MAX_OFFSET: usize = 1000;
 /// Fewer results than this offer a spelling suggestion.
