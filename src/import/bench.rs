@@ -149,9 +149,11 @@ impl Rng {
     }
 }
 
-fn sentence(rng: &mut Rng, words: &[&str], shortest: usize, spread: usize) -> String {
+/// Appends a sentence of `shortest` to `shortest + spread - 1` words, capitalised.
+/// Everything is written into one buffer: a million items are tens of millions of
+/// words, and a string per word or sentence was most of the generator's time.
+fn sentence_into(out: &mut String, rng: &mut Rng, words: &[&str], shortest: usize, spread: usize) {
     let length = shortest + rng.below(spread);
-    let mut out = String::new();
     for i in 0..length {
         let word = words[rng.below(words.len())];
         if i == 0 {
@@ -165,7 +167,6 @@ fn sentence(rng: &mut Rng, words: &[&str], shortest: usize, spread: usize) -> St
             out.push_str(word);
         }
     }
-    out
 }
 
 /// The editions and sections of the corpus.
@@ -217,12 +218,20 @@ fn sample(n: usize, total: usize, body_bytes: Option<usize>) -> Sample {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (n as u64).wrapping_mul(0x1000_0000_01b3));
     let (edition, _, words) = EDITIONS[n % EDITIONS.len()];
     let brief = rng.below(5) == 0;
-    let headline = format!("{} {n}", sentence(&mut rng, words, 6, 6));
+    let mut headline = String::with_capacity(160);
+    sentence_into(&mut headline, &mut rng, words, 6, 6);
+    headline.push(' ');
+    headline.push_str(&n.to_string());
     let paragraph = |rng: &mut Rng| {
-        (0..3 + rng.below(4))
-            .map(|_| format!("{}.", sentence(rng, words, 8, 12)))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::with_capacity(1024);
+        for s in 0..3 + rng.below(4) {
+            if s > 0 {
+                out.push(' ');
+            }
+            sentence_into(&mut out, rng, words, 8, 12);
+            out.push('.');
+        }
+        out
     };
     let mut paragraphs = Vec::new();
     if !brief {
@@ -373,11 +382,7 @@ pub fn bulk(
                 kind,
                 slug: Slug::from_text(&s.headline, kind.as_str()).to_string(),
                 body_markdown: s.paragraphs.join("\n\n"),
-                body_html: s
-                    .paragraphs
-                    .iter()
-                    .map(|p| format!("<p>{p}</p>\n"))
-                    .collect(),
+                body_html: html_of(&s.paragraphs),
                 headline: s.headline,
                 section,
                 authors: if s.brief {
@@ -392,6 +397,18 @@ pub fn bulk(
             })
         })
         .collect()
+}
+
+/// Plain paragraphs as the Markdown renderer renders them, in one allocation.
+fn html_of(paragraphs: &[String]) -> String {
+    let length = paragraphs.iter().map(|p| p.len() + 8).sum();
+    let mut html = String::with_capacity(length);
+    for p in paragraphs {
+        html.push_str("<p>");
+        html.push_str(p);
+        html.push_str("</p>\n");
+    }
+    html
 }
 
 /// The corpus in chunks of `chunk` items, made on a blocking thread while the caller
