@@ -463,6 +463,10 @@ impl Newsroom {
             },
         )
         .await?;
+        // The byline and the tags are part of the form: a save that left them out
+        // would drop an editor's change without a word.
+        w.set_authors(id, &checked.authors).await?;
+        w.set_tags(id, &checked.tags).await?;
         self.finish_edit(w, actor, id, &checked, form, step, "saved")
             .await
     }
