@@ -169,7 +169,9 @@ fn ids(stored: &str) -> StoreResult<Box<[i64]>> {
 pub(super) struct SqliteFile {
     /// The URL it was opened by.
     pub(super) url: String,
+    /// The file itself.
     pub(super) path: PathBuf,
+    /// How long to wait for another connection's lock.
     pub(super) busy_timeout: Duration,
 }
 
@@ -203,7 +205,8 @@ impl SqliteFile {
         };
         // Items filed after the first query have later change-log positions than the
         // one the read model starts from, so it applies them afterwards.
-        let middle = low + (high - low) / 2;
+        // Halved separately so that no pair of ids can overflow.
+        let middle = low / 2 + high / 2;
         let file = self.clone();
         let upper = tokio::task::spawn_blocking(move || {
             let mut batches = Vec::new();
@@ -304,11 +307,12 @@ impl Store {
     /// works on the previous batch; the channel holds a few batches, never every row
     /// (nor any body).
     ///
-    /// On SQLite the rows are read with rusqlite on a blocking thread. Through sqlx,
-    /// every row crosses from its worker thread with a separately allocated copy of
-    /// each column (and, with the `Any` driver, a `String` per text column on top):
-    /// 5 µs of CPU a row with the concrete driver, 12 with `Any`, against under 1 µs
-    /// here, where a row is decoded straight from SQLite's buffers.
+    /// On SQLite the rows are read with rusqlite on blocking threads. Through sqlx,
+    /// each column value of each row is copied into an allocation of its own on the
+    /// driver's worker thread and handed across threads: about half a microsecond
+    /// per value with the concrete driver as with `Any`, 8 s of CPU for a million
+    /// rows. Here a row is decoded straight from SQLite's buffers, about 2 µs a row
+    /// all told (docs/PERFORMANCE.md).
     pub fn published_rows(&self) -> PublishedRows {
         let (send, receive) = mpsc::channel(4);
         // An error goes down the channel after the rows read before it; a receiver
