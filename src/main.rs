@@ -613,14 +613,16 @@ async fn bench_data(
     // together, so the feeder of a running server sees each chunk whole.
     const CHUNK: usize = 10_000;
     let mut chunks = bench::chunks(total, CHUNK, body_bytes, ids);
+    drop(newsroom);
+    let bulk = store.bulk_load().await?;
     while let Some((to, rows)) = chunks.recv().await {
-        let mut w = store.begin(jiff::Timestamp::now()).await?;
+        let mut w = bulk.begin(jiff::Timestamp::now()).await?;
         w.insert_published_bulk(&rows).await?;
         w.commit().await?;
         progress.set_position(to as u64);
     }
     progress.finish_and_clear();
-    store.close().await;
+    bulk.finish().await?;
     println!(
         "filed {total} items in {:.1} s",
         started.elapsed().as_secs_f64()

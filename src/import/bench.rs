@@ -161,11 +161,19 @@ pub(super) fn topical(code: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-/// A sentence of words drawn by Zipf's law, one in three naming a person or a place.
-fn sentence(rng: &mut Rng, words: &Vocabulary, shortest: usize, spread: usize) -> String {
+/// Appends a sentence of `shortest` to `shortest + spread - 1` words drawn by Zipf's
+/// law, capitalised, one in three naming a person or a place. Everything is written
+/// into one buffer: a million items are tens of millions of words, and a string per
+/// word or sentence was most of the generator's time.
+fn sentence_into(
+    out: &mut String,
+    rng: &mut Rng,
+    words: &Vocabulary,
+    shortest: usize,
+    spread: usize,
+) {
     let length = shortest + rng.below(spread);
     let proper = (rng.below(3) == 0).then(|| rng.below(length));
-    let mut out = String::new();
     for i in 0..length {
         let word = if proper == Some(i) {
             words.proper(rng.next())
@@ -184,7 +192,6 @@ fn sentence(rng: &mut Rng, words: &Vocabulary, shortest: usize, spread: usize) -
             out.push_str(word);
         }
     }
-    out
 }
 
 /// The editions and sections of the corpus.
@@ -237,12 +244,20 @@ fn sample(n: usize, total: usize, body_bytes: Option<usize>) -> Sample {
     let (edition, _, _) = EDITIONS[n % EDITIONS.len()];
     let words = super::vocabulary::of(edition);
     let brief = rng.below(5) == 0;
-    let headline = format!("{} {n}", sentence(&mut rng, words, 6, 6));
+    let mut headline = String::with_capacity(160);
+    sentence_into(&mut headline, &mut rng, words, 6, 6);
+    headline.push(' ');
+    headline.push_str(&n.to_string());
     let paragraph = |rng: &mut Rng| {
-        (0..3 + rng.below(4))
-            .map(|_| format!("{}.", sentence(rng, words, 8, 12)))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::with_capacity(1024);
+        for s in 0..3 + rng.below(4) {
+            if s > 0 {
+                out.push(' ');
+            }
+            sentence_into(&mut out, rng, words, 8, 12);
+            out.push('.');
+        }
+        out
     };
     let mut paragraphs = Vec::new();
     if !brief {
@@ -395,11 +410,7 @@ pub fn bulk(
                 body_markdown: s.paragraphs.join("\n\n"),
                 // The generated paragraphs are plain words: the first is its own text.
                 summary: s.paragraphs.first().cloned().unwrap_or_default(),
-                body_html: s
-                    .paragraphs
-                    .iter()
-                    .map(|p| format!("<p>{p}</p>\n"))
-                    .collect(),
+                body_html: html_of(&s.paragraphs),
                 headline: s.headline,
                 section,
                 authors: if s.brief {
@@ -414,6 +425,18 @@ pub fn bulk(
             })
         })
         .collect()
+}
+
+/// Plain paragraphs as the Markdown renderer renders them, in one allocation.
+fn html_of(paragraphs: &[String]) -> String {
+    let length = paragraphs.iter().map(|p| p.len() + 8).sum();
+    let mut html = String::with_capacity(length);
+    for p in paragraphs {
+        html.push_str("<p>");
+        html.push_str(p);
+        html.push_str("</p>\n");
+    }
+    html
 }
 
 /// The corpus in chunks of `chunk` items, made on a blocking thread while the caller

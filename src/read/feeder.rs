@@ -37,12 +37,12 @@ impl Feeder {
         let taxonomy = load_taxonomy(&primary).await?;
         let started = std::time::Instant::now();
         let codes = Snapshot::build(seq, &taxonomy, Vec::new());
-        let items = load::published(&primary, |code| codes.edition_code(code)).await?;
+        let builder = load::published(&primary, |code| codes.edition_code(code)).await?;
         let loaded = started.elapsed();
-        let snapshot = Snapshot::build(seq, &taxonomy, items);
+        let snapshot = builder.finish(seq, &taxonomy);
         tracing::info!(
             items = snapshot.len(),
-            "loaded {} published items in {} ms, indexed in {} ms",
+            "loaded {} published items in {} ms, sorted the lists in {} ms",
             snapshot.len(),
             loaded.as_millis(),
             (started.elapsed() - loaded).as_millis()

@@ -94,19 +94,19 @@ impl ItemMeta {
         })
     }
 
-    /// The metadata from a streamed row (authors, tags and corrections come after).
+    /// The metadata from a streamed row (corrections come after).
     pub(super) fn from_row(row: PublishedRow, edition: Arc<str>) -> Self {
         Self {
             id: row.id,
             edition,
             kind: row.kind,
-            headline: row.headline.into_boxed_str(),
-            slug: row.slug.into_boxed_str(),
-            dek: row.dek.map(String::into_boxed_str),
+            headline: row.headline,
+            slug: row.slug,
+            dek: row.dek,
             section: row.section,
-            authors: Box::default(),
-            outlet: row.outlet.map(String::into_boxed_str),
-            tags: Box::default(),
+            authors: row.authors,
+            outlet: row.outlet,
+            tags: row.tags,
             related: row.related,
             pinned: row.pinned,
             breaking: row.breaking,

@@ -1,35 +1,43 @@
 //! The read model's start: every published item's metadata, streamed from the store.
 
-use std::pin::pin;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use futures_util::{Stream, StreamExt, stream};
-
 use super::item::ItemMeta;
+use super::snapshot::Builder;
 use crate::domain::{Correction, ItemId};
-use crate::store::{Link, Store, StoreResult};
+use crate::store::{Store, StoreResult};
 
-/// Every published item's metadata with its authors, tags and corrections. Rows are
-/// streamed one at a time (no body is ever read), and links are attached by binary
-/// search on the id-ordered items rather than through a map per item.
+/// Every published item's metadata with its authors, tags and corrections, added to
+/// a snapshot's builder. The store reads rows (never a body) on threads of its own
+/// while this task adds the batches already read, so the two overlap.
 pub(super) async fn published(
     store: &Store,
     edition: impl Fn(&str) -> Arc<str>,
-) -> StoreResult<Vec<ItemMeta>> {
-    let mut items: Vec<ItemMeta> = Vec::new();
-    let mut rows = pin!(store.published_rows());
-    let mut interned = Interned::new(edition);
-    while let Some(row) = rows.next().await {
-        let row = row?;
-        let code = interned.get(&row.edition);
-        items.push(ItemMeta::from_row(row, code));
+) -> StoreResult<Builder> {
+    // Corrections are rare: read them first and attach each as its item comes by.
+    // Their position in the change log was read before either query, so a note
+    // added in between is applied again afterwards.
+    let mut notes: HashMap<ItemId, Vec<Correction>> = HashMap::new();
+    for (id, note) in store.all_corrections().await? {
+        notes.entry(id).or_default().push(note);
     }
-    let authors = linked(&items, store.author_links()).await?;
-    attach(&mut items, authors, |item, ids| item.authors = ids);
-    let tags = linked(&items, store.tag_links()).await?;
-    attach(&mut items, tags, |item, ids| item.tags = ids);
-    attach_notes(&mut items, store.all_corrections().await?);
-    Ok(items)
+    let mut interned = Interned::new(edition);
+    let mut builder = Builder::default();
+    let mut batches = store.published_rows();
+    while let Some(batch) = batches.next().await {
+        for row in batch? {
+            let code = interned.get(&row.edition);
+            let mut item = ItemMeta::from_row(row, code);
+            if !notes.is_empty()
+                && let Some(all) = notes.remove(&item.id)
+            {
+                item.corrections = all.into_boxed_slice();
+            }
+            builder.add(item);
+        }
+    }
+    Ok(builder)
 }
 
 /// The published ones among `ids`, loaded together: a batch of changes costs a few
@@ -49,34 +57,32 @@ pub(super) async fn among(
             ItemMeta::from_row(row, code)
         })
         .collect();
-    let authors = linked(&items, stream::iter(set.authors.into_iter().map(Ok))).await?;
-    attach(&mut items, authors, |item, ids| item.authors = ids);
-    let tags = linked(&items, stream::iter(set.tags.into_iter().map(Ok))).await?;
-    attach(&mut items, tags, |item, ids| item.tags = ids);
     attach_notes(&mut items, set.corrections);
     Ok(items)
 }
 
-/// Edition codes shared, not copied per item; rows mostly alternate between a few.
+/// Edition codes shared, not copied per item. There are a handful and rows take them
+/// in turn, so the few seen so far are searched before the snapshot's map.
 struct Interned<F> {
     lookup: F,
-    last: Option<Arc<str>>,
+    seen: Vec<Arc<str>>,
 }
 
 impl<F: Fn(&str) -> Arc<str>> Interned<F> {
     fn new(lookup: F) -> Self {
-        Self { lookup, last: None }
+        Self {
+            lookup,
+            seen: Vec::new(),
+        }
     }
 
     fn get(&mut self, code: &str) -> Arc<str> {
-        match &self.last {
-            Some(last) if last.as_ref() == code => last.clone(),
-            _ => {
-                let code = (self.lookup)(code);
-                self.last = Some(code.clone());
-                code
-            }
+        if let Some(known) = self.seen.iter().find(|c| c.as_ref() == code) {
+            return known.clone();
         }
+        let code = (self.lookup)(code);
+        self.seen.push(code.clone());
+        code
     }
 }
 
@@ -99,36 +105,4 @@ fn attach_notes(items: &mut [ItemMeta], notes: Vec<(ItemId, Correction)>) {
 
 fn position(items: &[ItemMeta], id: ItemId) -> Option<usize> {
     items.binary_search_by_key(&id, |i| i.id).ok()
-}
-
-/// The links of loaded items as (item position, link position, linked id), sorted.
-async fn linked(
-    items: &[ItemMeta],
-    links: impl Stream<Item = StoreResult<Link>>,
-) -> StoreResult<Vec<(usize, i64, i64)>> {
-    let mut out = Vec::new();
-    let mut links = pin!(links);
-    while let Some(link) = links.next().await {
-        let (item, order, other) = link?;
-        if let Some(at) = position(items, item) {
-            out.push((at, order, other));
-        }
-    }
-    out.sort_unstable();
-    Ok(out)
-}
-
-fn attach(
-    items: &mut [ItemMeta],
-    links: Vec<(usize, i64, i64)>,
-    set: impl Fn(&mut ItemMeta, Box<[i64]>),
-) {
-    let mut start = 0;
-    while start < links.len() {
-        let at = links[start].0;
-        let end = start + links[start..].partition_point(|l| l.0 == at);
-        let ids: Box<[i64]> = links[start..end].iter().map(|l| l.2).collect();
-        set(&mut items[at], ids);
-        start = end;
-    }
 }

@@ -1,13 +1,11 @@
 use std::collections::HashMap;
 
-use futures_util::{Stream, StreamExt};
-
 use jiff::Timestamp;
-use sqlx::AnyConnection;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
-use super::{Store, StoreResult, Writer, rows};
+use super::published::id_list;
+use super::{Dialect, Store, StoreResult, Writer, rows};
 use crate::domain::{
     AuthorId, Body, Correction, EditionCode, Item, ItemContent, ItemId, ItemKind, SectionId,
     Status, TagId,
@@ -202,6 +200,12 @@ impl Writer {
             .execute(&mut *self.tx)
             .await?;
         }
+        // The copy the read model loads from; see migration 0005.
+        sqlx::query("UPDATE items SET author_ids = $1 WHERE id = $2")
+            .bind(id_list(authors))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -219,6 +223,11 @@ impl Writer {
                 .execute(&mut *self.tx)
                 .await?;
         }
+        sqlx::query("UPDATE items SET tag_ids = $1 WHERE id = $2")
+            .bind(id_list(tags))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -346,185 +355,6 @@ impl Store {
         }
         Ok(items)
     }
-}
-
-/// A published item's metadata, as streamed to the read model at start: everything
-/// but the body, which is read on demand.
-#[derive(Debug)]
-pub struct PublishedRow {
-    /// Database identity.
-    pub id: ItemId,
-    /// Edition code.
-    pub edition: String,
-    /// Article or brief.
-    pub kind: ItemKind,
-    /// The headline.
-    pub headline: String,
-    /// URL decoration.
-    pub slug: String,
-    /// Optional standfirst.
-    pub dek: Option<String>,
-    /// Its section.
-    pub section: SectionId,
-    /// Outlet after the byline, if set.
-    pub outlet: Option<String>,
-    /// Promoted item.
-    pub related: Option<ItemId>,
-    /// Lead story.
-    pub pinned: bool,
-    /// Breaking news.
-    pub breaking: bool,
-    /// Lead image.
-    pub lead_media: Option<i64>,
-    /// Publication time, microseconds since the epoch.
-    pub published_at: i64,
-    /// Last editorial change, microseconds since the epoch.
-    pub updated_at: i64,
-}
-
-fn published_row(row: &AnyRow) -> StoreResult<PublishedRow> {
-    Ok(PublishedRow {
-        id: row.try_get(0)?,
-        edition: row.try_get(1)?,
-        kind: ItemKind::parse(&row.try_get::<String, _>(2)?).map_err(rows::corrupt)?,
-        headline: row.try_get(3)?,
-        slug: row.try_get(4)?,
-        dek: row.try_get(5)?,
-        section: row.try_get(6)?,
-        outlet: row.try_get(7)?,
-        related: row.try_get(8)?,
-        pinned: row.try_get::<i64, _>(9)? != 0,
-        published_at: row.try_get(10)?,
-        updated_at: row.try_get(11)?,
-        breaking: row.try_get::<i64, _>(12)? != 0,
-        lead_media: row.try_get(13)?,
-    })
-}
-
-/// One link of an item to an author or a tag: item, position, author or tag.
-pub type Link = (ItemId, i64, i64);
-
-/// Some published items' metadata, links and corrections.
-#[derive(Debug, Default)]
-pub struct PublishedSet {
-    /// Metadata rows, by id.
-    pub rows: Vec<PublishedRow>,
-    /// Author links.
-    pub authors: Vec<Link>,
-    /// Tag links.
-    pub tags: Vec<Link>,
-    /// Correction notes, oldest first within an item.
-    pub corrections: Vec<(ItemId, Correction)>,
-}
-
-impl Store {
-    /// Every published item's metadata, by id, as a stream: the read model's start
-    /// holds one row at a time, never every row (nor any body) at once.
-    pub fn published_rows(&self) -> impl Stream<Item = StoreResult<PublishedRow>> + Send + '_ {
-        sqlx::query(
-            "SELECT id, edition, kind, headline, slug, dek, section_id, outlet, related_id, \
-             pinned, published_at, updated_at, breaking, lead_media_id FROM items \
-             WHERE status = 'published' AND published_at IS NOT NULL ORDER BY id",
-        )
-        .fetch(&self.reads)
-        .map(|row| published_row(&row?))
-    }
-
-    /// The published ones among `ids`, with their links and corrections, in a few
-    /// queries whatever their number: how the feeder reloads a batch of changes.
-    pub async fn published_among(&self, ids: &[ItemId]) -> StoreResult<PublishedSet> {
-        let mut set = PublishedSet::default();
-        for chunk in ids.chunks(500) {
-            let list = (1..=chunk.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let bind = |sql: String| {
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query
-            };
-            for row in bind(format!(
-                "SELECT id, edition, kind, headline, slug, dek, section_id, outlet, related_id, \
-                 pinned, published_at, updated_at, breaking, lead_media_id FROM items \
-                 WHERE status = 'published' AND published_at IS NOT NULL AND id IN ({list})"
-            ))
-            .fetch_all(&self.reads)
-            .await?
-            {
-                set.rows.push(published_row(&row)?);
-            }
-            for (table, column, out) in [
-                ("item_authors", "author_id", &mut set.authors),
-                ("item_tags", "tag_id", &mut set.tags),
-            ] {
-                for row in bind(format!(
-                    "SELECT item_id, position, {column} FROM {table} WHERE item_id IN ({list})"
-                ))
-                .fetch_all(&self.reads)
-                .await?
-                {
-                    out.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
-                }
-            }
-            for row in bind(format!(
-                "SELECT item_id, noted_at, note FROM corrections WHERE item_id IN ({list}) \
-                 ORDER BY item_id, noted_at, id"
-            ))
-            .fetch_all(&self.reads)
-            .await?
-            {
-                set.corrections.push((
-                    row.try_get(0)?,
-                    Correction {
-                        noted_at: rows::instant(row.try_get(1)?)?,
-                        note: row.try_get(2)?,
-                    },
-                ));
-            }
-        }
-        set.rows.sort_by_key(|r| r.id);
-        Ok(set)
-    }
-
-    /// Every item-author link, in no order; links of unpublished items included (the
-    /// caller drops them), which spares a join over the whole table.
-    pub fn author_links(&self) -> impl Stream<Item = StoreResult<Link>> + Send + '_ {
-        links(
-            &self.reads,
-            "SELECT item_id, position, author_id FROM item_authors",
-        )
-    }
-
-    /// Every item-tag link, in no order, as [`Store::author_links`].
-    pub fn tag_links(&self) -> impl Stream<Item = StoreResult<Link>> + Send + '_ {
-        links(
-            &self.reads,
-            "SELECT item_id, position, tag_id FROM item_tags",
-        )
-    }
-
-    /// Every correction note, oldest first within an item.
-    pub async fn all_corrections(&self) -> StoreResult<Vec<(ItemId, Correction)>> {
-        let rows = sqlx::query(
-            "SELECT item_id, noted_at, note FROM corrections ORDER BY item_id, noted_at, id",
-        )
-        .fetch_all(&self.reads)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    row.try_get(0)?,
-                    Correction {
-                        noted_at: rows::instant(row.try_get(1)?)?,
-                        note: row.try_get(2)?,
-                    },
-                ))
-            })
-            .collect()
-    }
 
     /// The rendered bodies of these items with their summaries, in no particular order;
     /// ids with no row are left out.
@@ -597,16 +427,6 @@ fn summary_read(stored: Option<String>, html: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn links<'a>(
-    pool: &'a sqlx::AnyPool,
-    sql: &'static str,
-) -> impl Stream<Item = StoreResult<Link>> + Send + 'a {
-    sqlx::query(sql).fetch(pool).map(|row| {
-        let row = row?;
-        Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
-    })
-}
-
 /// A published item for [`Writer::insert_published_bulk`], with its body rendered.
 #[derive(Debug, Clone)]
 pub struct BulkItem {
@@ -638,16 +458,25 @@ pub struct BulkItem {
     pub source_key: String,
 }
 
-/// Rows per multi-row INSERT: the same statement text every full chunk, so each
-/// connection prepares it once; 50 rows of 12 values stay far under both databases'
-/// bind limits.
-const BULK_ROWS: usize = 50;
+/// One link of an item to an author or a tag: item, position, author or tag.
+type Link = (ItemId, i64, i64);
 
-fn values(rows: usize, columns: usize) -> String {
+/// Rows per multi-row INSERT: the same statement text every full chunk, so each
+/// connection prepares it once; 200 rows of 14 values stay far under both databases'
+/// bind limits (32,766 and 65,535).
+const BULK_ROWS: usize = 200;
+
+/// The VALUES list of a multi-row INSERT. SQLite gets anonymous `?` placeholders:
+/// sqlx looks a numbered one's name up by a linear search of the statement's
+/// parameters, quadratic in their number, which was a fifth of `bench-data`'s time.
+fn values(dialect: Dialect, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
             let cells: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
+                .map(|c| match dialect {
+                    Dialect::Sqlite => "?".to_owned(),
+                    Dialect::Postgres => format!("${}", r * columns + c),
+                })
                 .collect();
             format!("({})", cells.join(", "))
         })
@@ -670,9 +499,9 @@ impl Writer {
         for (chunk, ids) in items.chunks(BULK_ROWS).zip(ids.chunks(BULK_ROWS)) {
             let sql = format!(
                 "INSERT INTO items (id, edition, kind, headline, slug, \
-                 section_id, status, pinned, published_at, created_at, updated_at, source_key) \
-                 VALUES {}",
-                values(chunk.len(), 12)
+                 section_id, status, pinned, published_at, created_at, updated_at, source_key, \
+                 author_ids, tag_ids) VALUES {}",
+                values(self.dialect, chunk.len(), 14)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (item, id) in chunk.iter().zip(ids) {
@@ -688,12 +517,14 @@ impl Writer {
                     .bind(item.published_at.as_microsecond())
                     .bind(now)
                     .bind(now)
-                    .bind(item.source_key.as_str());
+                    .bind(item.source_key.as_str())
+                    .bind(id_list(&item.authors))
+                    .bind(id_list(&item.tags));
             }
             query.execute(&mut *self.tx).await?;
             let sql = format!(
                 "INSERT INTO item_bodies (item_id, markdown, html, summary) VALUES {}",
-                values(chunk.len(), 4)
+                values(self.dialect, chunk.len(), 4)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (item, id) in chunk.iter().zip(ids) {
@@ -707,7 +538,7 @@ impl Writer {
             let entries: Vec<String> = ids.iter().map(ToString::to_string).collect();
             let sql = format!(
                 "INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES {}",
-                values(chunk.len(), 4)
+                values(self.dialect, chunk.len(), 4)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for entry in &entries {
@@ -742,7 +573,7 @@ impl Writer {
             for chunk in links.chunks(BULK_ROWS * 4) {
                 let sql = format!(
                     "INSERT INTO {table} (item_id, position, {column}) VALUES {}",
-                    values(chunk.len(), 3)
+                    values(self.dialect, chunk.len(), 3)
                 );
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (item, position, other) in chunk {
@@ -751,7 +582,7 @@ impl Writer {
                 query.execute(&mut *self.tx).await?;
             }
         }
-        if self.dialect == super::Dialect::Postgres
+        if self.dialect == Dialect::Postgres
             && let Some(last) = ids.last()
         {
             // Explicit ids leave the identity's sequence behind; later inserts must not

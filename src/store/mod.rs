@@ -6,11 +6,13 @@
 
 mod accounts;
 mod backup;
+mod bulk;
 mod change_log;
 mod editing;
 mod items;
 mod listen;
 mod media;
+mod published;
 mod rows;
 mod search;
 mod taxonomy;
@@ -20,15 +22,20 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use thiserror::Error;
 
+use published::SqliteFile;
+
 pub use accounts::{Account, PendingLogin, Removed, SessionRecord, TotpState};
+pub use bulk::BulkLoad;
 pub use change_log::{Change, Entity};
 pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};
-pub use items::{BulkItem, ItemExtras, Link, NewItemRow, PublishedRow, PublishedSet};
+pub use items::{BulkItem, ItemExtras, NewItemRow};
 pub use listen::listen_for_changes;
 pub use media::MediaRecord;
+pub use published::{PublishedRow, PublishedRows, PublishedSet};
 pub use search::IndexRow;
 
 /// Why a store operation failed.
@@ -40,6 +47,12 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error")]
     Database(#[source] sqlx::Error),
+    /// An error of the SQLite file read directly, without sqlx.
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A task reading the database ended before the end of what it read.
+    #[error("the database reader stopped")]
+    ReaderStopped(#[source] tokio::task::JoinError),
     /// Migrations could not be applied.
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -106,7 +119,29 @@ pub struct Store {
     /// Where reads that tolerate lag go: a replica when configured, else the primary.
     reads: AnyPool,
     dialect: Dialect,
+    /// On SQLite, the files behind `pool` and `reads`: the read model's start reads
+    /// the file directly (see [`Store::published_rows`]).
+    sqlite: Option<SqliteFiles>,
 }
+
+#[derive(Clone, Debug)]
+struct SqliteFiles {
+    primary: SqliteFile,
+    reads: SqliteFile,
+}
+
+/// The file an SQLite URL names, as sqlx reads the URL.
+fn sqlite_file(url: &str) -> StoreResult<SqliteFile> {
+    let options = SqliteConnectOptions::from_str(url).map_err(StoreError::Database)?;
+    Ok(SqliteFile {
+        url: url.to_owned(),
+        path: options.get_filename().to_owned(),
+        busy_timeout: BUSY_TIMEOUT,
+    })
+}
+
+/// How long an SQLite connection waits for another's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open transaction through which one use case writes rows and change-log entries.
 pub struct Writer {
@@ -181,10 +216,22 @@ impl Store {
             }
             None => pool.clone(),
         };
+        let sqlite = match dialect {
+            Dialect::Sqlite => {
+                let primary = sqlite_file(url)?;
+                let reads = match replica {
+                    Some(url) => sqlite_file(url)?,
+                    None => primary.clone(),
+                };
+                Some(SqliteFiles { primary, reads })
+            }
+            Dialect::Postgres => None,
+        };
         Ok(Self {
             pool,
             reads,
             dialect,
+            sqlite,
         })
     }
 
@@ -195,6 +242,10 @@ impl Store {
             pool: self.pool.clone(),
             reads: self.pool.clone(),
             dialect: self.dialect,
+            sqlite: self.sqlite.as_ref().map(|f| SqliteFiles {
+                primary: f.primary.clone(),
+                reads: f.primary.clone(),
+            }),
         }
     }
 
