@@ -12,8 +12,8 @@
 use std::mem;
 
 use tantivy::tokenizer::{
-    Language as Stemming, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer, TokenizerManager,
+    Language as Stemming, PreTokenizedString, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// Longest token indexed, in bytes; longer runs of letters are noise (or an attack).
@@ -79,6 +79,18 @@ impl TokenStream for WordStream<'_> {
 
 /// Separates a suggestion term's folded key from the word as written.
 pub const SUGGEST_SEPARATOR: char = '\u{1}';
+
+/// Ends the edition code every suggestion term starts with: editions sharing a
+/// language's fields (Azerbaijani and Turkish) suggest only their own words.
+pub const EDITION_SEPARATOR: char = '\u{2}';
+
+/// The start of every suggestion term of `edition`.
+pub fn suggestion_prefix(edition: &str) -> String {
+    let mut prefix = String::with_capacity(edition.len() + 1);
+    prefix.push_str(edition);
+    prefix.push(EDITION_SEPARATOR);
+    prefix
+}
 
 /// The analyzers a text is indexed and searched with, chosen by its edition's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -197,6 +209,27 @@ impl Language {
             &self.suggest_analyzer(),
             base().filter(Normalize::new(self, Form::Suggest)).build(),
         );
+    }
+}
+
+impl Language {
+    /// `text`'s suggestion terms for an item of `edition`, each behind the edition's
+    /// prefix, ready to index as they are.
+    pub fn suggestion_tokens(self, edition: &str, text: String) -> PreTokenizedString {
+        let prefix = suggestion_prefix(edition);
+        let mut analyzer = TextAnalyzer::builder(Words::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(Normalize::new(self, Form::Suggest))
+            .build();
+        let mut tokens = Vec::new();
+        let mut stream = analyzer.token_stream(&text);
+        while stream.advance() {
+            let mut token = stream.token().clone();
+            token.text.insert_str(0, &prefix);
+            tokens.push(token);
+        }
+        drop(stream);
+        PreTokenizedString { text, tokens }
     }
 }
 

@@ -63,7 +63,7 @@ pub type SearchResult<T> = Result<T, SearchError>;
 
 /// Bumped whenever the schema or the analyzers change: an index of another version is
 /// rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What each commit records: how far the index reflects the change log.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use super::analyzer::{Language, SUGGEST_SEPARATOR, terms};
+use super::analyzer::{Language, SUGGEST_SEPARATOR, suggestion_prefix, terms};
 use super::highlight::Highlighter;
 use super::query::{Clause, Parsed};
 use super::schema::{TIME, TextFields};
@@ -420,7 +420,7 @@ impl SearchIndex {
         let (found, more) = self.collect(&searcher, &*query, sort, s.offset, s.limit, s.now)?;
         let hits = self.hits(&searcher, found, s.query)?;
         let suggestion = if has_text && s.offset == 0 && hits.len() < FEW {
-            self.did_you_mean(&searcher, language, s.query)
+            self.did_you_mean(&searcher, s.edition, s.query)
         } else {
             None
         };
@@ -529,13 +529,10 @@ impl SearchIndex {
     /// A respelling of the query's words, each unknown word replaced by the most
     /// common known one within edit distance 1 (short words) or 2; `None` when every
     /// word is known or none has a near spelling.
-    fn did_you_mean(
-        &self,
-        searcher: &Searcher,
-        language: Language,
-        parsed: &Parsed,
-    ) -> Option<String> {
+    fn did_you_mean(&self, searcher: &Searcher, edition: &str, parsed: &Parsed) -> Option<String> {
+        let language = Language::of_edition(edition);
         let field = self.fields.language(language).suggest;
+        let prefix = suggestion_prefix(edition);
         let mut changed = false;
         let mut out = Vec::new();
         let (mut lowered, mut key) = (String::new(), String::new());
@@ -552,6 +549,7 @@ impl SearchIndex {
                 continue;
             };
             let next = char::from_u32(first as u32 + 1).unwrap_or(char::MAX);
+            let (from, until) = (format!("{prefix}{first}"), format!("{prefix}{next}"));
             let mut known = false;
             let mut best: Option<(usize, u64, String)> = None;
             let mut counts: HashMap<String, (usize, u64)> = HashMap::new();
@@ -562,8 +560,8 @@ impl SearchIndex {
                 let Ok(mut stream) = inverted
                     .terms()
                     .range()
-                    .ge(first.to_string().as_bytes())
-                    .lt(next.to_string().as_bytes())
+                    .ge(from.as_bytes())
+                    .lt(until.as_bytes())
                     .into_stream()
                 else {
                     continue;
@@ -572,7 +570,10 @@ impl SearchIndex {
                     let Ok(term) = std::str::from_utf8(stream.key()) else {
                         continue;
                     };
-                    let Some((folded, written)) = term.split_once(SUGGEST_SEPARATOR) else {
+                    let Some((folded, written)) = term
+                        .strip_prefix(prefix.as_str())
+                        .and_then(|t| t.split_once(SUGGEST_SEPARATOR))
+                    else {
                         continue;
                     };
                     if folded == key {
@@ -631,6 +632,7 @@ impl SearchIndex {
         if key.chars().count() < 2 || !key.chars().all(char::is_alphanumeric) {
             return Vec::new();
         }
+        key.insert_str(0, &suggestion_prefix(edition));
         let searcher = self.reader.searcher();
         let mut counts: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {

@@ -265,7 +265,10 @@ impl Fields {
                 words.push(' ');
                 words.push_str(more);
             }
-            doc.add_text(lang.suggest, words);
+            doc.add_pre_tokenized_text(
+                lang.suggest,
+                language.suggestion_tokens(&row.edition, words),
+            );
         }
         doc
     }

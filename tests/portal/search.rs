@@ -266,6 +266,18 @@ async fn phrases_exclusions_filters_and_misspellings() {
     let words: Vec<String> =
         serde_json::from_str(&app.get("/az/search/suggest?q=az").await.body).expect("json");
     assert_eq!(words, ["azərbaycan"]);
+    // Azerbaijani and Turkish share their fields, not their completions.
+    let suggest = |edition: &'static str, typed: &'static str| {
+        let app = &app;
+        async move {
+            let path = format!("/{edition}/search/suggest?q={typed}");
+            serde_json::from_str::<Vec<String>>(&app.get(&path).await.body).expect("json")
+        }
+    };
+    assert_eq!(suggest("az", "ba").await, ["bakıda"]);
+    assert_eq!(suggest("tr", "ba").await, Vec::<String>::new());
+    assert_eq!(suggest("tr", "bu").await, ["büyük"]);
+    assert_eq!(suggest("az", "bu").await, Vec::<String>::new());
 }
 
 #[tokio::test]
