@@ -27,7 +27,31 @@ struct Words {
 }
 
 fn in_word(c: char) -> bool {
-    c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+    is_word_char(c) || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Whether `c` is part of a word: `char::is_alphanumeric`, answered without Unicode's
+/// tables for the Latin and Cyrillic letters that make up most of a text.
+pub(super) fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\u{7f}' => false,
+        '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}' | '\u{f8}'..='\u{2af}' => true,
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Appends `c` lowercased: `char::to_lowercase`, without Unicode's tables for ASCII,
+/// Latin-1 and the Russian alphabet.
+fn push_lowercase(c: char, out: &mut String) {
+    match c {
+        'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' | 'А'..='Я' => {
+            out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
+        }
+        '\0'..='@' | '['..='\u{bf}' | 'ß'..='ÿ' | 'а'..='я' => out.push(c),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 struct WordStream<'a> {
@@ -54,7 +78,7 @@ impl TokenStream for WordStream<'_> {
         self.token.text.clear();
         self.token.position = self.token.position.wrapping_add(1);
         while let Some((from, c)) = self.chars.next() {
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 let to = self
                     .chars
                     .find(|(_, c)| !in_word(*c))
@@ -172,7 +196,7 @@ impl Language {
                 (_, 'İ') => out.push('i'),
                 // What the line above leaves of a decomposed İ in other languages.
                 (_, '\u{307}') => {}
-                _ => out.extend(c.to_lowercase()),
+                _ => push_lowercase(c, out),
             }
         }
     }
@@ -429,6 +453,16 @@ mod tests {
 
     fn exact(language: Language, text: &str) -> Vec<String> {
         terms(&manager(), &language.exact_analyzer(), text)
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_unicode() {
+        for c in ('\0'..='\u{2fff}').chain(['\u{1f600}', '\u{10400}', 'ẞ']) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+            let mut fast = String::new();
+            push_lowercase(c, &mut fast);
+            assert_eq!(fast, c.to_lowercase().collect::<String>(), "{c:?}");
+        }
     }
 
     #[test]

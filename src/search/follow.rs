@@ -18,15 +18,19 @@ use crate::store::{Entity, IndexRow, Store};
 const BATCH: i64 = 1000;
 /// Items read from the store per page of a rebuild.
 const REBUILD_PAGE: i64 = 2000;
-/// A rebuild commits every this many items, so searches meanwhile find what is done.
+/// A server's rebuild commits every this many items, so searches meanwhile find what
+/// is done; `newsline reindex` commits once, as every commit ends segments early.
 const REBUILD_COMMIT_EVERY: u64 = 100_000;
 /// The writer that follows the log: one indexing thread, a small arena (a batch of
 /// changes is rarely more than a thousand items).
 const FOLLOW_THREADS: usize = 1;
 const FOLLOW_BUDGET: usize = 40_000_000;
-/// The writer of a rebuild: both cores, a larger arena so segments come out bigger.
-const REBUILD_THREADS: usize = 2;
-const REBUILD_BUDGET: usize = 128_000_000;
+/// The writer of a rebuild: both cores, and a large arena (half of it per
+/// thread) so segments come out big: every segment costs each query a term
+/// lookup per field. Only `newsline reindex` uses it; a server's rebuild keeps the
+/// follower's small arena.
+pub(super) const REBUILD_THREADS: usize = 2;
+pub(super) const REBUILD_BUDGET: usize = 1_000_000_000;
 
 type SharedWriter = Arc<Mutex<IndexWriter<TantivyDocument>>>;
 
@@ -52,7 +56,15 @@ impl Follower {
         let mut names = None;
         if self.rebuild {
             loop {
-                match build(&store, &self.search, &writer, &|_, _| {}).await {
+                match build(
+                    &store,
+                    &self.search,
+                    &writer,
+                    REBUILD_COMMIT_EVERY,
+                    &|_, _| {},
+                )
+                .await
+                {
                     Ok(()) => break,
                     Err(err) => {
                         tracing::warn!(error = %err, "could not rebuild the search index; retrying");
@@ -204,6 +216,7 @@ async fn build(
     store: &Store,
     search: &SearchIndex,
     writer: &SharedWriter,
+    commit_every: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> SearchResult<()> {
     // The position first: changes committed while the rebuild reads are applied after
@@ -231,7 +244,7 @@ async fn build(
         let after = rows.last().map_or(0, |r| r.id);
         let count = rows.len() as u64;
         since_commit += count;
-        let checkpoint = since_commit >= REBUILD_COMMIT_EVERY;
+        let checkpoint = since_commit >= commit_every;
         if checkpoint {
             since_commit = 0;
         }
@@ -293,7 +306,7 @@ pub async fn rebuild_into(
     let index = super::create(dir, schema)?;
     let search = SearchIndex::from_index(index, fields, 0)?;
     let writer = acquire(&search, REBUILD_THREADS, REBUILD_BUDGET).await;
-    build(store, &search, &writer, progress).await?;
+    build(store, &search, &writer, u64::MAX, progress).await?;
     let writer = Arc::try_unwrap(writer)
         .map_err(|_| SearchError::Index(TantivyError::InternalError("writer still shared".into())))?
         .into_inner()

@@ -5,11 +5,11 @@
 //! cost more than the search itself, so a word is stemmed only when it starts as a
 //! query term does.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use super::analyzer::Language;
+use super::analyzer::{Language, is_word_char};
 use crate::domain::escape_text;
 
 /// What a result's text is compared with: one query's terms in one language.
@@ -21,6 +21,9 @@ pub struct Highlighter {
     /// The first character of every term: most words of a text start otherwise and
     /// are passed over without being lowercased or folded.
     initials: Vec<char>,
+    /// Whether a word starting with this character (followed by no combining mark)
+    /// can match: worked out once per character instead of once per word.
+    starts: HashMap<char, bool>,
     analyzer: Option<TextAnalyzer>,
 }
 
@@ -42,24 +45,46 @@ impl Highlighter {
             terms: terms.into_iter().collect(),
             prefixes,
             initials,
+            starts: HashMap::new(),
             analyzer: Some(analyzer),
         }
+    }
+
+    /// Whether `start` (a word's first one or two characters), lowercased and folded,
+    /// begins with the first character of some term.
+    fn may_start(&self, start: &str, lowered: &mut String, folded: &mut String) -> bool {
+        self.language.lowercase(start, lowered);
+        self.language.fold(lowered, folded);
+        folded
+            .chars()
+            .next()
+            .is_some_and(|c| self.initials.contains(&c))
     }
 
     fn matches(&mut self, word: &str, lowered: &mut String, folded: &mut String) -> bool {
         if self.terms.is_empty() {
             return false;
         }
-        // The word's first letter, lowercased and folded, must start some term.
-        let mut chars = word.chars();
-        let first: String = chars.next().into_iter().chain(chars.next()).collect();
-        self.language.lowercase(&first, lowered);
-        self.language.fold(lowered, folded);
-        if !folded
-            .chars()
-            .next()
-            .is_some_and(|c| self.initials.contains(&c))
-        {
+        // The word's first letter, lowercased and folded, must start some term. Only
+        // a combining mark after it (a decomposed İ) changes how it lowercases.
+        let mut chars = word.char_indices();
+        let Some((_, first)) = chars.next() else {
+            return false;
+        };
+        let may = match chars.next() {
+            Some((at, next)) if ('\u{300}'..='\u{36f}').contains(&next) => {
+                self.may_start(&word[..at + next.len_utf8()], lowered, folded)
+            }
+            _ => match self.starts.get(&first) {
+                Some(known) => *known,
+                None => {
+                    let may = self.may_start(&word[..first.len_utf8()], lowered, folded);
+                    self.starts.insert(first, may);
+                    may
+                }
+            },
+        };
+        if !may {
             return false;
         }
         self.language.lowercase(word, lowered);
@@ -87,12 +112,12 @@ impl Highlighter {
         let mut spans = Vec::new();
         let mut chars = text.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
-            if !c.is_alphanumeric() {
+            if !is_word_char(c) {
                 continue;
             }
             let mut end = start + c.len_utf8();
             while let Some((at, c)) =
-                chars.next_if(|(_, c)| c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(c))
+                chars.next_if(|(_, c)| is_word_char(*c) || ('\u{300}'..='\u{36f}').contains(c))
             {
                 end = at + c.len_utf8();
             }
@@ -215,6 +240,15 @@ mod tests {
         );
         let mut h = highlighter(Language::Russian, "выборы");
         assert_eq!(h.whole("Дата выборов"), "Дата <mark>выборов</mark>");
+    }
+
+    #[test]
+    fn every_spelling_of_a_capital_i_starts_a_match_in_turkic() {
+        let mut h = highlighter(Language::Turkic, "istanbul");
+        assert_eq!(
+            h.whole("I\u{307}stanbul İstanbul Istanbul stanbul"),
+            "<mark>I\u{307}stanbul</mark> <mark>İstanbul</mark> <mark>Istanbul</mark> stanbul"
+        );
     }
 
     #[test]

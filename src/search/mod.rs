@@ -64,6 +64,8 @@ pub type SearchResult<T> = Result<T, SearchError>;
 /// Bumped whenever the schema or the analyzers change: an index of another version is
 /// rebuilt.
 const FORMAT: u32 = 2;
+/// Bytes of stored documents compressed together (tantivy's default is 16 KiB).
+const DOCSTORE_BLOCK: usize = 4096;
 
 /// What each commit records: how far the index reflects the change log.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -216,9 +218,11 @@ fn create(dir: &Path, schema: tantivy::schema::Schema) -> SearchResult<Index> {
         source,
     })?;
     let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Index(e.into()))?;
-    Ok(Index::create(
-        directory,
-        schema,
-        tantivy::IndexSettings::default(),
-    )?)
+    // A page of results reads 20 stored documents, and reading one decompresses its
+    // whole block: small blocks keep that to the document's neighbours.
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: DOCSTORE_BLOCK,
+        ..tantivy::IndexSettings::default()
+    };
+    Ok(Index::create(directory, schema, settings)?)
 }

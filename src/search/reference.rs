@@ -30,7 +30,10 @@ impl Reference {
         let headline = schema.add_text_field("headline", TEXT);
         let body = schema.add_text_field("body", TEXT);
         let index = super::create(dir, schema.build())?;
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(2, 128_000_000)?;
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(
+            super::follow::REBUILD_THREADS,
+            super::follow::REBUILD_BUDGET,
+        )?;
         let total = store.item_count().await?.max(0) as u64;
         let (mut after, mut done) = (0, 0u64);
         loop {

@@ -544,6 +544,29 @@ impl SearchIndex {
                 out.push(word.to_owned());
                 continue;
             }
+            // A known word is found by a lookup of its own terms, before any scan.
+            let (own, past) = (
+                format!("{prefix}{key}{SUGGEST_SEPARATOR}"),
+                format!(
+                    "{prefix}{key}{}",
+                    char::from_u32(SUGGEST_SEPARATOR as u32 + 1).unwrap_or(char::MAX)
+                ),
+            );
+            let known_here = searcher.segment_readers().iter().any(|segment| {
+                segment.inverted_index(field).is_ok_and(|inverted| {
+                    inverted
+                        .terms()
+                        .range()
+                        .ge(own.as_bytes())
+                        .lt(past.as_bytes())
+                        .into_stream()
+                        .is_ok_and(|mut stream| stream.advance())
+                })
+            });
+            if known_here {
+                out.push(word.to_owned());
+                continue;
+            }
             let max = if length <= 4 { 1 } else { 2 };
             let Some(first) = key.chars().next() else {
                 continue;
