@@ -508,7 +508,10 @@ async fn manage_tokens(settings: &Settings, command: TokenCommand) -> anyhow::Re
             scope,
             expires_in_days,
         } => TokenJob::Create(TokenRequest {
-            owner: Username::parse(&user).context("--user")?.as_ref().to_owned(),
+            owner: Username::parse(&user)
+                .context("--user")?
+                .as_ref()
+                .to_owned(),
             name: TokenName::parse(&name).context("--name")?,
             scopes: TokenScopes::parse(&scope).context("--scope")?,
             lifetime: TokenLifetime::parse(&expires_in_days).context("--expires-in-days")?,
@@ -567,7 +570,10 @@ async fn run_token_job(newsroom: &Newsroom, job: TokenJob) -> anyhow::Result<()>
         }
         TokenJob::Revoke(id) => {
             let t = newsroom.revoke_token(None, &id).await?;
-            println!("revoked token {} \"{}\" of {}", t.public_id, t.name, t.owner);
+            println!(
+                "revoked token {} \"{}\" of {}",
+                t.public_id, t.name, t.owner
+            );
         }
     }
     Ok(())

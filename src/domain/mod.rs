@@ -24,6 +24,6 @@ pub use markdown::{
 pub use slug::Slug;
 pub use taxonomy::{Author, AuthorId, PersonName, Section, SectionId, Tag, TagId};
 pub use token::{
-    MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, PUBLIC_ID_LEN, TOKEN_PREFIX, TokenError, TokenLifetime, TokenName,
-    TokenScope, TokenScopes, TokenText, token_text,
+    MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, PUBLIC_ID_LEN, TOKEN_PREFIX, TokenError, TokenLifetime,
+    TokenName, TokenScope, TokenScopes, TokenText, token_text,
 };

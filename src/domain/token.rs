@@ -263,10 +263,20 @@ mod tests {
     #[test]
     fn lifetimes_are_bounded() {
         for bad in ["0", "-1", "366", "", "ten", "1.5", "99999999999999999999"] {
-            assert_eq!(TokenLifetime::parse(bad), Err(TokenError::BadLifetime), "{bad}");
+            assert_eq!(
+                TokenLifetime::parse(bad),
+                Err(TokenError::BadLifetime),
+                "{bad}"
+            );
         }
-        assert_eq!(TokenLifetime::parse(" 30 ").map(TokenLifetime::as_days), Ok(30));
-        assert_eq!(TokenLifetime::days(365).map(TokenLifetime::as_days), Ok(365));
+        assert_eq!(
+            TokenLifetime::parse(" 30 ").map(TokenLifetime::as_days),
+            Ok(30)
+        );
+        assert_eq!(
+            TokenLifetime::days(365).map(TokenLifetime::as_days),
+            Ok(365)
+        );
     }
 
     #[test]

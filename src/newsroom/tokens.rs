@@ -7,7 +7,8 @@ use thiserror::Error;
 use super::accounts::{random_token, token_hash};
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
-    Action, PUBLIC_ID_LEN, Role, Scope, TokenLifetime, TokenName, TokenScopes, TokenText, may, token_text,
+    Action, PUBLIC_ID_LEN, Role, Scope, TokenLifetime, TokenName, TokenScopes, TokenText, may,
+    token_text,
 };
 use crate::store::{NewToken, StoreError, TokenRecord};
 

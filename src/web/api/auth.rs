@@ -29,9 +29,14 @@ pub enum AuthorizationError {
 /// the scheme in any case, one or more spaces, then a `b64token`).
 pub fn bearer_token(value: &[u8]) -> Result<&str, AuthorizationError> {
     let value = std::str::from_utf8(value).map_err(|_| AuthorizationError::Malformed)?;
-    let (scheme, rest) = value
-        .split_once(' ')
-        .ok_or(AuthorizationError::NotBearer)?;
+    let Some((scheme, rest)) = value.split_once(' ') else {
+        // A bare "Bearer" (servers trim the space after it) is a bearer with nothing.
+        return Err(if value.eq_ignore_ascii_case("bearer") {
+            AuthorizationError::Malformed
+        } else {
+            AuthorizationError::NotBearer
+        });
+    };
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(AuthorizationError::NotBearer);
     }
@@ -201,7 +206,7 @@ mod tests {
             bearer_token(format!("Bearer {token}").as_bytes()),
             Ok(token.as_str())
         );
-        let not_bearer = ["Basic dXNlcjpwYXNz", "Bearer", "", "Token abc", "Bearerabc"];
+        let not_bearer = ["Basic dXNlcjpwYXNz", "", "Token abc", "Bearerabc"];
         for value in not_bearer {
             assert_eq!(
                 bearer_token(value.as_bytes()),
@@ -210,6 +215,7 @@ mod tests {
             );
         }
         let malformed = [
+            "Bearer".to_owned(),
             "Bearer ".to_owned(),
             "Bearer ===".to_owned(),
             "Bearer a b".to_owned(),

@@ -221,7 +221,12 @@ pub async fn list_tags(
     }
     let mut tags: Vec<TagOut> = snapshot
         .tags()
-        .filter(|t| query.edition.as_deref().is_none_or(|e| t.edition.as_ref() == e))
+        .filter(|t| {
+            query
+                .edition
+                .as_deref()
+                .is_none_or(|e| t.edition.as_ref() == e)
+        })
         .map(|t| TagOut {
             id: t.id,
             edition: t.edition.to_string(),

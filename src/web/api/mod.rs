@@ -31,8 +31,14 @@ pub fn json<T: Serialize>(body: &T, cache_control: &'static str) -> Response {
         Ok(bytes) => (
             StatusCode::OK,
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-                (header::CACHE_CONTROL, HeaderValue::from_static(cache_control)),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(cache_control),
+                ),
             ],
             bytes,
         )

@@ -340,10 +340,12 @@ mod tests {
                 "detail": "no such edition",
             })
         );
-        let json = serde_json::to_value(Problem::invalid_parameters(vec![
-            FieldProblem::parameter("edition", "no edition 'xx'"),
-        ]))
-        .expect("json");
+        let json =
+            serde_json::to_value(Problem::invalid_parameters(vec![FieldProblem::parameter(
+                "edition",
+                "no edition 'xx'",
+            )]))
+            .expect("json");
         assert_eq!(json["errors"][0]["parameter"], "edition");
         assert_eq!(json["type"], "urn:newsline:problem:validation");
     }
