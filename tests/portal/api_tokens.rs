@@ -57,7 +57,7 @@ async fn call(
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.text().await.expect("text");
-    let json = serde_json::from_str(&body).unwrap_or_else(|_| Value::String(body));
+    let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
     Answer {
         status,
         headers,

@@ -84,9 +84,9 @@ impl FieldProblem {
 pub struct Problem {
     /// A URI naming the kind of problem; `about:blank` when the status says it all.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     /// A short summary of the kind of problem, the same for every occurrence.
-    pub title: String,
+    pub title: &'static str,
     /// The HTTP status code.
     pub status: u16,
     /// What went wrong this time, for a person to read.
@@ -109,10 +109,10 @@ const REALM: &str = "newsline";
 
 impl Problem {
     /// A problem of `kind` with `status`, titled `title`.
-    pub fn new(kind: ProblemType, status: StatusCode, title: &str) -> Self {
+    pub fn new(kind: ProblemType, status: StatusCode, title: &'static str) -> Self {
         Self {
-            kind: kind.uri().to_owned(),
-            title: title.to_owned(),
+            kind: kind.uri(),
+            title,
             status: status.as_u16(),
             detail: None,
             errors: Vec::new(),
