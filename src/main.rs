@@ -52,6 +52,9 @@ enum Command {
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Fill the database with a deterministic synthetic corpus, for benchmarks.
     BenchData {
         /// How many items.
@@ -162,6 +165,36 @@ enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Make a token for an account; the token is printed once, on standard output.
+    Create {
+        /// Login name of the account the token acts as.
+        #[arg(long, value_name = "LOGIN")]
+        user: String,
+        /// What the token is for, to tell it apart in lists.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// read, write or read,write.
+        #[arg(long, value_name = "SCOPES")]
+        scope: String,
+        /// Days until it stops working, from 1 to 365.
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: String,
+    },
+    /// List tokens (never their secrets): every account's, or one's.
+    List {
+        /// Only this account's tokens.
+        #[arg(long, value_name = "LOGIN")]
+        user: Option<String>,
+    },
+    /// Revoke a token by its id; it stops working at once.
+    Revoke {
+        /// The token's id, as `list` shows it.
+        id: String,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(matches!(cli.command, Command::Serve { .. }));
@@ -218,6 +251,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             brief_section,
         }) => import_text(&settings, &files, edition, brief_section).await,
         Command::User(command) => manage_users(&settings, command).await,
+        Command::Token(command) => manage_tokens(&settings, command).await,
         Command::BenchPublish { count } => bench_publish(settings, count).await,
         Command::BenchData { items, body_bytes } => bench_data(&settings, items, body_bytes).await,
         Command::BenchSearch { queries, rounds } => bench_search(settings, queries, rounds).await,
@@ -453,6 +487,95 @@ async fn manage_users(settings: &Settings, command: UserCommand) -> anyhow::Resu
         }
     }
     store.close().await;
+    Ok(())
+}
+
+/// A token command whose flags have all been checked.
+enum TokenJob {
+    Create(newsline::newsroom::TokenRequest),
+    List(Option<String>),
+    Revoke(String),
+}
+
+async fn manage_tokens(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
+    use newsline::domain::{TokenLifetime, TokenName, TokenScopes, Username};
+    use newsline::newsroom::TokenRequest;
+    // Every flag is checked before the database is opened: a bad one changes nothing.
+    let job = match command {
+        TokenCommand::Create {
+            user,
+            name,
+            scope,
+            expires_in_days,
+        } => TokenJob::Create(TokenRequest {
+            owner: Username::parse(&user)
+                .context("--user")?
+                .as_ref()
+                .to_owned(),
+            name: TokenName::parse(&name).context("--name")?,
+            scopes: TokenScopes::parse(&scope).context("--scope")?,
+            lifetime: TokenLifetime::parse(&expires_in_days).context("--expires-in-days")?,
+        }),
+        TokenCommand::List { user } => TokenJob::List(user),
+        TokenCommand::Revoke { id } => TokenJob::Revoke(id),
+    };
+    let store = open_store(settings).await?;
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    let outcome = run_token_job(&newsroom, job).await;
+    store.close().await;
+    outcome
+}
+
+async fn run_token_job(newsroom: &Newsroom, job: TokenJob) -> anyhow::Result<()> {
+    use newsline::newsroom::NewsroomError;
+    match job {
+        TokenJob::Create(request) => {
+            let issued = newsroom
+                .create_token(None, &request)
+                .await
+                .map_err(|e| match e {
+                    NewsroomError::NoAccount(_) | NewsroomError::AccountDisabled(_) => {
+                        anyhow::Error::new(e).context("--user")
+                    }
+                    other => other.into(),
+                })?;
+            let t = &issued.token;
+            eprintln!(
+                "created token {} \"{}\" for {} ({}), expiring {}; copy it now, it is not shown again:",
+                t.public_id,
+                t.name,
+                t.owner,
+                t.scopes.as_str(),
+                t.expires_at
+            );
+            println!("{}", issued.secret);
+        }
+        TokenJob::List(user) => {
+            let tokens = newsroom
+                .tokens(None, user.as_deref())
+                .await
+                .map_err(|e| anyhow::Error::new(e).context("--user"))?;
+            let now = jiff::Timestamp::now();
+            for t in tokens {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    t.public_id,
+                    t.owner,
+                    t.scopes.as_str(),
+                    t.state(now).as_str(),
+                    t.expires_at,
+                    t.name
+                );
+            }
+        }
+        TokenJob::Revoke(id) => {
+            let t = newsroom.revoke_token(None, &id).await?;
+            println!(
+                "revoked token {} \"{}\" of {}",
+                t.public_id, t.name, t.owner
+            );
+        }
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod markdown;
 mod slug;
 mod taxonomy;
 pub mod time;
+mod token;
 
 pub use account::{Action, Role, Scope, UserId, Username, check_password, may};
 pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
@@ -22,3 +23,7 @@ pub use markdown::{
 };
 pub use slug::Slug;
 pub use taxonomy::{Author, AuthorId, PersonName, Section, SectionId, Tag, TagId};
+pub use token::{
+    MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, PUBLIC_ID_LEN, TOKEN_PREFIX, TokenError, TokenLifetime,
+    TokenName, TokenScope, TokenScopes, TokenText, token_text,
+};

@@ -12,6 +12,7 @@ mod media;
 mod queries;
 mod schedule;
 mod taxonomy;
+mod tokens;
 mod two_factor;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use editing::EditError;
 pub use filing::{Batch, Filed, Filing, Related};
 pub use form::{Button, ItemForm, Snapshot};
 pub use queries::Desk;
+pub use tokens::{ApiToken, IssuedToken, TokenHolder, TokenRefusal, TokenRequest, TokenState};
 pub use two_factor::{RECOVERY_CODES, TotpSetup, TwoFactorStatus, code_at};
 
 use crate::domain::{Clock, DomainError, SystemClock};
@@ -68,6 +70,18 @@ pub enum NewsroomError {
     /// No account has this login name.
     #[error("there is no account '{0}'")]
     NoAccount(String),
+    /// The account is disabled.
+    #[error("the account '{0}' is disabled")]
+    AccountDisabled(String),
+    /// A token request was refused; the error names the field.
+    #[error(transparent)]
+    Token(#[from] crate::domain::TokenError),
+    /// No token has this id.
+    #[error("there is no token '{0}'")]
+    NoToken(String),
+    /// The token was revoked already.
+    #[error("the token '{0}' was already revoked")]
+    TokenRevoked(String),
     /// The current password given was wrong.
     #[error("the current password is not right")]
     WrongPassword,

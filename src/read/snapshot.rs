@@ -480,6 +480,11 @@ impl Snapshot {
             .get(self.catalog.authors_by_slug.get(slug)?)
     }
 
+    /// Every tag of every edition, in no particular order.
+    pub fn tags(&self) -> impl Iterator<Item = &Arc<Tag>> {
+        self.catalog.tags.values()
+    }
+
     /// A tag of an edition by slug.
     pub fn tag_by_slug(&self, edition: &str, slug: &str) -> Option<&Arc<Tag>> {
         let id = self

@@ -61,10 +61,10 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
-const ACCOUNT_COLUMNS: &str =
+pub(super) const ACCOUNT_COLUMNS: &str =
     "u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash, u.totp_enabled";
 
-fn account_from(row: &AnyRow) -> StoreResult<Account> {
+pub(super) fn account_from(row: &AnyRow) -> StoreResult<Account> {
     Ok(Account {
         id: row.try_get("id")?,
         username: row.try_get("username")?,

@@ -16,6 +16,7 @@ mod published;
 mod rows;
 mod search;
 mod taxonomy;
+mod tokens;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -37,6 +38,7 @@ pub use listen::listen_for_changes;
 pub use media::MediaRecord;
 pub use published::{PublishedRow, PublishedRows, PublishedSet};
 pub use search::IndexRow;
+pub use tokens::{NewToken, TokenRecord};
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]

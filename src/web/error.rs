@@ -55,6 +55,7 @@ impl From<NewsroomError> for PageError {
             }
             NewsroomError::Store(other) => Self::Internal(other.into()),
             NewsroomError::Forbidden => Self::Forbidden("your role does not allow this".into()),
+            NewsroomError::NoToken(_) => Self::NotFound,
             NewsroomError::Busy => Self::Unavailable,
             NewsroomError::Random(why) => Self::Internal(anyhow::anyhow!(why)),
             refused => Self::BadRequest(refused.to_string()),
@@ -159,6 +160,10 @@ pub fn take_pending_error(response: &mut Response) -> Option<Option<String>> {
         return None;
     }
     let detail = response.extensions_mut().remove::<ErrorDetail>();
+    // A problem document of the API is a page of its own, in JSON.
+    if detail.is_none() && super::api::problem::is_problem(response) {
+        return None;
+    }
     let own_page = detail.is_none()
         && response
             .headers()
@@ -180,6 +185,7 @@ pub async fn render_error_pages(
     req: Request,
     next: Next,
 ) -> Response {
+    let api = super::api::is_api_path(req.uri().path());
     let first_segment = req
         .uri()
         .path()
@@ -192,6 +198,10 @@ pub async fn render_error_pages(
     let Some(detail) = take_pending_error(&mut response) else {
         return response;
     };
+    // The API's clients read JSON: its errors are problem documents, never pages.
+    if api {
+        return super::api::problem::finish(response, detail);
+    }
     let status = response.status();
     let snapshot = state.read.snapshot();
     let edition = snapshot

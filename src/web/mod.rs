@@ -1,5 +1,6 @@
 //! HTTP: the reader's pages, routed in one place.
 
+pub mod api;
 mod assets;
 pub mod cache;
 pub mod client;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     reader
         .merge(newsroom)
         .merge(uploads)
+        .nest(api::PREFIX, api::routes())
         .fallback(not_found)
         .layer(from_fn(respond::conditional_get))
         .layer(CatchPanicLayer::custom(|_| {

@@ -103,6 +103,21 @@ async fn every_page_type_passes_the_nu_html_validator() {
         assert_eq!(page.status, reqwest::StatusCode::OK, "{path}");
         std::fs::write(dir.path().join(format!("{name}.html")), &page.body).expect("write page");
     }
+    // The tokens page as it shows a new token's secret, once, above the list.
+    let tokens = admin
+        .submit(
+            "/newsroom/tokens",
+            "/newsroom/tokens",
+            &[
+                ("name", "Wire feed"),
+                ("read", "on"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(tokens.status, reqwest::StatusCode::OK, "the tokens page");
+    assert_eq!(tokens.texts(".token-secret").len(), 1);
+    std::fs::write(dir.path().join("newsroom-tokens.html"), &tokens.body).expect("write page");
     // The second step of a sign-in, for an account with two-factor sign-in on.
     let second = app.actor("second", newsline::domain::Role::Editor).await;
     let setup = app

@@ -12,6 +12,7 @@ mod refused;
 mod search;
 mod sections;
 mod session;
+mod tokens;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -70,6 +71,11 @@ pub fn routes() -> Router<AppState> {
             "/newsroom/password",
             get(session::show_password).post(session::change_password),
         )
+        .route(
+            "/newsroom/tokens",
+            get(tokens::show_tokens).post(tokens::create_token),
+        )
+        .route("/newsroom/tokens/{id}/revoke", post(tokens::revoke_token))
         .route("/newsroom/audit", get(desk::show_audit))
         .route("/newsroom/search", get(search::show_search))
         .route(

@@ -1,0 +1,93 @@
+//! The API's OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use std::sync::OnceLock;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{catalog, me, problem};
+
+/// The document's root: every operation and schema of `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Newsline API",
+        description = "The news platform's JSON API. Errors are RFC 9457 problem details \
+                       (application/problem+json). Authenticated operations take a personal \
+                       API token, made in the newsroom or with `newsline token create`, as \
+                       `Authorization: Bearer <token>`.",
+    ),
+    paths(
+        catalog::list_editions,
+        catalog::list_sections,
+        catalog::list_authors,
+        catalog::list_tags,
+        me::show_me,
+        openapi_json,
+    ),
+    components(schemas(problem::Problem, problem::FieldProblem)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "catalogue", description = "Editions, sections, authors and tags: public"),
+        (name = "account", description = "The caller and the token"),
+        (name = "meta", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme that authenticated operations name.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("nl_<id>_<secret>")
+                    .description(Some(
+                        "A personal API token with the read and/or write scope",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as JSON, made once.
+pub fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".to_owned())
+    })
+}
+
+/// This OpenAPI document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")),
+)]
+pub async fn openapi_json() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        document(),
+    )
+        .into_response()
+}
