@@ -28,7 +28,7 @@ use tokio::sync::watch;
 pub use analyzer::Language;
 pub use follow::{Follower, rebuild_into};
 pub use query::{Clause, Parsed, parse};
-pub use run::{DeskSearch, Hit, MAX_OFFSET, ReaderSearch, Results, Sort};
+pub use run::{DeskSearch, Hit, MAX_OFFSET, RERANK, ReaderSearch, Results, Sort};
 
 /// The last page a search with `page_size` results a page can reach.
 pub fn max_page(page_size: usize) -> usize {

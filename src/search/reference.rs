@@ -69,13 +69,13 @@ impl Reference {
         })
     }
 
-    /// The best 20 documents for `text` (plain words); how many there were.
-    pub fn query(&self, text: &str) -> SearchResult<usize> {
+    /// The best `limit` documents for `text` (plain words); how many there were.
+    pub fn query(&self, text: &str, limit: usize) -> SearchResult<usize> {
         let query = self.parser.parse_query(text).map_err(|e| {
             SearchError::Index(tantivy::TantivyError::InvalidArgument(e.to_string()))
         })?;
         let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(20).order_by_score())?;
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         Ok(top.len())
     }
 }

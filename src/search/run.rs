@@ -119,7 +119,7 @@ pub struct Results {
 /// How many best matches by text are reranked with freshness; deeper pages go by
 /// text alone. Kept small: the more candidates, the less tantivy's top-k pruning
 /// can skip.
-const RERANK: usize = 60;
+pub const RERANK: usize = 60;
 /// Deepest result reachable by paging.
 pub const MAX_OFFSET: usize = 1000;
 /// Fewer results than this offer a spelling suggestion.
