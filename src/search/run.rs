@@ -178,10 +178,16 @@ fn time_range(
 impl SearchIndex {
     /// One clause as a query over the given fields; `None` when its text holds no
     /// word at all (punctuation only).
+    /// With `alone`, the clause is the whole query: its terms form one union, which
+    /// tantivy's top-k pruning handles best. Otherwise the exact terms (which only
+    /// ever match where a folded one does) are optional boosts beside a required
+    /// union of the folded ones, so intersecting clauses seeks through fewer lists;
+    /// the scores are the same sums either way.
     fn clause_query(
         &self,
         clause: &Clause,
         targets: &[(Language, TextFields)],
+        alone: bool,
     ) -> Option<Box<dyn Query>> {
         let text = match clause {
             Clause::Word(w) => w.clone(),
@@ -189,6 +195,7 @@ impl SearchIndex {
         };
         let manager = self.index.tokenizers();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (language, fields) in targets {
             let folded = terms(manager, &language.folded_analyzer(), &text);
             match folded.len() {
@@ -203,7 +210,7 @@ impl SearchIndex {
                     let exact = terms(manager, &language.exact_analyzer(), &text);
                     if let [exact] = exact.as_slice() {
                         for (field, boost) in fields.exact() {
-                            should.push((
+                            boosts.push((
                                 Occur::Should,
                                 term_query(Term::from_field_text(field, exact), boost),
                             ));
@@ -224,7 +231,20 @@ impl SearchIndex {
                 }
             }
         }
-        (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>)
+        if should.is_empty() {
+            return None;
+        }
+        if alone || boosts.is_empty() {
+            should.extend(boosts);
+            return Some(Box::new(BooleanQuery::new(should)));
+        }
+        Some(Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(should)) as Box<dyn Query>,
+            ),
+            (Occur::Should, Box::new(BooleanQuery::new(boosts))),
+        ])))
     }
 
     /// The whole query: every included clause must match, no excluded one may, and
@@ -235,15 +255,16 @@ impl SearchIndex {
         targets: &[(Language, TextFields)],
         filters: Vec<Box<dyn Query>>,
     ) -> (Box<dyn Query>, bool) {
+        let alone = parsed.include.len() == 1 && parsed.exclude.is_empty() && filters.is_empty();
         let mut include: Vec<Box<dyn Query>> = parsed
             .include
             .iter()
-            .filter_map(|c| self.clause_query(c, targets))
+            .filter_map(|c| self.clause_query(c, targets, alone))
             .collect();
         let exclude: Vec<Box<dyn Query>> = parsed
             .exclude
             .iter()
-            .filter_map(|c| self.clause_query(c, targets))
+            .filter_map(|c| self.clause_query(c, targets, false))
             .collect();
         let has_text = !include.is_empty();
         // A single clause alone is handed over as it is, so tantivy's top-k pruning

@@ -203,6 +203,15 @@ async fn azerbaijani_and_turkish_are_found_without_diacritics_and_by_turkic_case
         found(&app, "tr", "turkiye").await,
         ["Turkiye ile yeni ortaklık", "Türkiye ile yeni anlaşma"]
     );
+    // The same with more words, where each word's exact form is an optional boost.
+    assert_eq!(
+        found(&app, "tr", "Türkiye ile yeni").await,
+        ["Türkiye ile yeni anlaşma", "Turkiye ile yeni ortaklık"]
+    );
+    assert_eq!(
+        found(&app, "tr", "yeni turkiye").await,
+        ["Turkiye ile yeni ortaklık", "Türkiye ile yeni anlaşma"]
+    );
     // Editions keep to their own items, though az and tr share the analyzers.
     assert!(found(&app, "tr", "azerbaycan hərbi").await.is_empty());
 }
