@@ -673,6 +673,7 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
         "/api/v1/tags",
         "/api/v1/me",
         "/api/v1/openapi.json",
+        "/api/v1/docs",
     ];
     let mut listed: Vec<&str> = paths.keys().map(String::as_str).collect();
     listed.sort_unstable();
@@ -704,4 +705,13 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
         doc.json["paths"]["/api/v1/me"]["get"]["security"][0]["bearer"][0],
         "read"
     );
+    // The page for people names every operation of the document.
+    let page = app.get("/api/v1/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (path, item) in paths {
+        for method in item.as_object().expect("operations").keys() {
+            let heading = format!("{} {path}", method.to_ascii_uppercase());
+            assert!(page.body.contains(&heading), "{heading} missing");
+        }
+    }
 }

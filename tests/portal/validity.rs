@@ -48,6 +48,7 @@ async fn every_page_type_passes_the_nu_html_validator() {
             "/en/search?q=militray&section=defence&sort=newest".to_owned(),
         ),
         ("search-empty", "/az/search".to_owned()),
+        ("api-reference", "/api/v1/docs".to_owned()),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, path) in &pages {

@@ -6,6 +6,7 @@ mod catalog;
 mod me;
 pub mod openapi;
 pub mod problem;
+pub mod reference;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tags", get(catalog::list_tags))
         .route("/me", get(me::show_me))
         .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(reference::show_reference))
         // A wrong method gets axum's 405 with its Allow header; the site's error
         // layer gives it a problem body, like every other bare error here.
         .fallback(not_found)

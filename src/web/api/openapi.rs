@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{catalog, me, problem};
+use super::{catalog, me, problem, reference};
 
 /// The document's root: every operation and schema of `/api/v1`.
 #[derive(OpenApi)]
@@ -26,6 +26,7 @@ use super::{catalog, me, problem};
         catalog::list_tags,
         me::show_me,
         openapi_json,
+        reference::show_reference,
     ),
     components(schemas(problem::Problem, problem::FieldProblem)),
     modifiers(&BearerScheme),
