@@ -6,6 +6,7 @@ mod catalog;
 mod me;
 pub mod openapi;
 pub mod problem;
+mod writes;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -56,10 +57,13 @@ pub fn routes() -> Router<AppState> {
         .route("/tags", get(catalog::list_tags))
         .route("/me", get(me::show_me))
         .route("/openapi.json", get(openapi::openapi_json))
+        .merge(writes::routes())
         // A wrong method gets axum's 405 with its Allow header; the site's error
         // layer gives it a problem body, like every other bare error here.
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
+        // Added after the JSON limit: uploads are counted against the newsroom's own.
+        .merge(writes::media_route())
 }
 
 async fn not_found() -> Problem {
