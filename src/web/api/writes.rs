@@ -975,3 +975,71 @@ pub fn media_route() -> axum::Router<AppState> {
         .route("/media", axum::routing::post(upload_media))
         .layer(axum::extract::DefaultBodyLimit::disable())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_if_match(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append(header::IF_MATCH, HeaderValue::from_str(v).expect("value"));
+        }
+        headers
+    }
+
+    #[test]
+    fn if_match_names_a_version_or_says_why_not() {
+        assert_eq!(if_match(&with_if_match(&["W/\"v3\""])).ok(), Some(3));
+        assert_eq!(if_match(&with_if_match(&["\"v12\""])).ok(), Some(12));
+        assert_eq!(if_match(&with_if_match(&["\"x\", W/\"v7\""])).ok(), Some(7));
+        let missing = if_match(&HeaderMap::new()).expect_err("missing");
+        assert_eq!(missing.status_code(), StatusCode::PRECONDITION_REQUIRED);
+        for bad in ["*", "v3", "\"3\"", "W/\"vx\""] {
+            let refused = if_match(&with_if_match(&[bad])).expect_err(bad);
+            assert_eq!(
+                refused.status_code(),
+                StatusCode::PRECONDITION_FAILED,
+                "{bad}"
+            );
+        }
+        assert_eq!(optional_if_match(&HeaderMap::new()).ok(), Some(None));
+    }
+
+    #[test]
+    fn body_errors_point_at_the_field() {
+        let json = {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            h
+        };
+        let read = |body: &'static str| read_json::<ItemIn>(&json, &Bytes::from(body), false);
+        let cases = [
+            (r#"{"tags": ["a", 1]}"#, "#/tags/1"),
+            (r#"{"headline": false}"#, "#/headline"),
+            (r#"{"nope": 1}"#, "#/nope"),
+            (r#"{"publish_at": "soon"}"#, "#/publish_at"),
+        ];
+        for (body, at) in cases {
+            let problem = read(body).expect_err(body);
+            assert_eq!(
+                problem.status_code(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}"
+            );
+            assert_eq!(problem.errors[0].pointer.as_deref(), Some(at), "{body}");
+        }
+        for body in ["{", "{} x", ""] {
+            let problem = read(body).expect_err(body);
+            assert_eq!(problem.status_code(), StatusCode::BAD_REQUEST, "{body}");
+        }
+        let empty = read_json::<EmptyIn>(&HeaderMap::new(), &Bytes::new(), true);
+        assert!(empty.is_ok());
+        let form = read_json::<ItemIn>(&HeaderMap::new(), &Bytes::from("a=b"), false)
+            .expect_err("not json");
+        assert_eq!(form.status_code(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+}
