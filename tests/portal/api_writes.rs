@@ -824,3 +824,67 @@ async fn every_write_is_in_the_openapi_document_with_the_bearer_requirement() {
     assert!(doc["components"]["schemas"]["ItemIn"].is_object());
     assert!(doc["components"]["schemas"]["ItemWritten"].is_object());
 }
+
+#[tokio::test]
+async fn uploads_keep_the_newsrooms_limits_and_say_which_field_is_wrong() {
+    let app = TestApp::spawn_with(Database::fresh(), |s| {
+        s.media.max_upload_bytes = 64 * 1024;
+    })
+    .await;
+    let (_, token) = account(&app, "snapper", Role::Reporter, TokenScopes::WRITE).await;
+    let send = |form: reqwest::multipart::Form| {
+        let request = app
+            .client
+            .post(format!("{}/api/v1/media", app.address))
+            .header("authorization", format!("Bearer {token}"))
+            .multipart(form);
+        async move { read(request.send().await.expect("answered")).await }
+    };
+    let part = |bytes: Vec<u8>| reqwest::multipart::Part::bytes(bytes).file_name("p.png");
+    let seq = app.store.primary().last_seq().await.expect("seq");
+
+    let huge = send(
+        reqwest::multipart::Form::new()
+            .text("alt", "Noise")
+            .part("file", part(vec![7; 200 * 1024])),
+    )
+    .await;
+    huge.problem(StatusCode::PAYLOAD_TOO_LARGE);
+    let no_alt = send(reqwest::multipart::Form::new().part("file", part(png(20, 20)))).await;
+    no_alt.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(no_alt.pointers(), ["#/alt"]);
+    let not_image = send(
+        reqwest::multipart::Form::new()
+            .text("alt", "Noise")
+            .part("file", part(b"GIF89a but not really".to_vec())),
+    )
+    .await;
+    not_image.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(not_image.pointers(), ["#/file"]);
+    let no_file = send(reqwest::multipart::Form::new().text("alt", "Nothing")).await;
+    assert_eq!(no_file.pointers(), ["#/file"]);
+    let not_multipart = Call::new(Method::POST, "/api/v1/media", &token)
+        .json(&json!({"alt": "x"}))
+        .send(&app)
+        .await;
+    assert!(not_multipart.status.is_client_error());
+    not_multipart.problem(not_multipart.status);
+    assert_eq!(app.store.primary().last_seq().await.expect("seq"), seq);
+
+    let good = send(
+        reqwest::multipart::Form::new()
+            .text("alt", "A test pattern")
+            .text("credit", "Newsline")
+            .part("file", part(png(60, 40))),
+    )
+    .await;
+    assert_eq!(good.status, StatusCode::CREATED, "{}", good.json);
+    assert_eq!(good.json["width"], 60);
+    assert_eq!(good.json["alt"], "A test pattern");
+    let entries = app.store.primary().audit_entries(10).await.expect("audit");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "image uploaded" && e.user.as_deref() == Some("snapper name"))
+    );
+}
