@@ -39,6 +39,9 @@ pub enum EditError {
         /// The item as it is now.
         current: Box<Item>,
     },
+    /// Only a draft can be deleted; this item is past that.
+    #[error("only a draft can be deleted; withdraw a published item instead")]
+    NotDraft,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -638,6 +641,41 @@ impl Newsroom {
         w.append_change(Entity::Item, &id.to_string(), "corrected")
             .await?;
         w.audit_by(actor.by(), "corrected", &format!("item:{id}"), &note)
+            .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Deletes a draft, if nobody saved it since `version` (when given). Only drafts go:
+    /// anything that was in review, scheduled or public is withdrawn, never erased.
+    /// Deleting is for those who may edit the draft: its reporter, editors and admins.
+    pub async fn delete_draft(
+        &self,
+        actor: &Actor,
+        id: ItemId,
+        version: Option<i64>,
+    ) -> Result<(), EditError> {
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
+        allow(actor, actor.scope_of(&item), &[Action::Edit])?;
+        if version.is_some_and(|v| v != item.version) {
+            return Err(EditError::Stale {
+                current: Box::new(item),
+            });
+        }
+        if item.status != Status::Draft {
+            return Err(EditError::NotDraft);
+        }
+        let relating = w.delete_item(id).await?;
+        // The read models and the search index drop an item whose change finds no row.
+        w.append_change(Entity::Item, &id.to_string(), "deleted")
+            .await?;
+        for other in relating {
+            w.append_change(Entity::Item, &other.to_string(), "updated")
+                .await?;
+        }
+        w.audit_by(actor.by(), "deleted", &format!("item:{id}"), &item.headline)
             .await?;
         w.commit().await?;
         self.after_commit();

@@ -113,6 +113,26 @@ impl Writer {
         super::items::load_item(&mut self.tx, id).await
     }
 
+    /// Deletes an item with its bylines, tags, body, revisions and corrections; items
+    /// that named it as related stop doing so. Returns those items, whose pages change.
+    pub async fn delete_item(&mut self, id: ItemId) -> StoreResult<Vec<ItemId>> {
+        let relating: Vec<ItemId> =
+            sqlx::query_scalar("SELECT id FROM items WHERE related_id = $1 AND id <> $1")
+                .bind(id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+        // The foreign key has no cascade: a link to a deleted item is dropped, not kept.
+        sqlx::query("UPDATE items SET related_id = NULL WHERE related_id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("DELETE FROM items WHERE id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(relating)
+    }
+
     /// An item's version as it is inside this transaction.
     pub async fn item_version(&mut self, id: ItemId) -> StoreResult<Option<i64>> {
         let version = sqlx::query_scalar("SELECT version FROM items WHERE id = $1")

@@ -7,6 +7,7 @@ mod me;
 pub mod openapi;
 pub mod problem;
 pub mod reference;
+mod writes;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -58,10 +59,13 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me::show_me))
         .route("/openapi.json", get(openapi::openapi_json))
         .route("/docs", get(reference::show_reference))
+        .merge(writes::routes())
         // A wrong method gets axum's 405 with its Allow header; the site's error
         // layer gives it a problem body, like every other bare error here.
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
+        // Added after the JSON limit: uploads are counted against the newsroom's own.
+        .merge(writes::media_route())
 }
 
 async fn not_found() -> Problem {

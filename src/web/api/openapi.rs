@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{catalog, me, problem, reference};
+use super::{catalog, me, problem, reference, writes};
 
 /// The document's root: every operation and schema of `/api/v1`.
 #[derive(OpenApi)]
@@ -25,6 +25,16 @@ use super::{catalog, me, problem, reference};
         catalog::list_authors,
         catalog::list_tags,
         me::show_me,
+        writes::create_item,
+        writes::patch_item,
+        writes::put_item,
+        writes::delete_item,
+        writes::submit_item,
+        writes::schedule_item,
+        writes::publish_item,
+        writes::withdraw_item,
+        writes::correct_item,
+        writes::upload_media,
         openapi_json,
         reference::show_reference,
     ),
@@ -33,6 +43,7 @@ use super::{catalog, me, problem, reference};
     tags(
         (name = "catalogue", description = "Editions, sections, authors and tags: public"),
         (name = "account", description = "The caller and the token"),
+        (name = "writing", description = "Items and images written with a token of the write scope, under the owner's role"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -377,6 +377,8 @@ async fn edit_failed(
             "your role does not allow this on this item".into(),
         )),
         EditError::NotFound => Err(PageError::NotFound),
+        // The editor never deletes; only the API's delete can be refused this way.
+        EditError::NotDraft => Err(PageError::BadRequest(EditError::NotDraft.to_string())),
         EditError::Store(e) => Err(crate::newsroom::NewsroomError::Store(e).into()),
     }
 }
