@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused() {
-        let good = Cursor { at: 5, id: 7 }.encode();
+        let good = Cursor { at: 5, id: 0xabc }.encode();
         assert_eq!(Cursor::parse(""), Err(CursorError::Length));
         assert_eq!(Cursor::parse(&good[1..]), Err(CursorError::Length));
         assert_eq!(
