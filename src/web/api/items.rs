@@ -580,6 +580,7 @@ pub struct ItemQuery {
     /// Only items crediting the author with this slug.
     pub author: Option<String>,
     /// Only `article`s or only `brief`s.
+    #[param(example = "article")]
     pub kind: Option<String>,
     /// Only items in this workflow status (default `published`); any other needs a
     /// token, and lists only what its owner may see on the desk.
@@ -592,6 +593,9 @@ pub struct ItemQuery {
     /// Where the previous page ended: its `next_cursor`.
     pub cursor: Option<String>,
     /// Items per page, 1 to 100 (default 20).
+    // Read as text so that a bad value is a problem naming `limit`, not a bare
+    // rejection of the whole query; documented as the number it must be.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<String>,
     /// `json` (the default) or `ninjs`; or send `Accept: application/vnd.iptc.ninjs+json`.
     pub format: Option<String>,
