@@ -149,9 +149,12 @@ impl NinjsSchema {
             .should_validate_formats(true)
             .build(&schema)
             .expect("the schema compiles");
-        // The check must be able to fail: an unknown property, a bad URI.
+        // The check must be able to fail: an unknown property, a bad URI. ninjs 3.0
+        // admits no property its schema does not name, the JSON Schema keyword
+        // `$schema` included, so items name their version in `standard` instead.
         let bad = [
             serde_json::json!({"uri": "urn:x:1", "colour": "red"}),
+            serde_json::json!({"uri": "urn:x:1", "$schema": newsline::web::api::ninjs::SCHEMA_URI}),
             serde_json::json!({"uri": "not a uri"}),
             serde_json::json!({"headlines": []}),
         ];

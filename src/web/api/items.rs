@@ -39,7 +39,7 @@ const PUBLIC_CACHE: &str = "public, max-age=30";
 const PRIVATE_CACHE: &str = "private, no-store";
 
 /// What every answer varies with: the format asked for and who asks.
-const VARY: &str = "accept, authorization";
+const VARY: &str = "Accept, Authorization";
 
 /// Items per page when the caller names no limit.
 pub const DEFAULT_LIMIT: usize = 20;
