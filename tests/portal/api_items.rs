@@ -756,6 +756,17 @@ async fn every_ninjs_answer_validates_against_the_iptc_schema() {
             None => break,
         }
     }
+    // Refusing ninjs with q=0 is not asking for it.
+    let refused = fetch(
+        &app,
+        "/api/v1/items?limit=1",
+        &[(
+            "accept",
+            "application/vnd.iptc.ninjs+json;q=0, application/json",
+        )],
+    )
+    .await;
+    assert_eq!(refused.header("content-type"), "application/json");
     // Newsline's own JSON stays the default, with the image too.
     let json = get(&app, &format!("/api/v1/items/{pictured}")).await;
     assert_eq!(json.header("content-type"), "application/json");

@@ -78,10 +78,18 @@ fn negotiate(format: Option<&str>, headers: &HeaderMap) -> Result<Format, Proble
     let asks_ninjs = headers.get_all(header::ACCEPT).iter().any(|v| {
         v.to_str().is_ok_and(|list| {
             list.split(',').any(|range| {
-                range
-                    .split(';')
+                let mut parts = range.split(';');
+                let named = parts
                     .next()
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case(ninjs::MEDIA_TYPE))
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case(ninjs::MEDIA_TYPE));
+                // `q=0` means "not this" (RFC 9110 12.4.2).
+                let refused = parts.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                named && !refused
             })
         })
     });
