@@ -4,6 +4,7 @@
 //! one transaction, and then wakes the projections.
 
 mod accounts;
+mod api_reads;
 mod command;
 mod editing;
 mod filing;

@@ -5,6 +5,7 @@
 //! statements serve SQLite now and PostgreSQL beside it.
 
 mod accounts;
+mod api_items;
 mod backup;
 mod bulk;
 mod change_log;
@@ -30,6 +31,7 @@ use thiserror::Error;
 use published::SqliteFile;
 
 pub use accounts::{Account, PendingLogin, Removed, SessionRecord, TotpState};
+pub use api_items::StatusFilter;
 pub use bulk::BulkLoad;
 pub use change_log::{Change, Entity};
 pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};

@@ -3,7 +3,10 @@
 
 pub mod auth;
 mod catalog;
+pub mod cursor;
+mod items;
 mod me;
+pub mod ninjs;
 pub mod openapi;
 pub mod problem;
 pub mod reference;
@@ -56,6 +59,9 @@ pub fn routes() -> Router<AppState> {
         .route("/editions/{code}/sections", get(catalog::list_sections))
         .route("/authors", get(catalog::list_authors))
         .route("/tags", get(catalog::list_tags))
+        .route("/items", get(items::list_items))
+        .route("/items/{id}", get(items::show_item))
+        .route("/editions/{code}/newsline", get(items::show_news_line))
         .route("/me", get(me::show_me))
         .route("/openapi.json", get(openapi::openapi_json))
         .route("/docs", get(reference::show_reference))

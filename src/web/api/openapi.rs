@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{catalog, me, problem, reference, writes};
+use super::{catalog, items, me, ninjs, problem, reference, writes};
 
 /// The document's root: every operation and schema of `/api/v1`.
 #[derive(OpenApi)]
@@ -24,6 +24,9 @@ use super::{catalog, me, problem, reference, writes};
         catalog::list_sections,
         catalog::list_authors,
         catalog::list_tags,
+        items::list_items,
+        items::show_item,
+        items::show_news_line,
         me::show_me,
         writes::create_item,
         writes::patch_item,
@@ -38,10 +41,21 @@ use super::{catalog, me, problem, reference, writes};
         openapi_json,
         reference::show_reference,
     ),
-    components(schemas(problem::Problem, problem::FieldProblem)),
+    components(schemas(
+        problem::Problem,
+        problem::FieldProblem,
+        items::ItemOut,
+        items::ItemList,
+        items::NewsLineOut,
+        ninjs::NinjsItem,
+        ninjs::NinjsList,
+    )),
     modifiers(&BearerScheme),
     tags(
         (name = "catalogue", description = "Editions, sections, authors and tags: public"),
+        (name = "items", description = "Items and the news line: published ones public, \
+                                         others to token holders who may see them; \
+                                         Newsline's JSON or IPTC ninjs 3.0"),
         (name = "account", description = "The caller and the token"),
         (name = "writing", description = "Items and images written with a token of the write scope, under the owner's role"),
         (name = "meta", description = "This document"),
