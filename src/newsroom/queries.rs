@@ -69,6 +69,12 @@ impl Newsroom {
         Ok(self.store.item_fresh(id).await?)
     }
 
+    /// An item's current version, whoever asks (the item's visibility is the
+    /// caller's to check): what the API's ETags name.
+    pub async fn item_version(&self, id: ItemId) -> Result<Option<i64>, NewsroomError> {
+        Ok(self.store.item_version_fresh(id).await?)
+    }
+
     /// An item as it is now, if `actor` may see it; `None` also when it does not exist,
     /// so nobody learns of a colleague's draft by its number.
     pub async fn item_for(&self, actor: &Actor, id: ItemId) -> Result<Option<Item>, NewsroomError> {

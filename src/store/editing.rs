@@ -426,4 +426,14 @@ impl Store {
     pub async fn item_fresh(&self, id: ItemId) -> StoreResult<Option<Item>> {
         self.primary().item(id).await
     }
+
+    /// An item's version, read from the primary: what an API answer's ETag names, so
+    /// that a write with it is never refused for a replica's lag.
+    pub async fn item_version_fresh(&self, id: ItemId) -> StoreResult<Option<i64>> {
+        let version = sqlx::query_scalar("SELECT version FROM items WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.primary().reads)
+            .await?;
+        Ok(version)
+    }
 }

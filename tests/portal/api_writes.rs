@@ -485,6 +485,46 @@ async fn updates_and_steps_need_a_current_if_match() {
 }
 
 #[tokio::test]
+async fn the_etag_a_read_gives_is_the_one_a_write_takes() {
+    let app = TestApp::spawn().await;
+    let (editor, token) = account(&app, "chief", Role::Editor, TokenScopes::READ_WRITE).await;
+    let draft = item(&app, &editor, "Budget talks open", Step::Save).await;
+    let published = item(&app, &editor, "Bridge reopens", Step::Publish).await;
+    app.settle().await;
+    for (id, format) in [(draft, "json"), (published, "json"), (published, "ninjs")] {
+        let path = format!("/api/v1/items/{id}");
+        let read = Call::new(Method::GET, format!("{path}?format={format}"), &token)
+            .send(&app)
+            .await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.json);
+        let etag = read
+            .headers
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .expect("an ETag")
+            .to_owned();
+        let saved = Call::new(Method::PATCH, &path, &token)
+            .if_match(etag.clone())
+            .json(&json!({"dek": format!("Read as {format}, then changed.")}))
+            .send(&app)
+            .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::OK,
+            "{id} {format}: {}",
+            saved.json
+        );
+        let again = Call::new(Method::PATCH, &path, &token)
+            .if_match(etag)
+            .json(&json!({"dek": "A second change on the same read."}))
+            .send(&app)
+            .await;
+        again.problem(StatusCode::PRECONDITION_FAILED);
+        app.settle().await;
+    }
+}
+
+#[tokio::test]
 async fn bad_input_gets_the_right_problem_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let (editor, token) = account(&app, "desk", Role::Editor, TokenScopes::WRITE).await;

@@ -119,15 +119,25 @@ impl FromRequestParts<AppState> for Viewer {
 }
 
 /// Serializes `body` and answers with a strong ETag, or 304 when the client's
-/// `If-None-Match` names it.
-fn answer<T: Serialize>(body: &T, format: Format, private: bool, request: &HeaderMap) -> Response {
+/// `If-None-Match` names it. One item's ETag starts with its version (`"v7-…"`), so
+/// that a write may send it back in `If-Match`.
+fn answer<T: Serialize>(
+    body: &T,
+    format: Format,
+    private: bool,
+    request: &HeaderMap,
+    version: Option<i64>,
+) -> Response {
     let bytes = match serde_json::to_vec(body) {
         Ok(bytes) => bytes,
         Err(err) => return Problem::internal(&err).into_response(),
     };
     let digest = Sha256::digest(&bytes);
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    let etag = format!("\"{hex}\"");
+    let etag = match version {
+        Some(version) => format!("\"v{version}-{hex}\""),
+        None => format!("\"{hex}\""),
+    };
     let cache = if private { PRIVATE_CACHE } else { PUBLIC_CACHE };
     let fresh = request
         .get_all(header::IF_NONE_MATCH)
@@ -534,10 +544,17 @@ impl Render<'_> {
     }
 
     /// Answers with one item in `format`.
-    fn one(&self, r: Record, format: Format, private: bool, headers: &HeaderMap) -> Response {
+    fn one(
+        &self,
+        r: Record,
+        version: Option<i64>,
+        format: Format,
+        private: bool,
+        headers: &HeaderMap,
+    ) -> Response {
         match format {
-            Format::Json => answer(&self.json(r), format, private, headers),
-            Format::Ninjs => answer(&self.ninjs(r), format, private, headers),
+            Format::Json => answer(&self.json(r), format, private, headers, version),
+            Format::Ninjs => answer(&self.ninjs(r), format, private, headers, version),
         }
     }
 
@@ -559,6 +576,7 @@ impl Render<'_> {
                 format,
                 private,
                 headers,
+                None,
             ),
             Format::Ninjs => answer(
                 &NinjsList {
@@ -568,6 +586,7 @@ impl Render<'_> {
                 format,
                 private,
                 headers,
+                None,
             ),
         }
     }
@@ -997,9 +1016,14 @@ pub async fn show_item(
         let Some(body) = body else {
             return Err(missing());
         };
+        let version = state
+            .newsroom
+            .item_version(id)
+            .await
+            .map_err(Problem::from)?;
         let mut record = Record::published(meta);
         record.body_html = Some(body.html);
-        return Ok(render.one(record, format, private, &headers));
+        return Ok(render.one(record, version, format, private, &headers));
     }
     let Some(caller) = &caller else {
         return Err(missing());
@@ -1011,7 +1035,16 @@ pub async fn show_item(
         .map_err(Problem::from)?
     {
         // A published item not yet in the read model is answered from the store.
-        Some(item) => Ok(render.one(Record::stored(item, true), format, private, &headers)),
+        Some(item) => {
+            let version = Some(item.version);
+            Ok(render.one(
+                Record::stored(item, true),
+                version,
+                format,
+                private,
+                &headers,
+            ))
+        }
         None => Err(missing()),
     }
 }
@@ -1066,6 +1099,7 @@ pub async fn show_news_line(
             format,
             false,
             &headers,
+            None,
         ),
         Format::Ninjs => render.page(records, None, format, false, &headers),
     })

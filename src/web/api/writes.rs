@@ -198,8 +198,11 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Problem> {
         .find_map(|tag| {
             let tag = tag.trim();
             let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag.strip_prefix("\"v")?
-                .strip_suffix('"')?
+            // `"v7"` as writes answer, or `"v7-…"` as an item's read answers.
+            let inner = tag.strip_prefix("\"v")?.strip_suffix('"')?;
+            inner
+                .split_once('-')
+                .map_or(inner, |(version, _)| version)
                 .parse::<i64>()
                 .ok()
         })
@@ -993,6 +996,11 @@ mod tests {
         assert_eq!(if_match(&with_if_match(&["W/\"v3\""])).ok(), Some(3));
         assert_eq!(if_match(&with_if_match(&["\"v12\""])).ok(), Some(12));
         assert_eq!(if_match(&with_if_match(&["\"x\", W/\"v7\""])).ok(), Some(7));
+        assert_eq!(
+            if_match(&with_if_match(&["\"v9-0af3c2\""])).ok(),
+            Some(9),
+            "an item's read ETag"
+        );
         let missing = if_match(&HeaderMap::new()).expect_err("missing");
         assert_eq!(missing.status_code(), StatusCode::PRECONDITION_REQUIRED);
         for bad in ["*", "v3", "\"3\"", "W/\"vx\""] {
