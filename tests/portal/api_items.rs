@@ -807,3 +807,40 @@ async fn the_news_line_and_the_document_describe_the_reads() {
     let content = &paths["/api/v1/items/{id}"]["get"]["responses"]["200"]["content"];
     assert!(content[NINJS].is_object() && content["application/json"].is_object());
 }
+
+#[tokio::test]
+async fn without_a_base_url_ninjs_links_are_absolute_from_the_requests_host() {
+    let app = TestApp::spawn().await;
+    let schema = NinjsSchema::load();
+    let (browser, editor) = app.signed_in_actor("edna", Role::Editor).await;
+    upload(&browser, png(320, 240), "quay.png", "The quay").await;
+    let media = app.newsroom.media(1).await.expect("media")[0].id;
+    let form = ItemForm {
+        edition: "en".into(),
+        kind: "article".into(),
+        headline: "Quay rebuilt".into(),
+        body: "The quay reopens.".into(),
+        section: "politics".into(),
+        authors: "Ayla Karimova".into(),
+        lead_media: media.to_string(),
+        ..ItemForm::default()
+    };
+    let id = app
+        .newsroom
+        .create_item(
+            &editor,
+            &form.command(Button::Publish, &TimeZone::UTC).expect("form"),
+        )
+        .await
+        .expect("published");
+    app.settle().await;
+    let one = fetch(&app, &format!("/api/v1/items/{id}"), &[("accept", NINJS)]).await;
+    schema.answer(&one);
+    let href = one.json["associations"][0]["renditions"][0]["href"]
+        .as_str()
+        .expect("an image rendition")
+        .to_owned();
+    assert!(href.starts_with(&app.address), "{href}");
+    let list = fetch(&app, "/api/v1/items?format=ninjs", &[]).await;
+    schema.answer(&list);
+}

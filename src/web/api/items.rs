@@ -333,12 +333,28 @@ fn image_type(format: &str) -> String {
 /// snapshot has them.
 struct Render<'a> {
     snapshot: &'a Snapshot,
-    base: Option<&'a str>,
+    base: Option<String>,
+}
+
+/// Where links in an answer start: the configured base URL, or else the address the
+/// request was sent to (a ninjs link must be an absolute URI). A Host header that is
+/// not a plain host and port gives none.
+fn origin(configured: Option<&str>, request: &HeaderMap) -> Option<String> {
+    if let Some(base) = configured {
+        return Some(base.to_owned());
+    }
+    let host = request.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    plain.then(|| format!("http://{host}"))
 }
 
 impl Render<'_> {
     fn absolute(&self, path: &str) -> String {
-        match self.base {
+        match &self.base {
             Some(base) => format!("{}{path}", base.trim_end_matches('/')),
             None => path.to_owned(),
         }
@@ -936,7 +952,7 @@ pub async fn list_items(
     let filters = Filters::read(&query, &snapshot)?;
     let render = Render {
         snapshot: &snapshot,
-        base: state.site.base_url.as_deref(),
+        base: origin(state.site.base_url.as_deref(), &headers),
     };
     let private = caller.is_some();
     let (mut records, keys): (Vec<Record>, Vec<(i64, ItemId)>) =
@@ -1008,7 +1024,7 @@ pub async fn show_item(
     let snapshot = state.read.snapshot();
     let render = Render {
         snapshot: &snapshot,
-        base: state.site.base_url.as_deref(),
+        base: origin(state.site.base_url.as_deref(), &headers),
     };
     let private = caller.is_some();
     if let Some(meta) = snapshot.item(id) {
@@ -1082,7 +1098,7 @@ pub async fn show_news_line(
     }
     let render = Render {
         snapshot: &snapshot,
-        base: state.site.base_url.as_deref(),
+        base: origin(state.site.base_url.as_deref(), &headers),
     };
     let records: Vec<Record> = snapshot
         .latest(&code, NEWS_LINE_LENGTH)
