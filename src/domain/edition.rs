@@ -5,8 +5,12 @@ use super::DomainError;
 pub struct EditionCode(String);
 
 impl EditionCode {
-    /// Accepts a lowercase ISO 639 language code of two or three letters.
+    /// Accepts a lowercase ISO 639 language code of two or three letters, except
+    /// `api`: an edition's pages start with its code, and `/api/` is the API's.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        if raw == "api" {
+            return Err(DomainError::ReservedEditionCode(raw.to_owned()));
+        }
         if (2..=3).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_lowercase()) {
             Ok(Self(raw.to_owned()))
         } else {
@@ -47,7 +51,7 @@ mod tests {
         for good in ["en", "az", "tr", "ru", "fil"] {
             assert!(EditionCode::parse(good).is_ok());
         }
-        for bad in ["", "e", "EN", "en-gb", "engl", "a1", "ə"] {
+        for bad in ["", "e", "EN", "en-gb", "engl", "a1", "ə", "api"] {
             assert!(EditionCode::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -17,6 +17,8 @@ pub enum DomainError {
         "'{0}' is not an edition code: use a two- or three-letter language code such as en or az"
     )]
     InvalidEditionCode(String),
+    #[error("'{0}' is where the site's JSON API lives and cannot be an edition code")]
+    ReservedEditionCode(String),
     #[error("there is no section '{section}' in the '{edition}' edition")]
     UnknownSection { edition: String, section: String },
     #[error("a name must have between 1 and {max} characters", max = super::PersonName::MAX_CHARS)]
