@@ -399,10 +399,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT item_id, {columns} FROM item_bodies WHERE item_id IN ({})",
-            placeholders.join(", ")
+            rows::placeholders(ids.len())
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in ids {

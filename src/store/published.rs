@@ -347,10 +347,7 @@ impl Store {
         let mut set = PublishedSet::default();
         let mut codes = Codes::default();
         for chunk in ids.chunks(500) {
-            let list = (1..=chunk.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = rows::placeholders(chunk.len());
             let bind = |sql: String| {
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for id in chunk {

@@ -5,6 +5,14 @@ use jiff::Timestamp;
 use super::{StoreError, StoreResult};
 use crate::domain::{EditionCode, Slug};
 
+/// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
+pub(super) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(super) fn instant(micros: i64) -> StoreResult<Timestamp> {
     Timestamp::from_microsecond(micros).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -78,10 +78,7 @@ impl Store {
     pub async fn index_rows(&self, ids: &[ItemId]) -> StoreResult<Vec<IndexRow>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let list = (1..=chunk.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = rows::placeholders(chunk.len());
             let bind = |sql: String| {
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for id in chunk {
