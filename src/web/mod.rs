@@ -117,12 +117,13 @@ pub fn router(state: AppState) -> Router {
             limits::refuse_other_hosts,
         ))
         .layer(from_fn(limits::refuse_long_uris))
-        .layer(from_fn_with_state(state.clone(), error::render_error_pages))
         // Covers reading the body too, so a body sent byte by byte cannot hold a worker.
+        // Inside the error layer, so that a 408 gets a page, or under /api a problem.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ))
+        .layer(from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(TraceLayer::new_for_http())
         .layer(from_fn_with_state(
             Arc::new(headers::SecurityHeaders::from_site(&state.site)),

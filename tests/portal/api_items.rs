@@ -596,15 +596,31 @@ async fn reads_carry_strong_etags_and_answer_304() {
         "/api/v1/items?edition=en".to_owned(),
         "/api/v1/editions/en/newsline".to_owned(),
         format!("/api/v1/items/{id}?format=ninjs"),
+        "/api/v1/editions".to_owned(),
+        "/api/v1/editions/en/sections".to_owned(),
+        "/api/v1/authors".to_owned(),
+        "/api/v1/tags?edition=en".to_owned(),
+        "/api/v1/openapi.json".to_owned(),
     ] {
         let first = get(&app, &path).await;
-        first.ok();
+        assert_eq!(first.status, StatusCode::OK, "{path}");
         let etag = first.header("etag").to_owned();
         assert!(
             etag.starts_with('"') && etag.len() > 2,
-            "a strong ETag: {etag}"
+            "a strong ETag for {path}: {etag}"
         );
         assert!(first.header("cache-control").contains("public"), "{path}");
+        let again = fetch(&app, &path, &[("if-none-match", etag.as_str())]).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(again.header("etag"), etag, "{path}");
+        assert_eq!(
+            again.json,
+            Value::String(String::new()),
+            "{path}: a 304 has no body"
+        );
+        if !path.starts_with("/api/v1/items") && !path.contains("newsline") {
+            continue;
+        }
         assert!(first.header("cache-control").contains("max-age="), "{path}");
         let vary = first.header("vary").to_ascii_lowercase();
         assert!(
@@ -806,6 +822,49 @@ async fn the_news_line_and_the_document_describe_the_reads() {
     }
     let content = &paths["/api/v1/items/{id}"]["get"]["responses"]["200"]["content"];
     assert!(content[NINJS].is_object() && content["application/json"].is_object());
+}
+
+/// Clients and contract tests check every answer's status against the document: the
+/// answers any request may get (a malformed header, the rate limit, a refused token,
+/// an unknown id, a wrong body, a cached copy) are declared on every operation.
+#[tokio::test]
+async fn every_operation_declares_the_answers_any_request_may_get() {
+    let app = TestApp::spawn().await;
+    let doc = get(&app, "/api/v1/openapi.json").await;
+    let paths = doc.ok()["paths"].as_object().expect("paths").clone();
+    let mut operations = 0;
+    for (path, item) in &paths {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let Some(responses) = operation.get("responses").and_then(|r| r.as_object()) else {
+                continue;
+            };
+            operations += 1;
+            let mut expected = vec!["400", "429"];
+            if operation.get("security").is_some() {
+                expected.extend(["401", "403"]);
+            }
+            if path.contains('{') {
+                expected.push("404");
+            }
+            if operation.get("requestBody").is_some() {
+                expected.extend(["413", "415", "422"]);
+            }
+            if method == "get" {
+                expected.push("304");
+            }
+            for status in expected {
+                let answer = &responses.get(status);
+                assert!(answer.is_some(), "{method} {path} declares {status}");
+                if status != "304" {
+                    assert!(
+                        responses[status]["content"]["application/problem+json"].is_object(),
+                        "{method} {path}: {status} is a problem document"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations >= 19, "{operations} operations");
 }
 
 #[tokio::test]

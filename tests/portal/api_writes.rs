@@ -435,7 +435,7 @@ async fn updates_and_steps_need_a_current_if_match() {
         format!("W/\"v{}\"", v + 1),
         format!("\"v{}\"", v - 1),
         "*".to_owned(),
-        "garbage".to_owned(),
+        "\"garbage\"".to_owned(),
     ] {
         let answer = Call::new(Method::PATCH, &path, &token)
             .if_match(stale.clone())
@@ -444,6 +444,34 @@ async fn updates_and_steps_need_a_current_if_match() {
             .await;
         answer.problem(StatusCode::PRECONDITION_FAILED);
     }
+    // A header that is no entity tag at all is a malformed request, named as such.
+    for malformed in ["", "garbage", "v1", "\"v1\", bare", "W/"] {
+        let answer = Call::new(Method::PATCH, &path, &token)
+            .if_match(malformed)
+            .json(&change)
+            .send(&app)
+            .await;
+        answer.problem(StatusCode::BAD_REQUEST);
+        assert!(
+            answer.json.to_string().contains("If-Match"),
+            "{}",
+            answer.json
+        );
+    }
+    // The request is checked before its precondition: a bad body with a stale ETag
+    // is a bad body.
+    let both = Call::new(Method::PATCH, &path, &token)
+        .if_match(format!("\"v{}\"", v + 1))
+        .raw("5356109286207", "application/json")
+        .send(&app)
+        .await;
+    both.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    let withdraw = Call::new(Method::POST, format!("{path}/withdraw"), &token)
+        .if_match("*")
+        .raw("[]", "application/json")
+        .send(&app)
+        .await;
+    withdraw.problem(StatusCode::UNPROCESSABLE_ENTITY);
     for step in ["submit", "publish", "withdraw"] {
         let answer = Call::new(Method::POST, format!("{path}/{step}"), &token)
             .send(&app)

@@ -144,6 +144,45 @@ async fn a_body_sent_too_slowly_is_cut_off_with_408() {
 }
 
 #[tokio::test]
+async fn an_api_body_sent_too_slowly_is_a_408_problem() {
+    let app = spawn_with(|s| s.set("limits.request_timeout_secs", "1").expect("valid")).await;
+    app.actor("wren", newsline::domain::Role::Reporter).await;
+    let token = app
+        .newsroom
+        .create_token(
+            None,
+            &newsline::newsroom::TokenRequest {
+                owner: "wren".into(),
+                name: newsline::domain::TokenName::parse("slow").expect("a name"),
+                scopes: newsline::domain::TokenScopes::WRITE,
+                lifetime: newsline::domain::TokenLifetime::days(1).expect("a lifetime"),
+            },
+        )
+        .await
+        .expect("token made")
+        .secret;
+    let mut stream = connect(&app).await;
+    let head = format!(
+        "POST /api/v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"headline\""
+    );
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("head and a little body");
+    let answer = read_until_closed(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("content-type: application/problem+json"),
+        "{answer}"
+    );
+    assert!(answer.contains("\"status\":408"), "{answer}");
+    still_serves(&app).await;
+}
+
+#[tokio::test]
 async fn connections_beyond_the_per_address_cap_get_503_while_other_addresses_are_served() {
     let app = spawn_with(|s| {
         s.set("limits.max_connections_per_address", "3")

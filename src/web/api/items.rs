@@ -16,11 +16,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Caller, Read};
 use super::catalog::{AuthorOut, SectionOut, TagOut};
+use super::conditional;
 use super::cursor::Cursor;
 use super::ninjs::{
     self, NinjsAltId, NinjsAssociation, NinjsItem, NinjsList, NinjsRendition, NinjsStandard,
@@ -132,20 +132,10 @@ fn answer<T: Serialize>(
         Ok(bytes) => bytes,
         Err(err) => return Problem::internal(&err).into_response(),
     };
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    let etag = match version {
-        Some(version) => format!("\"v{version}-{hex}\""),
-        None => format!("\"{hex}\""),
-    };
+    let version = version.map(|v| format!("v{v}"));
+    let etag = conditional::etag_of(&bytes, version.as_deref());
     let cache = if private { PRIVATE_CACHE } else { PUBLIC_CACHE };
-    let fresh = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|list| list.split(','))
-        .map(|t| t.trim())
-        .any(|t| t == "*" || t == etag);
+    let fresh = conditional::is_fresh(request, &etag);
     let content_type = match format {
         Format::Json => "application/json",
         Format::Ninjs => ninjs::MEDIA_TYPE,

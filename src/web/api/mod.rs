@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod catalog;
+mod conditional;
 pub mod cursor;
 mod items;
 mod me;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         // A wrong method gets axum's 405 with its Allow header; the site's error
         // layer gives it a problem body, like every other bare error here.
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(conditional::tag_reads))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         // Added after the JSON limit: uploads are counted against the newsroom's own.
         .merge(writes::media_route())

@@ -4,7 +4,10 @@ use std::sync::OnceLock;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::response::{Response as ResponseDoc, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use super::{catalog, items, me, ninjs, problem, reference, writes};
@@ -50,7 +53,7 @@ use super::{catalog, items, me, ninjs, problem, reference, writes};
         ninjs::NinjsItem,
         ninjs::NinjsList,
     )),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &CommonAnswers),
     tags(
         (name = "catalogue", description = "Editions, sections, authors and tags: public"),
         (name = "items", description = "Items and the news line: published ones public, \
@@ -81,6 +84,100 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Declares, on every operation, the answers any request may get whatever the
+/// handler: malformed parameters or headers (400), the rate limit (429), and where
+/// they apply a missing or refused token (401, 403), an unknown id (404), a body too
+/// large, not JSON or with wrong fields (413, 415, 422) and a fresh cached copy (304). Clients and contract
+/// tests check every status against the document, so none may go undeclared.
+struct CommonAnswers;
+
+impl CommonAnswers {
+    fn problem(description: &str) -> RefOr<ResponseDoc> {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                problem::PROBLEM_JSON,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .build()
+            .into()
+    }
+
+    fn complete(method: &HttpMethod, path: &str, operation: &mut Operation) {
+        let secured = operation.security.is_some();
+        let has_body = operation.request_body.is_some();
+        let responses = &mut operation.responses.responses;
+        let mut add = |status: &str, answer: RefOr<ResponseDoc>| {
+            responses.entry(status.to_owned()).or_insert(answer);
+        };
+        add(
+            "400",
+            Self::problem("A parameter or header is malformed; `errors` names it"),
+        );
+        add(
+            "429",
+            Self::problem(
+                "Too many requests from this token or address; Retry-After says when to try again",
+            ),
+        );
+        if secured {
+            add(
+                "401",
+                Self::problem("The token is missing, malformed, unknown, expired or revoked"),
+            );
+            add(
+                "403",
+                Self::problem("The token lacks the scope, or its owner's role may not do this"),
+            );
+        }
+        if path.contains('{') {
+            add(
+                "404",
+                Self::problem("There is nothing with that id or code"),
+            );
+        }
+        if has_body {
+            add("413", Self::problem("The body is too large"));
+            add(
+                "415",
+                Self::problem("The body is not of the declared media type"),
+            );
+            add(
+                "422",
+                Self::problem("Some fields of the body are wrong; `errors` points at each"),
+            );
+        }
+        if matches!(method, HttpMethod::Get) {
+            add(
+                "304",
+                ResponseBuilder::new()
+                    .description("Not modified since the ETag given in If-None-Match")
+                    .build()
+                    .into(),
+            );
+        }
+    }
+}
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                (HttpMethod::Get, &mut item.get),
+                (HttpMethod::Put, &mut item.put),
+                (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Delete, &mut item.delete),
+                (HttpMethod::Patch, &mut item.patch),
+            ];
+            for (method, operation) in operations {
+                if let Some(operation) = operation {
+                    Self::complete(&method, path, operation);
+                }
+            }
+        }
     }
 }
 

@@ -192,12 +192,21 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Problem> {
             Some("send If-Match with the item's ETag, as the last read or write gave it".into()),
         ));
     }
-    values
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .find_map(|tag| {
+    let mut tags = Vec::new();
+    for value in values {
+        let list = value.to_str().map_err(|_| malformed_if_match())?;
+        for tag in list.split(',') {
             let tag = tag.trim();
-            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+            let quoted = opaque.len() >= 2 && opaque.starts_with('"') && opaque.ends_with('"');
+            if tag != "*" && !quoted {
+                return Err(malformed_if_match());
+            }
+            tags.push(opaque);
+        }
+    }
+    tags.into_iter()
+        .find_map(|tag| {
             // `"v7"` as writes answer, or `"v7-…"` as an item's read answers.
             let inner = tag.strip_prefix("\"v")?.strip_suffix('"')?;
             inner
@@ -207,6 +216,14 @@ fn if_match(headers: &HeaderMap) -> Result<i64, Problem> {
                 .ok()
         })
         .ok_or_else(stale)
+}
+
+/// An `If-Match` that is not a list of entity tags (RFC 9110, 13.1.1).
+fn malformed_if_match() -> Problem {
+    Problem::invalid_parameters(vec![FieldProblem::parameter(
+        "If-Match",
+        "not an entity tag: send the ETag exactly as it was answered, quotes included",
+    )])
 }
 
 /// The version of an optional `If-Match`, for writes that do not require one.
@@ -492,8 +509,9 @@ async fn update(
     body: Bytes,
     partial: bool,
 ) -> Result<Response, Problem> {
-    let version = if_match(&headers)?;
+    // The request itself is checked before its precondition (RFC 9110, 13.2.1).
     let body: ItemIn = read_json(&headers, &body, false)?;
+    let version = if_match(&headers)?;
     let item = current(&state, &caller, id).await?;
     let base = if partial {
         match state.newsroom.draft_of(&item).await {
@@ -629,8 +647,9 @@ pub async fn submit_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let version = if_match(&headers)?;
+    // The request itself is checked before its precondition (RFC 9110, 13.2.1).
     let EmptyIn {} = read_json(&headers, &body, true)?;
+    let version = if_match(&headers)?;
     take(&state, &caller, id, version, Step::Submit).await
 }
 
@@ -662,8 +681,9 @@ pub async fn publish_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let version = if_match(&headers)?;
+    // The request itself is checked before its precondition (RFC 9110, 13.2.1).
     let EmptyIn {} = read_json(&headers, &body, true)?;
+    let version = if_match(&headers)?;
     take(&state, &caller, id, version, Step::Publish).await
 }
 
@@ -695,8 +715,9 @@ pub async fn schedule_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let version = if_match(&headers)?;
+    // The request itself is checked before its precondition (RFC 9110, 13.2.1).
     let body: ScheduleIn = read_json(&headers, &body, false)?;
+    let version = if_match(&headers)?;
     take(
         &state,
         &caller,
@@ -734,8 +755,9 @@ pub async fn withdraw_item(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let version = if_match(&headers)?;
+    // The request itself is checked before its precondition (RFC 9110, 13.2.1).
     let body: WithdrawIn = read_json(&headers, &body, true)?;
+    let version = if_match(&headers)?;
     let step = body
         .at
         .map_or(Step::Unpublish, |at| Step::UnpublishAt(at.0));
