@@ -137,6 +137,80 @@ pub(super) async fn load_item(conn: &mut AnyConnection, id: ItemId) -> StoreResu
     Ok(Some(item))
 }
 
+/// The items matching `filter` (a condition on `items`' own columns, with `binds`
+/// for its placeholders), each with its authors, tags and corrections.
+async fn items_where(
+    pool: &sqlx::AnyPool,
+    filter: &str,
+    binds: &[ItemId],
+) -> StoreResult<Vec<Item>> {
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM {ITEM_TABLES} WHERE {filter}");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in binds {
+        query = query.bind(*id);
+    }
+    let mut items = query
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(item_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+    // The link tables are read for the same items: joined to `items` on the filter.
+    let links = |columns: &str, table: &str, order: &str| {
+        let sql = format!(
+            "SELECT {columns} FROM {table} x JOIN items ON items.id = x.item_id \
+             WHERE {filter} ORDER BY x.item_id, {order}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in binds {
+            query = query.bind(*id);
+        }
+        query
+    };
+    let mut authors: HashMap<ItemId, Vec<AuthorId>> = HashMap::new();
+    for row in links("x.item_id, x.author_id", "item_authors", "x.position")
+        .fetch_all(pool)
+        .await?
+    {
+        authors
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(row.try_get(1)?);
+    }
+    let mut tags: HashMap<ItemId, Vec<TagId>> = HashMap::new();
+    for row in links("x.item_id, x.tag_id", "item_tags", "x.position")
+        .fetch_all(pool)
+        .await?
+    {
+        tags.entry(row.try_get(0)?)
+            .or_default()
+            .push(row.try_get(1)?);
+    }
+    let mut corrections: HashMap<ItemId, Vec<Correction>> = HashMap::new();
+    for row in links(
+        "x.item_id, x.noted_at, x.note",
+        "corrections",
+        "x.noted_at, x.id",
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        corrections
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(Correction {
+                noted_at: rows::instant(row.try_get(1)?)?,
+                note: row.try_get(2)?,
+            });
+    }
+    for item in &mut items {
+        item.authors = authors.remove(&item.id).unwrap_or_default();
+        item.tags = tags.remove(&item.id).unwrap_or_default();
+        item.corrections = corrections.remove(&item.id).unwrap_or_default();
+    }
+    Ok(items)
+}
+
 impl Writer {
     /// Inserts an item with its authors and tags; returns its id.
     pub async fn insert_item(&mut self, new: &NewItemRow<'_>) -> StoreResult<ItemId> {
@@ -302,58 +376,18 @@ impl Store {
 
     /// Every published item with its authors, tags and corrections, for the read model.
     pub async fn published_items(&self) -> StoreResult<Vec<Item>> {
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM {ITEM_TABLES} WHERE status = 'published'");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.reads)
-            .await?;
-        let mut items = rows
-            .iter()
-            .map(item_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut authors: HashMap<ItemId, Vec<AuthorId>> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT a.item_id, a.author_id FROM item_authors a JOIN items i ON i.id = a.item_id \
-             WHERE i.status = 'published' ORDER BY a.item_id, a.position",
-        )
-        .fetch_all(&self.reads)
-        .await?
-        {
-            authors
-                .entry(row.try_get(0)?)
-                .or_default()
-                .push(row.try_get(1)?);
+        items_where(&self.reads, "items.status = 'published'", &[]).await
+    }
+
+    /// These items with their authors, tags and corrections, in any status and in no
+    /// particular order, in four queries whatever their number; ids with no item are
+    /// left out.
+    pub async fn items_with_ids(&self, ids: &[ItemId]) -> StoreResult<Vec<Item>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        let mut tags: HashMap<ItemId, Vec<TagId>> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT t.item_id, t.tag_id FROM item_tags t JOIN items i ON i.id = t.item_id \
-             WHERE i.status = 'published' ORDER BY t.item_id, t.position",
-        )
-        .fetch_all(&self.reads)
-        .await?
-        {
-            tags.entry(row.try_get(0)?)
-                .or_default()
-                .push(row.try_get(1)?);
-        }
-        let mut corrections: HashMap<ItemId, Vec<Correction>> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT c.item_id, c.noted_at, c.note FROM corrections c JOIN items i ON i.id = c.item_id \
-             WHERE i.status = 'published' ORDER BY c.item_id, c.noted_at, c.id",
-        )
-        .fetch_all(&self.reads)
-        .await?
-        {
-            corrections.entry(row.try_get(0)?).or_default().push(Correction {
-                noted_at: rows::instant(row.try_get(1)?)?,
-                note: row.try_get(2)?,
-            });
-        }
-        for item in &mut items {
-            item.authors = authors.remove(&item.id).unwrap_or_default();
-            item.tags = tags.remove(&item.id).unwrap_or_default();
-            item.corrections = corrections.remove(&item.id).unwrap_or_default();
-        }
-        Ok(items)
+        let filter = format!("items.id IN ({})", rows::placeholders(ids.len()));
+        items_where(&self.reads, &filter, ids).await
     }
 
     /// The rendered bodies of these items with their summaries, in no particular order;
