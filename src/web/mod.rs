@@ -13,6 +13,7 @@ mod metadata;
 pub mod newsroom;
 mod pages;
 pub mod purge;
+pub mod ratelimit;
 mod reader;
 pub mod reference;
 mod respond;
