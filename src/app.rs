@@ -180,6 +180,7 @@ impl Application {
                     settings.limits.max_streams_per_address,
                 ),
                 request_timeout: settings.limits.request_timeout,
+                api_limits: Arc::new(crate::web::api::throttle::ApiLimits::new(&settings.limits)),
             },
             limits: settings.limits.clone(),
             newsroom,

@@ -72,6 +72,9 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_UPLOAD_WORKERS",
     "NEWSLINE_UPLOAD_QUEUE",
     "NEWSLINE_MAX_IMAGE_PIXELS",
+    "NEWSLINE_API_REQUESTS_PER_TOKEN",
+    "NEWSLINE_API_REQUESTS_PER_ADDRESS",
+    "NEWSLINE_API_FAILED_AUTH_PER_ADDRESS",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,6 +108,9 @@ struct FileLimits {
     upload_workers: Option<usize>,
     upload_queue: Option<usize>,
     max_image_pixels: Option<u64>,
+    api_requests_per_token: Option<usize>,
+    api_requests_per_address: Option<usize>,
+    api_failed_auth_per_address: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -179,6 +185,13 @@ pub struct Limits {
     pub upload_queue: usize,
     /// Largest image accepted, in pixels (width × height).
     pub max_image_pixels: u64,
+    /// API requests a minute with one token, on each node.
+    pub api_requests_per_token: usize,
+    /// API requests a minute without a working token from one address (IPv6: one /64).
+    pub api_requests_per_address: usize,
+    /// API requests a minute from one address whose token did not work; beyond
+    /// that, every request with a token from the address is refused.
+    pub api_failed_auth_per_address: usize,
 }
 
 impl Default for Limits {
@@ -193,6 +206,9 @@ impl Default for Limits {
             upload_workers: 2,
             upload_queue: 4,
             max_image_pixels: 24_000_000,
+            api_requests_per_token: 600,
+            api_requests_per_address: 300,
+            api_failed_auth_per_address: 20,
         }
     }
 }
@@ -425,6 +441,18 @@ impl Settings {
             ),
             ("limits.upload_workers", limits.upload_workers),
             ("limits.upload_queue", limits.upload_queue),
+            (
+                "limits.api_requests_per_token",
+                limits.api_requests_per_token,
+            ),
+            (
+                "limits.api_requests_per_address",
+                limits.api_requests_per_address,
+            ),
+            (
+                "limits.api_failed_auth_per_address",
+                limits.api_failed_auth_per_address,
+            ),
         ] {
             if let Some(v) = value {
                 self.set(field, &v.to_string())?;
@@ -467,6 +495,9 @@ impl Settings {
             "NEWSLINE_UPLOAD_WORKERS" => "limits.upload_workers",
             "NEWSLINE_UPLOAD_QUEUE" => "limits.upload_queue",
             "NEWSLINE_MAX_IMAGE_PIXELS" => "limits.max_image_pixels",
+            "NEWSLINE_API_REQUESTS_PER_TOKEN" => "limits.api_requests_per_token",
+            "NEWSLINE_API_REQUESTS_PER_ADDRESS" => "limits.api_requests_per_address",
+            "NEWSLINE_API_FAILED_AUTH_PER_ADDRESS" => "limits.api_failed_auth_per_address",
             // Read by the log setup, not a site setting.
             "NEWSLINE_LOG" => return Ok(()),
             other => return Err(ConfigError::UnknownVariable(other.to_owned())),
@@ -655,6 +686,15 @@ impl Settings {
             "limits.max_image_pixels" => {
                 self.limits.max_image_pixels = number(value, 1, 1_000_000_000)?;
             }
+            "limits.api_requests_per_token" => {
+                self.limits.api_requests_per_token = count(value, 1, 1_000_000)?;
+            }
+            "limits.api_requests_per_address" => {
+                self.limits.api_requests_per_address = count(value, 1, 1_000_000)?;
+            }
+            "limits.api_failed_auth_per_address" => {
+                self.limits.api_failed_auth_per_address = count(value, 1, 1_000_000)?;
+            }
             other => return Err(invalid(format!("no setting is called {other}"))),
         }
         Ok(())
@@ -737,6 +777,32 @@ mod tests {
             Settings::load(Some(&path), env(&[("NEWSLINE_MAX_CONNECTIONS", "10")])).expect("valid");
         assert_eq!(s.limits.max_streams_per_address, 2);
         assert_eq!(s.limits.max_connections, 10);
+    }
+
+    #[test]
+    fn api_rate_limits_default_to_a_minutes_budgets_and_can_be_set() {
+        let s = Settings::load(None, env(&[])).expect("defaults are valid");
+        assert_eq!(s.limits.api_requests_per_token, 600);
+        assert_eq!(s.limits.api_requests_per_address, 300);
+        assert_eq!(s.limits.api_failed_auth_per_address, 20);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("newsline.toml");
+        std::fs::write(
+            &path,
+            "[limits]\napi_requests_per_token = 60\napi_failed_auth_per_address = 5\n",
+        )
+        .expect("write");
+        let s = Settings::load(
+            Some(&path),
+            env(&[
+                ("NEWSLINE_API_REQUESTS_PER_ADDRESS", "30"),
+                ("NEWSLINE_API_FAILED_AUTH_PER_ADDRESS", "3"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(s.limits.api_requests_per_token, 60);
+        assert_eq!(s.limits.api_requests_per_address, 30);
+        assert_eq!(s.limits.api_failed_auth_per_address, 3, "the variable wins");
     }
 
     #[test]
@@ -826,6 +892,9 @@ mod tests {
             ("NEWSLINE_FRAME_ANCESTORS", "'self'; script-src *"),
             ("NEWSLINE_FRAME_ANCESTORS", " "),
             ("NEWSLINE_UPLOAD_WORKERS", "0"),
+            ("NEWSLINE_API_REQUESTS_PER_TOKEN", "0"),
+            ("NEWSLINE_API_REQUESTS_PER_ADDRESS", "many"),
+            ("NEWSLINE_API_FAILED_AUTH_PER_ADDRESS", "-1"),
             ("NEWSLINE_HEADER_TIMEOUT_SECS", "soon"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);

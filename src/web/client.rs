@@ -51,6 +51,15 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The network a budget counts `ip` in: an IPv4 address alone, an IPv6 address with
+/// its /64, since one subscriber is commonly handed a whole /64 to pick from.
+pub fn network_of(ip: IpAddr) -> IpAddr {
+    match canonical(ip) {
+        IpAddr::V6(v6) => ipnet::Ipv6Net::new(v6, 64).map_or(ip, |net| IpAddr::V6(net.network())),
+        v4 => v4,
+    }
+}
+
 /// The client's address for a connection from `peer` carrying `headers`.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, proxies: &[IpNet]) -> IpAddr {
     let peer = canonical(peer);
@@ -144,6 +153,21 @@ mod tests {
             map.append(*name, HeaderValue::from_static(value));
         }
         map
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_and_an_ipv4_one_alone() {
+        assert_eq!(network_of(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
+        assert_eq!(
+            network_of(ip("2001:db8:1:2:ffff::9")),
+            network_of(ip("2001:db8:1:2::5"))
+        );
+        assert_ne!(
+            network_of(ip("2001:db8:1:3::1")),
+            network_of(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(network_of(ip("198.51.100.7")), ip("198.51.100.7"));
+        assert_eq!(network_of(ip("::ffff:198.51.100.7")), ip("198.51.100.7"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod metadata;
 pub mod newsroom;
 mod pages;
 pub mod purge;
+pub mod ratelimit;
 mod reader;
 pub mod reference;
 mod respond;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub streams: Arc<limits::Gate>,
     /// Time to read a request's body and answer it.
     pub request_timeout: Duration,
+    /// The API's request budgets on this node.
+    pub api_limits: Arc<api::throttle::ApiLimits>,
 }
 
 /// Every route of the site.
@@ -107,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .nest(api::PREFIX, api::routes())
         .fallback(not_found)
+        // Around the fallback too, so that every answer under the API's prefix counts.
+        .layer(from_fn_with_state(state.clone(), api::throttle::throttle))
         .layer(from_fn(respond::conditional_get))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");

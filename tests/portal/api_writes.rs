@@ -466,12 +466,21 @@ async fn updates_and_steps_need_a_current_if_match() {
         .send(&app)
         .await;
     both.problem(StatusCode::UNPROCESSABLE_ENTITY);
-    let withdraw = Call::new(Method::POST, format!("{path}/withdraw"), &token)
-        .if_match("*")
-        .raw("[]", "application/json")
+    // serde would read an empty struct from an array: bodies must be objects.
+    for step in ["withdraw", "publish", "submit"] {
+        let answer = Call::new(Method::POST, format!("{path}/{step}"), &token)
+            .if_match("*")
+            .raw("[]", "application/json")
+            .send(&app)
+            .await;
+        answer.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let array = Call::new(Method::PATCH, &path, &token)
+        .if_match(format!("\"v{v}\""))
+        .raw("[\"Ministers meet again\"]", "application/json")
         .send(&app)
         .await;
-    withdraw.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    array.problem(StatusCode::UNPROCESSABLE_ENTITY);
     for step in ["submit", "publish", "withdraw"] {
         let answer = Call::new(Method::POST, format!("{path}/{step}"), &token)
             .send(&app)

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port, a fresh database each, spoken to over HTTP.
 
 mod api_items;
+mod api_limits;
 mod api_tokens;
 mod api_writes;
 mod archive;

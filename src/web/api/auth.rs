@@ -3,10 +3,10 @@
 use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 
-use super::problem::Problem;
+use super::problem::{Problem, ProblemType};
 use crate::domain::{TokenScope, TokenScopes};
 use crate::newsroom::{Actor, TokenHolder, TokenRefusal};
 use crate::web::AppState;
@@ -110,31 +110,57 @@ fn refused(refusal: TokenRefusal) -> Problem {
     }
 }
 
+/// What the credentials of a request came to, kept in its extensions by the rate
+/// limiter so that a token is looked up once per request.
+#[derive(Debug, Clone)]
+pub struct Checked(pub Result<TokenHolder, Problem>);
+
+impl Checked {
+    /// Whether credentials were sent and found not to work: a malformed, unknown,
+    /// expired or revoked token, or one of a disabled account. Missing credentials
+    /// and a store out of reach are not failures; neither is a missing scope.
+    pub fn failed(&self) -> bool {
+        matches!(&self.0, Err(problem) if problem.kind == ProblemType::InvalidToken.uri())
+    }
+}
+
+/// Checks the bearer token of a request: its holder, or the problem to answer.
+pub async fn authenticate(headers: &HeaderMap, state: &AppState) -> Checked {
+    Checked(holder_of(headers, state).await)
+}
+
+async fn holder_of(headers: &HeaderMap, state: &AppState) -> Result<TokenHolder, Problem> {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(Problem::unauthenticated(
+            "this needs an API token: send Authorization: Bearer <token>, once",
+        ));
+    };
+    let token = match bearer_token(value.as_bytes()) {
+        Ok(token) => token,
+        Err(e @ AuthorizationError::NotBearer) => {
+            return Err(Problem::unauthenticated(e.to_string()));
+        }
+        Err(e @ AuthorizationError::Malformed) => {
+            return Err(Problem::invalid_token(e.to_string()));
+        }
+    };
+    state
+        .newsroom
+        .token_holder(token, state.newsroom.now())
+        .await
+        .map_err(refused)
+}
+
 impl<S: NeedsScope> FromRequestParts<AppState> for Caller<S> {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let mut values = parts.headers.get_all(header::AUTHORIZATION).iter();
-        let (Some(value), None) = (values.next(), values.next()) else {
-            return Err(Problem::unauthenticated(
-                "this needs an API token: send Authorization: Bearer <token>, once",
-            ));
+        let checked = match parts.extensions.get::<Checked>() {
+            Some(checked) => checked.clone(),
+            None => authenticate(&parts.headers, state).await,
         };
-        let token = match bearer_token(value.as_bytes()) {
-            Ok(token) => token,
-            Err(e @ AuthorizationError::NotBearer) => {
-                return Err(Problem::unauthenticated(e.to_string()));
-            }
-            Err(e @ AuthorizationError::Malformed) => {
-                return Err(Problem::invalid_token(e.to_string()));
-            }
-        };
-        let holder = state
-            .newsroom
-            .token_holder(token, state.newsroom.now())
-            .await
-            .map_err(refused)?;
-        admit(holder)
+        admit(checked.0?)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod ninjs;
 pub mod openapi;
 pub mod problem;
 pub mod reference;
+pub mod throttle;
 mod writes;
 
 use axum::Router;

@@ -4,10 +4,12 @@ use std::sync::OnceLock;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::response::{Response as ResponseDoc, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, Ref, RefOr};
+use utoipa::openapi::{Content, ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use super::{catalog, items, me, ninjs, problem, reference, writes};
@@ -20,7 +22,10 @@ use super::{catalog, items, me, ninjs, problem, reference, writes};
         description = "The news platform's JSON API. Errors are RFC 9457 problem details \
                        (application/problem+json). Authenticated operations take a personal \
                        API token, made in the newsroom or with `newsline token create`, as \
-                       `Authorization: Bearer <token>`.",
+                       `Authorization: Bearer <token>`. Requests are counted against \
+                       per-minute budgets, per token or per address; every answer says \
+                       where its budget stands in the `RateLimit` headers, and one beyond \
+                       it gets 429 with `Retry-After`.",
     ),
     paths(
         catalog::list_editions,
@@ -53,7 +58,8 @@ use super::{catalog, items, me, ninjs, problem, reference, writes};
         ninjs::NinjsItem,
         ninjs::NinjsList,
     )),
-    modifiers(&BearerScheme, &CommonAnswers),
+    // The rate limit's modifier comes last: its headers go on every answer declared.
+    modifiers(&BearerScheme, &CommonAnswers, &RateLimited),
     tags(
         (name = "catalogue", description = "Editions, sections, authors and tags: public"),
         (name = "items", description = "Items and the news line: published ones public, \
@@ -88,10 +94,11 @@ impl Modify for BearerScheme {
 }
 
 /// Declares, on every operation, the answers any request may get whatever the
-/// handler: malformed parameters or headers (400), the rate limit (429), and where
-/// they apply a missing or refused token (401, 403), an unknown id (404), a body too
-/// large, not JSON or with wrong fields (413, 415, 422) and a fresh cached copy (304). Clients and contract
-/// tests check every status against the document, so none may go undeclared.
+/// handler: malformed parameters or headers (400), and where they apply a missing or
+/// refused token (401, 403), an unknown id (404), a body too large, not JSON or with
+/// wrong fields (413, 415, 422) and a fresh cached copy (304). Clients and contract
+/// tests check every status against the document, so none may go undeclared (the
+/// rate limit's 429 is declared by [`RateLimited`]).
 struct CommonAnswers;
 
 impl CommonAnswers {
@@ -116,12 +123,6 @@ impl CommonAnswers {
         add(
             "400",
             Self::problem("A parameter or header is malformed; `errors` names it"),
-        );
-        add(
-            "429",
-            Self::problem(
-                "Too many requests from this token or address; Retry-After says when to try again",
-            ),
         );
         if secured {
             add(
@@ -176,6 +177,137 @@ impl Modify for CommonAnswers {
                 if let Some(operation) = operation {
                     Self::complete(&method, path, operation);
                 }
+            }
+        }
+    }
+}
+
+/// The headers every answer carries about its request budget, with a description.
+const RATE_LIMIT_HEADERS: [(&str, Type, &str); 5] = [
+    (
+        "RateLimit-Policy",
+        Type::String,
+        "The budget the request counted against (IETF draft \
+         httpapi-ratelimit-headers): `\"token\";q=600;w=60` is 600 requests a minute",
+    ),
+    (
+        "RateLimit",
+        Type::String,
+        "Where that budget stands: `\"token\";r=599;t=60` is 599 requests left, and \
+         the window ends in 60 seconds",
+    ),
+    (
+        "RateLimit-Limit",
+        Type::Integer,
+        "Requests in the window (older convention)",
+    ),
+    (
+        "RateLimit-Remaining",
+        Type::Integer,
+        "Requests left in the window (older convention)",
+    ),
+    (
+        "RateLimit-Reset",
+        Type::Integer,
+        "Seconds until the window ends (older convention)",
+    ),
+];
+
+/// Declares the request budgets: their headers on every answer, and on every operation
+/// the 429 answered when a budget is spent.
+struct RateLimited;
+
+impl RateLimited {
+    const RESPONSE: &str = "TooManyRequests";
+
+    fn header_ref(name: &str) -> Ref {
+        Ref::new(format!("#/components/headers/{name}"))
+    }
+
+    fn declare(operation: &mut Operation) {
+        for response in operation.responses.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                for (name, _, _) in RATE_LIMIT_HEADERS {
+                    response
+                        .headers
+                        .insert(name.to_owned(), RefOr::Ref(Self::header_ref(name)));
+                }
+            }
+        }
+        operation.responses.responses.insert(
+            "429".to_owned(),
+            RefOr::Ref(Ref::from_response_name(Self::RESPONSE)),
+        );
+    }
+}
+
+impl Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut too_many = ResponseBuilder::new()
+            .description(
+                "A request budget is spent: per token, per address without a token, or \
+                 per address for tokens that did not work (which then refuses every \
+                 request with a token from that address). Nothing was done; try again \
+                 after Retry-After seconds.",
+            )
+            .content(
+                super::problem::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .header_ref("Retry-After", Self::header_ref("Retry-After"));
+        for (name, kind, description) in RATE_LIMIT_HEADERS {
+            let integer = kind == Type::Integer;
+            let schema = ObjectBuilder::new().schema_type(kind);
+            let schema = if integer {
+                schema.minimum(Some(0))
+            } else {
+                schema
+            };
+            components.headers.insert(
+                name.to_owned(),
+                RefOr::T(
+                    HeaderBuilder::new()
+                        .schema(Some(schema.build()))
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+            too_many = too_many.header_ref(name, Self::header_ref(name));
+        }
+        components.headers.insert(
+            "Retry-After".to_owned(),
+            RefOr::T(
+                HeaderBuilder::new()
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .minimum(Some(1))
+                            .build(),
+                    ))
+                    .description(Some("Seconds to wait before trying again"))
+                    .build(),
+            ),
+        );
+        components
+            .responses
+            .insert(Self::RESPONSE.to_owned(), RefOr::T(too_many.build()));
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+                &mut item.query,
+            ];
+            for operation in operations.into_iter().flatten() {
+                Self::declare(operation);
             }
         }
     }

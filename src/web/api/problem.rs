@@ -31,6 +31,8 @@ pub enum ProblemType {
     InvalidToken,
     /// The token is good but lacks the scope this needs.
     InsufficientScope,
+    /// A request budget is spent; `Retry-After` says when the next one fits.
+    RateLimited,
 }
 
 impl ProblemType {
@@ -42,6 +44,7 @@ impl ProblemType {
             Self::Unauthenticated => "urn:newsline:problem:unauthenticated",
             Self::InvalidToken => "urn:newsline:problem:invalid-token",
             Self::InsufficientScope => "urn:newsline:problem:insufficient-scope",
+            Self::RateLimited => "urn:newsline:problem:rate-limited",
         }
     }
 }
@@ -63,7 +66,12 @@ impl FieldProblem {
     /// A problem with the body field at `path` (slash-separated, as in `authors/0`).
     pub fn field(path: &str, detail: impl Into<String>) -> Self {
         Self {
-            pointer: Some(format!("#/{path}")),
+            // The empty path is the body itself: the pointer `#`, not `#/` (a key "").
+            pointer: Some(if path.is_empty() {
+                "#".to_owned()
+            } else {
+                format!("#/{path}")
+            }),
             parameter: None,
             detail: detail.into(),
         }
@@ -99,7 +107,7 @@ pub struct Problem {
     /// The `WWW-Authenticate` challenge sent with a 401 or a 403 for scope.
     #[serde(skip)]
     challenge: Option<String>,
-    /// Seconds to wait before trying again, for a 503.
+    /// Seconds to wait before trying again, for a 503 or a 429.
     #[serde(skip)]
     retry_after: Option<u32>,
 }
@@ -217,6 +225,19 @@ impl Problem {
                 StatusCode::SERVICE_UNAVAILABLE,
                 Some("the database is unavailable; try again shortly".into()),
             )
+        }
+    }
+
+    /// 429: a request budget is spent; nothing was done, try again in `retry_after` s.
+    pub fn rate_limited(detail: impl Into<String>, retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                ProblemType::RateLimited,
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many requests",
+            )
+            .with_detail(detail)
         }
     }
 

@@ -85,6 +85,16 @@ fn token(operation: &Value) -> String {
     }
 }
 
+/// What a `{"$ref": "#/components/…"}` names within `document`, or `value` itself.
+fn resolved<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| document.pointer(pointer))
+        .unwrap_or(value)
+}
+
 fn operations(document: &Value) -> Vec<Operation> {
     let mut out = Vec::new();
     let Some(paths) = document.get("paths").and_then(Value::as_object) else {
@@ -120,7 +130,7 @@ fn operations(document: &Value) -> Vec<Operation> {
                 .flatten()
                 .map(|(status, r)| Answer {
                     status: status.clone(),
-                    description: text(r, "description"),
+                    description: text(resolved(document, r), "description"),
                 })
                 .collect();
             let anchor: String = format!("{method}-{path}")

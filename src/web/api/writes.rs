@@ -301,6 +301,14 @@ fn read_json<T: DeserializeOwned>(
             Some(format!("the body is not well-formed JSON: {e}")),
         )
     };
+    // serde reads a struct from an array as well; every body here is an object.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(Problem::invalid(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![FieldProblem::field("", "the body must be a JSON object")],
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let inner = err.inner();
