@@ -301,9 +301,11 @@ fn read_json<T: DeserializeOwned>(
             Some(format!("the body is not well-formed JSON: {e}")),
         )
     };
-    // serde reads a struct from an array as well; every body here is an object.
+    // serde reads a struct from an array as well; every body here is an object. Only
+    // well-formed JSON gets that far: anything else is malformed (400), below.
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|b| *b != b'{') {
+    let well_formed = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    if well_formed && first.is_some_and(|b| *b != b'{') {
         return Err(Problem::invalid(
             StatusCode::UNPROCESSABLE_ENTITY,
             vec![FieldProblem::field("", "the body must be a JSON object")],
