@@ -23,5 +23,6 @@ mod seed;
 mod signin;
 mod support;
 mod validity;
+mod webhooks;
 mod writepath;
 mod xss;
