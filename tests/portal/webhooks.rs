@@ -371,41 +371,40 @@ async fn a_failed_delivery_is_retried_with_backoff_until_it_is_taken() {
         page.texts("td.answer")
     );
     assert!(page.texts("td.answer")[0].contains("it broke"));
-    // The next attempt waits for the clock: nothing more comes until it moves.
+    // A later item's delivery waits behind the failing one, however long it takes.
+    let later = create(&editor, &article_fields("Later", "publish")).await;
+    // The oldest delivery, the one being retried, is listed last.
+    let retried = || async { deliveries(&admin, 1).await.last().cloned().expect("a row") };
+    // The next attempt waits for the clock.
     receiver.set(Mode::Drop);
     app.advance(SignedDuration::from_secs(3)).await;
     receiver.wait_for(2).await;
-    assert!(
-        eventually_async(|| async {
-            deliveries(&admin, 1)
-                .await
-                .first()
-                .is_some_and(|d| d.3 == "2")
-        })
-        .await
-    );
+    assert!(eventually_async(|| async { retried().await.3 == "2" }).await);
     let page = admin.get("/newsroom/webhooks/1").await;
-    assert_eq!(page.texts("td.status"), ["pending"]);
+    assert_eq!(page.texts("td.status"), ["pending", "pending"]);
     assert!(
-        page.texts("td.answer")[0].contains("connection"),
+        page.texts("td.answer")[1].contains("connection"),
         "{:?}",
         page.texts("td.answer")
     );
     receiver.set(Mode::Accept);
     // The second wait is 2 to 4 seconds.
     app.advance(SignedDuration::from_secs(5)).await;
-    let got = receiver.wait_for(3).await;
-    assert_eq!(got[0].body, got[2].body, "a retry sends the same body");
+    let got = receiver.wait_for(4).await;
+    assert_eq!(got[0].body, got[1].body, "a retry sends the same body");
+    assert_eq!(got[0].body, got[2].body);
+    assert_eq!(got[3].json()["item"]["id"], later, "then the later one");
     assert!(
         eventually_async(|| async {
             deliveries(&admin, 1)
                 .await
-                .first()
-                .is_some_and(|d| d.2 == "delivered")
+                .iter()
+                .all(|d| d.2 == "delivered")
         })
         .await
     );
-    assert_eq!(deliveries(&admin, 1).await[0].3, "3");
+    assert_eq!(retried().await.3, "3");
+    assert_eq!(deliveries(&admin, 1).await[0].3, "1");
 }
 
 #[tokio::test]
