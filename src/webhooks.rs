@@ -217,7 +217,7 @@ async fn attempt(
         ),
         Ok(false) => tracing::warn!(
             delivery = %d.public_id,
-            "webhook delivery {} was taken over by another node while it was attempted",
+            "webhook delivery {} was removed, or taken over by another node, while it was attempted",
             d.public_id
         ),
         Err(err) => tracing::warn!(

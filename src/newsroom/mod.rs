@@ -187,6 +187,12 @@ impl Newsroom {
         self.outbox.clone()
     }
 
+    /// Tells the delivery worker that deliveries were queued or freed, when no
+    /// content changed.
+    fn wake_outbox(&self) {
+        self.outbox.notify_one();
+    }
+
     fn after_commit(&self) {
         // A stored permit means a feeder that is busy right now still runs once more.
         self.committed.notify_one();

@@ -181,7 +181,7 @@ impl Newsroom {
         w.audit_by(actor.by(), what, &format!("webhook:{id}"), "")
             .await?;
         w.commit().await?;
-        self.after_commit();
+        self.wake_outbox();
         Ok(())
     }
 
@@ -226,7 +226,7 @@ impl Newsroom {
         )
         .await?;
         w.commit().await?;
-        self.after_commit();
+        self.wake_outbox();
         Ok(public_id)
     }
 
