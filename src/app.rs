@@ -115,10 +115,11 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let wake = Arc::new(Notify::new());
         let newsroom = Newsroom::new(store.clone(), wake.clone())
-            .with_clock(clock)
+            .with_clock(clock.clone())
             .in_zone(settings.site.time_zone.clone())
             .with_media(media_store(settings)?, settings.media.max_upload_bytes)
             .requiring_two_factor_for(settings.require_2fa_for.clone())
+            .with_public_base(settings.site.base_url.clone())
             .with_upload_workers(
                 settings.limits.upload_workers,
                 settings.limits.upload_queue,
@@ -146,6 +147,11 @@ impl Application {
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
             tokio::spawn(run_schedule(newsroom.clone())),
             tokio::spawn(run_sign_in_cleanup(newsroom.clone())),
+            tokio::spawn(
+                crate::webhooks::Deliverer::new(store.clone(), clock.clone())
+                    .context("starting the webhook sender")?
+                    .run(newsroom.outbox()),
+            ),
             tokio::spawn(follower.run(store.clone(), search_wake, settings.poll_interval)),
         ];
         if store.announces_changes() {

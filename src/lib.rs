@@ -10,3 +10,4 @@ pub mod read;
 pub mod search;
 pub mod store;
 pub mod web;
+pub mod webhooks;

@@ -76,11 +76,13 @@ pub enum Action {
     ManageUsers,
     /// Read who did what.
     ReadAudit,
+    /// Register and remove webhooks, and see and repeat their deliveries.
+    ManageWebhooks,
 }
 
 impl Action {
     /// Every action, for tables and tests that must not miss one.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::View,
         Self::Create,
         Self::Edit,
@@ -97,6 +99,7 @@ impl Action {
         Self::ManageEditions,
         Self::ManageUsers,
         Self::ReadAudit,
+        Self::ManageWebhooks,
     ];
 }
 
@@ -140,8 +143,11 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
     use Action as A;
     match role {
         Role::Admin => true,
-        Role::Editor => !matches!(action, A::ManageUsers | A::ReadAudit | A::ManageEditions),
-        Role::System => !matches!(action, A::ManageUsers | A::ReadAudit),
+        Role::Editor => !matches!(
+            action,
+            A::ManageUsers | A::ReadAudit | A::ManageEditions | A::ManageWebhooks
+        ),
+        Role::System => !matches!(action, A::ManageUsers | A::ReadAudit | A::ManageWebhooks),
         Role::Reporter => {
             let with_writer = match scope {
                 Scope::NewItem => true,
@@ -174,7 +180,8 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
                 | A::SetFlags
                 | A::ManageEditions
                 | A::ManageUsers
-                | A::ReadAudit => false,
+                | A::ReadAudit
+                | A::ManageWebhooks => false,
             }
         }
     }
@@ -275,7 +282,10 @@ mod tests {
                 );
                 let editor = !matches!(
                     action,
-                    Action::ManageUsers | Action::ReadAudit | Action::ManageEditions
+                    Action::ManageUsers
+                        | Action::ReadAudit
+                        | Action::ManageEditions
+                        | Action::ManageWebhooks
                 );
                 assert_eq!(
                     may(Role::Editor, action, scope),
@@ -287,7 +297,10 @@ mod tests {
                     reporter_expected(action, scope),
                     "reporter {action:?} {scope:?}"
                 );
-                let system = !matches!(action, Action::ManageUsers | Action::ReadAudit);
+                let system = !matches!(
+                    action,
+                    Action::ManageUsers | Action::ReadAudit | Action::ManageWebhooks
+                );
                 assert_eq!(
                     may(Role::System, action, scope),
                     system,

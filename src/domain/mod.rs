@@ -11,6 +11,7 @@ mod slug;
 mod taxonomy;
 pub mod time;
 mod token;
+mod webhook;
 
 pub use account::{Action, Role, Scope, UserId, Username, check_password, may};
 pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
@@ -27,3 +28,4 @@ pub use token::{
     MAX_TOKEN_DAYS, MAX_TOKEN_NAME_CHARS, PUBLIC_ID_LEN, TOKEN_PREFIX, TokenError, TokenLifetime,
     TokenName, TokenScope, TokenScopes, TokenText, token_text,
 };
+pub use webhook::{MAX_WEBHOOK_URL_CHARS, WebhookError, WebhookEvent, WebhookEvents, WebhookUrl};

@@ -17,7 +17,7 @@ use super::form::{Button, ItemForm, Snapshot};
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
     Action, AuthorId, EditionCode, Item, ItemId, PersonName, Scope, Section, SectionId, Slug,
-    Status, TagId, may,
+    Status, TagId, WebhookEvent, may,
 };
 use crate::store::{Entity, ItemExtras, ItemUpdate, NewItemRow, StoreError, Writer};
 
@@ -466,8 +466,14 @@ impl Newsroom {
         w.set_authors(id, &links.authors).await?;
         w.set_tags(id, &links.tags).await?;
         let headline = stored.content.headline.as_ref();
-        w.append_change(Entity::Item, &id.to_string(), "updated")
+        let seq = w
+            .append_change(Entity::Item, &id.to_string(), "updated")
             .await?;
+        // A withdrawal is announced as such, not as an update before it.
+        if item.status == Status::Published && !matches!(command.step, Step::Unpublish) {
+            self.announce(&mut w, id, WebhookEvent::Updated, seq)
+                .await?;
+        }
         w.audit_by(actor.by(), "saved", &format!("item:{id}"), headline)
             .await?;
         let standing = Standing {
@@ -583,8 +589,14 @@ impl Newsroom {
         if status == Status::Unpublished {
             w.set_unpublish_at(id, None).await?;
         }
-        w.append_change(Entity::Item, &id.to_string(), status.as_str())
+        let seq = w
+            .append_change(Entity::Item, &id.to_string(), status.as_str())
             .await?;
+        match status {
+            Status::Published => self.announce(w, id, WebhookEvent::Published, seq).await?,
+            Status::Unpublished => self.announce(w, id, WebhookEvent::Withdrawn, seq).await?,
+            _ => {}
+        }
         w.audit_by(actor.by(), audit, &format!("item:{id}"), item.headline)
             .await?;
         Ok(())
@@ -638,7 +650,10 @@ impl Newsroom {
             ));
         }
         w.insert_correction(id, &note).await?;
-        w.append_change(Entity::Item, &id.to_string(), "corrected")
+        let seq = w
+            .append_change(Entity::Item, &id.to_string(), "corrected")
+            .await?;
+        self.announce(&mut w, id, WebhookEvent::Corrected, seq)
             .await?;
         w.audit_by(actor.by(), "corrected", &format!("item:{id}"), &note)
             .await?;

@@ -15,6 +15,7 @@ mod schedule;
 mod taxonomy;
 mod tokens;
 mod two_factor;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -36,6 +37,9 @@ pub use form::{Button, ItemForm, Snapshot};
 pub use queries::Desk;
 pub use tokens::{ApiToken, IssuedToken, TokenHolder, TokenRefusal, TokenRequest, TokenState};
 pub use two_factor::{RECOVERY_CODES, TotpSetup, TwoFactorStatus, code_at};
+pub use webhooks::{
+    DELIVERIES_LISTED, Delivery, IssuedWebhook, WEBHOOK_SECRET_PREFIX, Webhook, WebhookRequest,
+};
 
 use crate::domain::{Clock, DomainError, SystemClock};
 use crate::store::{Store, StoreError};
@@ -80,6 +84,12 @@ pub enum NewsroomError {
     /// No token has this id.
     #[error("there is no token '{0}'")]
     NoToken(String),
+    /// No webhook (or no delivery of it) has this id.
+    #[error("there is no webhook {0}")]
+    NoWebhook(i64),
+    /// A webhook was refused; the error says which field and why.
+    #[error(transparent)]
+    Webhook(#[from] crate::domain::WebhookError),
     /// The token was revoked already.
     #[error("the token '{0}' was already revoked")]
     TokenRevoked(String),
@@ -117,6 +127,10 @@ pub struct Newsroom {
     zone: jiff::tz::TimeZone,
     sign_in: Arc<accounts::SignInGuard>,
     uploads: Arc<media::UploadQueue>,
+    /// Woken after every commit, so the delivery worker looks for new deliveries.
+    outbox: Arc<Notify>,
+    /// The site's public address, which webhook bodies put before an item's path.
+    public_base: Option<Arc<str>>,
 }
 
 impl Newsroom {
@@ -131,6 +145,8 @@ impl Newsroom {
             zone: jiff::tz::TimeZone::UTC,
             sign_in: Arc::default(),
             uploads: Arc::new(media::UploadQueue::new(2, 4)),
+            outbox: Arc::default(),
+            public_base: None,
         }
     }
 
@@ -159,8 +175,27 @@ impl Newsroom {
         self
     }
 
+    /// The same newsroom, giving webhooks items' addresses under `base`
+    /// (`https://news.example`); paths alone until set.
+    pub fn with_public_base(mut self, base: Option<String>) -> Self {
+        self.public_base = base.map(Arc::from);
+        self
+    }
+
+    /// Woken after every commit: the delivery worker waits on it.
+    pub fn outbox(&self) -> Arc<Notify> {
+        self.outbox.clone()
+    }
+
+    /// Tells the delivery worker that deliveries were queued or freed, when no
+    /// content changed.
+    fn wake_outbox(&self) {
+        self.outbox.notify_one();
+    }
+
     fn after_commit(&self) {
         // A stored permit means a feeder that is busy right now still runs once more.
         self.committed.notify_one();
+        self.outbox.notify_one();
     }
 }

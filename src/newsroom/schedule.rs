@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{Action, ItemId, Status, may};
+use crate::domain::{Action, ItemId, Status, WebhookEvent, may};
 use crate::store::Entity;
 
 /// The name the scheduler acts under in the audit log.
@@ -33,7 +33,10 @@ impl Newsroom {
                 return Err(NewsroomError::Forbidden);
             }
             w.set_status(*id, Status::Published).await?;
-            w.append_change(Entity::Item, &id.to_string(), Status::Published.as_str())
+            let seq = w
+                .append_change(Entity::Item, &id.to_string(), Status::Published.as_str())
+                .await?;
+            self.announce(&mut w, *id, WebhookEvent::Published, seq)
                 .await?;
             w.audit_by(
                 actor.by(),
@@ -53,7 +56,10 @@ impl Newsroom {
             }
             w.set_status(id, Status::Unpublished).await?;
             w.set_unpublish_at(id, None).await?;
-            w.append_change(Entity::Item, &id.to_string(), Status::Unpublished.as_str())
+            let seq = w
+                .append_change(Entity::Item, &id.to_string(), Status::Unpublished.as_str())
+                .await?;
+            self.announce(&mut w, id, WebhookEvent::Withdrawn, seq)
                 .await?;
             w.audit_by(
                 actor.by(),

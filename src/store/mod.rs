@@ -18,6 +18,7 @@ mod rows;
 mod search;
 mod taxonomy;
 mod tokens;
+mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -41,6 +42,9 @@ pub use media::MediaRecord;
 pub use published::{PublishedRow, PublishedRows, PublishedSet};
 pub use search::IndexRow;
 pub use tokens::{NewToken, TokenRecord};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, DeliveryRecord, ItemForWebhook, NewDelivery, WebhookRecord,
+};
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]

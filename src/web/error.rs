@@ -55,7 +55,7 @@ impl From<NewsroomError> for PageError {
             }
             NewsroomError::Store(other) => Self::Internal(other.into()),
             NewsroomError::Forbidden => Self::Forbidden("your role does not allow this".into()),
-            NewsroomError::NoToken(_) => Self::NotFound,
+            NewsroomError::NoToken(_) | NewsroomError::NoWebhook(_) => Self::NotFound,
             NewsroomError::Busy => Self::Unavailable,
             NewsroomError::Random(why) => Self::Internal(anyhow::anyhow!(why)),
             refused => Self::BadRequest(refused.to_string()),

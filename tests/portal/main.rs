@@ -24,5 +24,6 @@ mod seed;
 mod signin;
 mod support;
 mod validity;
+mod webhooks;
 mod writepath;
 mod xss;

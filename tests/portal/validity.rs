@@ -67,12 +67,32 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("newsroom-audit", "/newsroom/audit".to_owned()),
         ("newsroom-password", "/newsroom/password".to_owned()),
         ("newsroom-account", "/newsroom/account".to_owned()),
+        ("newsroom-webhook", "/newsroom/webhooks/1".to_owned()),
         (
             "newsroom-search",
             "/newsroom/search?q=military&status=published".to_owned(),
         ),
     ];
     let admin = app.signed_in("chief", newsline::domain::Role::Admin).await;
+    // A webhook as it is added, its secret shown once; the save below queues a delivery
+    // to it (to a closed local port), for its page to list.
+    let webhooks = admin
+        .submit(
+            "/newsroom/webhooks",
+            "/newsroom/webhooks",
+            &[
+                ("url", "http://127.0.0.1:9/hooks"),
+                ("published", "on"),
+                ("updated", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        webhooks.status,
+        reqwest::StatusCode::OK,
+        "the webhooks page"
+    );
+    std::fs::write(dir.path().join("newsroom-webhooks.html"), &webhooks.body).expect("write page");
     // One save so the item has a history and a diff to show.
     let editor_page = admin.get("/newsroom/items/1").await;
     let fields = [

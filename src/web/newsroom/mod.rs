@@ -13,6 +13,7 @@ mod search;
 mod sections;
 mod session;
 mod tokens;
+mod webhooks;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -76,6 +77,23 @@ pub fn routes() -> Router<AppState> {
             get(tokens::show_tokens).post(tokens::create_token),
         )
         .route("/newsroom/tokens/{id}/revoke", post(tokens::revoke_token))
+        .route(
+            "/newsroom/webhooks",
+            get(webhooks::show_webhooks).post(webhooks::create_webhook),
+        )
+        .route("/newsroom/webhooks/{id}", get(webhooks::show_webhook))
+        .route(
+            "/newsroom/webhooks/{id}/delete",
+            post(webhooks::delete_webhook),
+        )
+        .route(
+            "/newsroom/webhooks/{id}/active",
+            post(webhooks::set_webhook_active),
+        )
+        .route(
+            "/newsroom/webhooks/{id}/deliveries/{delivery}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route("/newsroom/audit", get(desk::show_audit))
         .route("/newsroom/search", get(search::show_search))
         .route(
