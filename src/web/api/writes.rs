@@ -1035,12 +1035,21 @@ mod tests {
         );
         let missing = if_match(&HeaderMap::new()).expect_err("missing");
         assert_eq!(missing.status_code(), StatusCode::PRECONDITION_REQUIRED);
-        for bad in ["*", "v3", "\"3\"", "W/\"vx\""] {
-            let refused = if_match(&with_if_match(&[bad])).expect_err(bad);
+        for stale in ["*", "\"3\"", "W/\"vx\""] {
+            let refused = if_match(&with_if_match(&[stale])).expect_err(stale);
             assert_eq!(
                 refused.status_code(),
                 StatusCode::PRECONDITION_FAILED,
-                "{bad}"
+                "{stale}"
+            );
+        }
+        // Not entity tags at all: the header is malformed.
+        for malformed in ["v3", "", "W/", "\"v3", "\"v3\", v4"] {
+            let refused = if_match(&with_if_match(&[malformed])).expect_err(malformed);
+            assert_eq!(
+                refused.status_code(),
+                StatusCode::BAD_REQUEST,
+                "{malformed}"
             );
         }
         assert_eq!(optional_if_match(&HeaderMap::new()).ok(), Some(None));
