@@ -415,12 +415,13 @@ impl ServerProcess {
         .await
         .expect("joined")
         .expect("a line on stderr");
-        let address = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
+        let Some(address) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
+            // Say how the process ended: a signal from outside reads differently
+            // from a start-up error. Its stderr has closed, so it has ended.
+            let status = child.wait();
+            panic!("no address in {line:?}; the process: {status:?}");
+        };
+        let address = address.trim_end_matches('/').to_owned();
         Self { child, address }
     }
 
