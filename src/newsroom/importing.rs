@@ -86,6 +86,13 @@ impl Newsroom {
     }
 }
 
+impl Newsroom {
+    /// The item an old address (of an imported site) leads to, if any.
+    pub async fn redirect_target(&self, path: &str) -> Result<Option<ItemId>, NewsroomError> {
+        Ok(self.store.redirect(path).await?)
+    }
+}
+
 /// The step that brings an item from `status` to `standing`. An item an editor
 /// withdrew stays withdrawn; one the source holds back is taken back from readers.
 fn step_towards(status: Option<Status>, standing: Standing) -> Step {
