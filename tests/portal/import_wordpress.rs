@@ -263,7 +263,20 @@ async fn an_export_imports_with_statuses_sections_tags_bylines_and_redirects() {
     );
     assert!(!blocks.html().root_element().html().contains("wp:paragraph"));
 
-    // Private and password-protected posts are nowhere public.
+    // Private and password-protected posts are nowhere public, and the audit log
+    // says why they were kept back; every imported item has its revision.
+    let audit = app.store.audit_entries(500).await.expect("audit");
+    for (post, why) in [(13, "private in WordPress"), (14, "password-protected")] {
+        let subject = format!("item:{}", id_of(&app, post).await);
+        assert!(
+            audit.iter().any(|e| e.subject == subject
+                && e.action == "held back"
+                && e.system.as_deref() == Some("import")
+                && e.detail.contains(why)),
+            "post {post}"
+        );
+    }
+    assert_eq!(app.store.revisions(lead).await.expect("revisions").len(), 1);
     for post in [13, 14] {
         let id = id_of(&app, post).await;
         assert!(
