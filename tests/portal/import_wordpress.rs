@@ -110,6 +110,12 @@ fn export() -> String {
          <wp:post_date_gmt>2024-01-01 09:00:00</wp:post_date_gmt>\
          <content:encoded><![CDATA[Who we are.]]></content:encoded>",
     );
+    items += &item(
+        18,
+        "post",
+        "publish",
+        "<title>The same post again</title><dc:creator>rauf</dc:creator>",
+    );
     items += &item(30, "attachment", "inherit", "<title>p.jpg</title>");
     items += &item(31, "nav_menu_item", "publish", "<title>Menu</title>");
     format!(
@@ -191,11 +197,15 @@ async fn an_export_imports_with_statuses_sections_tags_bylines_and_redirects() {
     let file = write(app.db.dir.path(), "export.xml", &export());
     let report = import(&app.db, &file, &["--pages"]);
     assert!(
-        report.starts_with("9 imported, 0 updated, 0 unchanged, 3 skipped"),
+        report.starts_with("9 imported, 0 updated, 0 unchanged, 4 skipped"),
         "{report}"
     );
     assert!(
         report.contains("skipped post 17 \"Binned\": in the trash"),
+        "{report}"
+    );
+    assert!(
+        report.contains("skipped post 18 \"The same post again\": its post id appears earlier"),
         "{report}"
     );
     assert!(report.contains("skipped 1 of type attachment"), "{report}");
@@ -393,6 +403,29 @@ async fn importing_again_updates_what_changed_and_duplicates_nothing() {
     );
     let answer = app.get("/?p=10").await;
     assert_eq!(answer.header("location"), app.item_path(lead).await);
+
+    // A post made private in WordPress since is taken back from readers.
+    let private = write(
+        &dir,
+        "private.xml",
+        &export().replacen(
+            "<wp:post_id>10</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish",
+            "<wp:post_id>10</wp:post_id><wp:post_type>post</wp:post_type><wp:status>private",
+            1,
+        ),
+    );
+    let report = import(&app.db, &private, &[]);
+    assert!(
+        report.starts_with("0 imported, 1 updated, 7 unchanged"),
+        "{report}"
+    );
+    app.settle().await;
+    assert_eq!(status_of(&app, 10).await, Status::Unpublished);
+    assert!(app.read.snapshot().item(lead).is_none());
+    assert_eq!(
+        app.get("/?p=10").await.status,
+        StatusCode::TEMPORARY_REDIRECT
+    );
 }
 
 #[tokio::test]
