@@ -228,11 +228,7 @@ pub fn autop(text: &str) -> String {
             middle = middle[..at].trim_end();
         }
         if !middle.is_empty() {
-            let lines = middle
-                .lines()
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join("<br />\n");
+            let lines = line_breaks(middle);
             let wrap = open
                 .last()
                 .is_none_or(|top| HOLDS_PARAGRAPHS.contains(&top.as_str()));
@@ -251,6 +247,32 @@ pub fn autop(text: &str) -> String {
         out.push('\n');
     }
     put_back_pre(&out, &pres)
+}
+
+/// A single line break becomes `<br />`, except inside a tag (`<a\nhref>`), where
+/// it is only a space between attributes.
+fn line_breaks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut in_tag = false;
+    for line in text.split('\n') {
+        if !out.is_empty() {
+            out.push_str(if in_tag { " " } else { "<br />\n" });
+        }
+        let line = if in_tag {
+            line.trim_start()
+        } else {
+            line.trim()
+        };
+        for c in line.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ => {}
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// Keeps the stack of open blocks in step with one tag.
@@ -339,6 +361,14 @@ mod tests {
         );
         let html = to_html("<p>Already a paragraph</p>");
         assert_eq!(html.trim(), "<p>Already a paragraph</p>");
+    }
+
+    #[test]
+    fn a_line_break_inside_a_tag_is_no_br() {
+        assert_eq!(
+            to_html("See <a\nhref=\"https://e.com\">this</a>\nand that").trim(),
+            "<p>See <a href=\"https://e.com\" rel=\"noopener noreferrer\">this</a><br>\nand that</p>"
+        );
     }
 
     #[test]
