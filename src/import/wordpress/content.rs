@@ -317,7 +317,28 @@ pub fn to_html(content: &str) -> String {
     } else {
         autop(&shortcodes::convert(content))
     };
-    sanitize_html(&text)
+    drop_empty_paragraphs(&sanitize_html(&text))
+}
+
+/// Removes paragraphs left empty (one that held only `<!--more-->`, say), as
+/// WordPress does.
+fn drop_empty_paragraphs(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<p>") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let inner = after.trim_start();
+        match inner.strip_prefix("</p>") {
+            Some(tail) => rest = tail.strip_prefix('\n').unwrap_or(tail),
+            None => {
+                out.push_str("<p>");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A post's content as an item body (whose source is Markdown): the clean HTML as one
@@ -368,6 +389,14 @@ mod tests {
         assert_eq!(
             to_html("See <a\nhref=\"https://e.com\">this</a>\nand that").trim(),
             "<p>See <a href=\"https://e.com\" rel=\"noopener noreferrer\">this</a><br>\nand that</p>"
+        );
+    }
+
+    #[test]
+    fn paragraphs_left_empty_go() {
+        assert_eq!(
+            to_html("Before.\n\n<!--more-->\n\nAfter.\n\n<p> </p>"),
+            "<p>Before.</p>\n<p>After.</p>\n"
         );
     }
 
