@@ -342,15 +342,26 @@ fn drop_empty_paragraphs(html: &str) -> String {
 }
 
 /// A post's content as an item body (whose source is Markdown): the clean HTML as one
-/// HTML block that Markdown passes through as it is. It is kept on one line (line
-/// breaks as character references) because a blank line would end the block.
+/// HTML block, which Markdown passes through as it is. A blank line would end the
+/// block, so the line break after a blank line is written as a character reference.
 pub fn to_body(content: &str) -> String {
     let html = to_html(content);
     let html = html.trim();
     if html.is_empty() {
         return String::new();
     }
-    format!("<div>{}</div>", html.replace('\n', "&#10;"))
+    let mut body = String::with_capacity(html.len() + 16);
+    body.push_str("<div>");
+    let mut lines = html.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        body.push_str(line);
+        if lines.peek().is_some() {
+            let blank = line.trim().is_empty();
+            body.push_str(if blank { "&#10;" } else { "\n" });
+        }
+    }
+    body.push_str("</div>");
+    body
 }
 
 #[cfg(test)]
@@ -455,10 +466,14 @@ mod tests {
         for content in [
             "One *not emphasis*\n\nTwo # not a heading\n\n<pre>a\n\n  b</pre>",
             "<!-- wp:paragraph --><p>x</p><!-- /wp:paragraph -->",
+            "<pre>one\n\n   \n\ntwo</pre>\n\nText *after*",
             "1. not a list\n- nor this",
         ] {
             let body = to_body(content);
-            assert!(!body.contains('\n'), "{body}");
+            assert!(
+                !body.lines().any(|l| l.trim().is_empty()),
+                "no blank line ends the HTML block: {body}"
+            );
             assert_eq!(
                 render_markdown(&body).replace("&#10;", "\n").trim(),
                 to_html(content).trim(),
