@@ -445,7 +445,7 @@ async fn import_wordpress(
         other => anyhow::anyhow!("{}: {other}", file.display()),
     };
     // The first pass refuses a bad file before the database is even opened.
-    let items = wordpress::check(file).map_err(refusal)?;
+    let checked = wordpress::check(file).map_err(refusal)?;
     let store = open_store(settings).await?;
     let newsroom =
         Newsroom::new(store.clone(), Default::default()).in_zone(settings.site.time_zone.clone());
@@ -455,8 +455,8 @@ async fn import_wordpress(
         dry_run,
         zone: settings.site.time_zone.clone(),
     };
-    let progress = progress_bar(items, "{bar:30} {pos}/{len} items {elapsed}");
-    let report = wordpress::import(&newsroom, file, &options, || progress.inc(1)).await;
+    let progress = progress_bar(checked.items(), "{bar:30} {pos}/{len} items {elapsed}");
+    let report = wordpress::import(&newsroom, &checked, &options, || progress.inc(1)).await;
     progress.finish_and_clear();
     store.close().await;
     let report = report.map_err(refusal).context("nothing was imported")?;

@@ -142,30 +142,50 @@ fn refused(path: &Path, error: WxrError) -> WordPressError {
     }
 }
 
+/// An export read whole and found readable: what [`import`] takes, so that no import
+/// starts on a file that was not checked.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    path: std::path::PathBuf,
+    items: u64,
+}
+
+impl Checked {
+    /// How many `<item>`s the export has, of every type.
+    pub fn items(&self) -> u64 {
+        self.items
+    }
+}
+
 /// Reads the whole export without storing anything: how many items it has, or why
 /// and where it is refused.
-pub fn check(path: &Path) -> Result<u64, WordPressError> {
+pub fn check(path: &Path) -> Result<Checked, WordPressError> {
     let mut export = Export::new(open(path)?);
     let mut items = 0;
     loop {
         match export.next_entry() {
             Ok(Some(Entry::Item(_))) => items += 1,
             Ok(Some(_)) => {}
-            Ok(None) => return Ok(items),
+            Ok(None) => {
+                return Ok(Checked {
+                    path: path.to_owned(),
+                    items,
+                });
+            }
             Err(error) => return Err(refused(path, error)),
         }
     }
 }
 
-/// Imports the export at `path` (checked by [`check`] first) as the system actor
-/// `import`, calling `progress` after each item. A dry run stores nothing.
+/// Imports a checked export as the system actor `import`, calling `progress` after
+/// each item. A dry run stores nothing.
 pub async fn import(
     newsroom: &Newsroom,
-    path: &Path,
+    checked: &Checked,
     options: &Options,
     mut progress: impl FnMut(),
 ) -> Result<Report, WordPressError> {
-    check(path)?;
+    let path = checked.path.as_path();
     let mut run = newsroom.begin_import(Actor::system(ACTOR)).await?;
     if !run.has_edition(&options.edition).await? {
         return Err(WordPressError::UnknownEdition(options.edition.to_string()));
