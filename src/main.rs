@@ -124,6 +124,23 @@ enum Import {
         #[arg(long, value_name = "NAME", default_value = "Latest")]
         brief_section: String,
     },
+    /// A WordPress export (WXR 1.0–1.2): posts become articles, old permalinks
+    /// redirect. The whole file is checked before anything is stored, and it is
+    /// stored whole or not at all; importing it again updates what changed.
+    Wordpress {
+        /// The export file.
+        #[arg(value_name = "FILE.xml")]
+        file: PathBuf,
+        /// Edition to import into; it must exist.
+        #[arg(long, value_name = "CODE")]
+        edition: String,
+        /// Import pages too.
+        #[arg(long)]
+        pages: bool,
+        /// Print the report and store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,6 +267,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             edition,
             brief_section,
         }) => import_text(&settings, &files, edition, brief_section).await,
+        Command::Import(Import::Wordpress {
+            file,
+            edition,
+            pages,
+            dry_run,
+        }) => import_wordpress(&settings, &file, &edition, pages, dry_run).await,
         Command::User(command) => manage_users(&settings, command).await,
         Command::Token(command) => manage_tokens(&settings, command).await,
         Command::BenchPublish { count } => bench_publish(settings, count).await,
@@ -403,6 +426,41 @@ async fn import_text(
         filed.len() - new,
         to.edition
     );
+    Ok(())
+}
+
+async fn import_wordpress(
+    settings: &Settings,
+    file: &std::path::Path,
+    edition: &str,
+    pages: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use newsline::import::wordpress::{self, WordPressError};
+    let edition = EditionCode::parse(edition).context("--edition")?;
+    let refusal = |e: WordPressError| match e {
+        WordPressError::Refused { at, error } => {
+            anyhow::anyhow!("{}:{}:{}: {error}", file.display(), at.line, at.column)
+        }
+        other => anyhow::anyhow!("{}: {other}", file.display()),
+    };
+    // The first pass refuses a bad file before the database is even opened.
+    let checked = wordpress::check(file).map_err(refusal)?;
+    let store = open_store(settings).await?;
+    let newsroom =
+        Newsroom::new(store.clone(), Default::default()).in_zone(settings.site.time_zone.clone());
+    let options = wordpress::Options {
+        edition,
+        pages,
+        dry_run,
+        zone: settings.site.time_zone.clone(),
+    };
+    let progress = progress_bar(checked.items(), "{bar:30} {pos}/{len} items {elapsed}");
+    let report = wordpress::import(&newsroom, &checked, &options, || progress.inc(1)).await;
+    progress.finish_and_clear();
+    store.close().await;
+    let report = report.map_err(refusal).context("nothing was imported")?;
+    print!("{report}");
     Ok(())
 }
 

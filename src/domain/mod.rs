@@ -14,7 +14,9 @@ mod token;
 mod webhook;
 
 pub use account::{Action, Role, Scope, UserId, Username, check_password, may};
-pub use article::{Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, Status};
+pub use article::{
+    Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, MAX_DEK_CHARS, Status,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use edition::{Edition, EditionCode};
 pub use error::DomainError;

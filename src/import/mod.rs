@@ -4,6 +4,7 @@ pub mod bench;
 pub mod demo;
 pub mod text;
 pub mod vocabulary;
+pub mod wordpress;
 pub mod wxr;
 
 use thiserror::Error;

@@ -424,6 +424,24 @@ impl Newsroom {
         how: Action,
     ) -> Result<(), EditError> {
         let mut w = self.store.begin(self.clock.now()).await?;
+        self.save_in(&mut w, actor, id, version, command, how)
+            .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Writes `command` over item `id` inside `w`: the one way every item changes,
+    /// alone or as part of an import.
+    pub(super) async fn save_in(
+        &self,
+        w: &mut Writer,
+        actor: &Actor,
+        id: ItemId,
+        version: i64,
+        command: &ItemCommand,
+        how: Action,
+    ) -> Result<(), EditError> {
         let item = w.item_for_update(id).await?.ok_or(EditError::NotFound)?;
         let may_flag = may(actor.role, Action::SetFlags, actor.scope_of(&item));
         let draft = &command.draft;
@@ -440,9 +458,9 @@ impl Newsroom {
                 "an item stays in the edition it was written for",
             ));
         }
-        let links = resolve(&mut w, actor, draft)
+        let links = resolve(w, actor, draft)
             .await?
-            .write(&mut w, actor, &draft.edition)
+            .write(w, actor, &draft.edition)
             .await?;
         let mut stored = draft.clone();
         if !may_flag {
@@ -471,8 +489,7 @@ impl Newsroom {
             .await?;
         // A withdrawal is announced as such, not as an update before it.
         if item.status == Status::Published && !matches!(command.step, Step::Unpublish) {
-            self.announce(&mut w, id, WebhookEvent::Updated, seq)
-                .await?;
+            self.announce(w, id, WebhookEvent::Updated, seq).await?;
         }
         w.audit_by(actor.by(), "saved", &format!("item:{id}"), headline)
             .await?;
@@ -482,12 +499,10 @@ impl Newsroom {
             published_at: item.published_at,
             headline,
         };
-        self.take_step(&mut w, actor, &standing, stored.embargo, command.step)
+        self.take_step(w, actor, &standing, stored.embargo, command.step)
             .await?;
-        self.record_revision(&mut w, actor, id, &stored, &links.section_slug)
+        self.record_revision(w, actor, id, &stored, &links.section_slug)
             .await?;
-        w.commit().await?;
-        self.after_commit();
         Ok(())
     }
 
@@ -913,4 +928,43 @@ fn allow(actor: &Actor, scope: Scope, actions: &[Action]) -> Result<(), EditErro
     } else {
         Err(EditError::Forbidden)
     }
+}
+
+/// Whether writing `draft` over `item` would change nothing it stores: the same
+/// content, section, byline, tags and flags. Reads only, inside `w`.
+pub(super) async fn same_fields(
+    w: &mut Writer,
+    actor: &Actor,
+    item: &Item,
+    draft: &Draft,
+) -> Result<bool, EditError> {
+    let content = &draft.content;
+    let plain = item.kind == content.kind
+        && item.headline == content.headline.as_ref()
+        && item.slug == content.slug.as_ref()
+        && item.dek == content.dek
+        && item.body.markdown == content.body.markdown
+        && item.outlet == content.byline.outlet
+        && item.pinned == draft.pinned
+        && item.breaking == draft.breaking
+        && item.related == draft.related
+        && item.lead_media == draft.lead_media
+        && item.embargo_until == draft.embargo;
+    if !plain {
+        return Ok(false);
+    }
+    let plan = resolve(w, actor, draft).await?;
+    let existing = |found: &Found<_>| match found {
+        Found::Existing(id) => Some(*id),
+        Found::New { .. } => None,
+    };
+    let section = match &plan.section {
+        Found::Existing((id, _)) => Some(*id),
+        Found::New { .. } => None,
+    };
+    let authors: Option<Vec<AuthorId>> = plan.authors.iter().map(existing).collect();
+    let tags: Option<Vec<TagId>> = plan.tags.iter().map(existing).collect();
+    Ok(section == Some(item.section)
+        && authors.as_deref() == Some(item.authors.as_slice())
+        && tags.as_deref() == Some(item.tags.as_slice()))
 }

@@ -14,6 +14,7 @@ mod items;
 mod listen;
 mod media;
 mod published;
+mod redirects;
 mod rows;
 mod search;
 mod taxonomy;

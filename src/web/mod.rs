@@ -15,6 +15,7 @@ mod pages;
 pub mod purge;
 pub mod ratelimit;
 mod reader;
+mod redirects;
 pub mod reference;
 mod respond;
 pub mod search;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .nest(api::PREFIX, api::routes())
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), redirects::old_addresses))
         // Around the fallback too, so that every answer under the API's prefix counts.
         .layer(from_fn_with_state(state.clone(), api::throttle::throttle))
         .layer(from_fn(respond::conditional_get))

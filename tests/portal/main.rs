@@ -12,6 +12,7 @@ mod errors;
 mod extractors;
 mod headers;
 mod import;
+mod import_wordpress;
 mod limits;
 mod live;
 mod metadata;

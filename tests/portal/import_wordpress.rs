@@ -1,0 +1,585 @@
+//! `newsline import wordpress`: a WordPress export imported whole, again without
+//! duplicates, refused with a line and column, its old permalinks redirecting.
+
+use std::path::{Path, PathBuf};
+
+use reqwest::StatusCode;
+
+use newsline::domain::{ItemId, Status};
+use newsline::import::wxr::{Entry, Export};
+use newsline::newsroom::Batch;
+
+use crate::import::newsline;
+use crate::support::*;
+
+fn item(id: u32, kind: &str, status: &str, fields: &str) -> String {
+    format!(
+        "<item><wp:post_id>{id}</wp:post_id><wp:post_type>{kind}</wp:post_type>\
+         <wp:status>{status}</wp:status>{fields}</item>\n"
+    )
+}
+
+/// A small export of our own: one post of each status, a page, an attachment, a menu item.
+fn export() -> String {
+    let mut items = String::new();
+    items += &item(
+        10,
+        "post",
+        "publish",
+        "<title>Ministers meet in Baku</title>\
+         <link>https://old.example/2024/05/ministers-meet/</link>\
+         <dc:creator>ayla</dc:creator>\
+         <wp:post_date_gmt>2024-05-21 12:29:00</wp:post_date_gmt>\
+         <wp:is_sticky>1</wp:is_sticky>\
+         <category domain=\"category\" nicename=\"politics\"><![CDATA[Politics]]></category>\
+         <category domain=\"category\" nicename=\"energy\"><![CDATA[Energy]]></category>\
+         <category domain=\"post_tag\" nicename=\"baku\"><![CDATA[Baku]]></category>\
+         <excerpt:encoded><![CDATA[Talks on <b>gas</b> go on.]]></excerpt:encoded>\
+         <content:encoded><![CDATA[The talks began.\nThey went on late.\n\n[caption id=\"a\"]<img src=\"https://old.example/p.jpg\" alt=\"Port\"> The port[/caption]\n\nHe said [sic] it twice. [contact-form-7 id=\"9\"]]]></content:encoded>",
+    );
+    items += &item(
+        11,
+        "post",
+        "draft",
+        "<title>A draft</title><dc:creator>rauf</dc:creator>\
+         <wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt>\
+         <wp:post_date>2024-05-20 10:00:00</wp:post_date>\
+         <content:encoded><![CDATA[Not yet.]]></content:encoded>",
+    );
+    items += &item(
+        12,
+        "post",
+        "pending",
+        "<title>Waiting for an editor</title><dc:creator>rauf</dc:creator>\
+         <wp:post_date_gmt>2024-05-20 10:00:00</wp:post_date_gmt>",
+    );
+    items += &item(
+        13,
+        "post",
+        "private",
+        "<title>Private memo</title><dc:creator>ayla</dc:creator>\
+         <link>https://old.example/2024/05/private-memo/</link>\
+         <wp:post_date_gmt>2024-05-19 10:00:00</wp:post_date_gmt>\
+         <content:encoded><![CDATA[Staff only.]]></content:encoded>",
+    );
+    items += &item(
+        14,
+        "post",
+        "publish",
+        "<title>Locked story</title><dc:creator>ayla</dc:creator>\
+         <wp:post_password>secret</wp:post_password>\
+         <wp:post_date_gmt>2024-05-19 11:00:00</wp:post_date_gmt>\
+         <content:encoded><![CDATA[Behind a password.]]></content:encoded>",
+    );
+    items += &item(
+        15,
+        "post",
+        "future",
+        "<title>Coming later</title><dc:creator>ayla</dc:creator>\
+         <wp:post_date_gmt>2099-01-01 09:00:00</wp:post_date_gmt>",
+    );
+    items += &item(
+        16,
+        "post",
+        "future",
+        "<title>Already due</title><dc:creator>ayla</dc:creator>\
+         <wp:post_date_gmt>2024-05-18 09:00:00</wp:post_date_gmt>\
+         <category domain=\"category\" nicename=\"energy\"><![CDATA[Energy]]></category>",
+    );
+    items += &item(
+        17,
+        "post",
+        "trash",
+        "<title>Binned</title><wp:post_date_gmt>2024-05-18 09:00:00</wp:post_date_gmt>",
+    );
+    items += &item(
+        18,
+        "post",
+        "publish",
+        "<title>Block editor story</title><dc:creator>rauf</dc:creator>\
+         <wp:post_date_gmt>2024-05-17 09:00:00</wp:post_date_gmt>\
+         <category domain=\"category\" nicename=\"energy\"><![CDATA[Energy]]></category>\
+         <content:encoded><![CDATA[<!-- wp:paragraph -->\n<p>Written in blocks.</p>\n<!-- /wp:paragraph -->]]></content:encoded>",
+    );
+    items += &item(
+        20,
+        "page",
+        "publish",
+        "<title>About us</title><dc:creator>ayla</dc:creator>\
+         <link>https://old.example/about/</link>\
+         <wp:post_date_gmt>2024-01-01 09:00:00</wp:post_date_gmt>\
+         <content:encoded><![CDATA[Who we are.]]></content:encoded>",
+    );
+    items += &item(
+        18,
+        "post",
+        "publish",
+        "<title>The same post again</title><dc:creator>rauf</dc:creator>",
+    );
+    items += &item(30, "attachment", "inherit", "<title>p.jpg</title>");
+    items += &item(31, "nav_menu_item", "publish", "<title>Menu</title>");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" \
+xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\n\
+<channel>\n<title>Old Site</title>\n<link>https://old.example</link>\n\
+<wp:wxr_version>1.2</wp:wxr_version>\n\
+<wp:base_site_url>https://old.example</wp:base_site_url>\n\
+<wp:author><wp:author_login>ayla</wp:author_login><wp:author_display_name>Ayla Karimova</wp:author_display_name></wp:author>\n\
+<wp:author><wp:author_login>rauf</wp:author_login><wp:author_display_name>Rauf Aliyev</wp:author_display_name></wp:author>\n\
+{items}</channel>\n</rss>\n"
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write export");
+    path
+}
+
+fn run(db: &Database, args: &[&str]) -> (bool, String, String) {
+    let out = newsline(db, args);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn import(db: &Database, file: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "import",
+        "wordpress",
+        file.to_str().expect("path"),
+        "--edition",
+        "en",
+    ];
+    args.extend_from_slice(extra);
+    let (ok, stdout, stderr) = run(db, &args);
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stdout
+}
+
+/// A server on a fresh database with the `en` edition, as a site has before importing.
+async fn site() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.file(Batch {
+        editions: vec![edition("en", "English")],
+        ..Batch::default()
+    })
+    .await;
+    app
+}
+
+async fn id_of(app: &TestApp, post_id: u32) -> ItemId {
+    let mut w = app.store.begin(app.now()).await.expect("transaction");
+    w.item_by_source_key(&format!("wordpress:https://old.example:{post_id}"))
+        .await
+        .expect("read")
+        .unwrap_or_else(|| panic!("post {post_id} was imported"))
+}
+
+async fn status_of(app: &TestApp, post_id: u32) -> Status {
+    let id = id_of(app, post_id).await;
+    app.store
+        .item(id)
+        .await
+        .expect("read")
+        .expect("item")
+        .status
+}
+
+#[tokio::test]
+async fn an_export_imports_with_statuses_sections_tags_bylines_and_redirects() {
+    let app = site().await;
+    let file = write(app.db.dir.path(), "export.xml", &export());
+    let report = import(&app.db, &file, &["--pages"]);
+    assert!(
+        report.starts_with("9 imported, 0 updated, 0 unchanged, 4 skipped"),
+        "{report}"
+    );
+    assert!(
+        report.contains("skipped post 17 \"Binned\": in the trash"),
+        "{report}"
+    );
+    assert!(
+        report.contains("skipped post 18 \"The same post again\": its post id appears earlier"),
+        "{report}"
+    );
+    assert!(report.contains("skipped 1 of type attachment"), "{report}");
+    assert!(
+        report.contains("skipped 1 of type nav_menu_item"),
+        "{report}"
+    );
+    assert!(
+        report.contains("held back \"Private memo\": private"),
+        "{report}"
+    );
+    assert!(
+        report.contains("held back \"Locked story\": password"),
+        "{report}"
+    );
+    app.settle().await;
+
+    assert_eq!(status_of(&app, 10).await, Status::Published);
+    assert_eq!(status_of(&app, 11).await, Status::Draft);
+    assert_eq!(status_of(&app, 12).await, Status::Review);
+    assert_eq!(status_of(&app, 13).await, Status::Draft);
+    assert_eq!(status_of(&app, 14).await, Status::Draft);
+    assert_eq!(status_of(&app, 15).await, Status::Scheduled);
+    assert_eq!(status_of(&app, 16).await, Status::Published);
+    assert_eq!(status_of(&app, 18).await, Status::Published);
+    assert_eq!(status_of(&app, 20).await, Status::Published);
+
+    let lead = id_of(&app, 10).await;
+    let home = app.get("/en/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let path = app.item_path(lead).await;
+    assert!(path.starts_with("/en/politics/"), "{path}");
+    let page = app.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.texts("article .byline")[0].starts_with("Ayla Karimova//"));
+    let body = page.html().root_element().html();
+    assert!(
+        body.contains("Talks on gas go on."),
+        "the excerpt is the standfirst"
+    );
+    assert!(body.contains("The talks began.<br>"), "{body}");
+    assert!(body.contains("<figcaption>The port</figcaption>"), "{body}");
+    assert!(body.contains("He said [sic] it twice."), "{body}");
+    assert!(
+        !body.contains("[caption") && !body.contains("contact-form"),
+        "{body}"
+    );
+    assert!(
+        page.texts("article a").iter().any(|t| t == "Energy"),
+        "{:?}",
+        page.texts("article a")
+    );
+    assert!(page.texts("article a").iter().any(|t| t == "Baku"));
+    let stored = app.store.item(lead).await.expect("read").expect("item");
+    assert!(stored.pinned, "a sticky post leads");
+    let blocks = app.item_path(id_of(&app, 18).await).await;
+    assert!(blocks.starts_with("/en/energy/"), "{blocks}");
+    let blocks = app.get(&blocks).await;
+    assert!(
+        blocks
+            .html()
+            .root_element()
+            .html()
+            .contains("<p>Written in blocks.</p>")
+    );
+    assert!(!blocks.html().root_element().html().contains("wp:paragraph"));
+
+    // Private and password-protected posts are nowhere public, and the audit log
+    // says why they were kept back; every imported item has its revision.
+    let audit = app.store.audit_entries(500).await.expect("audit");
+    for (post, why) in [(13, "private in WordPress"), (14, "password-protected")] {
+        let subject = format!("item:{}", id_of(&app, post).await);
+        assert!(
+            audit.iter().any(|e| e.subject == subject
+                && e.action == "held back"
+                && e.system.as_deref() == Some("import")
+                && e.detail.contains(why)),
+            "post {post}"
+        );
+    }
+    assert_eq!(app.store.revisions(lead).await.expect("revisions").len(), 1);
+    for post in [13, 14] {
+        let id = id_of(&app, post).await;
+        assert!(
+            app.read.snapshot().item(id).is_none(),
+            "post {post} is not public"
+        );
+    }
+    let news = app.get("/en/news").await;
+    let lines = news.texts(".item-line").join("\n");
+    assert!(
+        !lines.contains("Private memo") && !lines.contains("Locked story"),
+        "{lines}"
+    );
+    assert_eq!(
+        app.get("/?p=13").await.status,
+        StatusCode::TEMPORARY_REDIRECT
+    );
+    assert_eq!(
+        app.get("/2024/05/private-memo/").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Old permalinks answer 301 with the new address.
+    for (old, post) in [
+        ("/?p=10", 10),
+        ("/2024/05/ministers-meet/", 10),
+        ("/2024/05/ministers-meet", 10),
+        ("/?page_id=20", 20),
+        ("/about/", 20),
+    ] {
+        let answer = app.get(old).await;
+        assert_eq!(answer.status, StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(
+            answer.header("location"),
+            app.item_path(id_of(&app, post).await).await,
+            "{old}"
+        );
+    }
+    assert_eq!(
+        app.get("/?p=999").await.status,
+        StatusCode::TEMPORARY_REDIRECT
+    );
+    assert_eq!(
+        app.get("/2024/05/nothing").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn importing_again_updates_what_changed_and_duplicates_nothing() {
+    let app = site().await;
+    let dir = app.db.dir.path().to_owned();
+    let file = write(&dir, "export.xml", &export());
+    import(&app.db, &file, &[]);
+    let lead = id_of(&app, 10).await;
+    let revisions = app.store.revisions(lead).await.expect("revisions").len();
+    let seq = app.store.primary().last_seq().await.expect("seq");
+
+    let again = import(&app.db, &file, &[]);
+    assert!(
+        again.starts_with("0 imported, 0 updated, 8 unchanged"),
+        "{again}"
+    );
+    assert!(again.contains("skipped 1 of type page"), "{again}");
+    assert_eq!(
+        app.store.primary().last_seq().await.expect("seq"),
+        seq,
+        "nothing changed"
+    );
+    assert_eq!(
+        app.store.revisions(lead).await.expect("revisions").len(),
+        revisions
+    );
+
+    let edited = write(
+        &dir,
+        "edited.xml",
+        &export().replace("Ministers meet in Baku", "Ministers meet again in Baku"),
+    );
+    let dry = import(&app.db, &edited, &["--dry-run"]);
+    assert!(
+        dry.starts_with("dry run, nothing stored: 0 imported, 1 updated, 7 unchanged"),
+        "{dry}"
+    );
+    assert_eq!(
+        app.store.primary().last_seq().await.expect("seq"),
+        seq,
+        "a dry run stores nothing"
+    );
+
+    let updated = import(&app.db, &edited, &[]);
+    assert!(
+        updated.starts_with("0 imported, 1 updated, 7 unchanged"),
+        "{updated}"
+    );
+    app.settle().await;
+    assert_eq!(id_of(&app, 10).await, lead, "the same item");
+    let stored = app.store.item(lead).await.expect("read").expect("item");
+    assert_eq!(stored.headline, "Ministers meet again in Baku");
+    assert_eq!(stored.status, Status::Published);
+    assert_eq!(
+        app.store.revisions(lead).await.expect("revisions").len(),
+        revisions + 1
+    );
+    let news = app.get("/en/news").await;
+    let lines = news.texts(".item-line");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("Ministers meet"))
+            .count(),
+        1,
+        "{lines:?}"
+    );
+    let answer = app.get("/?p=10").await;
+    assert_eq!(answer.header("location"), app.item_path(lead).await);
+
+    // A post made private in WordPress since is taken back from readers.
+    let private = write(
+        &dir,
+        "private.xml",
+        &export().replacen(
+            "<wp:post_id>10</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish",
+            "<wp:post_id>10</wp:post_id><wp:post_type>post</wp:post_type><wp:status>private",
+            1,
+        ),
+    );
+    let report = import(&app.db, &private, &[]);
+    assert!(
+        report.starts_with("0 imported, 1 updated, 7 unchanged"),
+        "{report}"
+    );
+    app.settle().await;
+    assert_eq!(status_of(&app, 10).await, Status::Unpublished);
+    assert!(app.read.snapshot().item(lead).is_none());
+    assert_eq!(
+        app.get("/?p=10").await.status,
+        StatusCode::TEMPORARY_REDIRECT
+    );
+}
+
+#[tokio::test]
+async fn a_broken_export_or_an_unknown_edition_is_refused_and_nothing_is_imported() {
+    let app = site().await;
+    let dir = app.db.dir.path().to_owned();
+    let seq = app.store.primary().last_seq().await.expect("seq");
+    let full = export();
+    let truncated = write(&dir, "truncated.xml", &full[..full.len() / 2]);
+    let (ok, _, stderr) = run(
+        &app.db,
+        &[
+            "import",
+            "wordpress",
+            truncated.to_str().expect("path"),
+            "--edition",
+            "en",
+        ],
+    );
+    assert!(!ok);
+    let prefix = format!("{}:", truncated.display());
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(&prefix))
+        .unwrap_or_default();
+    let rest = &line[line.find(&prefix).expect("file named") + prefix.len()..];
+    let mut parts = rest.splitn(3, ':');
+    assert!(
+        parts.next().is_some_and(|l| l.parse::<u32>().is_ok()),
+        "{stderr}"
+    );
+    assert!(
+        parts.next().is_some_and(|c| c.parse::<u32>().is_ok()),
+        "{stderr}"
+    );
+    assert!(stderr.contains("truncated"), "{stderr}");
+
+    let mut wrong = full.replace("<wp:wxr_version>1.2", "<wp:wxr_version>9.9");
+    wrong.push('\n');
+    let wrong = write(&dir, "version.xml", &wrong);
+    let (ok, _, stderr) = run(
+        &app.db,
+        &[
+            "import",
+            "wordpress",
+            wrong.to_str().expect("path"),
+            "--edition",
+            "en",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!("{}:6:", wrong.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not supported"), "{stderr}");
+
+    let good = write(&dir, "export.xml", &full);
+    let (ok, _, stderr) = run(
+        &app.db,
+        &[
+            "import",
+            "wordpress",
+            good.to_str().expect("path"),
+            "--edition",
+            "fr",
+        ],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("there is no edition 'fr'"), "{stderr}");
+    assert_eq!(
+        app.store.primary().last_seq().await.expect("seq"),
+        seq,
+        "nothing was stored"
+    );
+}
+
+/// Posts (and pages) the importer files from `path`: distinct ids of importable statuses.
+fn importable(path: &Path) -> Option<usize> {
+    let file = std::io::BufReader::new(std::fs::File::open(path).expect("open"));
+    let mut export = Export::new(file);
+    let mut ids = std::collections::HashSet::new();
+    loop {
+        match export.next_entry() {
+            Ok(Some(Entry::Item(item))) => {
+                let wanted = matches!(item.post_type.as_str(), "post" | "page")
+                    && matches!(
+                        item.status.as_str(),
+                        "publish" | "future" | "draft" | "pending" | "private"
+                    );
+                if wanted {
+                    ids.insert(item.post_id.clone());
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => return Some(ids.len()),
+            Err(_) => return None,
+        }
+    }
+}
+
+/// The WordPress importer's own test exports and the theme unit test data, from
+/// `../shared`: each valid one imports as many items as it has posts and pages to
+/// import; each broken one is refused with a line and column, and nothing is stored.
+#[tokio::test]
+async fn every_wordpress_fixture_imports_with_its_own_counts_or_is_refused() {
+    let dir = repo_root().join("../shared/fixtures/wordpress");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("../shared/fixtures/wordpress")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{files:?}");
+    for path in files {
+        let app = site().await;
+        let seq = app.store.primary().last_seq().await.expect("seq");
+        let name = path.display().to_string();
+        let (ok, stdout, stderr) = run(
+            &app.db,
+            &["import", "wordpress", &name, "--edition", "en", "--pages"],
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        match importable(&path) {
+            Some(expected) => {
+                assert!(ok, "{name}: {stderr}");
+                let imported: usize = stdout
+                    .split(" imported")
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{name}: {stdout}"));
+                assert_eq!(imported, expected, "{name}: {stdout}");
+                assert!(!stdout.contains("refused"), "{name}: {stdout}");
+            }
+            None => {
+                assert!(!ok, "{name} should be refused");
+                let prefix = format!("{name}:");
+                let at = stderr.find(&prefix).unwrap_or_else(|| panic!("{stderr}"));
+                let mut parts = stderr[at + prefix.len()..].splitn(3, ':');
+                assert!(
+                    parts.next().is_some_and(|l| l.parse::<u32>().is_ok()),
+                    "{stderr}"
+                );
+                assert!(
+                    parts.next().is_some_and(|c| c.parse::<u32>().is_ok()),
+                    "{stderr}"
+                );
+                assert_eq!(
+                    app.store.primary().last_seq().await.expect("seq"),
+                    seq,
+                    "{name}: nothing stored"
+                );
+            }
+        }
+    }
+}
