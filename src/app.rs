@@ -105,6 +105,41 @@ impl Drop for Tasks {
     }
 }
 
+/// The system actor that applies the site config's editions.
+pub const CONFIG_ACTOR: &str = "config";
+
+/// Makes the site's editions what the config declares (nothing when it declares
+/// none). Nodes starting together may race to add the same edition: the loser
+/// tries again and then finds it there.
+pub async fn apply_config_editions(settings: &Settings, store: &Store) -> anyhow::Result<()> {
+    if settings.editions.is_empty() {
+        return Ok(());
+    }
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    let actor = crate::newsroom::Actor::system(CONFIG_ACTOR);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match newsroom.apply_editions(&actor, &settings.editions).await {
+            Ok(applied) => {
+                if !applied.is_empty() {
+                    tracing::info!(
+                        added = ?applied.added,
+                        changed = ?applied.changed,
+                        sections = ?applied.sections,
+                        "applied the site config's editions"
+                    );
+                }
+                return Ok(());
+            }
+            Err(err) if attempt < 3 => {
+                tracing::debug!("applying the config's editions again after: {err}");
+            }
+            Err(err) => return Err(err).context("applying the site config's editions"),
+        }
+    }
+}
+
 impl Application {
     /// Opens the store, loads the read model, starts the feeder and binds the address;
     /// every rule about time reads `clock` ([`crate::domain::SystemClock`] in service).
@@ -113,6 +148,7 @@ impl Application {
         store: Store,
         clock: Arc<dyn crate::domain::Clock>,
     ) -> anyhow::Result<Self> {
+        apply_config_editions(settings, &store).await?;
         let wake = Arc::new(Notify::new());
         let newsroom = Newsroom::new(store.clone(), wake.clone())
             .with_clock(clock.clone())

@@ -94,6 +94,89 @@ struct FileSettings {
     media: FileMedia,
     #[serde(default)]
     limits: FileLimits,
+    #[serde(default)]
+    edition: Vec<FileEdition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileEdition {
+    code: String,
+    name: String,
+    language: Option<String>,
+    outlet: Option<String>,
+    time_zone: Option<String>,
+    #[serde(default)]
+    section: Vec<FileSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSection {
+    slug: String,
+    name: String,
+}
+
+/// An edition the site config declares, with its sections in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionSpec {
+    /// Code, names, language and zone.
+    pub edition: crate::domain::Edition,
+    /// Each section's slug and name.
+    pub sections: Vec<(crate::domain::Slug, String)>,
+}
+
+impl FileEdition {
+    /// The entry checked, naming the field at fault as `edition[n].field`.
+    fn check(self, n: usize) -> Result<EditionSpec, ConfigError> {
+        let at = |field: &str, message: String| ConfigError::Invalid {
+            field: format!("edition[{n}].{field}"),
+            message,
+        };
+        let code = EditionCode::parse(self.code.trim()).map_err(|e| at("code", e.to_string()))?;
+        let name =
+            crate::domain::PersonName::parse(&self.name).map_err(|e| at("name", e.to_string()))?;
+        let outlet = match &self.outlet {
+            Some(outlet) => crate::domain::PersonName::parse(outlet)
+                .map_err(|e| at("outlet", e.to_string()))?
+                .as_ref()
+                .to_owned(),
+            None => name.as_ref().to_owned(),
+        };
+        let mut edition = crate::domain::Edition::new(code, name.as_ref(), outlet);
+        if let Some(tag) = &self.language {
+            edition.language = crate::domain::LanguageTag::parse(tag.trim())
+                .map_err(|e| at("language", e.to_string()))?;
+            if edition.language.primary() != edition.code.as_ref() {
+                return Err(at(
+                    "language",
+                    format!("'{tag}' is not the language of the code '{}'", edition.code),
+                ));
+            }
+        }
+        if let Some(zone) = &self.time_zone {
+            TimeZone::get(zone.trim()).map_err(|_| {
+                at(
+                    "time_zone",
+                    format!("'{zone}' is not a known IANA time zone"),
+                )
+            })?;
+            edition.time_zone = Some(zone.trim().to_owned());
+        }
+        let mut sections: Vec<(crate::domain::Slug, String)> = Vec::new();
+        for (i, s) in self.section.into_iter().enumerate() {
+            let field = |f: &str| format!("section[{i}].{f}");
+            let slug = crate::domain::Section::check_slug(s.slug.trim())
+                .map_err(|e| at(&field("slug"), e.to_string()))?;
+            let name = crate::domain::PersonName::parse(&s.name)
+                .map_err(|e| at(&field("name"), e.to_string()))?;
+            if sections.iter().any(|(taken, _)| *taken == slug) {
+                return Err(at(&field("slug"), format!("'{slug}' is named twice")));
+            }
+            sections.push((slug, name.as_ref().to_owned()));
+        }
+        Ok(EditionSpec { edition, sections })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +245,9 @@ pub struct Settings {
     pub require_2fa_for: Vec<crate::domain::Role>,
     /// What one client, and all of them together, may hold of the server.
     pub limits: Limits,
+    /// The editions the config declares (`[[edition]]`), in display order; none
+    /// leaves the site's editions as the newsroom keeps them.
+    pub editions: Vec<EditionSpec>,
 }
 
 /// Timeouts and caps that keep slow or greedy clients from exhausting the server.
@@ -263,6 +349,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             require_2fa_for: Vec::new(),
             limits: Limits::default(),
+            editions: Vec::new(),
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -339,7 +426,21 @@ impl Settings {
             }
             settings.apply_var(&key, &value)?;
         }
+        settings.check_default_edition()?;
         Ok(settings)
+    }
+
+    /// The root URL leads to the default edition, so when the config declares its
+    /// editions the default must be one of them.
+    fn check_default_edition(&self) -> Result<(), ConfigError> {
+        let default = &self.site.default_edition;
+        if self.editions.is_empty() || self.editions.iter().any(|e| &e.edition.code == default) {
+            return Ok(());
+        }
+        Err(ConfigError::Invalid {
+            field: "site.default_edition".into(),
+            message: format!("'{default}' is not one of the editions the config declares"),
+        })
     }
 
     /// The defaults overlaid with the text of a config file; reads nothing, and errors
@@ -347,6 +448,7 @@ impl Settings {
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
         let mut settings = Self::default();
         settings.apply_toml(text, Path::new("newsline.toml"))?;
+        settings.check_default_edition()?;
         Ok(settings)
     }
 
@@ -383,6 +485,18 @@ impl Settings {
         if let Some(v) = file.require_2fa_for {
             self.set("require_2fa_for", &v.join(","))?;
         }
+        let mut editions: Vec<EditionSpec> = Vec::new();
+        for (n, entry) in file.edition.into_iter().enumerate() {
+            let spec = entry.check(n)?;
+            if editions.iter().any(|e| e.edition.code == spec.edition.code) {
+                return Err(ConfigError::Invalid {
+                    field: format!("edition[{n}].code"),
+                    message: format!("'{}' is declared twice", spec.edition.code),
+                });
+            }
+            editions.push(spec);
+        }
+        self.editions = editions;
         let site = file.site;
         if let Some(v) = site.name {
             self.set("site.name", &v)?;
@@ -722,6 +836,86 @@ mod tests {
         let s = Settings::load(None, env(&[])).expect("defaults are valid");
         assert_eq!(s.address.to_string(), "127.0.0.1:8080");
         assert_eq!(s.site.time_zone_name, "Asia/Baku");
+    }
+
+    const EDITIONS: &str = r#"
+[site]
+default_edition = "az"
+
+[[edition]]
+code = "az"
+language = "az-Latn"
+name = "Xəbər Agentliyi"
+time_zone = "Asia/Baku"
+section = [
+  { slug = "siyaset", name = "Siyasət" },
+  { slug = "iqtisadiyyat", name = "İqtisadiyyat" },
+]
+
+[[edition]]
+code = "ru"
+name = "Новостное агентство"
+outlet = "Агентство"
+"#;
+
+    #[test]
+    fn editions_come_from_the_config_in_order_with_their_sections() {
+        let s = Settings::from_toml_str(EDITIONS).expect("valid");
+        let codes: Vec<&str> = s.editions.iter().map(|e| e.edition.code.as_ref()).collect();
+        assert_eq!(codes, ["az", "ru"]);
+        let az = &s.editions[0];
+        assert_eq!(az.edition.language.as_ref(), "az-Latn");
+        assert_eq!(az.edition.time_zone.as_deref(), Some("Asia/Baku"));
+        assert_eq!(az.edition.outlet, "Xəbər Agentliyi");
+        let slugs: Vec<&str> = az.sections.iter().map(|(s, _)| s.as_ref()).collect();
+        assert_eq!(slugs, ["siyaset", "iqtisadiyyat"]);
+        let ru = &s.editions[1];
+        assert_eq!(ru.edition.language.as_ref(), "ru");
+        assert_eq!(ru.edition.outlet, "Агентство");
+        assert_eq!(ru.edition.time_zone, None);
+    }
+
+    #[test]
+    fn a_wrong_edition_entry_is_named_by_its_place_and_field() {
+        for (change, field) in [
+            (("code = \"ru\"", "code = \"RU\""), "edition[1].code"),
+            (("code = \"ru\"", "code = \"az\""), "edition[1].code"),
+            (
+                ("language = \"az-Latn\"", "language = \"tr\""),
+                "edition[0].language",
+            ),
+            (
+                ("language = \"az-Latn\"", "language = \"az_Latn\""),
+                "edition[0].language",
+            ),
+            (
+                ("time_zone = \"Asia/Baku\"", "time_zone = \"Mars/Olympus\""),
+                "edition[0].time_zone",
+            ),
+            (
+                ("slug = \"iqtisadiyyat\"", "slug = \"siyaset\""),
+                "edition[0].section[1].slug",
+            ),
+            (
+                ("slug = \"iqtisadiyyat\"", "slug = \"Not A Slug\""),
+                "edition[0].section[1].slug",
+            ),
+            (
+                ("default_edition = \"az\"", "default_edition = \"en\""),
+                "site.default_edition",
+            ),
+        ] {
+            let text = EDITIONS.replacen(change.0, change.1, 1);
+            match Settings::from_toml_str(&text) {
+                Err(ConfigError::Invalid { field: got, .. }) => assert_eq!(got, field, "{text}"),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        let unknown = EDITIONS.replacen("outlet =", "outlett =", 1);
+        assert!(matches!(
+            Settings::from_toml_str(&unknown),
+            Err(ConfigError::Parse { .. })
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsline::app::Application;
 use newsline::config::Settings;
-use newsline::domain::{Edition, EditionCode};
+use newsline::domain::EditionCode;
 use newsline::import::{ShapeError, demo, text};
 use newsline::newsroom::{Actor, Batch, Filed, Newsroom};
 use newsline::store::{Store, redact};
@@ -301,7 +301,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Opens the database with the config's editions applied.
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = open_database(settings).await?;
+    newsline::app::apply_config_editions(settings, &store).await?;
+    Ok(store)
+}
+
+/// Opens the database as it is.
+async fn open_database(settings: &Settings) -> anyhow::Result<Store> {
     if settings.database_url.is_none() {
         // The SQLite file lives there; with PostgreSQL nothing is kept on local disk yet.
         let data_dir = &settings.data_dir;
@@ -326,7 +334,9 @@ async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::R
         settings.data_dir = dir.path().to_owned();
         _scratch = Some(dir);
     }
-    let store = open_store(&settings).await?;
+    // The editions of the config are applied as the application starts, after the
+    // demo (which needs an empty database) is loaded.
+    let store = open_database(&settings).await?;
     if demo {
         if store.last_seq().await? > 0 {
             bail!(
@@ -410,13 +420,17 @@ async fn import_text(
     }
     progress.finish_and_clear();
     let store = open_store(settings).await?;
+    if !store.editions().await?.iter().any(|e| e.code == edition) {
+        store.close().await;
+        bail!(
+            "nothing was imported: there is no edition '{edition}' on this site; \
+             declare it in the site config with an [[edition]] entry"
+        );
+    }
     let newsroom =
         Newsroom::new(store.clone(), Default::default()).in_zone(settings.site.time_zone.clone());
     let filed = newsroom
-        .file_batch(
-            &Actor::system(text::ACTOR),
-            &with_edition(batch, edition, &settings.site.name),
-        )
+        .file_batch(&Actor::system(text::ACTOR), &batch)
         .await
         .context("nothing was imported")?;
     store.close().await;
@@ -462,16 +476,6 @@ async fn import_wordpress(
     let report = report.map_err(refusal).context("nothing was imported")?;
     print!("{report}");
     Ok(())
-}
-
-/// Creates the target edition if the site has none of that code yet.
-fn with_edition(mut batch: Batch, code: EditionCode, site_name: &str) -> Batch {
-    batch.editions.push(Edition {
-        name: site_name.to_owned(),
-        outlet: site_name.to_owned(),
-        code,
-    });
-    batch
 }
 
 /// Reads a new password: at a prompt without echo on a terminal, else the first line
@@ -760,7 +764,9 @@ async fn bench_data(
     if !(1..=10_000_000).contains(&total) {
         bail!("--items must be from 1 to 10000000");
     }
-    let store = open_store(settings).await?;
+    // The corpus brings its own editions; the config's are applied when a server
+    // starts on it.
+    let store = open_database(settings).await?;
     if store.last_seq().await? > 0 {
         bail!("bench-data needs an empty database");
     }

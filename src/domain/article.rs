@@ -227,6 +227,9 @@ pub struct Item {
     pub tags: Vec<super::TagId>,
     /// An item the editor promotes under this one.
     pub related: Option<ItemId>,
+    /// The item of another edition this one translates: the first of its group of
+    /// translations, which names none itself.
+    pub translation_of: Option<ItemId>,
     /// Workflow status.
     pub status: Status,
     /// A lead story on the edition's home page.

@@ -19,6 +19,8 @@ pub enum DomainError {
     InvalidEditionCode(String),
     #[error("'{0}' is where the site's JSON API lives and cannot be an edition code")]
     ReservedEditionCode(String),
+    #[error("'{0}' is not a language tag: use one such as az, en-GB or az-Latn")]
+    InvalidLanguageTag(String),
     #[error("there is no section '{section}' in the '{edition}' edition")]
     UnknownSection { edition: String, section: String },
     #[error("a name must have between 1 and {max} characters", max = super::PersonName::MAX_CHARS)]

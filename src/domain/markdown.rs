@@ -43,6 +43,7 @@ const TAGS: &[&str] = &[
     "q",
     "s",
     "small",
+    "span",
     "strong",
     "sub",
     "sup",
@@ -86,7 +87,18 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .tags(TAGS.iter().copied().collect())
         .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
         .tag_attributes(attributes)
+        // `lang` marks a quotation in another language (`<q lang="ru">`, `<span
+        // lang="en">`); a value that is no language tag is dropped, not passed on.
         .generic_attributes(["lang"].into_iter().collect())
+        .attribute_filter(|_, attribute, value| {
+            if attribute == "lang" {
+                super::LanguageTag::parse(value)
+                    .ok()
+                    .map(|tag| std::borrow::Cow::Owned(tag.to_string()))
+            } else {
+                Some(std::borrow::Cow::Borrowed(value))
+            }
+        })
         .url_schemes(SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer"))
@@ -199,6 +211,20 @@ mod tests {
     fn paragraphs_and_emphasis_are_rendered() {
         let html = render_markdown("First *one*.\n\nSecond.");
         assert_eq!(html.trim(), "<p>First <em>one</em>.</p>\n<p>Second.</p>");
+    }
+
+    #[test]
+    fn quotations_in_another_language_keep_their_lang() {
+        let html = render_markdown(
+            "The minister said <q lang=\"ru\">мы готовы</q> and <span lang=\"AZ-Latn\">hazırıq</span>; <span lang=\"not a tag\" onclick=\"x()\">bad</span>",
+        );
+        assert!(html.contains("<q lang=\"ru\">мы готовы</q>"), "{html}");
+        assert!(
+            html.contains("<span lang=\"az-Latn\">hazırıq</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span>bad</span>"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use article::{
     Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, MAX_DEK_CHARS, Status,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use edition::{Edition, EditionCode};
+pub use edition::{Edition, EditionCode, LanguageTag};
 pub use error::DomainError;
 pub use headline::Headline;
 pub use markdown::{

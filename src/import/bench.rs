@@ -199,11 +199,7 @@ pub fn skeleton() -> Batch {
     let mut batch = Batch::default();
     for (code, name, _) in EDITIONS {
         if let Ok(code) = EditionCode::parse(code) {
-            batch.editions.push(Edition {
-                code,
-                name: (*name).to_owned(),
-                outlet: (*name).to_owned(),
-            });
+            batch.editions.push(Edition::new(code, *name, *name));
         }
         for s in 0..SECTIONS {
             batch.sections.push((

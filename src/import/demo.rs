@@ -91,11 +91,7 @@ pub fn parse(site: &str, files: &[(&str, &str)], zone: &TimeZone) -> Result<Batc
     for e in site.edition {
         let code = EditionCode::parse(&e.code)
             .map_err(|err| site_error(ShapeError::at(1, err.to_string(), Some(&e.code))))?;
-        batch.editions.push(Edition {
-            code,
-            name: e.name,
-            outlet: e.outlet,
-        });
+        batch.editions.push(Edition::new(code, e.name, e.outlet));
     }
     batch.sections = site
         .section

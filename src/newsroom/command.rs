@@ -39,6 +39,8 @@ pub enum Field {
     Tags,
     /// The related item.
     Related,
+    /// The item this one translates.
+    TranslationOf,
     /// The lead image.
     LeadMedia,
     /// The embargo.
@@ -67,6 +69,7 @@ impl Field {
             Self::Outlet => "outlet",
             Self::Tags => "tags",
             Self::Related => "related",
+            Self::TranslationOf => "translation_of",
             Self::LeadMedia => "lead_media",
             Self::Embargo => "embargo",
             Self::PublishAt => "publish_at",
@@ -218,6 +221,8 @@ pub struct DraftInput {
     pub tags: Vec<String>,
     /// Related item.
     pub related: Option<ItemId>,
+    /// The item of another edition this one translates.
+    pub translation_of: Option<ItemId>,
     /// Lead image.
     pub lead_media: Option<i64>,
     /// Lead story on the home page.
@@ -240,6 +245,8 @@ pub struct Draft {
     pub content: ItemContent,
     /// Related item, to promote under this one.
     pub related: Option<ItemId>,
+    /// The item of another edition this one translates.
+    pub translation_of: Option<ItemId>,
     /// Lead image.
     pub lead_media: Option<i64>,
     /// Lead story on the home page.
@@ -318,6 +325,12 @@ impl Draft {
         if input.related.is_some_and(|id| id <= 0) {
             errors.add(Field::Related, "give the id of an item of the same edition");
         }
+        if input.translation_of.is_some_and(|id| id <= 0) {
+            errors.add(
+                Field::TranslationOf,
+                "give the id of the same story in another edition",
+            );
+        }
         if input.lead_media.is_some_and(|id| id <= 0) {
             errors.add(Field::LeadMedia, "choose an uploaded image");
         }
@@ -339,6 +352,7 @@ impl Draft {
                     tags,
                 },
                 related: input.related,
+                translation_of: input.translation_of,
                 lead_media: input.lead_media,
                 pinned: input.pinned,
                 breaking: input.breaking,
@@ -365,6 +379,7 @@ impl Draft {
             outlet: c.byline.outlet.clone().unwrap_or_default(),
             tags: names_of(&c.tags),
             related: self.related,
+            translation_of: self.translation_of,
             lead_media: self.lead_media,
             pinned: self.pinned,
             breaking: self.breaking,

@@ -113,6 +113,58 @@ impl<'a> Refs<'a> {
     }
 }
 
+/// The head of the group of translations an item of `edition` joins by naming
+/// `target`; `None` when it names none, or names its own group's head. `this` is the
+/// item being saved, when it exists already. Groups stay one level deep, with at most
+/// one item per edition.
+async fn translation_head(
+    w: &mut Writer,
+    edition: &EditionCode,
+    this: Option<ItemId>,
+    target: Option<ItemId>,
+) -> Result<Option<ItemId>, EditError> {
+    let Some(target) = target else {
+        return Ok(None);
+    };
+    let wrong = |message: String| Err(refuse(Field::TranslationOf, &message));
+    if Some(target) == this {
+        return wrong("an item cannot be a translation of itself".into());
+    }
+    let Some((target_edition, head)) = w.translation_facts(target).await? else {
+        return wrong(format!("there is no item {target}"));
+    };
+    if &target_edition == edition {
+        return wrong(format!(
+            "item {target} is in this edition; a translation is in another one"
+        ));
+    }
+    let head = head.unwrap_or(target);
+    if Some(head) == this {
+        return Ok(None);
+    }
+    if let Some(this) = this
+        && w.translation_group(this)
+            .await?
+            .iter()
+            .any(|(id, _)| *id != this)
+    {
+        return wrong(
+            "other items are translations of this one: mark them as translations of that item instead"
+                .into(),
+        );
+    }
+    let group = w.translation_group(head).await?;
+    if let Some((other, _)) = group
+        .iter()
+        .find(|(id, code)| code == edition && Some(*id) != this)
+    {
+        return wrong(format!(
+            "item {other} is already this story's version in this edition"
+        ));
+    }
+    Ok(Some(head))
+}
+
 /// Checks what `draft` refers to against the store, inside the transaction that will
 /// write it; reads only.
 async fn resolve(w: &mut Writer, actor: &Actor, draft: &Draft) -> Result<Plan, EditError> {
@@ -359,6 +411,8 @@ impl Newsroom {
             draft.pinned,
             draft.breaking,
         )?;
+        let translation_of =
+            translation_head(w, &draft.edition, None, draft.translation_of).await?;
         let links = resolve(w, actor, draft)
             .await?
             .write(w, actor, &draft.edition)
@@ -371,6 +425,7 @@ impl Newsroom {
                 authors: &links.authors,
                 tags: &links.tags,
                 related: draft.related,
+                translation_of,
                 status: Status::Draft,
                 pinned: draft.pinned,
                 published_at: None,
@@ -458,6 +513,8 @@ impl Newsroom {
                 "an item stays in the edition it was written for",
             ));
         }
+        let translation_of =
+            translation_head(w, &draft.edition, Some(id), draft.translation_of).await?;
         let links = resolve(w, actor, draft)
             .await?
             .write(w, actor, &draft.edition)
@@ -474,6 +531,7 @@ impl Newsroom {
                 content: &stored.content,
                 section: links.section,
                 related: stored.related,
+                translation_of,
                 pinned: stored.pinned,
                 breaking: stored.breaking,
                 embargo_until: stored.embargo,
@@ -879,6 +937,7 @@ impl Newsroom {
                 .map(|t| t.name.clone())
                 .collect(),
             related: item.related,
+            translation_of: item.translation_of,
             lead_media: item.lead_media,
             pinned: item.pinned,
             breaking: item.breaking,
@@ -948,6 +1007,7 @@ pub(super) async fn same_fields(
         && item.pinned == draft.pinned
         && item.breaking == draft.breaking
         && item.related == draft.related
+        && item.translation_of == draft.translation_of
         && item.lead_media == draft.lead_media
         && item.embargo_until == draft.embargo;
     if !plain {

@@ -88,6 +88,7 @@ impl Filing {
             authors: self.authors.clone(),
             outlet: self.outlet.clone().unwrap_or_default(),
             tags: self.tags.clone(),
+            translation_of: None,
             related: match self.related {
                 Some(Related::Id(id)) => Some(id),
                 _ => None,

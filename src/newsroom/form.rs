@@ -31,6 +31,8 @@ pub struct ItemForm {
     pub tags: String,
     /// Related item id.
     pub related: String,
+    /// Id of the item of another edition this one translates.
+    pub translation_of: String,
     /// Lead image id.
     pub lead_media: String,
     /// Lead story on the home page.
@@ -204,6 +206,12 @@ impl ItemForm {
             "give the id of an item of the same edition",
             errors,
         );
+        let translation_of = optional_id(
+            &self.translation_of,
+            Field::TranslationOf,
+            "give the id of the same story in another edition",
+            errors,
+        );
         let lead_media = optional_id(
             &self.lead_media,
             Field::LeadMedia,
@@ -224,6 +232,7 @@ impl ItemForm {
             outlet: self.outlet.clone(),
             tags: split_names(&self.tags),
             related,
+            translation_of,
             lead_media,
             pinned: self.pinned,
             breaking: self.breaking,
@@ -247,6 +256,10 @@ impl ItemForm {
             outlet: input.outlet.clone(),
             tags: input.tags.join(", "),
             related: input.related.map(|r| r.to_string()).unwrap_or_default(),
+            translation_of: input
+                .translation_of
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
             lead_media: input.lead_media.map(|m| m.to_string()).unwrap_or_default(),
             pinned: input.pinned,
             breaking: input.breaking,

@@ -37,6 +37,7 @@ pub use filing::{Batch, Filed, Filing, Related};
 pub use form::{Button, ItemForm, Snapshot};
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
 pub use queries::Desk;
+pub use taxonomy::EditionsApplied;
 pub use tokens::{ApiToken, IssuedToken, TokenHolder, TokenRefusal, TokenRequest, TokenState};
 pub use two_factor::{RECOVERY_CODES, TotpSetup, TwoFactorStatus, code_at};
 pub use webhooks::{

@@ -6,7 +6,96 @@ use crate::domain::{
 };
 use crate::store::{Entity, StoreResult, Writer};
 
+/// What applying the config's editions changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct EditionsApplied {
+    /// Editions added.
+    pub added: Vec<String>,
+    /// Editions whose names, language, zone or place changed.
+    pub changed: Vec<String>,
+    /// Sections added or renamed, as `edition/slug`.
+    pub sections: Vec<String>,
+}
+
+impl EditionsApplied {
+    /// True when the store already matched the config.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.sections.is_empty()
+    }
+}
+
 impl Newsroom {
+    /// Makes the site's editions and their sections what the config declares, in one
+    /// transaction, as `actor` (the system actor `config`): missing ones are added,
+    /// changed ones updated, each with an audit entry. Editions the config leaves out
+    /// stay as they are: removing one would orphan its items.
+    pub async fn apply_editions(
+        &self,
+        actor: &Actor,
+        specs: &[crate::config::EditionSpec],
+    ) -> Result<EditionsApplied, NewsroomError> {
+        if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let mut applied = EditionsApplied::default();
+        if specs.is_empty() {
+            return Ok(applied);
+        }
+        let mut w = self.store.begin(self.clock.now()).await?;
+        for (position, spec) in specs.iter().enumerate() {
+            let wanted = &spec.edition;
+            let code = &wanted.code;
+            let subject = format!("edition:{code}");
+            match w.edition(code).await? {
+                None => {
+                    w.insert_edition(wanted).await?;
+                    w.update_edition(wanted, position as i64).await?;
+                    w.append_change(Entity::Taxonomy, &subject, "created")
+                        .await?;
+                    w.audit_by(actor.by(), "edition added", &subject, &wanted.name)
+                        .await?;
+                    applied.added.push(code.to_string());
+                }
+                Some(stored) => {
+                    let order = w.edition_position(code).await?;
+                    if stored != *wanted || order != Some(position as i64) {
+                        w.update_edition(wanted, position as i64).await?;
+                        w.append_change(Entity::Taxonomy, &subject, "changed")
+                            .await?;
+                        w.audit_by(actor.by(), "edition changed", &subject, &wanted.name)
+                            .await?;
+                        applied.changed.push(code.to_string());
+                    }
+                }
+            }
+            for (slug, name) in &spec.sections {
+                match w.section(code, slug.as_ref()).await? {
+                    None => {
+                        let name = PersonName::parse(name)?;
+                        insert_section(&mut w, actor, code, slug, &name).await?;
+                        applied.sections.push(format!("{code}/{slug}"));
+                    }
+                    Some(section) if section.name != *name => {
+                        let subject = format!("section:{code}:{slug}");
+                        w.rename_section(section.id, name).await?;
+                        w.append_change(Entity::Taxonomy, &subject, "renamed")
+                            .await?;
+                        w.audit_by(actor.by(), "section renamed", &subject, name)
+                            .await?;
+                        applied.sections.push(format!("{code}/{slug}"));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if applied.is_empty() {
+            return Ok(applied);
+        }
+        w.commit().await?;
+        self.after_commit();
+        Ok(applied)
+    }
+
     /// Adds an edition; admins only.
     pub async fn add_edition(
         &self,
@@ -109,12 +198,8 @@ async fn insert_edition(
     name: &PersonName,
     outlet: &PersonName,
 ) -> StoreResult<()> {
-    w.insert_edition(&Edition {
-        code: code.clone(),
-        name: name.as_ref().to_owned(),
-        outlet: outlet.as_ref().to_owned(),
-    })
-    .await?;
+    w.insert_edition(&Edition::new(code.clone(), name.as_ref(), outlet.as_ref()))
+        .await?;
     let subject = format!("edition:{code}");
     w.append_change(Entity::Taxonomy, &subject, "created")
         .await?;

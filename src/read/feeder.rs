@@ -204,6 +204,8 @@ fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Depe
         keys.push(Dependency::Item(*id));
         for (snapshot, item) in [(before, before.item(*id)), (after, after.item(*id))] {
             let Some(item) = item else { continue };
+            // The other versions' pages list this one among their translations.
+            keys.extend(snapshot.group_of(item).into_iter().map(Dependency::Item));
             let ed = &item.edition;
             keys.push(Dependency::Archive(ed.clone()));
             keys.push(Dependency::Corrections(ed.clone()));

@@ -34,6 +34,8 @@ pub struct ItemMeta {
     pub tags: Box<[TagId]>,
     /// An item the editor promotes under this one.
     pub related: Option<ItemId>,
+    /// The first item of its group of translations.
+    pub translation_of: Option<ItemId>,
     /// A lead story on the edition's home page.
     pub pinned: bool,
     /// Marked as breaking news.
@@ -85,6 +87,7 @@ impl ItemMeta {
             outlet: item.outlet.as_deref().map(Into::into),
             tags: item.tags.as_slice().into(),
             related: item.related,
+            translation_of: item.translation_of,
             pinned: item.pinned,
             breaking: item.breaking,
             lead_media: item.lead_media,
@@ -108,6 +111,7 @@ impl ItemMeta {
             outlet: row.outlet,
             tags: row.tags,
             related: row.related,
+            translation_of: row.translation_of,
             pinned: row.pinned,
             breaking: row.breaking,
             lead_media: row.lead_media,

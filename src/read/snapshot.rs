@@ -37,6 +37,30 @@ pub struct Snapshot {
     /// them over a hash trie (measured: 0.22 s and 34 MB against 0.59 s and 136 MB).
     items: imbl::OrdMap<ItemId, Arc<ItemMeta>>,
     by_edition: imbl::HashMap<Arc<str>, EditionIndex>,
+    /// Published translations by the head of their group (which may be unpublished).
+    translations: Translations,
+}
+
+/// Published members of each group of translations, by the group's head.
+type Translations = imbl::OrdMap<ItemId, imbl::Vector<ItemId>>;
+
+fn join_group(groups: &mut Translations, item: &ItemMeta) {
+    if let Some(head) = item.translation_of {
+        groups.entry(head).or_default().push_back(item.id);
+    }
+}
+
+fn leave_group(groups: &mut Translations, item: &ItemMeta) {
+    let Some(head) = item.translation_of else {
+        return;
+    };
+    let emptied = groups.get_mut(&head).is_some_and(|members| {
+        members.retain(|id| *id != item.id);
+        members.is_empty()
+    });
+    if emptied {
+        groups.remove(&head);
+    }
 }
 
 /// The taxonomy, small and replaced whole when it changes.
@@ -196,6 +220,7 @@ pub(super) struct Builder {
     by_id: imbl::OrdMap<ItemId, Arc<ItemMeta>>,
     /// Per edition; there are a handful, searched in turn.
     editions: Vec<(Arc<str>, Lists)>,
+    translations: Translations,
 }
 
 /// One edition's lists, unsorted.
@@ -225,6 +250,7 @@ impl Builder {
             }
         };
         self.editions[at].1.add(&item);
+        join_group(&mut self.translations, &item);
         self.by_id.insert(item.id, item);
     }
 
@@ -262,6 +288,7 @@ impl Builder {
             catalog: Arc::new(Catalog::of(taxonomy)),
             items: self.by_id,
             by_edition,
+            translations: self.translations,
         }
     }
 }
@@ -385,8 +412,12 @@ impl Snapshot {
         {
             index.remove(old);
         }
+        if let Some(old) = &before {
+            leave_group(&mut self.translations, old);
+        }
         if let Some(new) = now {
             let new = Arc::new(new);
+            join_group(&mut self.translations, &new);
             self.by_edition
                 .entry(new.edition.clone())
                 .or_default()
@@ -394,6 +425,36 @@ impl Snapshot {
             self.items.insert(id, new);
         }
         before
+    }
+
+    /// The published versions of `item`'s story in other editions, in edition order.
+    pub fn translations(&self, item: &ItemMeta) -> Vec<Arc<ItemMeta>> {
+        let head = item.translation_of.unwrap_or(item.id);
+        let members = self.translations.get(&head);
+        let mut found: Vec<Arc<ItemMeta>> = std::iter::once(head)
+            .chain(members.into_iter().flatten().copied())
+            .filter(|id| *id != item.id)
+            .filter_map(|id| self.item(id).cloned())
+            .filter(|other| other.edition != item.edition)
+            .collect();
+        let position = |code: &str| {
+            self.catalog
+                .editions
+                .iter()
+                .position(|e| e.code.as_ref() == code)
+        };
+        found.sort_by_key(|other| (position(&other.edition), other.id));
+        found
+    }
+
+    /// The ids of every item, published or not, whose page lists `item` among its
+    /// translations: the rest of its group.
+    pub fn group_of(&self, item: &ItemMeta) -> Vec<ItemId> {
+        let head = item.translation_of.unwrap_or(item.id);
+        std::iter::once(head)
+            .chain(self.translations.get(&head).into_iter().flatten().copied())
+            .filter(|id| *id != item.id)
+            .collect()
     }
 
     /// An uploaded image.
@@ -622,11 +683,7 @@ mod tests {
         Taxonomy {
             editions: ["en", "az"]
                 .into_iter()
-                .map(|c| Edition {
-                    code: code(c),
-                    name: c.into(),
-                    outlet: c.into(),
-                })
+                .map(|c| Edition::new(code(c), c, c))
                 .collect(),
             sections: (1..=4)
                 .map(|id| Section {
@@ -672,6 +729,7 @@ mod tests {
             outlet: None,
             tags,
             related: None,
+            translation_of: None,
             status: Status::Published,
             pinned: rng.below(4) == 0,
             published_at: Some(published),

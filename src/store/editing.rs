@@ -97,6 +97,8 @@ pub struct ItemUpdate<'a> {
     pub section: SectionId,
     /// Related item.
     pub related: Option<ItemId>,
+    /// The first item of its group of translations.
+    pub translation_of: Option<ItemId>,
     /// Lead story on the home page.
     pub pinned: bool,
     /// Breaking news.
@@ -126,11 +128,28 @@ impl Writer {
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
+        let translations: Vec<ItemId> =
+            sqlx::query_scalar("SELECT id FROM items WHERE translation_of = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+        // The rest of a group of translations stays one: its oldest member heads it.
+        if let Some((&head, _)) = translations.split_first() {
+            sqlx::query("UPDATE items SET translation_of = NULL WHERE id = $1")
+                .bind(head)
+                .execute(&mut *self.tx)
+                .await?;
+            sqlx::query("UPDATE items SET translation_of = $1 WHERE translation_of = $2")
+                .bind(head)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM items WHERE id = $1")
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
-        Ok(relating)
+        Ok(relating.into_iter().chain(translations).collect())
     }
 
     /// An item's version as it is inside this transaction.
@@ -149,7 +168,7 @@ impl Writer {
             "UPDATE items SET kind = $1, headline = $2, slug = $3, dek = $4, \
              section_id = $5, outlet = $6, related_id = $7, pinned = $8, \
              breaking = $9, embargo_until = $10, lead_media_id = $11, updated_at = $12, \
-             version = version + 1 WHERE id = $13",
+             translation_of = $13, version = version + 1 WHERE id = $14",
         )
         .bind(c.kind.as_str())
         .bind(c.headline.as_ref())
@@ -163,6 +182,7 @@ impl Writer {
         .bind(update.embargo_until.map(|t| t.as_microsecond()))
         .bind(update.lead_media)
         .bind(self.now.as_microsecond())
+        .bind(update.translation_of)
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
@@ -332,17 +352,25 @@ impl Store {
         created_by: Option<UserId>,
         limit: i64,
     ) -> StoreResult<Vec<DeskItem>> {
-        let rows = sqlx::query(
+        // What is published is listed by when it went out, newest first (an edit of an
+        // old story does not bring it to the top); the rest by their last change.
+        let sql = if status == Status::Published {
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
              u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
              WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
-             ORDER BY i.updated_at DESC, i.id DESC LIMIT $3",
-        )
-        .bind(status.as_str())
-        .bind(created_by)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+             ORDER BY i.published_at DESC, i.id DESC LIMIT $3"
+        } else {
+            "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
+             u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT $3"
+        };
+        let rows = sqlx::query(sql)
+            .bind(status.as_str())
+            .bind(created_by)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let published: Option<i64> = r.try_get(4)?;

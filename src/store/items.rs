@@ -26,6 +26,8 @@ pub struct NewItemRow<'a> {
     pub tags: &'a [TagId],
     /// Promoted item, if any.
     pub related: Option<ItemId>,
+    /// The first item of its group of translations, if any.
+    pub translation_of: Option<ItemId>,
     /// Initial status.
     pub status: Status,
     /// Lead story on the home page.
@@ -55,8 +57,8 @@ pub struct ItemExtras {
 
 /// Columns of [`item_from`], read from [`ITEM_TABLES`].
 pub(super) const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, markdown, html, \
-    section_id, outlet, related_id, status, pinned, published_at, updated_at, breaking, \
-    embargo_until, unpublish_at, lead_media_id, created_by, version";
+    section_id, outlet, related_id, translation_of, status, pinned, published_at, updated_at, \
+    breaking, embargo_until, unpublish_at, lead_media_id, created_by, version";
 
 /// An item with its body, which lives in a table of its own so that scans of the
 /// metadata never read it.
@@ -82,6 +84,7 @@ pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
         outlet: row.try_get("outlet")?,
         tags: Vec::new(),
         related: row.try_get("related_id")?,
+        translation_of: row.try_get("translation_of")?,
         status: Status::parse(&row.try_get::<String, _>("status")?).map_err(rows::corrupt)?,
         pinned: row.try_get::<i64, _>("pinned")? != 0,
         published_at: published_at.map(rows::instant).transpose()?,
@@ -219,9 +222,10 @@ impl Writer {
         let id: ItemId = sqlx::query_scalar(
             "INSERT INTO items (edition, kind, headline, slug, dek, \
              section_id, outlet, related_id, status, pinned, published_at, created_at, updated_at, \
-             source_key, breaking, embargo_until, unpublish_at, lead_media_id, created_by) \
+             source_key, breaking, embargo_until, unpublish_at, lead_media_id, created_by, \
+             translation_of) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19) RETURNING id",
+             $17, $18, $19, $20) RETURNING id",
         )
         .bind(new.edition.as_ref())
         .bind(c.kind.as_str())
@@ -242,6 +246,7 @@ impl Writer {
         .bind(new.extras.unpublish_at.map(|t| t.as_microsecond()))
         .bind(new.extras.lead_media)
         .bind(new.extras.created_by)
+        .bind(new.translation_of)
         .fetch_one(&mut *self.tx)
         .await?;
         sqlx::query(
@@ -323,6 +328,47 @@ impl Writer {
                 .fetch_optional(&mut *self.tx)
                 .await?;
         Ok(found.is_some())
+    }
+
+    /// An item's edition and the item it translates, if it exists.
+    pub async fn translation_facts(
+        &mut self,
+        id: ItemId,
+    ) -> StoreResult<Option<(EditionCode, Option<ItemId>)>> {
+        let row = sqlx::query("SELECT edition, translation_of FROM items WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.map(|row| {
+            Ok((
+                rows::edition(&row.try_get::<String, _>("edition")?)?,
+                row.try_get("translation_of")?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// The members of the group of translations `head` heads: itself and every item
+    /// naming it, each with its edition.
+    pub async fn translation_group(
+        &mut self,
+        head: ItemId,
+    ) -> StoreResult<Vec<(ItemId, EditionCode)>> {
+        let found = sqlx::query(
+            "SELECT id, edition FROM items WHERE id = $1 OR translation_of = $1 ORDER BY id",
+        )
+        .bind(head)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        found
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("id")?,
+                    rows::edition(&row.try_get::<String, _>("edition")?)?,
+                ))
+            })
+            .collect()
     }
 }
 

@@ -40,6 +40,8 @@ pub struct PublishedRow {
     pub tags: Box<[TagId]>,
     /// Promoted item.
     pub related: Option<ItemId>,
+    /// The first item of its group of translations.
+    pub translation_of: Option<ItemId>,
     /// Lead story.
     pub pinned: bool,
     /// Breaking news.
@@ -87,7 +89,8 @@ impl PublishedRows {
 /// as lists in its own row (migration 0005), so a million items are a million rows,
 /// not the 3.3 million they were with a row per link.
 const PUBLISHED_COLUMNS: &str = "id, edition, kind, headline, slug, dek, section_id, outlet, \
-    related_id, pinned, published_at, updated_at, breaking, lead_media_id, author_ids, tag_ids";
+    related_id, pinned, published_at, updated_at, breaking, lead_media_id, author_ids, tag_ids, \
+    translation_of";
 
 /// Rows handed over at a time by [`Store::published_rows`]: few enough to keep memory
 /// flat, enough that the hand-over costs nothing per row.
@@ -131,6 +134,7 @@ fn published_row(row: &AnyRow, codes: &mut Codes) -> StoreResult<PublishedRow> {
         lead_media: row.try_get(13)?,
         authors: ids(row.try_get::<&str, _>(14)?)?,
         tags: ids(row.try_get::<&str, _>(15)?)?,
+        translation_of: row.try_get(16)?,
     })
 }
 
@@ -299,6 +303,7 @@ fn sqlite_row(row: &rusqlite::Row<'_>, codes: &mut Codes) -> StoreResult<Publish
         lead_media: row.get(13)?,
         authors: ids(text(14)?)?,
         tags: ids(text(15)?)?,
+        translation_of: row.get(16)?,
     })
 }
 

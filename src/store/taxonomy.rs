@@ -2,14 +2,24 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Store, StoreResult, Writer, rows};
-use crate::domain::{Author, AuthorId, Edition, EditionCode, Section, SectionId, Tag, TagId};
+use crate::domain::{
+    Author, AuthorId, Edition, EditionCode, LanguageTag, Section, SectionId, Tag, TagId,
+};
+
+/// Columns of [`edition_from`].
+const EDITION_COLUMNS: &str = "code, name, outlet, language, time_zone";
 
 fn edition_from(row: &AnyRow) -> StoreResult<Edition> {
-    Ok(Edition {
-        code: rows::edition(&row.try_get::<String, _>("code")?)?,
-        name: row.try_get("name")?,
-        outlet: row.try_get("outlet")?,
-    })
+    let mut edition = Edition::new(
+        rows::edition(&row.try_get::<String, _>("code")?)?,
+        row.try_get::<String, _>("name")?,
+        row.try_get::<String, _>("outlet")?,
+    );
+    if let Some(tag) = row.try_get::<Option<String>, _>("language")? {
+        edition.language = LanguageTag::parse(&tag).map_err(rows::corrupt)?;
+    }
+    edition.time_zone = row.try_get("time_zone")?;
+    Ok(edition)
 }
 
 fn section_from(row: &AnyRow) -> StoreResult<Section> {
@@ -41,9 +51,11 @@ fn tag_from(row: &AnyRow) -> StoreResult<Tag> {
 impl Store {
     /// Every edition, in display order.
     pub async fn editions(&self) -> StoreResult<Vec<Edition>> {
-        let rows = sqlx::query("SELECT code, name, outlet FROM editions ORDER BY position, code")
-            .fetch_all(&self.reads)
-            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EDITION_COLUMNS} FROM editions ORDER BY position, code"
+        )))
+        .fetch_all(&self.reads)
+        .await?;
         rows.iter().map(edition_from).collect()
     }
 
@@ -77,24 +89,65 @@ impl Store {
 impl Writer {
     /// The edition with this code, if it exists.
     pub async fn edition(&mut self, code: &EditionCode) -> StoreResult<Option<Edition>> {
-        let row = sqlx::query("SELECT code, name, outlet FROM editions WHERE code = $1")
-            .bind(code.as_ref())
-            .fetch_optional(&mut *self.tx)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EDITION_COLUMNS} FROM editions WHERE code = $1"
+        )))
+        .bind(code.as_ref())
+        .fetch_optional(&mut *self.tx)
+        .await?;
         row.as_ref().map(edition_from).transpose()
     }
 
     /// Adds an edition at the end of the display order.
     pub async fn insert_edition(&mut self, edition: &Edition) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO editions (code, name, outlet, position) \
-             VALUES ($1, $2, $3, (SELECT COUNT(*) FROM editions))",
+            "INSERT INTO editions (code, name, outlet, language, time_zone, position) \
+             VALUES ($1, $2, $3, $4, $5, (SELECT COUNT(*) FROM editions))",
         )
         .bind(edition.code.as_ref())
         .bind(&edition.name)
         .bind(&edition.outlet)
+        .bind(edition.language.as_ref())
+        .bind(edition.time_zone.as_deref())
         .execute(&mut *self.tx)
         .await?;
+        Ok(())
+    }
+
+    /// Sets an edition's names, language, zone and place in the display order.
+    pub async fn update_edition(&mut self, edition: &Edition, position: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE editions SET name = $1, outlet = $2, language = $3, time_zone = $4, \
+             position = $5 WHERE code = $6",
+        )
+        .bind(&edition.name)
+        .bind(&edition.outlet)
+        .bind(edition.language.as_ref())
+        .bind(edition.time_zone.as_deref())
+        .bind(position)
+        .bind(edition.code.as_ref())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// An edition's place in the display order.
+    pub async fn edition_position(&mut self, code: &EditionCode) -> StoreResult<Option<i64>> {
+        let position =
+            sqlx::query_scalar("SELECT CAST(position AS BIGINT) FROM editions WHERE code = $1")
+                .bind(code.as_ref())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(position)
+    }
+
+    /// Renames a section.
+    pub async fn rename_section(&mut self, id: SectionId, name: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE sections SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

@@ -22,6 +22,9 @@ pub struct HeadMeta {
     pub names: Vec<(&'static str, String)>,
     /// JSON-LD documents, already safe to place inside a script element.
     pub json_ld: Vec<String>,
+    /// `<link rel="alternate" hreflang>` pairs: language tag (or `x-default`) and
+    /// absolute URL of each version of the page.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// JSON made safe inside an HTML `<script>` element or any other HTML context: no `<`
@@ -221,6 +224,7 @@ impl Reader {
             names.push(("twitter:image", src));
         }
         HeadMeta {
+            alternates: self.translation_alternates(item, &url),
             canonical: Some(url),
             description,
             robots: Some("max-image-preview:large"),
@@ -228,6 +232,55 @@ impl Reader {
             names,
             json_ld: vec![script_safe(&article), self.breadcrumbs(&trail)],
         }
+    }
+
+    /// `hreflang` alternates of an item with translations: every version, this one
+    /// included, and `x-default` for the one in the site's default edition (else the
+    /// first edition's). Every version names the same set, so they are reciprocal.
+    /// None when it has no published translation.
+    fn translation_alternates(&self, item: &ItemMeta, url: &str) -> Vec<(String, String)> {
+        let others = self.snapshot.translations(item);
+        if others.is_empty() {
+            return Vec::new();
+        }
+        let views = self.views();
+        let language = |code: &str| {
+            self.snapshot
+                .edition(code)
+                .map_or_else(|| code.to_owned(), |e| e.language.to_string())
+        };
+        let mut versions: Vec<(String, String, String)> = others
+            .iter()
+            .map(|o| {
+                (
+                    o.edition.to_string(),
+                    language(&o.edition),
+                    self.absolute(&views.item_href(o)),
+                )
+            })
+            .collect();
+        versions.push((
+            self.code().to_owned(),
+            language(self.code()),
+            url.to_owned(),
+        ));
+        let order = |code: &str| {
+            let default = self.site.default_edition.as_ref() == code;
+            let place = self
+                .snapshot
+                .editions()
+                .iter()
+                .position(|e| e.code.as_ref() == code);
+            (!default, place)
+        };
+        versions.sort_by_key(|(code, _, _)| order(code));
+        let x_default = versions.first().map(|(_, _, href)| href.clone());
+        let mut alternates: Vec<(String, String)> = versions
+            .into_iter()
+            .map(|(_, lang, href)| (lang, href))
+            .collect();
+        alternates.extend(x_default.map(|href| ("x-default".to_owned(), href)));
+        alternates
     }
 }
 

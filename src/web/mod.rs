@@ -76,7 +76,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     // Reader pages take no body; the newsroom's forms carry up to a long article.
     let reader = Router::new()
-        .route("/", get(to_default_edition))
+        .route("/", get(to_preferred_edition))
         .route("/static/{name}", get(assets::show_asset))
         .route("/media/{name}", get(show_media_file))
         .route("/{edition}", get(to_edition_home))
@@ -143,8 +143,70 @@ async fn not_found() -> PageError {
     PageError::NotFound
 }
 
-async fn to_default_edition(State(state): State<AppState>) -> Response {
-    Redirect::temporary(&urls::home(state.site.default_edition.as_ref())).into_response()
+/// The root sends a reader to the edition their browser's `Accept-Language` prefers,
+/// else to the default one; caches keep one answer per language list.
+async fn to_preferred_edition(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let snapshot = state.read.snapshot();
+    let editions: Vec<(&str, &str)> = snapshot
+        .editions()
+        .iter()
+        .map(|e| (e.code.as_ref(), e.language.as_ref()))
+        .collect();
+    let wanted = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|header| preferred_edition(header, &editions))
+        .unwrap_or(state.site.default_edition.as_ref());
+    let mut response = Redirect::temporary(&urls::home(wanted)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("Accept-Language"),
+    );
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+/// The code of the edition an `Accept-Language` header prefers among `editions`
+/// (code, language tag): by the reader's order of preference, a language tag
+/// matching exactly, else by its primary language (`ru-RU` reads the `ru` edition,
+/// `az` the `az-Latn` one). `None` when none is acceptable.
+pub fn preferred_edition<'a>(header: &str, editions: &[(&'a str, &str)]) -> Option<&'a str> {
+    // A header is a few dozen bytes; one much longer is not worth reading.
+    if header.len() > 1024 {
+        return None;
+    }
+    let primary = |tag: &str| {
+        tag.split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    for asked in accept_language::parse(header) {
+        if asked == "*" {
+            return None;
+        }
+        if let Some((code, _)) = editions
+            .iter()
+            .find(|(_, tag)| tag.eq_ignore_ascii_case(&asked))
+        {
+            return Some(code);
+        }
+        let language = primary(&asked);
+        if let Some((code, _)) = editions
+            .iter()
+            .find(|(code, tag)| primary(tag) == language || code.eq_ignore_ascii_case(&language))
+        {
+            return Some(code);
+        }
+    }
+    None
 }
 
 async fn to_edition_home(
@@ -181,4 +243,30 @@ async fn show_media_file(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preferred_edition;
+
+    const EDITIONS: &[(&str, &str)] = &[("en", "en"), ("az", "az-Latn"), ("ru", "ru")];
+
+    #[test]
+    fn the_readers_first_acceptable_language_chooses_the_edition() {
+        for (header, edition) in [
+            ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", Some("ru")),
+            ("az", Some("az")),
+            ("AZ-latn", Some("az")),
+            ("tr-TR, az;q=0.8, en;q=0.5", Some("az")),
+            ("en-GB;q=0.2, ru;q=0.9", Some("ru")),
+            ("de-DE, fr;q=0.8", None),
+            ("*", None),
+            ("", None),
+            ("ru;q=0, en", Some("en")),
+            (";;;,,,q=x", None),
+        ] {
+            assert_eq!(preferred_edition(header, EDITIONS), edition, "{header:?}");
+        }
+        assert_eq!(preferred_edition(&"en,".repeat(1000), EDITIONS), None);
+    }
 }

@@ -51,6 +51,25 @@ fn origin_of(parts: &Parts, base_url: Option<&str>) -> String {
     format!("http://{host}")
 }
 
+/// The site's settings as an edition's pages use them: in the edition's own time
+/// zone when it has one.
+fn site_of(site: &Arc<Site>, edition: &Edition) -> Arc<Site> {
+    let zone = edition
+        .time_zone
+        .as_deref()
+        .filter(|name| *name != site.time_zone_name)
+        .and_then(|name| jiff::tz::TimeZone::get(name).ok().map(|zone| (name, zone)));
+    match zone {
+        Some((name, zone)) => {
+            let mut own = Site::clone(site);
+            own.time_zone = zone;
+            name.clone_into(&mut own.time_zone_name);
+            Arc::new(own)
+        }
+        None => site.clone(),
+    }
+}
+
 impl FromRequestParts<AppState> for Reader {
     type Rejection = PageError;
 
@@ -69,10 +88,10 @@ impl FromRequestParts<AppState> for Reader {
             .cloned()
             .ok_or(PageError::NotFound)?;
         Ok(Self {
+            origin: origin_of(parts, state.site.base_url.as_deref()),
+            site: site_of(&state.site, &edition),
             snapshot,
             edition,
-            origin: origin_of(parts, state.site.base_url.as_deref()),
-            site: state.site.clone(),
             path: parts.uri.path().to_owned(),
             bodies: state.read.bodies().clone(),
             keys: Arc::default(),

@@ -54,16 +54,27 @@ pub fn routes() -> Router<AppState> {
         .route("/robots.txt", get(show_robots))
         .route("/sitemap.xml", get(show_sitemap_index))
         .route("/sitemaps/news.xml", get(show_news_sitemap))
+        .route(
+            "/sitemaps/{edition}/news.xml",
+            get(show_edition_news_sitemap),
+        )
         .route("/sitemaps/{edition}/{file}", get(show_month_sitemap))
 }
 
-/// Crawlers may read everything but the newsroom; the sitemaps are named for them.
-async fn show_robots(origin: Origin) -> Response {
-    let body = format!(
+/// Crawlers may read everything but the newsroom; the sitemaps are named for them:
+/// the index, the news sitemap of every edition together, and each edition's own.
+async fn show_robots(State(state): State<AppState>, origin: Origin) -> Response {
+    let mut body = format!(
         "User-agent: *\nDisallow: /newsroom\n\nSitemap: {}\nSitemap: {}\n",
         origin.absolute("/sitemap.xml"),
         origin.absolute("/sitemaps/news.xml"),
     );
+    for edition in state.read.snapshot().editions() {
+        body.push_str(&format!(
+            "Sitemap: {}\n",
+            origin.absolute(&news_path(edition.code.as_ref()))
+        ));
+    }
     with_keys(
         xml_response(body, "text/plain; charset=utf-8", SITEMAP_CACHE),
         vec![Dependency::Robots],
@@ -131,10 +142,36 @@ async fn show_month_sitemap(
     ))
 }
 
+/// The address of an edition's own news sitemap.
+fn news_path(edition: &str) -> String {
+    format!("/sitemaps/{edition}/news.xml")
+}
+
 /// Google News: what every edition published in the last two days, newest first.
 async fn show_news_sitemap(
     State(state): State<AppState>,
     origin: Origin,
+) -> Result<Response, PageError> {
+    news_sitemap(&state, &origin, None)
+}
+
+/// Google News for one edition, with its own publication name and language.
+async fn show_edition_news_sitemap(
+    State(state): State<AppState>,
+    origin: Origin,
+    Path(edition): Path<String>,
+) -> Result<Response, PageError> {
+    if state.read.snapshot().edition(&edition).is_none() {
+        return Err(PageError::NotFound);
+    }
+    news_sitemap(&state, &origin, Some(&edition))
+}
+
+/// The news sitemap of one edition, or of all of them.
+fn news_sitemap(
+    state: &AppState,
+    origin: &Origin,
+    only: Option<&str>,
 ) -> Result<Response, PageError> {
     let snapshot = state.read.snapshot();
     let zone = &state.site.time_zone;
@@ -142,7 +179,7 @@ async fn show_news_sitemap(
     let since = now
         .checked_sub(NEWS_WINDOW)
         .map_err(|e| PageError::Internal(e.into()))?;
-    let items = recent_items(&snapshot, since, MAX_NEWS_URLS);
+    let items = recent_items(&snapshot, only, since, MAX_NEWS_URLS);
     let body = write_xml(|w| {
         w.create_element("urlset")
             .with_attribute(("xmlns", SITEMAP_NS))
@@ -168,7 +205,8 @@ async fn show_news_sitemap(
                                         "news:name",
                                         &super::feeds::xml_safe(&edition.name),
                                     )?;
-                                    text_element(w, "news:language", edition.code.as_ref())
+                                    // Google News takes ISO 639 codes: `az`, not `az-Latn`.
+                                    text_element(w, "news:language", edition.language.primary())
                                 })?;
                             text_element(
                                 w,
@@ -286,10 +324,16 @@ fn parse_month_file(file: &str) -> Option<Date> {
 }
 
 /// Every edition's items published since `since`, newest first, at most `limit`.
-fn recent_items(snapshot: &Snapshot, since: Timestamp, limit: usize) -> Vec<Arc<ItemMeta>> {
+fn recent_items(
+    snapshot: &Snapshot,
+    only: Option<&str>,
+    since: Timestamp,
+    limit: usize,
+) -> Vec<Arc<ItemMeta>> {
     let mut items: Vec<Arc<ItemMeta>> = snapshot
         .editions()
         .iter()
+        .filter(|e| only.is_none_or(|code| e.code.as_ref() == code))
         .flat_map(|e| {
             let newest = snapshot.newest(e.code.as_ref());
             let recent = count_from(newest, since);
@@ -343,6 +387,7 @@ mod tests {
             authors: Vec::new(),
             outlet: None,
             tags: Vec::new(),
+            translation_of: None,
             related: None,
             status: Status::Published,
             pinned: false,
@@ -360,11 +405,11 @@ mod tests {
 
     fn snapshot(items: Vec<Item>) -> Snapshot {
         let taxonomy = Taxonomy {
-            editions: vec![Edition {
-                code: EditionCode::parse("en").expect("valid"),
-                name: "Test News".into(),
-                outlet: "Test News".into(),
-            }],
+            editions: vec![Edition::new(
+                EditionCode::parse("en").expect("valid"),
+                "Test News",
+                "Test News",
+            )],
             sections: vec![Section {
                 id: 1,
                 edition: EditionCode::parse("en").expect("valid"),
@@ -457,9 +502,12 @@ mod tests {
             item(3, "2025-05-03T10:00:00Z"),
         ]);
         let since: Timestamp = "2025-05-01T12:00:00Z".parse().expect("valid");
-        let ids: Vec<i64> = recent_items(&snap, since, 1).iter().map(|i| i.id).collect();
+        let ids: Vec<i64> = recent_items(&snap, None, since, 1)
+            .iter()
+            .map(|i| i.id)
+            .collect();
         assert_eq!(ids, [3]);
-        let ids: Vec<i64> = recent_items(&snap, since, 10)
+        let ids: Vec<i64> = recent_items(&snap, None, since, 10)
             .iter()
             .map(|i| i.id)
             .collect();

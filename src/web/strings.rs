@@ -47,6 +47,8 @@ pub struct Strings {
     pub home: &'static str,
     /// Label of the tag list of an article.
     pub tags: &'static str,
+    /// Heading of an article's versions in other editions.
+    pub in_other_languages: &'static str,
     /// 400 heading and text.
     pub bad_request: (&'static str, &'static str),
     /// 404 heading and text.
@@ -123,6 +125,7 @@ const EN: Strings = Strings {
     nothing_yet: "Nothing has been published here yet.",
     home: "Go to the home page",
     tags: "Tags",
+    in_other_languages: "In other languages",
     bad_request: ("Bad request", "This address is not well formed."),
     not_found: ("Page not found", "There is nothing at this address."),
     forbidden: ("Not allowed", "Your account may not do this."),
@@ -175,6 +178,7 @@ const AZ: Strings = Strings {
     nothing_yet: "Burada hələ heç nə dərc olunmayıb.",
     home: "Ana səhifəyə keç",
     tags: "Teqlər",
+    in_other_languages: "Digər dillərdə",
     bad_request: ("Yanlış sorğu", "Bu ünvan düzgün yazılmayıb."),
     not_found: ("Səhifə tapılmadı", "Bu ünvanda heç nə yoxdur."),
     forbidden: ("İcazə yoxdur", "Hesabınız bunu edə bilməz."),
@@ -230,6 +234,7 @@ const TR: Strings = Strings {
     nothing_yet: "Burada henüz bir şey yayımlanmadı.",
     home: "Ana sayfaya git",
     tags: "Etiketler",
+    in_other_languages: "Diğer dillerde",
     bad_request: ("Geçersiz istek", "Bu adres doğru biçimde değil."),
     not_found: ("Sayfa bulunamadı", "Bu adreste bir şey yok."),
     forbidden: ("İzin yok", "Hesabınız bunu yapamaz."),
@@ -288,6 +293,7 @@ const RU: Strings = Strings {
     nothing_yet: "Здесь пока ничего не опубликовано.",
     home: "Перейти на главную",
     tags: "Теги",
+    in_other_languages: "На других языках",
     bad_request: ("Неверный запрос", "Этот адрес составлен неправильно."),
     not_found: ("Страница не найдена", "По этому адресу ничего нет."),
     forbidden: ("Нет доступа", "Вашей учётной записи это не разрешено."),

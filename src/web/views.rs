@@ -26,7 +26,9 @@ pub struct NavLink {
 pub struct EditionLink {
     /// The edition's home.
     pub href: String,
-    /// Its language code.
+    /// Its code.
+    pub code: String,
+    /// Its language tag.
     pub lang: String,
     /// The language's own name.
     pub label: &'static str,
@@ -46,8 +48,10 @@ pub struct TimeView {
 /// The frame of every page: language, title, navigation.
 #[derive(Debug, Clone)]
 pub struct Chrome {
-    /// `lang` of the document.
+    /// `lang` of the document: the edition's language tag.
     pub lang: String,
+    /// The edition's code, which starts its addresses.
+    pub code: String,
     /// The edition's site name.
     pub site_name: String,
     /// The document title.
@@ -88,7 +92,8 @@ impl Chrome {
         };
         let current_section = path.and_then(|p| p.split('/').nth(2));
         Self {
-            lang: code.to_owned(),
+            lang: edition.map_or_else(|| code.to_owned(), |e| e.language.to_string()),
+            code: code.to_owned(),
             title,
             home_href: urls::home(code),
             stylesheet: urls::stylesheet(),
@@ -109,7 +114,8 @@ impl Chrome {
                 .iter()
                 .map(|e| EditionLink {
                     href: urls::home(e.code.as_ref()),
-                    lang: e.code.to_string(),
+                    code: e.code.to_string(),
+                    lang: e.language.to_string(),
                     label: strings::for_language(e.code.as_ref()).language_name,
                     current: e.code.as_ref() == code,
                 })

@@ -744,7 +744,8 @@ async fn robots_txt_keeps_crawlers_out_of_the_newsroom_and_names_the_sitemaps() 
         sitemaps,
         [
             format!("{}/sitemap.xml", app.address),
-            format!("{}/sitemaps/news.xml", app.address)
+            format!("{}/sitemaps/news.xml", app.address),
+            format!("{}/sitemaps/en/news.xml", app.address),
         ]
     );
     for url in sitemaps {

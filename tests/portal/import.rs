@@ -8,8 +8,20 @@ use crate::support::*;
 
 const COPY: &str = "Ministers meet in Baku\n\nForeign Policy 16:29 21.05.2025\n\nThe first paragraph says what happened.\n\n1. A paragraph that only looks like a list item.\n\nAyla Karimova//Wire Service\n\nAn older related story\n\nNews line\n\nA later brief\n17:42 21.05.2025\nMinisters meet in Baku\n16:29 21.05.2025\nAn earlier brief\n12:21 19.05.2025\nAll\n";
 
+/// The site config the command-line tests run with: it declares the `en` edition
+/// copy is imported into.
+pub const SITE_CONFIG: &str = "[[edition]]\ncode = \"en\"\nname = \"Test News\"\n";
+
+/// Runs the `newsline` command on `db`, in a scratch directory holding
+/// [`SITE_CONFIG`] as its `newsline.toml`.
 pub fn newsline(db: &Database, args: &[&str]) -> Output {
+    newsline_with_config(db, SITE_CONFIG, args)
+}
+
+/// Runs the `newsline` command on `db` with `config` as its `newsline.toml`.
+pub fn newsline_with_config(db: &Database, config: &str, args: &[&str]) -> Output {
     let scratch = tempfile::tempdir().expect("temp dir");
+    std::fs::write(scratch.path().join("newsline.toml"), config).expect("config written");
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsline"));
     command
         .current_dir(scratch.path())

@@ -8,6 +8,7 @@ mod archive;
 mod cache;
 mod cluster;
 mod distribution;
+mod editions;
 mod errors;
 mod extractors;
 mod headers;

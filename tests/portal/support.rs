@@ -334,11 +334,7 @@ impl TestApp {
 }
 
 pub fn edition(code: &str, name: &str) -> Edition {
-    Edition {
-        code: EditionCode::parse(code).expect("valid code"),
-        name: name.into(),
-        outlet: name.into(),
-    }
+    Edition::new(EditionCode::parse(code).expect("valid code"), name, name)
 }
 
 /// The importer, as tests that file copy act.

@@ -230,6 +230,8 @@ pub struct ItemOut {
     pub corrections: Vec<CorrectionOut>,
     /// The lead image.
     pub lead_image: Option<ImageOut>,
+    /// The item this one translates: the first of its group of translations.
+    pub translation_of: Option<i64>,
 }
 
 /// A page of items, newest first.
@@ -266,6 +268,7 @@ struct Record {
     updated_at: Timestamp,
     corrections: Vec<Correction>,
     lead_media: Option<i64>,
+    translation_of: Option<ItemId>,
     body_html: Option<String>,
 }
 
@@ -286,6 +289,7 @@ impl Record {
             updated_at: meta.updated_at(),
             corrections: meta.corrections.to_vec(),
             lead_media: meta.lead_media,
+            translation_of: meta.translation_of,
             body_html: None,
         }
     }
@@ -306,6 +310,7 @@ impl Record {
             updated_at: item.updated_at,
             corrections: item.corrections,
             lead_media: item.lead_media,
+            translation_of: item.translation_of,
             body_html: with_body.then_some(item.body.html),
         }
     }
@@ -414,6 +419,7 @@ impl Render<'_> {
                 caption: m.caption.clone(),
                 credit: m.credit.clone(),
             }),
+            translation_of: r.translation_of,
             edition: r.edition,
             kind: r.kind.as_str().to_owned(),
             status: r.status.as_str().to_owned(),

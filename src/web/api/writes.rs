@@ -81,6 +81,8 @@ pub struct ItemIn {
     pub outlet: Option<String>,
     /// Id of a related item of the same edition.
     pub related: Option<ItemId>,
+    /// Id of the same story in another edition: this item is its translation.
+    pub translation_of: Option<ItemId>,
     /// Id of an uploaded image to lead with.
     pub lead_media: Option<i64>,
     /// Lead story on the home page (editors and admins).
@@ -386,6 +388,7 @@ fn merged(base: DraftInput, body: &ItemIn) -> DraftInput {
         outlet: or(&body.outlet, base.outlet),
         tags: body.tags.clone().unwrap_or(base.tags),
         related: body.related.or(base.related),
+        translation_of: body.translation_of.or(base.translation_of),
         lead_media: body.lead_media.or(base.lead_media),
         pinned: body.pinned.unwrap_or(base.pinned),
         breaking: body.breaking.unwrap_or(base.breaking),

@@ -34,6 +34,8 @@ pub(super) struct EditorFields {
     outlet: String,
     tags: String,
     related: String,
+    #[serde(default)]
+    translation_of: String,
     lead_media: String,
     pinned: Option<String>,
     breaking: Option<String>,
@@ -55,6 +57,7 @@ impl EditorFields {
             outlet: self.outlet.clone(),
             tags: self.tags.clone(),
             related: self.related.clone(),
+            translation_of: self.translation_of.clone(),
             lead_media: self.lead_media.clone(),
             pinned: self.pinned.is_some(),
             breaking: self.breaking.is_some(),
@@ -598,6 +601,11 @@ fn differences(a: &ItemForm, b: &ItemForm) -> Vec<(&'static str, Vec<(char, Stri
         ("Outlet", a.outlet.clone(), b.outlet.clone()),
         ("Tags", a.tags.clone(), b.tags.clone()),
         ("Related item", a.related.clone(), b.related.clone()),
+        (
+            "Translation of",
+            a.translation_of.clone(),
+            b.translation_of.clone(),
+        ),
         ("Lead image", a.lead_media.clone(), b.lead_media.clone()),
         ("Lead story", flag(a.pinned), flag(b.pinned)),
         ("Breaking", flag(a.breaking), flag(b.breaking)),

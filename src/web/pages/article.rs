@@ -37,12 +37,23 @@ struct Story {
     tags: Vec<NavLink>,
 }
 
+/// The same story in another edition.
+struct Translation {
+    href: String,
+    /// The edition's language tag.
+    lang: String,
+    /// The language's own name.
+    language: &'static str,
+    headline: String,
+}
+
 #[derive(Template)]
 #[template(path = "pages/article.html")]
 struct ArticlePage {
     chrome: Chrome,
     story: Story,
     related: Option<ItemLine>,
+    translations: Vec<Translation>,
     news_line: NewsLine,
 }
 
@@ -137,6 +148,28 @@ pub async fn show_item(
         .map(|r| views.line(r, None));
     let mut chrome = reader.chrome(&item.headline);
     chrome.head = reader.article_meta(item, body.summary.as_deref(), &canonical);
+    let mut translations = Vec::new();
+    for other in reader.snapshot.translations(item) {
+        let href = views.item_href(&other);
+        // The language switcher leads to the story itself where it is translated.
+        if let Some(link) = chrome
+            .editions
+            .iter_mut()
+            .find(|e| e.code == *other.edition)
+        {
+            link.href.clone_from(&href);
+        }
+        reader.depends_on(Dependency::Item(other.id));
+        translations.push(Translation {
+            href,
+            lang: reader
+                .snapshot
+                .edition(&other.edition)
+                .map_or_else(|| other.edition.to_string(), |e| e.language.to_string()),
+            language: crate::web::strings::for_language(&other.edition).language_name,
+            headline: other.headline.to_string(),
+        });
+    }
     reader.depends_on(Dependency::Item(item.id));
     if let Some(id) = item.related {
         reader.depends_on(Dependency::Item(id));
@@ -148,6 +181,7 @@ pub async fn show_item(
         chrome,
         story,
         related,
+        translations,
         news_line: reader.news_line(Some(item.id)),
     };
     Ok(reader.cacheable(respond::html(&page)?))
