@@ -326,6 +326,7 @@ async fn open_database(settings: &Settings) -> anyhow::Result<Store> {
 async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::Result<()> {
     // Held for the life of the server: the demo's throwaway directory goes with it.
     let mut _scratch = None;
+    let mut demo_login = None;
     if demo && !dir_given && settings.database_url.is_none() {
         let dir = tempfile::Builder::new()
             .prefix("newsline-demo-")
@@ -344,13 +345,26 @@ async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::R
                 redact(&settings.database_url())
             );
         }
-        let batch = demo::builtin(&settings.site.time_zone)?;
+        let site = demo::builtin(&settings.site.time_zone)?;
         let newsroom = Newsroom::new(store.clone(), Default::default())
             .in_zone(settings.site.time_zone.clone());
-        let filed = newsroom
-            .file_batch(&Actor::system(demo::ACTOR), &batch)
+        let filed = demo::load(&newsroom, &site)
             .await
             .context("loading the demo")?;
+        // An editor to try the newsroom with; the password is new every start.
+        let password = newsline::newsroom::random_token()?;
+        let password = &password[..20];
+        newsroom
+            .create_account(
+                demo::EDITOR,
+                "Demo Editor",
+                newsline::domain::Role::Editor,
+                password,
+                None,
+            )
+            .await
+            .context("creating the demo editor")?;
+        demo_login = Some(password.to_owned());
         tracing::info!(
             "loaded {} demo items into {}",
             filed.len(),
@@ -360,10 +374,18 @@ async fn serve(mut settings: Settings, demo: bool, dir_given: bool) -> anyhow::R
     let clock = std::sync::Arc::new(newsline::domain::SystemClock);
     let app = Application::build(&settings, store, clock).await?;
     let address = std::net::SocketAddr::new(settings.address.ip(), app.port());
-    eprintln!(
-        "Newsline is serving http://{address}/ (database {})",
+    let mut started = format!(
+        "Newsline is serving http://{address}/ (database {})\n",
         redact(&settings.database_url())
     );
+    if let Some(password) = demo_login {
+        started.push_str(&format!(
+            "Demo newsroom: sign in at /newsroom/login as {} with the password {password}\n",
+            demo::EDITOR
+        ));
+    }
+    // One write, so that whoever waits for the address has the login with it.
+    eprint!("{started}");
     app.run_until(shutdown_signal()).await?;
     Ok(())
 }

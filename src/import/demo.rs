@@ -14,12 +14,27 @@ use crate::newsroom::{Batch, Filing, Related, SectionRef};
 /// The part of the system the demo loader files as, named in revisions and the audit log.
 pub const ACTOR: &str = "demo";
 
+/// The login of the demo site's editor account, made with a new password at each
+/// `serve --demo`.
+pub const EDITOR: &str = "demo-editor";
+
 /// The demo files built into the binary: the site file and one item file per edition.
 const SITE: &str = include_str!("../../demo/site.toml");
 const EDITIONS: &[(&str, &str)] = &[
     ("en.md", include_str!("../../demo/en.md")),
     ("az.md", include_str!("../../demo/az.md")),
+    ("ru.md", include_str!("../../demo/ru.md")),
 ];
+
+/// The demo site: its batch, and which items translate which, by source key (the
+/// translation first), linked once the batch is filed.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// Editions, sections and items.
+    pub batch: Batch,
+    /// (translation, translated) source keys.
+    pub translations: Vec<(String, String)>,
+}
 
 /// A demo file that does not parse; the message names the file and line.
 #[derive(Debug, Error)]
@@ -71,17 +86,33 @@ struct FrontMatter {
     #[serde(default)]
     tags: Vec<String>,
     related: Option<String>,
+    /// `EDITION:REF` of the item in another edition this one translates.
+    translation_of: Option<String>,
     #[serde(default)]
     pinned: bool,
 }
 
-/// The built-in demo site as one batch.
-pub fn builtin(zone: &TimeZone) -> Result<Batch, DemoError> {
+/// The built-in demo site.
+pub fn builtin(zone: &TimeZone) -> Result<Demo, DemoError> {
     parse(SITE, EDITIONS, zone)
 }
 
+/// Files the demo site as the demo loader and links its translations; all of it is
+/// stored, or (when the batch is refused) none of it.
+pub async fn load(
+    newsroom: &crate::newsroom::Newsroom,
+    demo: &Demo,
+) -> Result<Vec<crate::newsroom::Filed>, crate::newsroom::NewsroomError> {
+    let actor = crate::newsroom::Actor::system(ACTOR);
+    let filed = newsroom.file_batch(&actor, &demo.batch).await?;
+    newsroom
+        .link_translations(&actor, &demo.translations)
+        .await?;
+    Ok(filed)
+}
+
 /// Parses a site file and item files (named by edition code, `en.md`) into one batch.
-pub fn parse(site: &str, files: &[(&str, &str)], zone: &TimeZone) -> Result<Batch, DemoError> {
+pub fn parse(site: &str, files: &[(&str, &str)], zone: &TimeZone) -> Result<Demo, DemoError> {
     let site_error = |error| DemoError {
         file: "site.toml".into(),
         error,
@@ -98,15 +129,54 @@ pub fn parse(site: &str, files: &[(&str, &str)], zone: &TimeZone) -> Result<Batc
         .into_iter()
         .map(|s| (s.edition, s.slug, s.name))
         .collect();
+    // Every ref of every file, as `edition:ref`, by source key.
+    let mut keys: HashMap<String, String> = HashMap::new();
+    let mut wanted: Vec<(&str, Translation)> = Vec::new();
     for (name, text) in files {
         let edition = name.trim_end_matches(".md");
-        let filings = parse_items(edition, text, zone).map_err(|error| DemoError {
+        let parsed = parse_items(edition, text, zone).map_err(|error| DemoError {
             file: (*name).to_owned(),
             error,
         })?;
-        batch.filings.extend(filings);
+        batch.filings.extend(parsed.filings);
+        keys.extend(parsed.refs);
+        wanted.extend(parsed.translations.into_iter().map(|t| (*name, t)));
     }
-    Ok(batch)
+    let mut translations = Vec::with_capacity(wanted.len());
+    for (name, t) in wanted {
+        let target = keys
+            .get(&t.target)
+            .filter(|_| !t.target.starts_with(&format!("{}:", t.edition)))
+            .ok_or_else(|| DemoError {
+                file: name.to_owned(),
+                error: ShapeError::at(
+                    t.line,
+                    "translation_of = \"EDITION:REF\" of an item in another edition's file",
+                    Some(&t.target),
+                ),
+            })?;
+        translations.push((t.key, target.clone()));
+    }
+    Ok(Demo {
+        batch,
+        translations,
+    })
+}
+
+/// An item's `translation_of`, to resolve once every file is read.
+struct Translation {
+    line: usize,
+    edition: String,
+    key: String,
+    target: String,
+}
+
+/// One item file, read.
+struct Parsed {
+    filings: Vec<Filing>,
+    /// `edition:ref` to source key.
+    refs: Vec<(String, String)>,
+    translations: Vec<Translation>,
 }
 
 fn toml_error(text: &str, first_line: usize, err: &toml::de::Error) -> ShapeError {
@@ -172,8 +242,9 @@ fn blocks(text: &str) -> Result<Vec<Block>, ShapeError> {
     Ok(blocks)
 }
 
-fn parse_items(edition: &str, text: &str, zone: &TimeZone) -> Result<Vec<Filing>, ShapeError> {
+fn parse_items(edition: &str, text: &str, zone: &TimeZone) -> Result<Parsed, ShapeError> {
     let mut filings = Vec::new();
+    let mut translations = Vec::new();
     let mut refs: HashMap<String, usize> = HashMap::new();
     let mut wanted: Vec<(usize, usize, String)> = Vec::new();
     for block in blocks(text)? {
@@ -191,6 +262,14 @@ fn parse_items(edition: &str, text: &str, zone: &TimeZone) -> Result<Vec<Filing>
         }
         if let Some(target) = fm.related {
             wanted.push((index, block.line, target));
+        }
+        if let Some(target) = fm.translation_of {
+            translations.push(Translation {
+                line: block.line,
+                edition: edition.to_owned(),
+                key: format!("demo:{edition}:{index}"),
+                target,
+            });
         }
         filings.push(Filing {
             edition: edition.to_owned(),
@@ -226,7 +305,15 @@ fn parse_items(edition: &str, text: &str, zone: &TimeZone) -> Result<Vec<Filing>
         }
         related.insert(index, target_index);
     }
-    Ok(order_related_first(filings, &related))
+    let refs = refs
+        .into_iter()
+        .map(|(r, index)| (format!("{edition}:{r}"), format!("demo:{edition}:{index}")))
+        .collect();
+    Ok(Parsed {
+        filings: order_related_first(filings, &related),
+        refs,
+        translations,
+    })
 }
 
 /// Reorders filings so every related item is filed before the item pointing at it.
@@ -277,14 +364,65 @@ mod tests {
 
     #[test]
     fn the_builtin_demo_parses_with_its_related_items_filed_first() {
-        let batch = builtin(&baku()).expect("the demo parses");
-        assert!(batch.editions.iter().any(|e| e.code.as_ref() == "en"));
+        let demo = builtin(&baku()).expect("the demo parses");
+        let batch = &demo.batch;
+        for code in ["en", "az", "ru"] {
+            assert!(batch.editions.iter().any(|e| e.code.as_ref() == code));
+        }
         for (i, f) in batch.filings.iter().enumerate() {
             if let Some(Related::Earlier(j)) = f.related {
                 assert!(j < i);
             }
         }
         assert!(batch.filings.iter().any(|f| f.related.is_some()));
+    }
+
+    #[test]
+    fn the_demo_story_is_translated_in_every_edition() {
+        let demo = builtin(&baku()).expect("the demo parses");
+        let mut translating: Vec<&str> = demo
+            .translations
+            .iter()
+            .filter(|(_, of)| of == "demo:en:0")
+            .map(|(key, _)| key.as_str())
+            .collect();
+        translating.sort();
+        assert_eq!(translating, ["demo:az:0", "demo:ru:0"]);
+    }
+
+    #[test]
+    fn a_translation_must_name_an_item_of_another_edition() {
+        let site = "[[edition]]\ncode = \"en\"\nname = \"N\"\noutlet = \"O\"\n";
+        let item = |extra: &str| {
+            format!(
+                "+++\nref = \"a\"\nkind = \"brief\"\nheadline = \"H\"\nsection = \"s\"\npublished = \"2025-05-21 16:29\"\n{extra}+++\n"
+            )
+        };
+        for wrong in [
+            "translation_of = \"en:a\"\n",
+            "translation_of = \"az:nope\"\n",
+        ] {
+            let err = parse(
+                site,
+                &[("en.md", &item(wrong)), ("az.md", &item(""))],
+                &baku(),
+            )
+            .expect_err(wrong);
+            assert!(err.to_string().contains("translation_of"), "{err}");
+        }
+        let fine = parse(
+            site,
+            &[
+                ("en.md", &item("")),
+                ("az.md", &item("translation_of = \"en:a\"\n")),
+            ],
+            &baku(),
+        )
+        .expect("a translation of the other file's item");
+        assert_eq!(
+            fine.translations,
+            [("demo:az:0".to_owned(), "demo:en:0".to_owned())]
+        );
     }
 
     #[test]

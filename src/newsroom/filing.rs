@@ -8,7 +8,7 @@ use super::command::{Draft, DraftInput, Field, FieldErrors, ItemCommand, Section
 use super::editing::EditError;
 use super::taxonomy::{ensure_edition, ensure_section};
 use super::{Actor, Newsroom, NewsroomError};
-use crate::domain::{Edition, ItemId, ItemKind};
+use crate::domain::{Action, Edition, ItemId, ItemKind};
 
 /// How a filing names its related item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +155,48 @@ fn refused(index: usize, filing: &Filing, errors: FieldErrors) -> NewsroomError 
 }
 
 impl Newsroom {
+    /// Marks items as translations of others, each pair named by source keys
+    /// (translation, translated), in one transaction through the editor's save: a
+    /// revision and an audit entry each. Pairs already linked are left alone.
+    pub async fn link_translations(
+        &self,
+        actor: &Actor,
+        pairs: &[(String, String)],
+    ) -> Result<(), NewsroomError> {
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let mut w = self.store.begin(self.clock.now()).await?;
+        for (key, target) in pairs {
+            let unknown = || NewsroomError::Untranslatable(key.clone());
+            let id = w.item_by_source_key(key).await?.ok_or_else(unknown)?;
+            let of = w.item_by_source_key(target).await?.ok_or_else(unknown)?;
+            let item = w.item_for_update(id).await?.ok_or_else(unknown)?;
+            if item.translation_of.is_some() {
+                continue;
+            }
+            let mut draft = self.draft_of(&item).await.map_err(|e| match e {
+                EditError::Store(e) => NewsroomError::Store(e),
+                other => NewsroomError::Untranslatable(format!("{key}: {other}")),
+            })?;
+            draft.translation_of = Some(of);
+            let command = ItemCommand {
+                draft,
+                step: Step::Save,
+            };
+            self.save_in(&mut w, actor, id, item.version, &command, Action::Edit)
+                .await
+                .map_err(|e| match e {
+                    EditError::Store(e) => NewsroomError::Store(e),
+                    EditError::Forbidden => NewsroomError::Forbidden,
+                    other => NewsroomError::Untranslatable(format!("{key}: {other}")),
+                })?;
+        }
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
     /// Files a whole batch as `actor` in one transaction: all of it is stored, or none.
     ///
     /// Every filing is checked before anything is written; each item is then created

@@ -59,6 +59,9 @@ pub enum NewsroomError {
     /// The related item does not exist in the same edition.
     #[error("the related item {0} does not exist in this edition")]
     UnknownRelated(String),
+    /// A translation named by an importer could not be linked.
+    #[error("cannot link the translation {0}")]
+    Untranslatable(String),
     /// An item of a batch was refused; nothing of the batch was stored.
     #[error("item {position} (\"{headline}\"): {errors}")]
     Refused {

@@ -501,3 +501,70 @@ async fn the_desks_published_list_is_newest_first_by_publication() {
     let older_at = desk.find("Older story, edited").expect("older listed");
     assert!(newer_at < older_at, "newest publication first");
 }
+
+#[tokio::test]
+async fn the_demo_has_three_editions_a_translated_story_and_an_editor_to_try() {
+    let db = Database::fresh();
+    let mut args = db.flags();
+    args.extend(["serve", "--demo", "--address", "127.0.0.1:0"].map(String::from));
+    let server = ServerProcess::start(&args).await;
+    let login = server
+        .stderr_lines()
+        .into_iter()
+        .find(|l| l.starts_with("Demo newsroom:"))
+        .expect("the demo editor's login is printed");
+    let password = login
+        .rsplit(' ')
+        .next()
+        .expect("a password at the end")
+        .to_owned();
+    assert!(login.contains(newsline::import::demo::EDITOR), "{login}");
+    assert!(password.len() >= 12, "{login}");
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let r = client.get(path).send().await.expect("answered");
+            Fetched::read(r).await
+        }
+    };
+    for code in ["az", "en", "ru"] {
+        let home = get(format!("{}/{code}/", server.address)).await;
+        assert_eq!(home.status, StatusCode::OK, "{code}");
+    }
+    // The lead story exists in all three editions, each naming the others.
+    let home = get(format!("{}/ru/", server.address)).await;
+    let lead = home
+        .hrefs("main a")
+        .into_iter()
+        .find(|h| h.starts_with("/ru/vneshnyaya-politika/"))
+        .expect("the translated story on the ru home");
+    let page = get(format!("{}{lead}", server.address)).await;
+    let langs: Vec<String> = alternates(&page).into_iter().map(|(l, _)| l).collect();
+    for lang in ["az", "en", "ru", "x-default"] {
+        assert!(langs.contains(&lang.to_owned()), "{langs:?}");
+    }
+
+    // The printed login works.
+    let form = get(format!("{}/newsroom/login", server.address)).await;
+    let signed = client
+        .post(format!("{}/newsroom/login", server.address))
+        .form(&[
+            ("username", newsline::import::demo::EDITOR),
+            ("password", password.as_str()),
+            ("csrf", csrf_of(&form).as_str()),
+            ("next", "/newsroom"),
+        ])
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    let desk = get(format!("{}/newsroom", server.address)).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(desk.body.contains("Demo Editor"), "{}", desk.body);
+}

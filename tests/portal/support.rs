@@ -152,11 +152,11 @@ impl TestApp {
     pub async fn spawn_with_demo() -> Self {
         let app = Self::spawn_on(Database::fresh()).await;
         let zone = settings_for(&app.db).site.time_zone;
-        app.file_as(
-            newsline::import::demo::ACTOR,
-            newsline::import::demo::builtin(&zone).expect("demo parses"),
-        )
-        .await;
+        let demo = newsline::import::demo::builtin(&zone).expect("demo parses");
+        newsline::import::demo::load(&app.newsroom, &demo)
+            .await
+            .expect("the demo loads");
+        app.settle().await;
         app
     }
 
@@ -379,6 +379,9 @@ pub struct ServerProcess {
     child: std::process::Child,
     /// `http://127.0.0.1:PORT`, as the process announced it.
     pub address: String,
+    /// Every line the process wrote to stderr so far: read to the end by a thread
+    /// of its own, so the process never writes into a closed pipe.
+    stderr: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl ServerProcess {
@@ -396,21 +399,31 @@ impl ServerProcess {
             .stderr(std::process::Stdio::piped());
         let mut child = command.spawn().expect("the binary starts");
         let stderr = child.stderr.take().expect("stderr");
+        let lines: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let (found, address_line) = std::sync::mpsc::channel::<String>();
+        let kept = lines.clone();
         // Warnings (a search index being rebuilt, say) may come before the address.
-        let line = tokio::task::spawn_blocking(move || {
-            let mut reader = BufReader::new(stderr);
-            let mut line = String::new();
-            for _ in 0..100 {
-                line.clear();
-                if reader.read_line(&mut line)? == 0 || line.contains("http://") {
-                    break;
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if line.contains("http://")
+                    && let Some(found) = found.take()
+                {
+                    let _ = found.send(line.clone());
                 }
+                kept.lock().unwrap_or_else(|e| e.into_inner()).push(line);
             }
-            Ok::<_, std::io::Error>(line)
-        })
-        .await
-        .expect("joined")
-        .expect("a line on stderr");
+            // Ended without an address: say so with what it wrote.
+            if let Some(found) = found {
+                let all = kept.lock().unwrap_or_else(|e| e.into_inner()).join("\n");
+                let _ = found.send(all);
+            }
+        });
+        let line = tokio::task::spawn_blocking(move || address_line.recv())
+            .await
+            .expect("joined")
+            .expect("a line on stderr");
         let Some(address) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
             // Say how the process ended: a signal from outside reads differently
             // from a start-up error. Its stderr has closed, so it has ended.
@@ -418,7 +431,19 @@ impl ServerProcess {
             panic!("no address in {line:?}; the process: {status:?}");
         };
         let address = address.trim_end_matches('/').to_owned();
-        Self { child, address }
+        Self {
+            child,
+            address,
+            stderr: lines,
+        }
+    }
+
+    /// The lines written to stderr so far.
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// SIGKILL: no graceful shutdown, as a crashed machine would stop.
