@@ -1035,22 +1035,29 @@ async fn a_dry_run_fetches_images_but_stores_no_media() {
     assert_eq!(app.store.primary().last_seq().await.expect("seq"), seq);
 }
 
-/// Makes the database refuse post 41's old address, so that an import fails after
-/// post 40's images were recorded.
-async fn refuse_post_41(db: &Database) {
+/// Makes the database refuse the import's commit once post 41's old address is
+/// written (a deferred foreign key broken by a trigger), so that an import fails
+/// after post 40's images were recorded and their files stored.
+async fn refuse_commit_after_post_41(db: &Database) {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&db.url).await.expect("connect");
     let statements: &[&str] = if on_postgres() {
         &[
+            "CREATE TABLE refused (item_id BIGINT REFERENCES items (id) \
+             DEFERRABLE INITIALLY DEFERRED)",
             "CREATE FUNCTION refuse_post_41() RETURNS trigger AS $$ BEGIN \
-             IF NEW.path = '/?p=41' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; \
-             END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER refuse_post_41 BEFORE INSERT ON redirects \
+             IF NEW.path = '/?p=41' THEN INSERT INTO refused (item_id) VALUES (-1); END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_post_41 AFTER INSERT ON redirects \
              FOR EACH ROW EXECUTE FUNCTION refuse_post_41()",
         ]
     } else {
-        &["CREATE TRIGGER refuse_post_41 BEFORE INSERT ON redirects \
-           WHEN NEW.path = '/?p=41' BEGIN SELECT RAISE(ABORT, 'refused'); END"]
+        &[
+            "CREATE TABLE refused (item_id INTEGER REFERENCES items (id) \
+             DEFERRABLE INITIALLY DEFERRED)",
+            "CREATE TRIGGER refuse_post_41 AFTER INSERT ON redirects \
+             WHEN NEW.path = '/?p=41' BEGIN INSERT INTO refused (item_id) VALUES (-1); END",
+        ]
     };
     for sql in statements {
         sqlx::query(sqlx::AssertSqlSafe(*sql))
@@ -1061,9 +1068,8 @@ async fn refuse_post_41(db: &Database) {
     pool.close().await;
 }
 
-// The old site answers on another thread while the command runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_import_leaves_no_media_files_or_records() {
+async fn an_import_failing_as_it_commits_leaves_no_media_files_or_records() {
     let app = site().await;
     let old = image_site().await;
     let dead = closed_address().await;
@@ -1072,7 +1078,7 @@ async fn a_failed_import_leaves_no_media_files_or_records() {
         "images.xml",
         &image_export(&old.base, &dead, ""),
     );
-    refuse_post_41(&app.db).await;
+    refuse_commit_after_post_41(&app.db).await;
     let (ok, _, stderr) = run(
         &app.db,
         &[

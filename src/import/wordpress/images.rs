@@ -766,7 +766,12 @@ impl Staged<'_> {
                             Some(record)
                         }
                         ImportedImage::Recorded { record, new_files } => {
-                            report.imported += 1;
+                            // The same bytes under another address are stored once.
+                            if new_files {
+                                report.imported += 1;
+                            } else {
+                                report.reused += 1;
+                            }
                             if let Some(note) = note {
                                 report.notes.push(format!("{url}: {note}"));
                             }
