@@ -1,6 +1,8 @@
 //! Images an import brings along: recorded in the import's transaction, with the
 //! address they came from, and their files written to the media store only as the
-//! import commits, so that a failed or dry run leaves no file behind.
+//! import commits, so that a failed or dry run leaves no file behind. (A crash
+//! between storing and committing can leave files no record names: harmless, since
+//! names are content hashes, and the next import of those images finds them there.)
 
 use std::path::PathBuf;
 

@@ -1097,3 +1097,59 @@ async fn an_import_failing_as_it_commits_leaves_no_media_files_or_records() {
     assert_eq!(app.store.media_count().await.expect("count"), 0);
     assert_eq!(id_on(&app, &old.base, 40).await, None);
 }
+
+// The old site answers on another thread while the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_brought_over_later_fill_an_item_left_without_them() {
+    let app = site().await;
+    let old = image_site().await;
+    let dead = closed_address().await;
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &dead, ""),
+    );
+    let offline = import(&app.db, &file, &["--no-download"]);
+    assert!(
+        offline.contains("images: 0 imported, 0 reused, 5 unreachable"),
+        "{offline}"
+    );
+    assert!(
+        offline.contains(&format!(
+            "{}{LEAD}: downloads are off (--no-download)",
+            old.base
+        )),
+        "{offline}"
+    );
+    assert_eq!(old.asked(LEAD), 0);
+    assert_eq!(media_files(&app.db), Vec::<String>::new());
+    let id = id_on(&app, &old.base, 40).await.expect("imported");
+    assert_eq!(
+        app.store
+            .item(id)
+            .await
+            .expect("read")
+            .expect("item")
+            .lead_media,
+        None
+    );
+
+    let online = import(&app.db, &file, &[]);
+    assert!(
+        online.starts_with("0 imported, 1 updated, 1 unchanged"),
+        "{online}"
+    );
+    assert!(
+        online.contains("images: 2 imported, 0 reused, 3 unreachable"),
+        "{online}"
+    );
+    let lead = app
+        .store
+        .item(id)
+        .await
+        .expect("read")
+        .expect("item")
+        .lead_media;
+    assert!(lead.is_some(), "the featured image fills the empty place");
+    check_images_shown(&app, &old.base).await;
+}
