@@ -654,8 +654,14 @@ impl OldSite {
                 .get(&path)
                 .cloned()
                 .unwrap_or((404, "text/plain", b"not found".to_vec()));
+        // A redirect's "type" is where it leads.
+        let kind = if (300..400).contains(&status) {
+            format!("Location: {kind}")
+        } else {
+            format!("Content-Type: {kind}")
+        };
         let answer = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 {status} X\r\n{kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );
         let _ = stream.write_all(answer.as_bytes()).await;
@@ -1152,4 +1158,73 @@ async fn images_brought_over_later_fill_an_item_left_without_them() {
         .lead_media;
     assert!(lead.is_some(), "the featured image fills the empty place");
     check_images_shown(&app, &old.base).await;
+}
+
+// The old site answers on another thread while the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_too_large_or_redirected_away_from_http_is_reported_and_the_import_goes_on() {
+    const BIG: &str = "/wp-content/uploads/2024/05/big.png";
+    const AWAY: &str = "/wp-content/uploads/2024/05/away.png";
+    const MOVED: &str = "/wp-content/uploads/2024/05/moved.png";
+    let app = site().await;
+    let mut big = png(16, 16);
+    big.resize(1_000_001, 0);
+    let old = OldSite::start(vec![
+        (LEAD, 200, "image/png", png(700, 400)),
+        (INLINE, 200, "image/png", png(400, 300)),
+        (BIG, 200, "image/png", big),
+        (AWAY, 302, "file:///etc/passwd", Vec::new()),
+        (MOVED, 301, INLINE, Vec::new()),
+    ])
+    .await;
+    let extra = format!(
+        "\n\n<img src=\"{0}{BIG}\" alt=\"Big\"><img src=\"{0}{AWAY}\" alt=\"Away\">\
+         <img src=\"{0}{MOVED}\" alt=\"Moved\">",
+        old.base
+    );
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &old.base, &extra),
+    );
+    let config = write(
+        app.db.dir.path(),
+        "newsline.toml",
+        "[media]\nmax_upload_bytes = 1000000\n",
+    );
+    let (ok, report, stderr) = run(
+        &app.db,
+        &[
+            "--config",
+            config.to_str().expect("path"),
+            "import",
+            "wordpress",
+            file.to_str().expect("path"),
+            "--edition",
+            "en",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(report.starts_with("2 imported, 0 updated"), "{report}");
+    assert!(
+        report.contains(&format!(
+            "{}{BIG}: it is larger than the 1000000 bytes an upload may have",
+            old.base
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{}{AWAY}: it redirects away from http(s)",
+            old.base
+        )),
+        "{report}"
+    );
+    // A redirect within http(s) is followed; the same bytes are stored once.
+    assert!(
+        report.contains("images: 2 imported, 1 reused, 5 unreachable"),
+        "{report}"
+    );
+    assert_eq!(old.asked(MOVED), 1);
+    assert_eq!(app.store.media_count().await.expect("count"), 2);
 }

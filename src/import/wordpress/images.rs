@@ -570,7 +570,7 @@ async fn download(client: &reqwest::Client, url: &str, cap: usize) -> Result<Vec
         if e.is_timeout() {
             "the download timed out".to_owned()
         } else if e.is_redirect() {
-            "it redirects too often or away from http(s)".to_owned()
+            "it redirects too often".to_owned()
         } else if e.is_connect() {
             "the server could not be reached".to_owned()
         } else {
@@ -578,6 +578,10 @@ async fn download(client: &reqwest::Client, url: &str, cap: usize) -> Result<Vec
         }
     };
     let mut response = client.get(parsed).send().await.map_err(describe)?;
+    // The policy follows every http(s) redirect, so one handed back leads elsewhere.
+    if response.status().is_redirection() {
+        return Err("it redirects away from http(s)".into());
+    }
     if !response.status().is_success() {
         return Err(format!("the server answered {}", response.status()));
     }
