@@ -1025,6 +1025,31 @@ mod tests {
     }
 
     #[test]
+    fn broken_markup_and_other_scripts_never_trip_the_scanner() {
+        let index = index();
+        for html in [
+            "<",
+            "<img",
+            "<img ",
+            "<img src",
+            "<img src=",
+            "<img src=\"",
+            "<img src='ü",
+            "<imgü>",
+            "<img ü=ü src=ü>",
+            "<a href=\"https://old.example/wp-content/uploads/ä.pdf\">ä</a></a>",
+            "<IMG SRC=https://old.example/wp-content/uploads/é.png>ü<a",
+            "</a><a href=https://old.example/wp-content/uploads/x.png><img/></a>",
+        ] {
+            for tag in tags(html, "img").into_iter().chain(tags(html, "a")) {
+                assert!(tag.start < tag.end && tag.end <= html.len(), "{html}");
+            }
+            let out = rewrite(html, |src| index.upload(src).map(|_| None));
+            assert!(out.len() <= html.len(), "{html} -> {out}");
+        }
+    }
+
+    #[test]
     fn resized_copies_lead_to_their_attachment() {
         assert_eq!(
             without_size("https://e/wp-content/uploads/a-b-1024x768.jpg").as_deref(),
