@@ -140,6 +140,12 @@ enum Import {
         /// Print the report and store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// A local copy of the site's wp-content/uploads, read instead of downloading.
+        #[arg(long, value_name = "DIR")]
+        uploads: Option<PathBuf>,
+        /// Download no images (those not in --uploads are reported as not brought over).
+        #[arg(long)]
+        no_download: bool,
     },
 }
 
@@ -272,7 +278,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             edition,
             pages,
             dry_run,
-        }) => import_wordpress(&settings, &file, &edition, pages, dry_run).await,
+            uploads,
+            no_download,
+        }) => {
+            let images = newsline::import::wordpress::images::Sources {
+                uploads,
+                download: !no_download,
+            };
+            import_wordpress(&settings, &file, &edition, pages, dry_run, images).await
+        }
         Command::User(command) => manage_users(&settings, command).await,
         Command::Token(command) => manage_tokens(&settings, command).await,
         Command::BenchPublish { count } => bench_publish(settings, count).await,
@@ -471,8 +485,14 @@ async fn import_wordpress(
     edition: &str,
     pages: bool,
     dry_run: bool,
+    images: newsline::import::wordpress::images::Sources,
 ) -> anyhow::Result<()> {
     use newsline::import::wordpress::{self, WordPressError};
+    if let Some(dir) = &images.uploads
+        && !dir.is_dir()
+    {
+        anyhow::bail!("--uploads {}: no such folder", dir.display());
+    }
     let edition = EditionCode::parse(edition).context("--edition")?;
     let refusal = |e: WordPressError| match e {
         WordPressError::Refused { at, error } => {
@@ -483,13 +503,19 @@ async fn import_wordpress(
     // The first pass refuses a bad file before the database is even opened.
     let checked = wordpress::check(file).map_err(refusal)?;
     let store = open_store(settings).await?;
-    let newsroom =
-        Newsroom::new(store.clone(), Default::default()).in_zone(settings.site.time_zone.clone());
+    let newsroom = Newsroom::new(store.clone(), Default::default())
+        .in_zone(settings.site.time_zone.clone())
+        .with_media(
+            newsline::app::media_store(settings)?,
+            settings.media.max_upload_bytes,
+        )
+        .with_upload_workers(1, 0, settings.limits.max_image_pixels);
     let options = wordpress::Options {
         edition,
         pages,
         dry_run,
         zone: settings.site.time_zone.clone(),
+        images,
     };
     let progress = progress_bar(checked.items(), "{bar:30} {pos}/{len} items {elapsed}");
     let report = wordpress::import(&newsroom, &checked, &options, || progress.inc(1)).await;

@@ -285,6 +285,7 @@ fn parse_items(edition: &str, text: &str, zone: &TimeZone) -> Result<Parsed, Sha
             pinned: fm.pinned,
             published_at,
             source_key: Some(format!("demo:{edition}:{index}")),
+            lead_media: None,
         });
     }
     let mut related: HashMap<usize, usize> = HashMap::new();

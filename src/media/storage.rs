@@ -88,11 +88,16 @@ impl MediaStore {
 
     /// Stores one variant; storing the same name again is harmless because names are content hashes.
     pub async fn put(&self, variant: &Variant) -> Result<(), MediaError> {
-        let Some(format) = safe_name_format(&variant.name) else {
-            return Err(MediaError::UnsafeName(variant.name.clone()));
+        self.put_named(&variant.name, variant.bytes.clone()).await
+    }
+
+    /// Stores the file `name` (a content-addressed media name) with `bytes`.
+    pub async fn put_named(&self, name: &str, bytes: Vec<u8>) -> Result<(), MediaError> {
+        let Some(format) = safe_name_format(name) else {
+            return Err(MediaError::UnsafeName(name.to_owned()));
         };
-        let path = ObjectPath::from(variant.name.as_str());
-        let payload = PutPayload::from(Bytes::from(variant.bytes.clone()));
+        let path = ObjectPath::from(name);
+        let payload = PutPayload::from(Bytes::from(bytes));
         let options = if self.typed {
             // The type goes with the object so a bucket served directly answers correctly.
             PutOptions::from(Attributes::from_iter([(
@@ -106,8 +111,31 @@ impl MediaStore {
             .put_opts(&path, payload, options)
             .await
             .map_err(MediaError::Store)?;
-        tracing::debug!(media.name = %variant.name, "stored media variant {}", variant.name);
+        tracing::debug!(media.name = %name, "stored media variant {name}");
         Ok(())
+    }
+
+    /// Whether the file `name` is stored; `false` for anything not a media name.
+    pub async fn contains(&self, name: &str) -> Result<bool, MediaError> {
+        if safe_name_format(name).is_none() {
+            return Ok(false);
+        }
+        match self.store.head(&ObjectPath::from(name)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(MediaError::Store(e)),
+        }
+    }
+
+    /// Removes the file `name`, if stored: only for files a failed write put there.
+    pub async fn delete(&self, name: &str) -> Result<(), MediaError> {
+        let Some(_) = safe_name_format(name) else {
+            return Err(MediaError::UnsafeName(name.to_owned()));
+        };
+        match self.store.delete(&ObjectPath::from(name)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(MediaError::Store(e)),
+        }
     }
 
     /// Stores every variant of an image.

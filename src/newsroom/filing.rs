@@ -48,6 +48,8 @@ pub struct Filing {
     pub published_at: Timestamp,
     /// Identity in the source copy; a filing whose key is already stored is skipped.
     pub source_key: Option<String>,
+    /// The lead image, an uploaded image's id.
+    pub lead_media: Option<i64>,
 }
 
 impl Filing {
@@ -72,6 +74,7 @@ impl Filing {
             pinned: false,
             published_at,
             source_key: None,
+            lead_media: None,
         }
     }
 
@@ -93,7 +96,7 @@ impl Filing {
                 Some(Related::Id(id)) => Some(id),
                 _ => None,
             },
-            lead_media: None,
+            lead_media: self.lead_media,
             pinned: self.pinned,
             breaking: false,
             embargo: None,

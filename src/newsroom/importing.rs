@@ -69,9 +69,9 @@ impl From<EditError> for ImportError {
 
 /// One import in progress: everything it writes is kept only by [`ImportRun::commit`].
 pub struct ImportRun<'a> {
-    newsroom: &'a Newsroom,
-    actor: Actor,
-    w: Writer,
+    pub(super) newsroom: &'a Newsroom,
+    pub(super) actor: Actor,
+    pub(super) w: Writer,
 }
 
 impl Newsroom {
@@ -158,9 +158,10 @@ impl ImportRun<'_> {
                     .await
                     .map_err(NewsroomError::from)?
                     .ok_or(EditError::NotFound)?;
-                // What the newsroom added (a related item, a lead image, flags) is its own.
+                // What the newsroom added (a related item, a lead image, flags) is its own;
+                // the source's lead image only fills a place left empty.
                 draft.related = item.related;
-                draft.lead_media = item.lead_media;
+                draft.lead_media = item.lead_media.or(draft.lead_media);
                 draft.breaking = item.breaking;
                 draft.embargo = item.embargo_until;
                 let step = step_towards(Some(item.status), standing);

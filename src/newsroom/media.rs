@@ -7,7 +7,7 @@ use tokio::sync::Semaphore;
 
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, DomainError, Scope, may};
-use crate::media::{MediaError, MediaStore, process_unless};
+use crate::media::{MediaError, MediaStore, ProcessedImage, SourceFormat, process_unless};
 use crate::store::{Entity, MediaRecord};
 
 /// Longest alt text, caption or credit accepted, in characters.
@@ -81,33 +81,14 @@ impl Newsroom {
         self.media.as_deref()
     }
 
-    /// Checks, cleans, resizes and stores an uploaded image; returns its record.
-    pub async fn upload_image(
-        &self,
-        actor: &Actor,
-        bytes: Vec<u8>,
-        alt: &str,
-        caption: &str,
-        credit: &str,
-    ) -> Result<MediaRecord, NewsroomError> {
-        if !may(actor.role, Action::Upload, Scope::Newsroom) {
-            return Err(NewsroomError::Forbidden);
-        }
-        let Some(store) = self.media.as_deref() else {
-            return Err(NewsroomError::Media(MediaError::Encode(
-                "no media store is configured".into(),
-            )));
-        };
-        let alt = text(alt).ok_or(NewsroomError::MissingAlt)?;
-        let (caption, credit) = (text(caption), text(credit));
-        for t in [Some(&alt), caption.as_ref(), credit.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            if t.chars().count() > MAX_TEXT {
-                return Err(NewsroomError::Invalid(DomainError::InvalidName));
-            }
-        }
+    /// The heaviest image accepted, in bytes.
+    pub fn max_upload_bytes(&self) -> usize {
+        self.upload_limits.max_bytes
+    }
+
+    /// Checks, cleans and resizes an image as every upload is, storing nothing: its
+    /// variants, or why it is refused.
+    pub async fn prepare_image(&self, bytes: Vec<u8>) -> Result<ProcessedImage, NewsroomError> {
         let limits = self.upload_limits;
         let ticket = self.uploads.admit()?;
         // Waiting here is bounded by the request's timeout, which drops this future.
@@ -130,26 +111,30 @@ impl Newsroom {
         })
         .await
         .map_err(|e| MediaError::Encode(e.to_string()))??;
-        store.put_all(&image).await?;
-        let mut widths: Vec<u32> = image.variants.iter().map(|v| v.width).collect();
-        widths.sort_unstable();
-        widths.dedup();
-        let record = MediaRecord {
-            id: 0,
-            hash: image.hash.clone(),
-            format: image.format.extension().to_owned(),
-            width: i64::from(image.width),
-            height: i64::from(image.height),
-            widths: widths
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-            alt,
-            caption,
-            credit,
-            uploaded_at: self.clock.now(),
+        Ok(image)
+    }
+
+    /// Checks, cleans, resizes and stores an uploaded image; returns its record.
+    pub async fn upload_image(
+        &self,
+        actor: &Actor,
+        bytes: Vec<u8>,
+        alt: &str,
+        caption: &str,
+        credit: &str,
+    ) -> Result<MediaRecord, NewsroomError> {
+        if !may(actor.role, Action::Upload, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let Some(store) = self.media.as_deref() else {
+            return Err(NewsroomError::Media(MediaError::Encode(
+                "no media store is configured".into(),
+            )));
         };
+        let texts = ImageTexts::parse(alt, caption, credit)?;
+        let image = self.prepare_image(bytes).await?;
+        store.put_all(&image).await?;
+        let record = ImageFacts::of(&image).record(texts, self.clock.now());
         let mut w = self.store.begin(record.uploaded_at).await?;
         let id = w.insert_media(&record, actor.id).await?;
         w.append_change(Entity::Taxonomy, &format!("media:{id}"), "uploaded")
@@ -164,5 +149,95 @@ impl Newsroom {
         w.commit().await?;
         self.after_commit();
         Ok(MediaRecord { id, ..record })
+    }
+}
+
+/// An image's alt text, caption and credit, checked: alt text present, none too long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageTexts {
+    alt: String,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+impl ImageTexts {
+    /// Checks the texts as typed (whitespace is folded; empty ones are none).
+    pub fn parse(alt: &str, caption: &str, credit: &str) -> Result<Self, NewsroomError> {
+        let alt = text(alt).ok_or(NewsroomError::MissingAlt)?;
+        let (caption, credit) = (text(caption), text(credit));
+        for t in [Some(&alt), caption.as_ref(), credit.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if t.chars().count() > MAX_TEXT {
+                return Err(NewsroomError::Invalid(DomainError::InvalidName));
+            }
+        }
+        Ok(Self {
+            alt,
+            caption,
+            credit,
+        })
+    }
+
+    /// `raw` folded and cut to the longest text accepted, for copy from elsewhere.
+    pub fn shortened(raw: &str) -> String {
+        text(raw)
+            .unwrap_or_default()
+            .chars()
+            .take(MAX_TEXT)
+            .collect()
+    }
+}
+
+/// What the store records of a processed image: enough to name and size its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// The content hash naming its files.
+    pub hash: String,
+    /// Its format.
+    pub format: SourceFormat,
+    /// Full width in pixels.
+    pub width: u32,
+    /// Full height in pixels.
+    pub height: u32,
+    /// Widths of its variants, ascending, without repeats.
+    pub widths: Vec<u32>,
+}
+
+impl ImageFacts {
+    /// The facts of a processed image.
+    pub fn of(image: &ProcessedImage) -> Self {
+        let mut widths: Vec<u32> = image.variants.iter().map(|v| v.width).collect();
+        widths.sort_unstable();
+        widths.dedup();
+        Self {
+            hash: image.hash.clone(),
+            format: image.format,
+            width: image.width,
+            height: image.height,
+            widths,
+        }
+    }
+
+    /// The record of this image described by `texts`, not yet stored (its id is 0).
+    pub(crate) fn record(&self, texts: ImageTexts, at: jiff::Timestamp) -> MediaRecord {
+        MediaRecord {
+            id: 0,
+            hash: self.hash.clone(),
+            format: self.format.extension().to_owned(),
+            width: i64::from(self.width),
+            height: i64::from(self.height),
+            widths: self
+                .widths
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            alt: texts.alt,
+            caption: texts.caption,
+            credit: texts.credit,
+            uploaded_at: at,
+        }
     }
 }

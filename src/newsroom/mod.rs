@@ -9,6 +9,7 @@ mod command;
 mod editing;
 mod filing;
 mod form;
+mod import_media;
 mod importing;
 mod media;
 mod queries;
@@ -35,7 +36,9 @@ pub use command::{
 pub use editing::EditError;
 pub use filing::{Batch, Filed, Filing, Related};
 pub use form::{Button, ItemForm, Snapshot};
+pub use import_media::ImportedImage;
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
+pub use media::{ImageFacts, ImageTexts};
 pub use queries::Desk;
 pub use taxonomy::EditionsApplied;
 pub use tokens::{ApiToken, IssuedToken, TokenHolder, TokenRefusal, TokenRequest, TokenState};

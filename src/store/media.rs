@@ -93,6 +93,49 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// The image an import stored from `source_url` before, if any.
+    pub async fn media_by_source(&mut self, source_url: &str) -> StoreResult<Option<MediaRecord>> {
+        let sql = format!(
+            "SELECT {} FROM media JOIN media_sources ON media_sources.media_id = media.id \
+             WHERE media_sources.source_url = $1",
+            MEDIA_COLUMNS
+                .split(", ")
+                .map(|c| format!("media.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(source_url)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref().map(media_from).transpose()
+    }
+
+    /// The id of the image whose files are named by `hash`, if one is recorded.
+    pub async fn media_id_by_hash(&mut self, hash: &str) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM media WHERE hash = $1")
+            .bind(hash)
+            .fetch_optional(&mut *self.tx)
+            .await?)
+    }
+
+    /// Notes that the image `media_id` was imported from `source_url`; a second note of
+    /// the same address keeps the first.
+    pub async fn put_media_source(&mut self, source_url: &str, media_id: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO media_sources (source_url, media_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (source_url) DO NOTHING",
+        )
+        .bind(source_url)
+        .bind(media_id)
+        .bind(self.now.as_microsecond())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// Every uploaded image, newest first.
     pub async fn media(&self, limit: i64) -> StoreResult<Vec<MediaRecord>> {
@@ -102,5 +145,22 @@ impl Store {
             .fetch_all(&self.reads)
             .await?;
         rows.iter().map(media_from).collect()
+    }
+
+    /// Whether an import stored an image from `source_url` before.
+    pub async fn has_media_source(&self, source_url: &str) -> StoreResult<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT media_id FROM media_sources WHERE source_url = $1")
+                .bind(source_url)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    /// How many images are recorded.
+    pub async fn media_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM media")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }

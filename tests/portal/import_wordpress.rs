@@ -1,9 +1,13 @@
 //! `newsline import wordpress`: a WordPress export imported whole, again without
 //! duplicates, refused with a line and column, its old permalinks redirecting.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use reqwest::StatusCode;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 
 use newsline::domain::{ItemId, Status};
 use newsline::import::wxr::{Entry, Export};
@@ -547,7 +551,16 @@ async fn every_wordpress_fixture_imports_with_its_own_counts_or_is_refused() {
         let name = path.display().to_string();
         let (ok, stdout, stderr) = run(
             &app.db,
-            &["import", "wordpress", &name, "--edition", "en", "--pages"],
+            // Their images live on the public internet: none is fetched here.
+            &[
+                "import",
+                "wordpress",
+                &name,
+                "--edition",
+                "en",
+                "--pages",
+                "--no-download",
+            ],
         );
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         match importable(&path) {
@@ -582,4 +595,636 @@ async fn every_wordpress_fixture_imports_with_its_own_counts_or_is_refused() {
             }
         }
     }
+}
+
+/// What the old site answers for a path: status, content type, body.
+type Answer = (u16, &'static str, Vec<u8>);
+
+/// An old site on 127.0.0.1 serving its uploads: each path's answer, and how often
+/// each path was asked for.
+#[derive(Clone)]
+struct OldSite {
+    base: String,
+    files: Arc<HashMap<String, Answer>>,
+    asked: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl OldSite {
+    async fn start(files: Vec<(&str, u16, &'static str, Vec<u8>)>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+        let port = listener.local_addr().expect("address").port();
+        let site = Self {
+            base: format!("http://127.0.0.1:{port}"),
+            files: Arc::new(
+                files
+                    .into_iter()
+                    .map(|(path, status, kind, bytes)| (path.to_owned(), (status, kind, bytes)))
+                    .collect(),
+            ),
+            asked: Arc::default(),
+        };
+        let serving = site.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serving.clone().answer(stream));
+            }
+        });
+        site
+    }
+
+    async fn answer(self, mut stream: TcpStream) {
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+        *self
+            .asked
+            .lock()
+            .expect("asked")
+            .entry(path.clone())
+            .or_default() += 1;
+        let (status, kind, body) =
+            self.files
+                .get(&path)
+                .cloned()
+                .unwrap_or((404, "text/plain", b"not found".to_vec()));
+        // A redirect's "type" is where it leads.
+        let kind = if (300..400).contains(&status) {
+            format!("Location: {kind}")
+        } else {
+            format!("Content-Type: {kind}")
+        };
+        let answer = format!(
+            "HTTP/1.1 {status} X\r\n{kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = stream.write_all(&body).await;
+        let _ = stream.shutdown().await;
+    }
+
+    fn asked(&self, path: &str) -> usize {
+        self.asked
+            .lock()
+            .expect("asked")
+            .get(path)
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// An address on 127.0.0.1 where nothing listens.
+async fn closed_address() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+const LEAD: &str = "/wp-content/uploads/2024/05/ferry.png";
+const INLINE: &str = "/wp-content/uploads/2024/05/cranes.png";
+const MISSING: &str = "/wp-content/uploads/2024/05/missing.png";
+const NOT_AN_IMAGE: &str = "/wp-content/uploads/2024/05/notes.png";
+const PORT: &str = "/wp-content/uploads/2024/05/port.png";
+
+/// An export of a site at `base` whose post 40 has a featured image (its attachment
+/// after it in the file), an inline image without alt text, one the site no longer
+/// has and one that is no image; post 41's featured image is at `dead`. `extra` goes
+/// into post 40's content.
+fn image_export(base: &str, dead: &str, extra: &str) -> String {
+    let mut items = String::new();
+    items += &item(
+        40,
+        "post",
+        "publish",
+        &format!(
+            "<title>Ferries return to the bay</title><dc:creator>ayla</dc:creator>\
+             <wp:post_date_gmt>2024-05-21 12:29:00</wp:post_date_gmt>\
+             <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>\
+             <content:encoded><![CDATA[The first ferry docked.\n\n\
+             <a href=\"{base}{INLINE}\"><img class=\"wp-image-51\" src=\"{base}{INLINE}\" alt=\"\" width=\"400\" height=\"300\"></a>\n\n\
+             <img src=\"{base}{MISSING}\" alt=\"Gone\"> Cranes stood still.\n\n\
+             <img src=\"{base}{NOT_AN_IMAGE}\" alt=\"Notes\">{extra}]]></content:encoded>"
+        ),
+    );
+    items += &item(
+        41,
+        "post",
+        "publish",
+        "<title>Port closes early</title><dc:creator>ayla</dc:creator>\
+         <wp:post_date_gmt>2024-05-22 12:29:00</wp:post_date_gmt>\
+         <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>52</wp:meta_value></wp:postmeta>\
+         <content:encoded><![CDATA[Wind.]]></content:encoded>",
+    );
+    items += &item(
+        50,
+        "attachment",
+        "inherit",
+        &format!(
+            "<title>Ferry</title><wp:attachment_url>{base}{LEAD}</wp:attachment_url>\
+             <excerpt:encoded><![CDATA[The morning ferry]]></excerpt:encoded>\
+             <wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Ferry at the pier</wp:meta_value></wp:postmeta>"
+        ),
+    );
+    items += &item(
+        51,
+        "attachment",
+        "inherit",
+        &format!(
+            "<title>Harbour cranes</title><wp:attachment_url>{base}{INLINE}</wp:attachment_url>"
+        ),
+    );
+    items += &item(
+        52,
+        "attachment",
+        "inherit",
+        &format!("<title>Dead</title><wp:attachment_url>{dead}{PORT}</wp:attachment_url>"),
+    );
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" \
+xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\n\
+<channel>\n<title>Old Site</title>\n<link>{base}</link>\n\
+<wp:wxr_version>1.2</wp:wxr_version>\n\
+<wp:base_site_url>{base}</wp:base_site_url>\n\
+<wp:author><wp:author_login>ayla</wp:author_login><wp:author_display_name>Ayla Karimova</wp:author_display_name></wp:author>\n\
+{items}</channel>\n</rss>\n"
+    )
+}
+
+async fn image_site() -> OldSite {
+    OldSite::start(vec![
+        (LEAD, 200, "image/png", png(700, 400)),
+        (INLINE, 200, "image/png", png(400, 300)),
+        (
+            NOT_AN_IMAGE,
+            200,
+            "image/png",
+            b"meeting notes, not pixels".to_vec(),
+        ),
+    ])
+    .await
+}
+
+/// The files in the data directory's media store.
+fn media_files(db: &Database) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(db.dir.path().join("media"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+async fn id_on(app: &TestApp, site: &str, post_id: u32) -> Option<ItemId> {
+    let mut w = app.store.begin(app.now()).await.expect("transaction");
+    w.item_by_source_key(&format!("wordpress:{site}:{post_id}"))
+        .await
+        .expect("read")
+}
+
+/// Checks post 40's page: the lead image with the attachment's alt text and caption,
+/// the inline image stored here with the title for alt text, and nothing of the old
+/// site left in it. Returns the stored images' addresses.
+async fn check_images_shown(app: &TestApp, site: &str) -> Vec<String> {
+    app.settle().await;
+    let id = id_on(app, site, 40).await.expect("post 40 imported");
+    let page = app.get(&app.item_path(id).await).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let lead = scraper::Selector::parse("figure.lead-image img").expect("selector");
+    let lead = html.select(&lead).next().expect("a lead image");
+    assert_eq!(lead.value().attr("alt"), Some("Ferry at the pier"));
+    assert!(
+        lead.value()
+            .attr("srcset")
+            .is_some_and(|s| s.contains("-320.png 320w") && s.contains("-640.png 640w")),
+        "{:?}",
+        lead.value().attr("srcset")
+    );
+    assert!(page.texts("figure.lead-image figcaption")[0].contains("The morning ferry"));
+    let body = html.root_element().html();
+    assert!(!body.contains(site), "no hotlink to the old site: {body}");
+    let images = scraper::Selector::parse("article img").expect("selector");
+    let mut srcs = Vec::new();
+    for img in html.select(&images) {
+        let src = img.value().attr("src").unwrap_or_default().to_owned();
+        assert!(src.starts_with("/media/"), "{src}");
+        srcs.push(src);
+    }
+    let inline = html
+        .select(&images)
+        .find(|img| img.value().attr("alt") == Some("Harbour cranes"))
+        .expect("the inline image, its alt text from the attachment's title");
+    assert_eq!(inline.value().attr("width"), Some("400"));
+    assert_eq!(
+        srcs.len(),
+        2,
+        "lead and inline; the lost ones are gone: {srcs:?}"
+    );
+    assert!(body.contains("Cranes stood still."), "{body}");
+    // Every variant of every image is served.
+    for media in app.store.media(10).await.expect("media") {
+        let widths = media.widths.split(',').filter(|w| !w.is_empty());
+        let mut names = vec![format!("{}.{}", media.hash, media.format)];
+        for width in widths {
+            if width.parse::<i64>().ok() != Some(media.width) {
+                names.push(format!("{}-{width}.{}", media.hash, media.format));
+                names.push(format!("{}-{width}.webp", media.hash));
+            }
+        }
+        names.push(format!("{}.webp", media.hash));
+        for name in names {
+            let answer = app
+                .client
+                .get(format!("{}/media/{name}", app.address))
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(answer.status(), StatusCode::OK, "{name}");
+            let bytes = answer.bytes().await.expect("bytes");
+            assert!(image::guess_format(&bytes).is_ok(), "{name}");
+        }
+    }
+    srcs
+}
+
+// The old site answers on another thread while the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn featured_and_inline_images_are_downloaded_stored_and_shown_with_alt_text() {
+    let app = site().await;
+    let old = image_site().await;
+    let dead = closed_address().await;
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &dead, ""),
+    );
+    let report = import(&app.db, &file, &[]);
+    assert!(report.starts_with("2 imported, 0 updated"), "{report}");
+    assert!(
+        report.contains("images: 2 imported, 0 reused, 3 unreachable"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("{}{MISSING}: the server answered 404", old.base)),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{}{NOT_AN_IMAGE}: the file is not a JPEG, PNG, WebP or GIF image",
+            old.base
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("{dead}{PORT}: the server could not be reached")),
+        "{report}"
+    );
+    assert!(
+        report.contains("had no alt text; \"Harbour cranes\" stands in for it"),
+        "{report}"
+    );
+    let srcs = check_images_shown(&app, &old.base).await;
+    let stored = app.store.media(10).await.expect("media");
+    assert_eq!(stored.len(), 2);
+    let port = id_on(&app, &old.base, 41).await.expect("post 41 imported");
+    assert_eq!(
+        app.store
+            .item(port)
+            .await
+            .expect("read")
+            .expect("item")
+            .lead_media,
+        None,
+        "an unreachable featured image leaves the item without one"
+    );
+    let audit = app.store.audit_entries(100).await.expect("audit");
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "image imported" && e.system.as_deref() == Some("import"))
+            .count(),
+        2
+    );
+
+    // Importing again fetches nothing already imported and stores nothing twice.
+    let files = media_files(&app.db);
+    assert!(!files.is_empty());
+    let seq = app.store.primary().last_seq().await.expect("seq");
+    let again = import(&app.db, &file, &[]);
+    assert!(
+        again.starts_with("0 imported, 0 updated, 2 unchanged"),
+        "{again}"
+    );
+    assert!(
+        again.contains("images: 0 imported, 2 reused, 3 unreachable"),
+        "{again}"
+    );
+    assert_eq!(
+        old.asked(LEAD),
+        1,
+        "an image imported before is not fetched again"
+    );
+    assert_eq!(old.asked(INLINE), 1);
+    assert_eq!(app.store.media_count().await.expect("count"), 2);
+    assert_eq!(media_files(&app.db), files);
+    assert_eq!(app.store.primary().last_seq().await.expect("seq"), seq);
+    assert_eq!(check_images_shown(&app, &old.base).await, srcs);
+}
+
+#[tokio::test]
+async fn images_come_from_a_local_copy_of_the_uploads_and_never_from_outside_it() {
+    let app = site().await;
+    let base = "https://old.example";
+    let root = tempfile::tempdir().expect("temp dir");
+    let uploads = root.path().join("uploads");
+    std::fs::create_dir_all(uploads.join("2024/05")).expect("dirs");
+    std::fs::write(uploads.join("2024/05/ferry.png"), png(700, 400)).expect("write");
+    std::fs::write(uploads.join("2024/05/cranes.png"), png(400, 300)).expect("write");
+    std::fs::write(uploads.join("2024/05/notes.png"), "not pixels").expect("write");
+    // An image beside the copy, which the export tries to reach.
+    std::fs::write(root.path().join("secret.png"), png(50, 50)).expect("write");
+    let traversal = format!(
+        "\n\n<img src=\"{base}/wp-content/uploads/2024/../../secret.png\" alt=\"a\">\
+         <img src=\"{base}/wp-content/uploads/2024/05/..%2f..%2f..%2fsecret.png\" alt=\"b\">"
+    );
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(base, base, &traversal),
+    );
+    let dir = uploads.to_str().expect("path");
+    let report = import(&app.db, &file, &["--uploads", dir, "--no-download"]);
+    assert!(report.starts_with("2 imported, 0 updated"), "{report}");
+    assert!(
+        report.contains("images: 2 imported, 0 reused, 5 unreachable"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{base}/wp-content/uploads/2024/../../secret.png: its path leaves the uploads folder"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{base}/wp-content/uploads/2024/05/..%2f..%2f..%2fsecret.png: its path leaves the uploads folder"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{base}{MISSING}: 2024/05/missing.png is not in the uploads folder"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("{base}{NOT_AN_IMAGE}: the file is not a JPEG")),
+        "{report}"
+    );
+    assert_eq!(app.store.media_count().await.expect("count"), 2);
+    check_images_shown(&app, base).await;
+
+    let (ok, _, stderr) = run(
+        &app.db,
+        &[
+            "import",
+            "wordpress",
+            file.to_str().expect("path"),
+            "--edition",
+            "en",
+            "--uploads",
+            "/no/such/folder",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("--uploads /no/such/folder: no such folder"),
+        "{stderr}"
+    );
+}
+
+// The old site answers on another thread while the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_fetches_images_but_stores_no_media() {
+    let app = site().await;
+    let old = image_site().await;
+    let dead = closed_address().await;
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &dead, ""),
+    );
+    let seq = app.store.primary().last_seq().await.expect("seq");
+    let report = import(&app.db, &file, &["--dry-run"]);
+    assert!(
+        report.starts_with("dry run, nothing stored: 2 imported"),
+        "{report}"
+    );
+    assert!(
+        report.contains("images: 2 imported, 0 reused, 3 unreachable"),
+        "{report}"
+    );
+    assert_eq!(media_files(&app.db), Vec::<String>::new());
+    assert_eq!(app.store.media_count().await.expect("count"), 0);
+    assert_eq!(app.store.primary().last_seq().await.expect("seq"), seq);
+}
+
+/// Makes the database refuse the import's commit once post 41's old address is
+/// written (a deferred foreign key broken by a trigger), so that an import fails
+/// after post 40's images were recorded and their files stored.
+async fn refuse_commit_after_post_41(db: &Database) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.expect("connect");
+    let statements: &[&str] = if on_postgres() {
+        &[
+            "CREATE TABLE refused (item_id BIGINT REFERENCES items (id) \
+             DEFERRABLE INITIALLY DEFERRED)",
+            "CREATE FUNCTION refuse_post_41() RETURNS trigger AS $$ BEGIN \
+             IF NEW.path = '/?p=41' THEN INSERT INTO refused (item_id) VALUES (-1); END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_post_41 AFTER INSERT ON redirects \
+             FOR EACH ROW EXECUTE FUNCTION refuse_post_41()",
+        ]
+    } else {
+        &[
+            "CREATE TABLE refused (item_id INTEGER REFERENCES items (id) \
+             DEFERRABLE INITIALLY DEFERRED)",
+            "CREATE TRIGGER refuse_post_41 AFTER INSERT ON redirects \
+             WHEN NEW.path = '/?p=41' BEGIN INSERT INTO refused (item_id) VALUES (-1); END",
+        ]
+    };
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(*sql))
+            .execute(&pool)
+            .await
+            .expect("trigger");
+    }
+    pool.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_failing_as_it_commits_leaves_no_media_files_or_records() {
+    let app = site().await;
+    let old = image_site().await;
+    let dead = closed_address().await;
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &dead, ""),
+    );
+    refuse_commit_after_post_41(&app.db).await;
+    let (ok, _, stderr) = run(
+        &app.db,
+        &[
+            "import",
+            "wordpress",
+            file.to_str().expect("path"),
+            "--edition",
+            "en",
+        ],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(old.asked(LEAD), 1, "the images were fetched");
+    assert_eq!(media_files(&app.db), Vec::<String>::new());
+    assert_eq!(app.store.media_count().await.expect("count"), 0);
+    assert_eq!(id_on(&app, &old.base, 40).await, None);
+}
+
+// The old site answers on another thread while the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_brought_over_later_fill_an_item_left_without_them() {
+    let app = site().await;
+    let old = image_site().await;
+    let dead = closed_address().await;
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &dead, ""),
+    );
+    let offline = import(&app.db, &file, &["--no-download"]);
+    assert!(
+        offline.contains("images: 0 imported, 0 reused, 5 unreachable"),
+        "{offline}"
+    );
+    assert!(
+        offline.contains(&format!(
+            "{}{LEAD}: downloads are off (--no-download)",
+            old.base
+        )),
+        "{offline}"
+    );
+    assert_eq!(old.asked(LEAD), 0);
+    assert_eq!(media_files(&app.db), Vec::<String>::new());
+    let id = id_on(&app, &old.base, 40).await.expect("imported");
+    assert_eq!(
+        app.store
+            .item(id)
+            .await
+            .expect("read")
+            .expect("item")
+            .lead_media,
+        None
+    );
+
+    let online = import(&app.db, &file, &[]);
+    assert!(
+        online.starts_with("0 imported, 1 updated, 1 unchanged"),
+        "{online}"
+    );
+    assert!(
+        online.contains("images: 2 imported, 0 reused, 3 unreachable"),
+        "{online}"
+    );
+    let lead = app
+        .store
+        .item(id)
+        .await
+        .expect("read")
+        .expect("item")
+        .lead_media;
+    assert!(lead.is_some(), "the featured image fills the empty place");
+    check_images_shown(&app, &old.base).await;
+}
+
+// The old site answers on another thread while the command runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_too_large_or_redirected_away_from_http_is_reported_and_the_import_goes_on() {
+    const BIG: &str = "/wp-content/uploads/2024/05/big.png";
+    const AWAY: &str = "/wp-content/uploads/2024/05/away.png";
+    const MOVED: &str = "/wp-content/uploads/2024/05/moved.png";
+    let app = site().await;
+    let mut big = png(16, 16);
+    big.resize(1_000_001, 0);
+    let old = OldSite::start(vec![
+        (LEAD, 200, "image/png", png(700, 400)),
+        (INLINE, 200, "image/png", png(400, 300)),
+        (BIG, 200, "image/png", big),
+        (AWAY, 302, "file:///etc/passwd", Vec::new()),
+        (MOVED, 301, INLINE, Vec::new()),
+    ])
+    .await;
+    let extra = format!(
+        "\n\n<img src=\"{0}{BIG}\" alt=\"Big\"><img src=\"{0}{AWAY}\" alt=\"Away\">\
+         <img src=\"{0}{MOVED}\" alt=\"Moved\">",
+        old.base
+    );
+    let file = write(
+        app.db.dir.path(),
+        "images.xml",
+        &image_export(&old.base, &old.base, &extra),
+    );
+    let config = write(
+        app.db.dir.path(),
+        "newsline.toml",
+        "[media]\nmax_upload_bytes = 1000000\n",
+    );
+    let (ok, report, stderr) = run(
+        &app.db,
+        &[
+            "--config",
+            config.to_str().expect("path"),
+            "import",
+            "wordpress",
+            file.to_str().expect("path"),
+            "--edition",
+            "en",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(report.starts_with("2 imported, 0 updated"), "{report}");
+    assert!(
+        report.contains(&format!(
+            "{}{BIG}: it is larger than the 1000000 bytes an upload may have",
+            old.base
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "{}{AWAY}: it redirects away from http(s)",
+            old.base
+        )),
+        "{report}"
+    );
+    // A redirect within http(s) is followed; the same bytes are stored once.
+    assert!(
+        report.contains("images: 2 imported, 1 reused, 5 unreachable"),
+        "{report}"
+    );
+    assert_eq!(old.asked(MOVED), 1);
+    assert_eq!(app.store.media_count().await.expect("count"), 2);
 }

@@ -175,7 +175,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// Plain text of a piece of WordPress HTML (an excerpt, a title), whitespace collapsed.
-fn plain_text(html: &str) -> String {
+pub(super) fn plain_text(html: &str) -> String {
     let paragraph = format!(
         "<p>{}</p>",
         sanitize_html(html).replace("<p>", " ").replace("</p>", " ")

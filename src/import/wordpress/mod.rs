@@ -4,6 +4,7 @@
 //! so that an import is stored whole or not at all.
 
 pub mod content;
+pub mod images;
 pub mod mapping;
 pub mod shortcodes;
 
@@ -33,6 +34,8 @@ pub struct Options {
     pub dry_run: bool,
     /// The site's zone, for posts dated only in local time.
     pub zone: TimeZone,
+    /// Where featured and content images come from.
+    pub images: images::Sources,
 }
 
 /// Why an import stored nothing.
@@ -95,6 +98,8 @@ pub struct Report {
     pub redirects: usize,
     /// Whether nothing was stored.
     pub dry_run: bool,
+    /// What became of the images.
+    pub images: images::ImageReport,
 }
 
 impl std::fmt::Display for Report {
@@ -114,6 +119,7 @@ impl std::fmt::Display for Report {
             self.skipped.len() + other,
             self.redirects,
         )?;
+        self.images.write(f)?;
         for (title, note) in &self.held_back {
             writeln!(f, "  held back \"{title}\": {note}")?;
         }
@@ -148,6 +154,7 @@ fn refused(path: &Path, error: WxrError) -> WordPressError {
 pub struct Checked {
     path: std::path::PathBuf,
     items: u64,
+    images: images::Index,
 }
 
 impl Checked {
@@ -162,14 +169,19 @@ impl Checked {
 pub fn check(path: &Path) -> Result<Checked, WordPressError> {
     let mut export = Export::new(open(path)?);
     let mut items = 0;
+    let mut images = images::Index::default();
     loop {
         match export.next_entry() {
-            Ok(Some(Entry::Item(_))) => items += 1,
+            Ok(Some(Entry::Item(item))) => {
+                items += 1;
+                images.note(&item, export.site());
+            }
             Ok(Some(_)) => {}
             Ok(None) => {
                 return Ok(Checked {
                     path: path.to_owned(),
                     items,
+                    images,
                 });
             }
             Err(error) => return Err(refused(path, error)),
@@ -186,6 +198,8 @@ pub async fn import(
     mut progress: impl FnMut(),
 ) -> Result<Report, WordPressError> {
     let path = checked.path.as_path();
+    // Images are fetched before the transaction begins: a slow site never holds it.
+    let mut images = images::stage(newsroom, &checked.images, options).await?;
     let mut run = newsroom.begin_import(Actor::system(ACTOR)).await?;
     if !run.has_edition(&options.edition).await? {
         return Err(WordPressError::UnknownEdition(options.edition.to_string()));
@@ -242,7 +256,10 @@ pub async fn import(
                 .push(skip("its post id appears earlier in the file".into()));
             continue;
         }
-        let filing = mapping::filing(&item, export.site(), &authors, &edition, time);
+        let mut filing = mapping::filing(&item, export.site(), &authors, &edition, time);
+        images
+            .apply(&mut run, &item, &mut filing, &mut report.images)
+            .await?;
         let outcome = match run.file(&filing, standing, note).await {
             Ok(outcome) => outcome,
             Err(ImportError::Refused(errors)) => {
@@ -273,7 +290,7 @@ pub async fn import(
     if options.dry_run {
         run.abandon();
     } else {
-        run.commit().await?;
+        images.commit(run).await?;
     }
     Ok(report)
 }
