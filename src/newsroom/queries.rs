@@ -85,6 +85,15 @@ impl Newsroom {
             .filter(|item| may(actor.role, Action::View, actor.scope_of(item))))
     }
 
+    /// The last change-log entry, and when the first entry after `applied` was
+    /// recorded: what a node's readiness is judged by.
+    pub async fn change_log_position(
+        &self,
+        applied: i64,
+    ) -> Result<(i64, Option<jiff::Timestamp>), NewsroomError> {
+        Ok(self.store.position_after(applied).await?)
+    }
+
     /// Every section of every edition.
     pub async fn sections(&self) -> Result<Vec<Section>, NewsroomError> {
         Ok(self.store.primary().sections().await?)

@@ -1,3 +1,4 @@
+use jiff::Timestamp;
 use sqlx::Row;
 
 use super::{Store, StoreError, StoreResult, Writer};
@@ -82,6 +83,24 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The last entry written on the primary, and when the first entry after `seq`
+    /// was recorded (none when there is none): how far behind a reader of `seq` is.
+    pub async fn position_after(&self, seq: i64) -> StoreResult<(i64, Option<Timestamp>)> {
+        let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM change_log")
+            .fetch_one(&self.pool)
+            .await?;
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT recorded_at FROM change_log WHERE seq > $1 ORDER BY seq LIMIT 1",
+        )
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok((
+            latest.unwrap_or(0),
+            next.map(super::rows::instant).transpose()?,
+        ))
     }
 
     /// The sequence number of the newest entry, or 0 for an empty log.

@@ -161,6 +161,79 @@ pub struct Writer {
     now: jiff::Timestamp,
 }
 
+/// Every SQLite connection's settings. `synchronous = FULL` syncs the write-ahead
+/// log at every commit: with `NORMAL`, SQLite documents that the last transactions
+/// committed before a power loss or an operating-system crash can roll back, and an
+/// editor was told they were saved.
+pub(crate) const SQLITE_SETUP: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
+
+/// Every PostgreSQL connection's settings: a commit returns only once it is on disk
+/// (the server's default, set here so that a database configured otherwise cannot
+/// turn an acknowledged write into a lost one).
+const POSTGRES_SETUP: &str = "SET synchronous_commit = on";
+
+/// What makes a commit durable on one connection, as the database reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Durability {
+    /// SQLite's `PRAGMA synchronous` (2 is FULL) and journal mode.
+    Sqlite {
+        /// 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+        synchronous: i64,
+        /// `wal` in service.
+        journal_mode: String,
+    },
+    /// PostgreSQL's `synchronous_commit`.
+    Postgres {
+        /// `on` in service.
+        synchronous_commit: String,
+    },
+}
+
+async fn durability_of(
+    conn: &mut sqlx::AnyConnection,
+    dialect: Dialect,
+) -> StoreResult<Durability> {
+    Ok(match dialect {
+        Dialect::Sqlite => Durability::Sqlite {
+            synchronous: sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await?,
+            journal_mode: sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut *conn)
+                .await?,
+        },
+        Dialect::Postgres => Durability::Postgres {
+            synchronous_commit: sqlx::query_scalar("SHOW synchronous_commit")
+                .fetch_one(&mut *conn)
+                .await?,
+        },
+    })
+}
+
+impl Store {
+    /// The durability settings of every connection the store can hold at once, in
+    /// the write pool and the read pool, each connection held while the next is
+    /// asked so that none is asked twice.
+    pub async fn durability(&self) -> StoreResult<Vec<Durability>> {
+        let mut found = Vec::new();
+        for pool in [&self.pool, &self.reads] {
+            let mut held = Vec::new();
+            for _ in 0..pool.options().get_max_connections() {
+                let mut conn = pool.acquire().await?;
+                found.push(durability_of(&mut conn, self.dialect).await?);
+                held.push(conn);
+            }
+        }
+        if let Some(files) = &self.sqlite {
+            for file in [&files.primary, &files.reads] {
+                found.push(file.durability()?);
+            }
+        }
+        Ok(found)
+    }
+}
+
 async fn connect(url: &str, dialect: Dialect) -> StoreResult<AnyPool> {
     sqlx::any::install_default_drivers();
     let options = AnyConnectOptions::from_str(url)
@@ -175,15 +248,16 @@ async fn connect(url: &str, dialect: Dialect) -> StoreResult<AnyPool> {
             Box::pin(async move {
                 // Foreign keys are off by default in SQLite; the busy timeout lets an
                 // import and a running server share the file without "database is locked".
-                conn.execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                     PRAGMA synchronous = NORMAL;",
-                )
-                .await?;
+                conn.execute(SQLITE_SETUP).await?;
                 Ok(())
             })
         }),
-        Dialect::Postgres => pool,
+        Dialect::Postgres => pool.after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(POSTGRES_SETUP).await?;
+                Ok(())
+            })
+        }),
     };
     Ok(pool.connect_with(options).await?)
 }

@@ -189,7 +189,17 @@ impl SqliteFile {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(self.busy_timeout)?;
+        conn.execute_batch("PRAGMA synchronous = FULL;")?;
         Ok(conn)
+    }
+
+    /// This file's connection's durability settings, as [`Store::durability`] reports.
+    pub(super) fn durability(&self) -> StoreResult<super::Durability> {
+        let conn = self.open()?;
+        Ok(super::Durability::Sqlite {
+            synchronous: conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+            journal_mode: conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+        })
     }
 
     /// Reads every published row, blocking, and sends them on in batches in id order;

@@ -153,7 +153,8 @@ fn words(strings: &'static Strings, status: StatusCode) -> (&'static str, &'stat
 /// response, which is left as it is.
 ///
 /// A page that answers with its own HTML (a form sent back with its errors, 409 for a
-/// stale save) keeps it; errors without a page of their own get an error page.
+/// stale save) or JSON (a node reporting it is not ready) keeps it; errors without a
+/// page of their own get an error page.
 pub fn take_pending_error(response: &mut Response) -> Option<Option<String>> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -168,7 +169,10 @@ pub fn take_pending_error(response: &mut Response) -> Option<Option<String>> {
         && response
             .headers()
             .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+            .is_some_and(|v| {
+                v.as_bytes().starts_with(b"text/html")
+                    || v.as_bytes().starts_with(b"application/json")
+            });
     if own_page {
         return None;
     }

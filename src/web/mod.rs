@@ -7,6 +7,7 @@ pub mod client;
 mod error;
 mod feeds;
 mod headers;
+pub mod health;
 pub mod limits;
 mod live;
 mod metadata;
@@ -77,6 +78,8 @@ pub fn router(state: AppState) -> Router {
     // Reader pages take no body; the newsroom's forms carry up to a long article.
     let reader = Router::new()
         .route("/", get(to_preferred_edition))
+        .route("/healthz", get(health::show_health))
+        .route("/readyz", get(health::show_readiness))
         .route("/static/{name}", get(assets::show_asset))
         .route("/media/{name}", get(show_media_file))
         .route("/{edition}", get(to_edition_home))

@@ -19,6 +19,7 @@ mod live;
 mod metadata;
 mod newsroom;
 mod nodes;
+mod operations;
 mod pages;
 mod permissions;
 mod search;
