@@ -9,6 +9,7 @@ mod command;
 mod editing;
 mod filing;
 mod form;
+mod front_page;
 mod importing;
 mod media;
 mod queries;
@@ -35,6 +36,7 @@ pub use command::{
 pub use editing::EditError;
 pub use filing::{Batch, Filed, Filing, Related};
 pub use form::{Button, ItemForm, Snapshot};
+pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
 pub use queries::Desk;
 pub use tokens::{ApiToken, IssuedToken, TokenHolder, TokenRefusal, TokenRequest, TokenState};
@@ -113,6 +115,14 @@ pub enum NewsroomError {
     /// An upload was refused; the message says why.
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
+    /// A front-page arrangement was refused; the error says why.
+    #[error(transparent)]
+    Arrangement(#[from] crate::domain::ArrangementError),
+    /// Someone saved the front page since the editor's version; nothing was overwritten.
+    #[error(
+        "someone else saved this front page meanwhile (it is at version {0} now); reload it and arrange again"
+    )]
+    FrontPageConflict(i64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -37,6 +37,9 @@ pub struct Snapshot {
     /// them over a hash trie (measured: 0.22 s and 34 MB against 0.59 s and 136 MB).
     items: imbl::OrdMap<ItemId, Arc<ItemMeta>>,
     by_edition: imbl::HashMap<Arc<str>, EditionIndex>,
+    /// The editors' live front-page arrangement of each edition that has one; a
+    /// handful, replaced whole when one goes live.
+    fronts: Arc<HashMap<Arc<str>, Arc<crate::domain::Arrangement>>>,
 }
 
 /// The taxonomy, small and replaced whole when it changes.
@@ -262,6 +265,7 @@ impl Builder {
             catalog: Arc::new(Catalog::of(taxonomy)),
             items: self.by_id,
             by_edition,
+            fronts: Arc::default(),
         }
     }
 }
@@ -394,6 +398,22 @@ impl Snapshot {
             self.items.insert(id, new);
         }
         before
+    }
+
+    /// The live front-page arrangement of an edition, if its editors made one.
+    pub fn front(&self, edition: &str) -> Option<&Arc<crate::domain::Arrangement>> {
+        self.fronts.get(edition)
+    }
+
+    /// Sets (or, with `None`, clears) the live front-page arrangement of an edition.
+    pub fn set_front(&mut self, edition: &str, arrangement: Option<crate::domain::Arrangement>) {
+        let code = self.edition_code(edition);
+        let mut fronts = HashMap::clone(&self.fronts);
+        match arrangement {
+            Some(a) => fronts.insert(code, Arc::new(a)),
+            None => fronts.remove(&code),
+        };
+        self.fronts = Arc::new(fronts);
     }
 
     /// An uploaded image.

@@ -10,6 +10,7 @@ mod cluster;
 mod distribution;
 mod errors;
 mod extractors;
+mod front_page;
 mod headers;
 mod import;
 mod import_wordpress;
