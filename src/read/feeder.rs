@@ -210,6 +210,10 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
 /// How many items the news line shows; a change below it leaves the news line alone.
 const NEWS_LINE: usize = 40;
 
+/// How deep into a section a home page's block can reach: its largest count, plus the
+/// lead and top stories it leaves out because they are shown above it.
+const SECTION_FRONT: usize = crate::domain::MAX_BLOCK_ITEMS + 1 + crate::domain::MAX_TOP_STORIES;
+
 /// The dependency keys of pages an item change touches, from both sides of the change.
 fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Dependency> {
     let mut keys = Vec::new();
@@ -224,6 +228,14 @@ fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Depe
             keys.push(Dependency::Archive(ed.clone()));
             keys.push(Dependency::Corrections(ed.clone()));
             keys.push(Dependency::Section(ed.clone(), item.section));
+            if snapshot
+                .in_section(ed, item.section)
+                .iter()
+                .take(SECTION_FRONT)
+                .any(|i| i.id == *id)
+            {
+                keys.push(Dependency::SectionFront(ed.clone(), item.section));
+            }
             keys.extend(
                 item.authors
                     .iter()

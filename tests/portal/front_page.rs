@@ -763,3 +763,50 @@ async fn the_lead_story_shows_its_image_with_srcset_sizes_and_alt_text() {
     assert_eq!(attr("height"), "900");
     assert_eq!(attr("alt"), "Delegates in the hall");
 }
+
+#[tokio::test]
+async fn a_change_to_an_item_no_section_block_reaches_leaves_the_home_page_cached() {
+    let app = TestApp::spawn().await;
+    let mut batch = vec![brief("Long ago", "politics", "2020-01-01T10:00:00Z")];
+    // Beyond the news line's forty too.
+    for i in 0..45 {
+        batch.push(brief(
+            &format!("Politics {i}"),
+            "politics",
+            &format!("2025-05-21T10:{i:02}:00Z"),
+        ));
+    }
+    let old = app.file(filings(batch)).await[0].id();
+    let actor = app.actor("editor", Role::Editor).await;
+    app.get("/en/").await;
+    assert_eq!(app.get("/en/").await.header("x-cache"), "hit");
+    app.newsroom
+        .add_correction(&actor, old, "The year was wrong.")
+        .await
+        .expect("corrected");
+    app.settle().await;
+    assert_eq!(
+        app.get("/en/").await.header("x-cache"),
+        "hit",
+        "the oldest of 46 is in no block"
+    );
+    let recent = app.read.snapshot().in_section(
+        "en",
+        app.read
+            .snapshot()
+            .section_by_slug("en", "politics")
+            .expect("politics")
+            .id,
+    )[0]
+    .id;
+    app.newsroom
+        .add_correction(&actor, recent, "A name was misspelt.")
+        .await
+        .expect("corrected");
+    app.settle().await;
+    assert_eq!(
+        app.get("/en/").await.header("x-cache"),
+        "miss",
+        "the newest is in the politics block"
+    );
+}

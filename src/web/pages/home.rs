@@ -263,7 +263,7 @@ fn blocks(reader: &Reader, sections: &[SectionBlock], shown: &HashSet<ItemId>) -
         .iter()
         .filter_map(|block| {
             let section = reader.snapshot.section(block.section)?;
-            reader.depends_on(Dependency::Section(reader.edition_key(), section.id));
+            reader.depends_on(Dependency::SectionFront(reader.edition_key(), section.id));
             let items: Vec<Arc<ItemMeta>> = reader
                 .snapshot
                 .in_section(reader.code(), section.id)
