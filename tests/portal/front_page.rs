@@ -368,7 +368,14 @@ async fn only_editors_and_admins_may_arrange_the_front_page() {
         let page = browser.get("/newsroom/front-page/en").await;
         let index = browser.get("/newsroom/front-page").await;
         let before = versions(&s.app, "en").await;
-        let token = csrf_of(&browser.get("/newsroom").await);
+        let desk = browser.get("/newsroom").await;
+        assert_eq!(
+            desk.hrefs("nav a")
+                .contains(&"/newsroom/front-page".to_owned()),
+            allowed,
+            "{role:?} sees the link"
+        );
+        let token = csrf_of(&desk);
         let version = before.to_string();
         let fields = arrangement_fields(Some(s.en[n]), &[], &[], "save");
         let saved = post_arrangement(&browser, "en", &fields, &version, &token).await;
