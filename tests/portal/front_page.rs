@@ -17,6 +17,8 @@ struct Site {
     en: Vec<i64>,
     /// An `az` item.
     az: i64,
+    /// The `az` section.
+    siyaset: i64,
     politics: i64,
     economy: i64,
 }
@@ -55,10 +57,15 @@ async fn site() -> Site {
         .section_by_slug("en", "economy")
         .expect("economy")
         .id;
+    let siyaset = snapshot
+        .section_by_slug("az", "siyaset")
+        .expect("siyaset")
+        .id;
     Site {
         app,
         en,
         az,
+        siyaset,
         politics,
         economy,
     }
@@ -467,6 +474,11 @@ async fn bad_arrangements_are_refused_with_a_reason_and_nothing_is_stored() {
         ),
         (
             "a section of another edition",
+            arrangement_fields(None, &[], &[(s.siyaset, 2)], "save"),
+            "no section",
+        ),
+        (
+            "an unknown section",
             arrangement_fields(None, &[], &[(9_999, 2)], "save"),
             "no section",
         ),
