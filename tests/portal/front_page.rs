@@ -829,3 +829,41 @@ async fn a_change_to_an_item_no_section_block_reaches_leaves_the_home_page_cache
         "the newest is in the politics block"
     );
 }
+
+#[tokio::test]
+async fn marking_an_item_breaking_purges_the_home_page_even_when_nothing_else_on_it_shows_it() {
+    let s = site().await;
+    let editor = s.app.signed_in("editor", Role::Editor).await;
+    let mut fields = article_fields("Quiet story turns urgent", "publish");
+    fields.retain(|(k, _)| *k != "section");
+    fields.push(("section", "economy"));
+    let id = create(&editor, &fields).await;
+    // Forty-one newer items push it off the news line; the arranged front has no block.
+    s.app.advance(SignedDuration::from_mins(1)).await;
+    let now = s.app.now();
+    let newer: Vec<_> = (0..41)
+        .map(|i| {
+            let at = (now - SignedDuration::from_secs(i)).to_string();
+            brief(&format!("Newer {i}"), "politics", &at)
+        })
+        .collect();
+    s.app.file(filings(newer)).await;
+    let saved = arrange(
+        &editor,
+        "en",
+        &arrangement_fields(Some(s.en[0]), &[], &[], "save"),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    s.app.settle().await;
+    s.app.get("/en/").await;
+    assert_eq!(s.app.get("/en/").await.header("x-cache"), "hit");
+    fields.push(("breaking", "true"));
+    let flagged = crate::newsroom::save(&editor, id, &fields, "save").await;
+    assert_eq!(flagged.status, StatusCode::SEE_OTHER, "{}", flagged.body);
+    s.app.settle().await;
+    assert_eq!(
+        s.app.get("/en/").await.texts(".breaking-strip li a"),
+        ["Quiet story turns urgent"]
+    );
+}
