@@ -172,6 +172,16 @@ async fn an_arranged_front_page_goes_live_on_the_public_home() {
         "the section's latest one"
     );
     let _ = d;
+    let description = home
+        .html()
+        .select(&scraper::Selector::parse("meta[name=description]").expect("selector"))
+        .next()
+        .and_then(|m| m.value().attr("content").map(str::to_owned));
+    assert_eq!(
+        description.as_deref(),
+        Some("Test News: Story E · Story B · Story A"),
+        "search results describe the home page by what it leads with"
+    );
     // Kept like an item's revisions, with an audit entry naming the editor.
     let history = s
         .app

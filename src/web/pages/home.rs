@@ -101,6 +101,12 @@ pub async fn show_home(
     let mut chrome = reader.chrome("");
     let home = crate::web::urls::home(reader.code());
     chrome.head = reader.list_meta("WebPage", &reader.edition.name, &home, &[]);
+    let description = describe(&reader.edition.name, &front);
+    chrome
+        .head
+        .properties
+        .push(("og:description", description.clone()));
+    chrome.head.description = Some(description);
     let page = HomePage {
         chrome,
         front,
@@ -112,6 +118,30 @@ pub async fn show_home(
         response.extensions_mut().insert(CacheUntil(until));
     }
     Ok(response)
+}
+
+/// Longest home page description, about what search results show.
+const DESCRIPTION_CHARS: usize = 160;
+
+/// The home page's description: the edition's name and the headlines it leads with, as
+/// many as fit.
+fn describe(name: &str, front: &Front) -> String {
+    let mut text = name.to_owned();
+    let headlines = front
+        .lead
+        .iter()
+        .map(|l| &l.line)
+        .chain(&front.top)
+        .map(|l| l.headline.as_str());
+    for (i, headline) in headlines.enumerate() {
+        let joint = if i == 0 { ": " } else { " · " };
+        if text.chars().count() + joint.len() + headline.chars().count() > DESCRIPTION_CHARS {
+            break;
+        }
+        text.push_str(joint);
+        text.push_str(headline);
+    }
+    text
 }
 
 /// The home page as `arrangement` would show it, for an editor before it goes live:
