@@ -140,6 +140,23 @@ impl Newsroom {
         Ok(due.len())
     }
 
+    /// One saved version of `edition`'s front page, to preview; editors and admins only.
+    pub async fn front_page_version(
+        &self,
+        actor: &Actor,
+        edition: &str,
+        version: i64,
+    ) -> Result<Option<FrontPageRecord>, NewsroomError> {
+        if !may(actor.role, Action::ArrangeFrontPage, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        Ok(self
+            .store
+            .primary()
+            .front_page_version(edition, version)
+            .await?)
+    }
+
     /// What the newsroom's front-page desk shows for `edition`; editors and admins only.
     pub async fn front_page_desk(
         &self,

@@ -178,6 +178,20 @@ impl Store {
         row.as_ref().map(record).transpose()
     }
 
+    /// One saved version of an edition's front page.
+    pub async fn front_page_version(
+        &self,
+        edition: &str,
+        version: i64,
+    ) -> StoreResult<Option<FrontPageRecord>> {
+        let row = sqlx::query(select_versions!("WHERE f.edition = $1 AND f.version = $2"))
+            .bind(edition)
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(record).transpose()
+    }
+
     /// An edition's saved versions, newest first.
     pub async fn front_page_history(
         &self,

@@ -290,6 +290,30 @@ async fn a_scheduled_front_page_goes_live_when_the_clock_passes_its_time() {
         page.body.contains("goes live at"),
         "the desk lists it as scheduled"
     );
+    let preview = editor.get("/newsroom/front-page/en/versions/1").await;
+    assert_eq!(
+        preview.status,
+        StatusCode::OK,
+        "a scheduled version previews"
+    );
+    assert_eq!(preview.texts(".leads a.headline"), ["Story A"]);
+    assert_eq!(preview.header("cache-control"), "no-store");
+    assert_eq!(
+        editor
+            .get("/newsroom/front-page/en/versions/2")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let reporter = s.app.signed_in("reporter", Role::Reporter).await;
+    assert_eq!(
+        reporter
+            .get("/newsroom/front-page/en/versions/1")
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "not a reporter's to see before readers do"
+    );
     s.app.settle().await;
     assert_eq!(leads(&s.app, "/en/").await, before, "not before its time");
     s.app.advance(SignedDuration::from_mins(59)).await;

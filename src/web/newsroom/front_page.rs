@@ -309,6 +309,21 @@ pub async fn arrange_front_page(
     }
 }
 
+/// A saved version (a scheduled one, most usefully) as the home page would show it now.
+pub async fn preview_front_page_version(
+    State(state): State<AppState>,
+    editor: Editor,
+    reader: Reader,
+    Path((edition, version)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let record = state
+        .newsroom
+        .front_page_version(editor.actor(), &edition, version)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    crate::web::pages::home::preview_home(&state, &reader, &record.arrangement)
+}
+
 /// The form again with the editor's choices and why they were refused: 409 when someone
 /// saved meanwhile, 422 for a choice that breaks a rule.
 async fn refuse(

@@ -101,6 +101,10 @@ pub fn routes() -> Router<AppState> {
             "/newsroom/front-page/{edition}",
             get(front_page::show_front_page).post(front_page::arrange_front_page),
         )
+        .route(
+            "/newsroom/front-page/{edition}/versions/{version}",
+            get(front_page::preview_front_page_version),
+        )
         .route("/newsroom/search", get(search::show_search))
         .route(
             "/newsroom/sections",
