@@ -170,6 +170,7 @@ impl Application {
         let search_wake = Arc::new(Notify::new());
         let cache = Arc::new(
             crate::web::cache::PageCache::new(settings.cache_max_bytes)
+                .with_clock(clock.clone())
                 .with_site_headers(crate::web::SecurityHeaders::from_site(&settings.site).portal()),
         );
         let mut feeder = feeder

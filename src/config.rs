@@ -52,6 +52,7 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_DEFAULT_EDITION",
     "NEWSLINE_PAGE_SIZE",
     "NEWSLINE_FRAME_ANCESTORS",
+    "NEWSLINE_BREAKING_FRESH_FOR_MINS",
     "NEWSLINE_MEDIA_MAX_BYTES",
     "NEWSLINE_CACHE_MAX_BYTES",
     "NEWSLINE_CACHE_PURGE_URL",
@@ -96,6 +97,14 @@ struct FileSettings {
     limits: FileLimits,
     #[serde(default)]
     edition: Vec<FileEdition>,
+    #[serde(default)]
+    front_page: FileFrontPage,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFrontPage {
+    breaking_fresh_for_mins: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -334,6 +343,9 @@ pub struct Site {
     /// Who may frame the reader's pages: a CSP `frame-ancestors` source list. The
     /// newsroom is never framed, whatever this says.
     pub frame_ancestors: String,
+    /// How long an item marked breaking stays in the home page's breaking strip after
+    /// it is published.
+    pub breaking_fresh_for: jiff::SignedDuration,
 }
 
 impl Default for Settings {
@@ -366,6 +378,7 @@ impl Default for Settings {
                 default_edition: EditionCode::parse("en").unwrap_or_else(|_| unreachable!()),
                 page_size: 30,
                 frame_ancestors: "'none'".into(),
+                breaking_fresh_for: jiff::SignedDuration::from_hours(2),
             },
         }
     }
@@ -516,6 +529,9 @@ impl Settings {
         if let Some(v) = site.frame_ancestors {
             self.set("site.frame_ancestors", &v)?;
         }
+        if let Some(v) = file.front_page.breaking_fresh_for_mins {
+            self.set("front_page.breaking_fresh_for_mins", &v.to_string())?;
+        }
         let media = file.media;
         for (field, value) in [
             (
@@ -590,6 +606,7 @@ impl Settings {
             "NEWSLINE_DEFAULT_EDITION" => "site.default_edition",
             "NEWSLINE_PAGE_SIZE" => "site.page_size",
             "NEWSLINE_FRAME_ANCESTORS" => "site.frame_ancestors",
+            "NEWSLINE_BREAKING_FRESH_FOR_MINS" => "front_page.breaking_fresh_for_mins",
             "NEWSLINE_MEDIA_MAX_BYTES" => "media.max_upload_bytes",
             "NEWSLINE_CACHE_MAX_BYTES" => "cache_max_bytes",
             "NEWSLINE_CACHE_PURGE_URL" => "cache_purge_url",
@@ -721,6 +738,12 @@ impl Settings {
                     .ok_or_else(|| {
                         invalid(format!("'{value}' is not a byte count from 1024 to 1 GiB"))
                     })?;
+            }
+            "front_page.breaking_fresh_for_mins" => {
+                // A week at most: a strip that never clears is no longer news.
+                let mins = number(value, 1, 7 * 24 * 60)?;
+                self.site.breaking_fresh_for =
+                    jiff::SignedDuration::from_mins(i64::try_from(mins).unwrap_or(120));
             }
             "cache_max_bytes" => {
                 self.cache_max_bytes = value

@@ -78,11 +78,13 @@ pub enum Action {
     ReadAudit,
     /// Register and remove webhooks, and see and repeat their deliveries.
     ManageWebhooks,
+    /// Arrange, schedule and preview an edition's front page.
+    ArrangeFrontPage,
 }
 
 impl Action {
     /// Every action, for tables and tests that must not miss one.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::View,
         Self::Create,
         Self::Edit,
@@ -100,6 +102,7 @@ impl Action {
         Self::ManageUsers,
         Self::ReadAudit,
         Self::ManageWebhooks,
+        Self::ArrangeFrontPage,
     ];
 }
 
@@ -178,6 +181,7 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
                 | A::Unpublish
                 | A::Correct
                 | A::SetFlags
+                | A::ArrangeFrontPage
                 | A::ManageEditions
                 | A::ManageUsers
                 | A::ReadAudit

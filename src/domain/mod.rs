@@ -5,6 +5,7 @@ mod article;
 mod clock;
 mod edition;
 mod error;
+mod front_page;
 mod headline;
 mod markdown;
 mod slug;
@@ -20,6 +21,10 @@ pub use article::{
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use edition::{Edition, EditionCode, LanguageTag};
 pub use error::DomainError;
+pub use front_page::{
+    Arrangement, ArrangementError, MAX_BLOCK_ITEMS, MAX_SECTION_BLOCKS, MAX_TOP_STORIES,
+    SectionBlock,
+};
 pub use headline::Headline;
 pub use markdown::{
     escape_plain, escape_text, first_paragraph_text, render_markdown, sanitize_html,

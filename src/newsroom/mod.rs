@@ -10,6 +10,7 @@ mod editing;
 mod filing;
 mod form;
 mod import_media;
+mod front_page;
 mod importing;
 mod media;
 mod queries;
@@ -37,6 +38,7 @@ pub use editing::EditError;
 pub use filing::{Batch, Filed, Filing, Related};
 pub use form::{Button, ItemForm, Snapshot};
 pub use import_media::ImportedImage;
+pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
 pub use media::{ImageFacts, ImageTexts};
 pub use queries::Desk;
@@ -120,6 +122,14 @@ pub enum NewsroomError {
     /// An upload was refused; the message says why.
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
+    /// A front-page arrangement was refused; the error says why.
+    #[error(transparent)]
+    Arrangement(#[from] crate::domain::ArrangementError),
+    /// Someone saved the front page since the editor's version; nothing was overwritten.
+    #[error(
+        "someone else saved this front page meanwhile (it is at version {0} now); reload it and arrange again"
+    )]
+    FrontPageConflict(i64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

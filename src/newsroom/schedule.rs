@@ -10,8 +10,9 @@ use crate::store::Entity;
 pub const SCHEDULER: &str = "scheduler";
 
 impl Newsroom {
-    /// Publishes every scheduled item whose time (and embargo) has come and withdraws
-    /// every published item whose expiry has come; returns the ids published.
+    /// Puts due front-page arrangements live, publishes every scheduled item whose time
+    /// (and embargo) has come and withdraws every published item whose expiry has come;
+    /// returns the ids published.
     ///
     /// The scheduler acts as the system actor [`SCHEDULER`]: its role is checked like
     /// anyone's and the audit log names it. Safe to run on every node at once: writers
@@ -19,6 +20,9 @@ impl Newsroom {
     /// and an item is only picked while still scheduled, so each one is published
     /// exactly once.
     pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<ItemId>, NewsroomError> {
+        // Arrangements first: one naming an item due at the same time shows it as soon
+        // as the item is published below.
+        self.front_pages_due(now).await?;
         if !self.store.has_due_items(now).await? {
             return Ok(Vec::new());
         }

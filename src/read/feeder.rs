@@ -39,7 +39,10 @@ impl Feeder {
         let codes = Snapshot::build(seq, &taxonomy, Vec::new());
         let builder = load::published(&primary, |code| codes.edition_code(code)).await?;
         let loaded = started.elapsed();
-        let snapshot = builder.finish(seq, &taxonomy);
+        let mut snapshot = builder.finish(seq, &taxonomy);
+        for front in primary.live_front_pages().await? {
+            snapshot.set_front(&front.edition, Some(front.arrangement));
+        }
         tracing::info!(
             items = snapshot.len(),
             "loaded {} published items in {} ms, sorted the lists in {} ms",
@@ -102,6 +105,8 @@ impl Feeder {
             let mut taxonomy_keys: Vec<Dependency> = Vec::new();
             // The last change of each item in this batch, in sequence order.
             let mut touched: Vec<(i64, ItemId)> = Vec::new();
+            // Editions whose front page arrangement went live in this batch.
+            let mut fronts: Vec<String> = Vec::new();
             for change in &changes {
                 match change.entity {
                     Entity::Taxonomy => {
@@ -109,6 +114,11 @@ impl Feeder {
                         match super::taxonomy_change(&change.entity_id) {
                             TaxonomyChange::Keys(keys) => taxonomy_keys.extend(keys),
                             TaxonomyChange::Everything => everything = true,
+                        }
+                    }
+                    Entity::FrontPage => {
+                        if !fronts.contains(&change.entity_id) {
+                            fronts.push(change.entity_id.clone());
                         }
                     }
                     Entity::Item => {
@@ -135,6 +145,12 @@ impl Feeder {
             }
             if taxonomy_changed {
                 next = next.with_taxonomy(&load_taxonomy(&self.store).await?);
+            }
+            for edition in &fronts {
+                let live = self.store.live_front_page(edition).await?;
+                next.set_front(edition, live.map(|f| f.arrangement));
+                // Only the edition's home page shows its arrangement.
+                taxonomy_keys.push(Dependency::Home(next.edition_code(edition)));
             }
             next.applied_seq = last;
             let events = touched
@@ -194,6 +210,10 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
 /// How many items the news line shows; a change below it leaves the news line alone.
 const NEWS_LINE: usize = 40;
 
+/// How deep into a section a home page's block can reach: its largest count, plus the
+/// lead and top stories it leaves out because they are shown above it.
+const SECTION_FRONT: usize = crate::domain::MAX_BLOCK_ITEMS + 1 + crate::domain::MAX_TOP_STORIES;
+
 /// The dependency keys of pages an item change touches, from both sides of the change.
 fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Dependency> {
     let mut keys = Vec::new();
@@ -210,13 +230,22 @@ fn touched_keys(before: &Snapshot, after: &Snapshot, ids: &[ItemId]) -> Vec<Depe
             keys.push(Dependency::Archive(ed.clone()));
             keys.push(Dependency::Corrections(ed.clone()));
             keys.push(Dependency::Section(ed.clone(), item.section));
+            if snapshot
+                .in_section(ed, item.section)
+                .iter()
+                .take(SECTION_FRONT)
+                .any(|i| i.id == *id)
+            {
+                keys.push(Dependency::SectionFront(ed.clone(), item.section));
+            }
             keys.extend(
                 item.authors
                     .iter()
                     .map(|a| Dependency::Author(ed.clone(), *a)),
             );
             keys.extend(item.tags.iter().map(|t| Dependency::Tag(ed.clone(), *t)));
-            if item.pinned {
+            // The home page leads with pinned items and shows breaking ones in its strip.
+            if item.pinned || item.breaking {
                 keys.push(Dependency::Home(ed.clone()));
             }
             if snapshot

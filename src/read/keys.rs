@@ -22,6 +22,8 @@ pub enum Dependency {
     Corrections(Arc<str>),
     /// A section's listing (and its feed).
     Section(Arc<str>, SectionId),
+    /// The latest items of a section, as a home page's section block shows them.
+    SectionFront(Arc<str>, SectionId),
     /// An author's listing (and its feed).
     Author(Arc<str>, AuthorId),
     /// A tag's listing (and its feed).
@@ -45,6 +47,7 @@ impl fmt::Display for Dependency {
             Self::Archive(ed) => write!(f, "archive:{ed}"),
             Self::Corrections(ed) => write!(f, "corrections:{ed}"),
             Self::Section(ed, id) => write!(f, "section:{ed}:{id}"),
+            Self::SectionFront(ed, id) => write!(f, "sectionfront:{ed}:{id}"),
             Self::Author(ed, id) => write!(f, "author:{ed}:{id}"),
             Self::Tag(ed, id) => write!(f, "tag:{ed}:{id}"),
             Self::Navigation(ed) => write!(f, "nav:{ed}"),

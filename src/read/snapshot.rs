@@ -37,6 +37,9 @@ pub struct Snapshot {
     /// them over a hash trie (measured: 0.22 s and 34 MB against 0.59 s and 136 MB).
     items: imbl::OrdMap<ItemId, Arc<ItemMeta>>,
     by_edition: imbl::HashMap<Arc<str>, EditionIndex>,
+    /// The editors' live front-page arrangement of each edition that has one; a
+    /// handful, replaced whole when one goes live.
+    fronts: Arc<HashMap<Arc<str>, Arc<crate::domain::Arrangement>>>,
     /// Published translations by the head of their group (which may be unpublished).
     translations: Translations,
 }
@@ -289,6 +292,7 @@ impl Builder {
             items: self.by_id,
             by_edition,
             translations: self.translations,
+            fronts: Arc::default(),
         }
     }
 }
@@ -455,6 +459,22 @@ impl Snapshot {
             .chain(self.translations.get(&head).into_iter().flatten().copied())
             .filter(|id| *id != item.id)
             .collect()
+    }
+
+    /// The live front-page arrangement of an edition, if its editors made one.
+    pub fn front(&self, edition: &str) -> Option<&Arc<crate::domain::Arrangement>> {
+        self.fronts.get(edition)
+    }
+
+    /// Sets (or, with `None`, clears) the live front-page arrangement of an edition.
+    pub fn set_front(&mut self, edition: &str, arrangement: Option<crate::domain::Arrangement>) {
+        let code = self.edition_code(edition);
+        let mut fronts = HashMap::clone(&self.fronts);
+        match arrangement {
+            Some(a) => fronts.insert(code, Arc::new(a)),
+            None => fronts.remove(&code),
+        };
+        self.fronts = Arc::new(fronts);
     }
 
     /// An uploaded image.

@@ -103,6 +103,8 @@ impl Follower {
                 match change.entity {
                     // Names may have changed: read them again before indexing more.
                     Entity::Taxonomy => *names = None,
+                    // Arrangements change no item's text.
+                    Entity::FrontPage => {}
                     Entity::Item => {
                         if let Ok(id) = change.entity_id.parse::<ItemId>()
                             && seen.insert(id)

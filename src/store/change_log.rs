@@ -10,6 +10,8 @@ pub enum Entity {
     Item,
     /// Editions, sections, authors or tags.
     Taxonomy,
+    /// An edition's front page arrangement went live; the id is the edition's code.
+    FrontPage,
 }
 
 impl Entity {
@@ -17,6 +19,7 @@ impl Entity {
         match self {
             Self::Item => "item",
             Self::Taxonomy => "taxonomy",
+            Self::FrontPage => "front_page",
         }
     }
 }
@@ -73,6 +76,7 @@ impl Store {
                 let entity = match row.try_get::<String, _>("entity")?.as_str() {
                     "item" => Entity::Item,
                     "taxonomy" => Entity::Taxonomy,
+                    "front_page" => Entity::FrontPage,
                     other => return Err(StoreError::Corrupt(format!("change entity {other}"))),
                 };
                 Ok(Change {

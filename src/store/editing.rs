@@ -73,14 +73,14 @@ pub enum By<'a> {
 }
 
 impl<'a> By<'a> {
-    fn account(self) -> Option<UserId> {
+    pub(super) fn account(self) -> Option<UserId> {
         match self {
             Self::Account(id) => Some(id),
             _ => None,
         }
     }
 
-    fn system(self) -> Option<&'a str> {
+    pub(super) fn system(self) -> Option<&'a str> {
         match self {
             Self::System(name) => Some(name),
             _ => None,

@@ -26,6 +26,11 @@ use crate::read::Dependency;
 #[derive(Debug, Clone, Default)]
 pub struct CacheKeys(pub Vec<Dependency>);
 
+/// The time by the site's clock after which a cached response is stale whatever was
+/// purged (a home page whose breaking strip shows an item only while it is fresh).
+#[derive(Debug, Clone, Copy)]
+pub struct CacheUntil(pub jiff::Timestamp);
+
 /// Adds dependency keys to a response (and marks it cacheable).
 pub fn with_keys(mut response: Response, keys: Vec<Dependency>) -> Response {
     response.extensions_mut().insert(CacheKeys(keys));
@@ -49,6 +54,8 @@ struct Variant {
 /// A cached response in every encoding.
 pub struct CachedPage {
     seq: i64,
+    /// Microseconds by the site's clock from which it is stale; `i64::MAX` for never.
+    until: i64,
     keys: Box<[Dependency]>,
     /// The digest quoted, as a client holding any encoding may send it back.
     etag: String,
@@ -100,6 +107,8 @@ pub struct PageCache {
     /// Headers every stored page carries besides its own (the site's security headers),
     /// so a hit answered before the router needs no layer to add them.
     site_headers: Vec<(HeaderName, HeaderValue)>,
+    /// The site's clock, which pages kept only for a while are checked against.
+    clock: Arc<dyn crate::domain::Clock>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -124,7 +133,14 @@ impl PageCache {
             hand: AtomicUsize::new(0),
             hosts: RwLock::default(),
             site_headers: Vec::new(),
+            clock: Arc::new(crate::domain::SystemClock),
         }
+    }
+
+    /// The same cache, telling the age of pages kept only for a while by `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn crate::domain::Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same cache, adding `headers` to every page it stores.
@@ -139,6 +155,9 @@ impl PageCache {
     }
 
     fn valid(&self, page: &CachedPage) -> bool {
+        if page.until != i64::MAX && self.clock.now().as_microsecond() >= page.until {
+            return false;
+        }
         if page.seq < self.purged_all.load(Ordering::SeqCst) {
             return false;
         }
@@ -608,6 +627,10 @@ async fn fill(
     let Some(CacheKeys(keys)) = response.extensions().get::<CacheKeys>().cloned() else {
         return response;
     };
+    let until = response
+        .extensions()
+        .get::<CacheUntil>()
+        .map_or(i64::MAX, |u| u.0.as_microsecond());
     if response.status() != StatusCode::OK {
         return response;
     }
@@ -657,6 +680,7 @@ async fn fill(
     let (gzip, brotli) = compress(&bytes);
     let page = Arc::new(CachedPage {
         seq,
+        until,
         keys: keys.into(),
         etag: format!("\"{digest}\""),
         last_modified,
@@ -681,6 +705,7 @@ mod tests {
         let common = HeaderMap::new();
         Arc::new(CachedPage {
             seq,
+            until: i64::MAX,
             keys: keys.into(),
             etag: "\"x\"".into(),
             last_modified: HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),

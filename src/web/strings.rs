@@ -65,6 +65,19 @@ pub struct Strings {
     pub failed: (&'static str, &'static str),
     /// The search box and the search page.
     pub search: SearchWords,
+    /// The home page's arranged front.
+    pub front: FrontWords,
+}
+
+/// The words of the home page's front: the lead, the top stories, the breaking strip.
+#[derive(Debug)]
+pub struct FrontWords {
+    /// Heading of the lead story.
+    pub lead_story: &'static str,
+    /// Label of the breaking-news strip.
+    pub breaking_news: &'static str,
+    /// Label of the group of section blocks.
+    pub by_section: &'static str,
 }
 
 /// The words of the search box and the search page.
@@ -153,6 +166,11 @@ const EN: Strings = Strings {
         to: "To",
         filters: "Filters",
     },
+    front: FrontWords {
+        lead_story: "Lead story",
+        breaking_news: "Breaking news",
+        by_section: "News by section",
+    },
 };
 
 const AZ: Strings = Strings {
@@ -208,6 +226,11 @@ const AZ: Strings = Strings {
         from: "Tarixdən",
         to: "Tarixədək",
         filters: "Süzgəclər",
+    },
+    front: FrontWords {
+        lead_story: "Əsas xəbər",
+        breaking_news: "Təcili xəbərlər",
+        by_section: "Bölmələr üzrə xəbərlər",
     },
 };
 
@@ -268,6 +291,11 @@ const TR: Strings = Strings {
         to: "Bitiş",
         filters: "Filtreler",
     },
+    front: FrontWords {
+        lead_story: "Manşet",
+        breaking_news: "Son dakika",
+        by_section: "Bölümlere göre haberler",
+    },
 };
 
 const RU: Strings = Strings {
@@ -323,6 +351,11 @@ const RU: Strings = Strings {
         from: "С",
         to: "По",
         filters: "Фильтры",
+    },
+    front: FrontWords {
+        lead_story: "Главная новость",
+        breaking_news: "Срочные новости",
+        by_section: "Новости по разделам",
     },
 };
 

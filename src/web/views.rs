@@ -278,6 +278,8 @@ pub struct NewsroomChrome {
     pub user: Option<String>,
     /// Whether the account is an admin (sees the audit log).
     pub admin: bool,
+    /// Whether the account may arrange the front page (sees its link).
+    pub arranges: bool,
     /// The session's CSRF token, for the sign-out form.
     pub csrf: String,
 }
@@ -292,6 +294,11 @@ impl NewsroomChrome {
             icon: super::assets::LOGO.path.as_str(),
             user: Some(editor.actor().name.clone()),
             admin: editor.actor().role == crate::domain::Role::Admin,
+            arranges: crate::domain::may(
+                editor.actor().role,
+                crate::domain::Action::ArrangeFrontPage,
+                crate::domain::Scope::Newsroom,
+            ),
             csrf: editor.session.csrf_token.clone(),
         }
     }
@@ -305,6 +312,7 @@ impl NewsroomChrome {
             icon: super::assets::LOGO.path.as_str(),
             user: None,
             admin: false,
+            arranges: false,
             csrf: String::new(),
         }
     }

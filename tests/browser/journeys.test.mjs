@@ -132,7 +132,8 @@ test("every page type has no serious accessibility problem", async () => {
   for (const p of await accessibilityProblems(page)) { problems.push(`/newsroom/login: ${p}`); }
   await signIn(page, "chief");
   for (const path of ["/newsroom", "/newsroom/items/new", "/newsroom/items/1", "/newsroom/items/1/history",
-    "/newsroom/media", "/newsroom/sections", "/newsroom/password", "/newsroom/account", "/newsroom/audit"]) {
+    "/newsroom/media", "/newsroom/sections", "/newsroom/password", "/newsroom/account", "/newsroom/audit",
+    "/newsroom/front-page", "/newsroom/front-page/en"]) {
     await page.goto(`${server.address}${path}`);
     for (const p of await accessibilityProblems(page)) { problems.push(`${path}: ${p}`); }
   }
@@ -196,3 +197,55 @@ test("the editor can be used by keyboard alone, with focus always visible", asyn
   assert.match(await page.inputValue("#headline"), /Typed by keyboard/);
   await page.close();
 });
+
+// Last, so the journeys above find the demo's home page as it was: these arrange it.
+for (const size of ["phone", "desktop"]) {
+  test(`an editor arranges the front page, previews it, saves it and readers see it live (${size})`, async () => {
+    const reader = await newPage(context, server.address, size);
+    await reader.goto(`${server.address}/en/`);
+    const editor = await newPage(context, server.address, size);
+    await signIn(editor, "editor");
+    await Promise.all([editor.waitForURL(/\/newsroom\/front-page$/), editor.click("nav a >> text=Front page")]);
+    await Promise.all([editor.waitForURL(/\/newsroom\/front-page\/en$/), editor.click("main a[href='/newsroom/front-page/en']")]);
+    await snap(editor, "front-page", size, "form");
+    const choices = (await editor.$$eval("#lead option", (all) => all.map((o) => ({ value: o.value, label: o.textContent.trim() }))))
+      .filter((o) => o.value && !o.label.endsWith("(scheduled)"));
+    // The newest has the lead image the editor journey uploaded; the others in a new order.
+    const lead = choices[0];
+    const top = size === "phone" ? [choices[3], choices[1]] : [choices[1], choices[4], choices[2]];
+    await editor.selectOption("#lead", lead.value);
+    for (const [i, story] of top.entries()) { await editor.selectOption(`#top-${i + 1}`, story.value); }
+    await editor.selectOption("#block-section-1", { label: "Politics" });
+    await editor.fill("#block-count-1", "3");
+
+    const [preview] = await Promise.all([editor.waitForEvent("popup"), editor.click("button[value=preview]")]);
+    await preview.waitForLoadState("load");
+    assert.equal((await preview.textContent(".lead-story a.headline")).trim(), lead.label);
+    assert.equal(await preview.getAttribute("meta[name=robots]", "content"), "noindex");
+    await snap(preview, "front-page", size, "preview");
+    await preview.close();
+    await reader.reload();
+    assert.notDeepEqual(await reader.locator(".top-stories a.headline").allTextContents(), top.map((t) => t.label),
+      "a preview changes nothing readers see");
+
+    await Promise.all([editor.waitForURL(/\/newsroom\/front-page\/en$/), editor.click("button[value=save]")]);
+    assert.match(await editor.textContent("main"), /Version \d+, live since/);
+    await snap(editor, "front-page", size, "saved");
+
+    await reader.reload();
+    assert.equal((await reader.textContent(".lead-story a.headline")).trim(), lead.label);
+    assert.deepEqual((await reader.locator(".top-stories a.headline").allTextContents()).map((t) => t.trim()), top.map((t) => t.label));
+    assert.equal(await reader.locator(".section-block h3").first().textContent(), "Politics");
+    const image = reader.locator(".lead-story img");
+    assert.match(await image.getAttribute("srcset"), / \d+w/);
+    assert.ok(await image.getAttribute("sizes"));
+    assert.ok(await image.getAttribute("alt"));
+    const overflow = await reader.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the arranged home scrolls sideways by ${overflow}px`);
+    assert.deepEqual(await accessibilityProblems(reader), []);
+    await snap(reader, "front-page", size, "public-home");
+    assert.deepEqual([...reader.foreign, ...editor.foreign], []);
+    await reader.close();
+    await editor.close();
+  });
+}

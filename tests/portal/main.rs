@@ -11,6 +11,7 @@ mod distribution;
 mod editions;
 mod errors;
 mod extractors;
+mod front_page;
 mod headers;
 mod import;
 mod import_wordpress;

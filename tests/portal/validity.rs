@@ -68,6 +68,8 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("newsroom-password", "/newsroom/password".to_owned()),
         ("newsroom-account", "/newsroom/account".to_owned()),
         ("newsroom-webhook", "/newsroom/webhooks/1".to_owned()),
+        ("newsroom-front-pages", "/newsroom/front-page".to_owned()),
+        ("newsroom-front-page", "/newsroom/front-page/en".to_owned()),
         (
             "newsroom-search",
             "/newsroom/search?q=military&status=published".to_owned(),
@@ -139,6 +141,94 @@ async fn every_page_type_passes_the_nu_html_validator() {
     assert_eq!(tokens.status, reqwest::StatusCode::OK, "the tokens page");
     assert_eq!(tokens.texts(".token-secret").len(), 1);
     std::fs::write(dir.path().join("newsroom-tokens.html"), &tokens.body).expect("write page");
+    // The home page with an arranged front and a breaking strip, and its preview.
+    let breaking = admin
+        .submit(
+            "/newsroom/items/new",
+            "/newsroom/items",
+            &[
+                ("edition", "en"),
+                ("kind", "brief"),
+                ("headline", "Breaking: a brief"),
+                ("section", "society"),
+                ("breaking", "true"),
+                ("step", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(breaking.status, reqwest::StatusCode::SEE_OTHER, "published");
+    let front = admin.get("/newsroom/front-page/en").await;
+    let id_of = |href: &str| {
+        href.rsplit('/')
+            .next()
+            .and_then(|s| s.split('-').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let lead = id_of(&home.hrefs(".leads a.headline")[0]);
+    let top = home
+        .hrefs(".news-line li a")
+        .iter()
+        .map(|h| id_of(h))
+        .find(|id| *id != lead)
+        .expect("another item");
+    let society = app
+        .read
+        .snapshot()
+        .section_by_slug("en", "society")
+        .expect("society")
+        .id
+        .to_string();
+    let version = input_value(&front, "version");
+    let token = csrf_of(&front);
+    let arrangement = |button: &'static str| {
+        vec![
+            ("lead", lead.clone()),
+            ("top", top.clone()),
+            ("block_section", society.clone()),
+            ("block_count", "3".to_owned()),
+            ("version", version.clone()),
+            ("csrf", token.clone()),
+            ("button", button.to_owned()),
+        ]
+    };
+    let form = |fields: &[(&'static str, String)]| {
+        fields
+            .iter()
+            .map(|(k, v)| (*k, v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let preview_fields = form(&arrangement("preview"));
+    let preview_refs: Vec<(&str, &str)> = preview_fields
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let preview = admin.post("/newsroom/front-page/en", &preview_refs).await;
+    assert_eq!(preview.status, reqwest::StatusCode::OK, "the preview");
+    std::fs::write(dir.path().join("home-preview.html"), &preview.body).expect("write page");
+    let save_fields = form(&arrangement("save"));
+    let save_refs: Vec<(&str, &str)> = save_fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = admin.post("/newsroom/front-page/en", &save_refs).await;
+    assert_eq!(
+        saved.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "{}",
+        saved.body
+    );
+    app.settle().await;
+    let arranged = app.get("/en/").await;
+    assert_eq!(
+        arranged.texts(".breaking-strip li a"),
+        ["Breaking: a brief"]
+    );
+    assert_eq!(arranged.texts(".section-block h3").len(), 1);
+    std::fs::write(dir.path().join("home-arranged.html"), &arranged.body).expect("write page");
+    let history = admin.get("/newsroom/front-page/en").await;
+    std::fs::write(
+        dir.path().join("newsroom-front-page-history.html"),
+        &history.body,
+    )
+    .expect("write page");
     // The second step of a sign-in, for an account with two-factor sign-in on.
     let second = app.actor("second", newsline::domain::Role::Editor).await;
     let setup = app

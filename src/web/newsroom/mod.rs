@@ -6,6 +6,7 @@
 
 mod account;
 mod desk;
+mod front_page;
 mod items;
 mod media;
 mod refused;
@@ -95,6 +96,15 @@ pub fn routes() -> Router<AppState> {
             post(webhooks::redeliver),
         )
         .route("/newsroom/audit", get(desk::show_audit))
+        .route("/newsroom/front-page", get(front_page::list_front_pages))
+        .route(
+            "/newsroom/front-page/{edition}",
+            get(front_page::show_front_page).post(front_page::arrange_front_page),
+        )
+        .route(
+            "/newsroom/front-page/{edition}/versions/{version}",
+            get(front_page::preview_front_page_version),
+        )
         .route("/newsroom/search", get(search::show_search))
         .route(
             "/newsroom/sections",
