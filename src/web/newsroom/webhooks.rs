@@ -70,7 +70,7 @@ async fn page(state: &AppState, editor: &Editor) -> Result<WebhooksPage, PageErr
     let webhooks = state.newsroom.webhooks(editor.actor()).await?;
     let zone = &state.site.time_zone;
     Ok(WebhooksPage {
-        chrome: NewsroomChrome::new("Webhooks", editor),
+        chrome: NewsroomChrome::new(editor.words().webhooks, editor),
         webhooks: webhooks.into_iter().map(|w| row(w, zone)).collect(),
         issued: None,
         error: None,
@@ -241,7 +241,7 @@ async fn webhook_page(
         .await?;
     let zone = &state.site.time_zone;
     Ok(WebhookPage {
-        chrome: NewsroomChrome::new(&format!("Webhook {id}"), editor),
+        chrome: NewsroomChrome::new(&editor.words().fill(editor.words().webhook_n, id), editor),
         webhook: row(webhook, zone),
         deliveries: deliveries
             .into_iter()
@@ -304,7 +304,7 @@ pub async fn set_webhook_active(
         "no" => false,
         _ => {
             return Err(PageError::BadRequest(
-                "say whether to pause or resume".into(),
+                super::words::Refusal::PauseOrResume.into(),
             ));
         }
     };
