@@ -13,6 +13,7 @@ mod extractors;
 mod headers;
 mod import;
 mod import_wordpress;
+mod interface_language;
 mod limits;
 mod live;
 mod metadata;

@@ -169,8 +169,8 @@ words {
     back_to_item => ["Back to the item", "Materiala qayıt", "Habere dön", "Вернуться к материалу"],
     version => ["Version", "Versiya", "Sürüm", "Версия"],
     saved_at => ["Saved", "Saxlanıb", "Kaydedildi", "Сохранено"],
-    from => ["From", "Başlanğıc", "Başlangıç", "С"],
-    to => ["To", "Son", "Bitiş", "По"],
+    from => ["From", "Tarixdən", "Başlangıç", "С"],
+    to => ["To", "Tarixədək", "Bitiş", "По"],
     compare_from => ["compare from version {x}", "{x} versiyasından müqayisə et", "{x}. sürümden karşılaştır", "сравнить от версии {x}"],
     compare_to => ["compare to version {x}", "{x} versiyası ilə müqayisə et", "{x}. sürümle karşılaştır", "сравнить с версией {x}"],
     show_differences => ["Show differences", "Fərqləri göstər", "Farkları göster", "Показать различия"],
@@ -321,6 +321,13 @@ words {
     add_webhook => ["Add webhook", "Vebhuk əlavə et", "Web kancası ekle", "Добавить вебхук"],
     registered_webhooks => ["Registered webhooks", "Qeydə alınmış vebhuklar", "Kayıtlı web kancaları", "Зарегистрированные вебхуки"],
     no_webhooks_yet => ["No webhooks yet.", "Hələ vebhuk yoxdur.", "Henüz web kancası yok.", "Вебхуков пока нет."],
+    event_published => ["published", "dərc olundu", "yayımlandı", "опубликован"],
+    event_updated => ["updated", "yeniləndi", "güncellendi", "обновлён"],
+    event_withdrawn => ["withdrawn", "geri çəkildi", "yayından kaldırıldı", "снят"],
+    event_corrected => ["corrected", "düzəliş edildi", "düzeltildi", "исправлен"],
+    delivery_pending => ["pending", "gözləyir", "bekliyor", "ожидает"],
+    delivery_delivered => ["delivered", "çatdırıldı", "iletildi", "доставлено"],
+    delivery_failed => ["failed", "alınmadı", "başarısız", "не удалось"],
     pause => ["Pause", "Dayandır", "Duraklat", "Приостановить"],
     resume => ["Resume", "Davam etdir", "Sürdür", "Возобновить"],
     remove => ["Remove", "Sil", "Kaldır", "Удалить"],
@@ -456,6 +463,31 @@ impl NewsroomWords {
             Status::Published => self.status_published,
             Status::Unpublished => self.status_withdrawn,
         }
+    }
+
+    /// A webhook event as a word; the event's own name stays in forms and payloads.
+    pub fn event(&self, event: crate::domain::WebhookEvent) -> &'static str {
+        use crate::domain::WebhookEvent;
+        match event {
+            WebhookEvent::Published => self.event_published,
+            WebhookEvent::Updated => self.event_updated,
+            WebhookEvent::Withdrawn => self.event_withdrawn,
+            WebhookEvent::Corrected => self.event_corrected,
+        }
+    }
+
+    /// A stored event or delivery state in words; one this build does not know, as stored.
+    pub fn delivery_word(&self, stored: &str) -> String {
+        match stored {
+            "pending" => self.delivery_pending,
+            "delivered" => self.delivery_delivered,
+            "failed" => self.delivery_failed,
+            other => {
+                return crate::domain::WebhookEvent::parse(other)
+                    .map_or_else(|| other.to_owned(), |e| self.event(e).to_owned());
+            }
+        }
+        .to_owned()
     }
 
     /// Every word of the catalogue, as (field path, text), for completeness tests.
