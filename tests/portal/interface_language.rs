@@ -349,6 +349,30 @@ async fn an_account_s_language_is_its_own_choice_and_stays_chosen() {
         ["Русский"]
     );
 
+    // The editor's refusals next to its fields speak the account's language too.
+    let refused_item = browser
+        .submit(
+            "/newsroom/items/new",
+            "/newsroom/items",
+            &[
+                ("edition", "en"),
+                ("kind", "article"),
+                ("headline", ""),
+                ("body", "Plim zorv."),
+                ("section", "politics"),
+                ("authors", ""),
+                ("step", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(refused_item.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_speaks(&refused_item, "ru", "editor with refused fields");
+    let ru = newsroom_words::for_language("ru");
+    assert_eq!(
+        refused_item.texts("#headline-error"),
+        [ru.field_headline_empty]
+    );
+
     // A language the newsroom does not speak is refused and changes nothing.
     let refused = browser
         .submit(

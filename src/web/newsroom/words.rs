@@ -348,6 +348,17 @@ words {
     refused_language => ["Choose one of the newsroom's languages.", "Redaksiyanın dillərindən birini seçin.", "Haber merkezinin dillerinden birini seçin.", "Выберите один из языков редакции."],
     choose_image => ["Choose an image file to upload.", "Yükləmək üçün şəkil faylı seçin.", "Yüklemek için bir görsel dosyası seçin.", "Выберите файл изображения для загрузки."],
     file_too_large => ["The file is larger than the {x} MB uploads may be.", "Fayl yükləmələrin ola biləcəyi {x} MB-dan böyükdür.", "Dosya, yüklemelerin olabileceği {x} MB'tan büyük.", "Файл больше допустимых для загрузки {x} МБ."],
+    // The editor's refusals next to its fields.
+    field_headline_empty => ["The headline is empty.", "Başlıq boşdur.", "Başlık boş.", "Заголовок пуст."],
+    field_control_character => ["The headline contains a control character.", "Başlıqda idarəedici simvol var.", "Başlıkta bir denetim karakteri var.", "В заголовке есть управляющий символ."],
+    field_missing_author => ["An article needs at least one author.", "Məqalənin ən azı bir müəllifi olmalıdır.", "Bir makalenin en az bir yazarı olmalı.", "У статьи должен быть хотя бы один автор."],
+    field_choose_edition => ["Choose an edition.", "Buraxılış seçin.", "Bir baskı seçin.", "Выберите выпуск."],
+    field_choose_kind => ["Choose article or brief.", "Məqalə və ya qısa xəbər seçin.", "Makale ya da kısa haber seçin.", "Выберите статью или короткую новость."],
+    field_choose_section => ["Choose a section of this edition.", "Bu buraxılışın bölməsini seçin.", "Bu baskının bir bölümünü seçin.", "Выберите раздел этого выпуска."],
+    field_related => ["Give the id of an item of the same edition.", "Eyni buraxılışdan materialın id-sini yazın.", "Aynı baskıdan bir haberin kimliğini yazın.", "Укажите номер материала того же выпуска."],
+    field_choose_image => ["Choose an uploaded image.", "Yüklənmiş şəkil seçin.", "Yüklenmiş bir görsel seçin.", "Выберите загруженное изображение."],
+    field_time => ["Use a date and time such as 2025-05-21 16:29.", "2025-05-21 16:29 kimi tarix və vaxt yazın.", "2025-05-21 16:29 gibi bir tarih ve saat yazın.", "Укажите дату и время, например 2025-05-21 16:29."],
+    field_publish_time => ["Give the time to publish at.", "Dərc vaxtını göstərin.", "Yayın zamanını belirtin.", "Укажите время публикации."],
     login_refused => ["That name and password do not match an active account.", "Bu ad və şifrə aktiv hesaba uyğun gəlmir.", "Bu ad ve parola etkin bir hesapla eşleşmiyor.", "Это имя и пароль не подходят ни к одной действующей учётной записи."],
     login_too_many => ["Too many failed sign-ins; wait a few minutes and try again.", "Həddindən çox uğursuz giriş; bir neçə dəqiqə gözləyib yenidən cəhd edin.", "Çok fazla başarısız giriş; birkaç dakika bekleyip yeniden deneyin.", "Слишком много неудачных входов; подождите несколько минут и попробуйте снова."],
     login_busy => ["The newsroom is busy signing others in; try again in a moment.", "Redaksiya digərlərini daxil etməklə məşğuldur; bir azdan yenidən cəhd edin.", "Haber merkezi başkalarının girişiyle meşgul; biraz sonra yeniden deneyin.", "Редакция занята входом других; попробуйте чуть позже."],
@@ -463,6 +474,25 @@ impl NewsroomWords {
             Status::Published => self.status_published,
             Status::Unpublished => self.status_withdrawn,
         }
+    }
+
+    /// A refusal next to an editor field in this language; one not in the catalogue
+    /// (it names a value the person typed) is shown as the rules worded it.
+    pub fn field_error<'a>(&self, message: &'a str) -> std::borrow::Cow<'a, str> {
+        let known = match message {
+            "the headline is empty" => self.field_headline_empty,
+            "the headline contains a control character" => self.field_control_character,
+            "an article needs at least one author" => self.field_missing_author,
+            "choose an edition" => self.field_choose_edition,
+            "choose article or brief" => self.field_choose_kind,
+            "choose a section of this edition" => self.field_choose_section,
+            "give the id of an item of the same edition" => self.field_related,
+            "choose an uploaded image" => self.field_choose_image,
+            "use a date and time such as 2025-05-21 16:29" => self.field_time,
+            "give the time to publish at" => self.field_publish_time,
+            other => return std::borrow::Cow::Borrowed(other),
+        };
+        std::borrow::Cow::Borrowed(known)
     }
 
     /// A webhook event as a word; the event's own name stays in forms and payloads.
