@@ -61,9 +61,11 @@ async fn page(
 }
 
 /// A refusal the person can fix shows on the page; anything else is an error page.
-fn refused(err: NewsroomError) -> Result<String, PageError> {
+fn refused(err: NewsroomError, editor: &Editor) -> Result<String, PageError> {
     match err {
-        NewsroomError::TwoFactor(_) | NewsroomError::WrongPassword => Ok(err.to_string()),
+        NewsroomError::TwoFactor(_) | NewsroomError::WrongPassword => {
+            Ok(editor.words().refusal(&err))
+        }
         other => Err(other.into()),
     }
 }
@@ -103,7 +105,7 @@ pub async fn start_two_factor(
         Ok(setup) => respond::private_html(&page(&state, &editor, Some(setup)).await?),
         Err(err) => {
             let mut p = page(&state, &editor, None).await?;
-            p.error = Some(refused(err)?);
+            p.error = Some(refused(err, &editor)?);
             unprocessable(&p)
         }
     }
@@ -146,7 +148,7 @@ pub async fn confirm_two_factor(
         }
         Err(err) => {
             let mut p = page(&state, &editor, None).await?;
-            p.error = Some(refused(err)?);
+            p.error = Some(refused(err, &editor)?);
             unprocessable(&p)
         }
     }
@@ -176,7 +178,7 @@ pub async fn disable_two_factor(
         }
         Err(err) => {
             let mut p = page(&state, &editor, None).await?;
-            p.error = Some(refused(err)?);
+            p.error = Some(refused(err, &editor)?);
             unprocessable(&p)
         }
     }

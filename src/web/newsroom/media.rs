@@ -201,7 +201,7 @@ pub async fn upload_media(
             render(
                 &state,
                 &editor,
-                Some(refused.to_string()),
+                Some(editor.words().refusal(&refused)),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

@@ -413,7 +413,7 @@ pub async fn change_password(
         {
             Ok(()) => Ok(()),
             Err(NewsroomError::Store(e)) => return Err(NewsroomError::Store(e).into()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(editor.words().refusal(&e)),
         }
     };
     let failed = outcome.is_err();

@@ -359,6 +359,14 @@ words {
     field_choose_image => ["Choose an uploaded image.", "Yüklənmiş şəkil seçin.", "Yüklenmiş bir görsel seçin.", "Выберите загруженное изображение."],
     field_time => ["Use a date and time such as 2025-05-21 16:29.", "2025-05-21 16:29 kimi tarix və vaxt yazın.", "2025-05-21 16:29 gibi bir tarih ve saat yazın.", "Укажите дату и время, например 2025-05-21 16:29."],
     field_publish_time => ["Give the time to publish at.", "Dərc vaxtını göstərin.", "Yayın zamanını belirtin.", "Укажите время публикации."],
+    // The newsroom's refusals on its other forms.
+    wrong_password => ["The current password is not right.", "Hazırkı şifrə düzgün deyil.", "Mevcut parola doğru değil.", "Текущий пароль неверен."],
+    weak_password => ["A password needs at least 10 characters (and at most 1024 bytes).", "Şifrə ən azı 10 simvoldan (və ən çoxu 1024 baytdan) ibarət olmalıdır.", "Parola en az 10 karakter (ve en fazla 1024 bayt) olmalı.", "Пароль должен быть не короче 10 символов (и не длиннее 1024 байт)."],
+    missing_alt => ["Describe the image in the alt text: readers who cannot see it rely on it.", "Şəkli alternativ mətndə təsvir edin: onu görə bilməyən oxucular buna güvənir.", "Görseli alternatif metinde anlatın: göremeyen okurlar buna güvenir.", "Опишите изображение в альтернативном тексте: на него полагаются читатели, которые его не видят."],
+    two_factor_already_on => ["Two-factor sign-in is already on.", "İkiaddımlı giriş artıq aktivdir.", "İki adımlı giriş zaten açık.", "Двухфакторный вход уже включён."],
+    two_factor_start_again => ["Start the set-up again.", "Qurmağa yenidən başlayın.", "Kurulumu baştan başlatın.", "Начните настройку заново."],
+    two_factor_wrong_code => ["That code is not right.", "Bu kod düzgün deyil.", "Bu kod doğru değil.", "Этот код неверен."],
+    two_factor_required_role => ["Your role signs in with a code; it cannot be turned off.", "Rolunuz kodla daxil olur; bunu söndürmək olmaz.", "Rolünüz kodla giriş yapar; bu kapatılamaz.", "Ваша роль входит с кодом; это нельзя выключить."],
     login_refused => ["That name and password do not match an active account.", "Bu ad və şifrə aktiv hesaba uyğun gəlmir.", "Bu ad ve parola etkin bir hesapla eşleşmiyor.", "Это имя и пароль не подходят ни к одной действующей учётной записи."],
     login_too_many => ["Too many failed sign-ins; wait a few minutes and try again.", "Həddindən çox uğursuz giriş; bir neçə dəqiqə gözləyib yenidən cəhd edin.", "Çok fazla başarısız giriş; birkaç dakika bekleyip yeniden deneyin.", "Слишком много неудачных входов; подождите несколько минут и попробуйте снова."],
     login_busy => ["The newsroom is busy signing others in; try again in a moment.", "Redaksiya digərlərini daxil etməklə məşğuldur; bir azdan yenidən cəhd edin.", "Haber merkezi başkalarının girişiyle meşgul; biraz sonra yeniden deneyin.", "Редакция занята входом других; попробуйте чуть позже."],
@@ -493,6 +501,32 @@ impl NewsroomWords {
             other => return std::borrow::Cow::Borrowed(other),
         };
         std::borrow::Cow::Borrowed(known)
+    }
+
+    /// A use case's refusal shown on a form, in this language where the catalogue has
+    /// it; one that names what was typed is shown as the rules worded it.
+    pub fn refusal(&self, err: &crate::newsroom::NewsroomError) -> String {
+        use crate::domain::DomainError;
+        use crate::newsroom::NewsroomError;
+        let known = match err {
+            NewsroomError::WrongPassword => self.wrong_password,
+            NewsroomError::Invalid(DomainError::WeakPassword) => self.weak_password,
+            NewsroomError::Invalid(DomainError::EmptyHeadline) => self.field_headline_empty,
+            NewsroomError::Invalid(DomainError::MissingAuthor) => self.field_missing_author,
+            NewsroomError::MissingAlt => self.missing_alt,
+            NewsroomError::Forbidden => self.refused_role,
+            NewsroomError::TwoFactor(why) => match *why {
+                "two-factor sign-in is already on" => self.two_factor_already_on,
+                "start the set-up again" => self.two_factor_start_again,
+                "that code is not right" => self.two_factor_wrong_code,
+                "your role signs in with a code; it cannot be turned off" => {
+                    self.two_factor_required_role
+                }
+                other => return other.to_owned(),
+            },
+            other => return other.to_string(),
+        };
+        known.to_owned()
     }
 
     /// A webhook event as a word; the event's own name stays in forms and payloads.
@@ -636,6 +670,27 @@ mod tests {
         assert_eq!(en.count(&en.items, 2), "2 items");
         let az = for_language("az");
         assert_eq!(az.count(&az.items, 2), "2 material");
+    }
+
+    #[test]
+    fn refusals_on_forms_are_worded_in_the_account_s_language() {
+        use crate::newsroom::NewsroomError;
+        let ru = for_language("ru");
+        assert_eq!(
+            ru.refusal(&NewsroomError::WrongPassword),
+            "Текущий пароль неверен."
+        );
+        assert_eq!(
+            ru.refusal(&NewsroomError::TwoFactor("that code is not right")),
+            "Этот код неверен."
+        );
+        // One that quotes what was typed stays as the rules worded it.
+        assert_eq!(
+            ru.refusal(&NewsroomError::Taken("chief".into())),
+            "the login name 'chief' is taken"
+        );
+        assert_eq!(ru.field_error("choose an edition"), "Выберите выпуск.");
+        assert_eq!(ru.field_error("something else"), "something else");
     }
 
     #[test]
