@@ -145,10 +145,10 @@ pub async fn create_token(
             .create_token(Some(editor.actor()), &request)
             .await
             .map_err(|e| match e {
-                NewsroomError::Token(e) => Ok(e.to_string()),
+                NewsroomError::Token(e) => Ok(editor.words().token_refusal(&e)),
                 other => Err(other),
             }),
-        Err(e) => Err(Ok(e.to_string())),
+        Err(e) => Err(Ok(editor.words().token_refusal(&e))),
     };
     let mut p = page(&state, &editor).await?;
     match outcome {

@@ -152,12 +152,12 @@ pub async fn create_webhook(
             .create_webhook(editor.actor(), &request)
             .await
             .map_err(|e| match e {
-                NewsroomError::Webhook(e) => Ok(e.to_string()),
+                NewsroomError::Webhook(e) => Ok(editor.words().webhook_refusal(&e)),
                 other => Err(other),
             }),
         // Refused for the role before anything about the fields is said.
         Err(e) => match state.newsroom.webhooks(editor.actor()).await {
-            Ok(_) => Err(Ok(e.to_string())),
+            Ok(_) => Err(Ok(editor.words().webhook_refusal(&e))),
             Err(refused) => Err(Err(refused)),
         },
     };

@@ -367,6 +367,17 @@ words {
     two_factor_start_again => ["Start the set-up again.", "Qurmağa yenidən başlayın.", "Kurulumu baştan başlatın.", "Начните настройку заново."],
     two_factor_wrong_code => ["That code is not right.", "Bu kod düzgün deyil.", "Bu kod doğru değil.", "Этот код неверен."],
     two_factor_required_role => ["Your role signs in with a code; it cannot be turned off.", "Rolunuz kodla daxil olur; bunu söndürmək olmaz.", "Rolünüz kodla giriş yapar; bu kapatılamaz.", "Ваша роль входит с кодом; это нельзя выключить."],
+    token_bad_name => ["Give the token a name of 1 to 80 characters.", "Açara 1-dən 80-ə qədər simvolluq ad verin.", "Anahtara 1 ile 80 karakter arası bir ad verin.", "Дайте токену название длиной от 1 до 80 символов."],
+    token_no_scope => ["Choose at least one scope: read, write.", "Ən azı bir icazə sahəsi seçin: read, write.", "En az bir kapsam seçin: read, write.", "Выберите хотя бы одно право: read, write."],
+    token_bad_lifetime => ["A token lives from 1 to 365 days.", "Açar 1-dən 365 günə qədər qüvvədə olur.", "Bir anahtar 1 ile 365 gün arası geçerlidir.", "Токен действует от 1 до 365 дней."],
+    webhook_no_events => ["Choose at least one event.", "Ən azı bir hadisə seçin.", "En az bir olay seçin.", "Выберите хотя бы одно событие."],
+    webhook_no_address => ["Give the address deliveries go to.", "Göndərişlərin gedəcəyi ünvanı yazın.", "Gönderimlerin gideceği adresi yazın.", "Укажите адрес, на который идут доставки."],
+    webhook_too_long => ["The address is too long (2000 characters at most).", "Ünvan çox uzundur (ən çoxu 2000 simvol).", "Adres çok uzun (en fazla 2000 karakter).", "Адрес слишком длинный (не больше 2000 символов)."],
+    webhook_whole_address => ["Give a whole address, such as https://example.com/hooks.", "Tam ünvan yazın, məsələn https://example.com/hooks.", "Tam bir adres yazın, örneğin https://example.com/hooks.", "Укажите полный адрес, например https://example.com/hooks."],
+    webhook_scheme => ["The address must start with http:// or https://.", "Ünvan http:// və ya https:// ilə başlamalıdır.", "Adres http:// ya da https:// ile başlamalı.", "Адрес должен начинаться с http:// или https://."],
+    webhook_host => ["The address must name a host.", "Ünvanda host göstərilməlidir.", "Adres bir sunucu adı içermeli.", "В адресе должен быть указан хост."],
+    webhook_credentials => ["Leave the user name and password out of the address: receivers check the signature instead.", "İstifadəçi adı və şifrəni ünvana yazmayın: qəbul edənlər bunun əvəzinə imzanı yoxlayır.", "Kullanıcı adını ve parolayı adrese yazmayın: alıcılar bunun yerine imzayı denetler.", "Не указывайте в адресе имя пользователя и пароль: получатели проверяют подпись."],
+    webhook_fragment => ["Leave the #fragment out of the address.", "#fragmenti ünvana yazmayın.", "#parçayı adrese yazmayın.", "Не указывайте #фрагмент в адресе."],
     login_refused => ["That name and password do not match an active account.", "Bu ad və şifrə aktiv hesaba uyğun gəlmir.", "Bu ad ve parola etkin bir hesapla eşleşmiyor.", "Это имя и пароль не подходят ни к одной действующей учётной записи."],
     login_too_many => ["Too many failed sign-ins; wait a few minutes and try again.", "Həddindən çox uğursuz giriş; bir neçə dəqiqə gözləyib yenidən cəhd edin.", "Çok fazla başarısız giriş; birkaç dakika bekleyip yeniden deneyin.", "Слишком много неудачных входов; подождите несколько минут и попробуйте снова."],
     login_busy => ["The newsroom is busy signing others in; try again in a moment.", "Redaksiya digərlərini daxil etməklə məşğuldur; bir azdan yenidən cəhd edin.", "Haber merkezi başkalarının girişiyle meşgul; biraz sonra yeniden deneyin.", "Редакция занята входом других; попробуйте чуть позже."],
@@ -514,6 +525,8 @@ impl NewsroomWords {
             NewsroomError::Invalid(DomainError::EmptyHeadline) => self.field_headline_empty,
             NewsroomError::Invalid(DomainError::MissingAuthor) => self.field_missing_author,
             NewsroomError::MissingAlt => self.missing_alt,
+            NewsroomError::Token(e) => return self.token_refusal(e),
+            NewsroomError::Webhook(e) => return self.webhook_refusal(e),
             NewsroomError::Forbidden => self.refused_role,
             NewsroomError::TwoFactor(why) => match *why {
                 "two-factor sign-in is already on" => self.two_factor_already_on,
@@ -527,6 +540,40 @@ impl NewsroomWords {
             other => return other.to_string(),
         };
         known.to_owned()
+    }
+
+    /// A token request's refusal; a scope that does not exist is quoted as typed.
+    pub fn token_refusal(&self, err: &crate::domain::TokenError) -> String {
+        use crate::domain::TokenError;
+        match err {
+            TokenError::BadName => self.token_bad_name.to_owned(),
+            TokenError::NoScope => self.token_no_scope.to_owned(),
+            TokenError::BadLifetime => self.token_bad_lifetime.to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// A webhook request's refusal.
+    pub fn webhook_refusal(&self, err: &crate::domain::WebhookError) -> String {
+        use crate::domain::WebhookError;
+        match err {
+            WebhookError::NoEvents => self.webhook_no_events,
+            WebhookError::Url(why) => match *why {
+                "give the address deliveries go to" => self.webhook_no_address,
+                "the address is too long (2000 characters at most)" => self.webhook_too_long,
+                "give a whole address, such as https://example.com/hooks" => {
+                    self.webhook_whole_address
+                }
+                "the address must start with http:// or https://" => self.webhook_scheme,
+                "the address must name a host" => self.webhook_host,
+                "leave the user name and password out of the address: receivers check the signature instead" => {
+                    self.webhook_credentials
+                }
+                "leave the #fragment out of the address" => self.webhook_fragment,
+                other => other,
+            },
+        }
+        .to_owned()
     }
 
     /// A webhook event as a word; the event's own name stays in forms and payloads.
@@ -691,6 +738,62 @@ mod tests {
         );
         assert_eq!(ru.field_error("choose an edition"), "Выберите выпуск.");
         assert_eq!(ru.field_error("something else"), "something else");
+    }
+
+    /// The English catalogue's wording of a refusal is the rules' own, capitalized and
+    /// ended with a full stop: when the rules' wording changes, this fails, and the
+    /// translations are looked at again.
+    #[test]
+    fn english_refusals_say_what_the_rules_say() {
+        use crate::domain::{DomainError, TokenError, WebhookError};
+        use crate::newsroom::NewsroomError;
+        let en = for_language("en");
+        let plain = |text: &str| {
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_lowercase().chain(chars).collect::<String>()
+            })
+        };
+        for (ours, theirs) in [
+            (en.token_bad_name, TokenError::BadName.to_string()),
+            (en.token_no_scope, TokenError::NoScope.to_string()),
+            (en.token_bad_lifetime, TokenError::BadLifetime.to_string()),
+            (en.webhook_no_events, WebhookError::NoEvents.to_string()),
+            (en.wrong_password, NewsroomError::WrongPassword.to_string()),
+            (en.missing_alt, NewsroomError::MissingAlt.to_string()),
+            (en.weak_password, DomainError::WeakPassword.to_string()),
+            (
+                en.field_headline_empty,
+                DomainError::EmptyHeadline.to_string(),
+            ),
+            (
+                en.field_missing_author,
+                DomainError::MissingAuthor.to_string(),
+            ),
+            (
+                en.field_control_character,
+                DomainError::ControlCharacter.to_string(),
+            ),
+        ] {
+            assert_eq!(plain(ours), format!("{theirs}."));
+        }
+        // Every webhook address refusal the catalogue knows is translated.
+        for why in [
+            "give the address deliveries go to",
+            "the address is too long (2000 characters at most)",
+            "give a whole address, such as https://example.com/hooks",
+            "the address must start with http:// or https://",
+            "the address must name a host",
+            "leave the user name and password out of the address: receivers check the signature instead",
+            "leave the #fragment out of the address",
+        ] {
+            let ru = for_language("ru").webhook_refusal(&WebhookError::Url(why));
+            assert_ne!(ru, why);
+            assert_eq!(
+                plain(&en.webhook_refusal(&WebhookError::Url(why))),
+                format!("{why}.")
+            );
+        }
     }
 
     #[test]
