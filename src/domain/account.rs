@@ -41,6 +41,29 @@ impl Role {
     }
 }
 
+/// A language the newsroom's interface is written in, as an account chooses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InterfaceLanguage(&'static str);
+
+impl InterfaceLanguage {
+    /// Every language the newsroom speaks, by code.
+    pub const CODES: [&'static str; 4] = ["az", "en", "ru", "tr"];
+
+    /// Reads a language code; one the newsroom does not speak is refused.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        Self::CODES
+            .iter()
+            .find(|c| **c == raw)
+            .map(|c| Self(c))
+            .ok_or_else(|| DomainError::UnknownLanguage(raw.to_owned()))
+    }
+
+    /// The language's code.
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+}
+
 /// Something done in the newsroom that not every role may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {

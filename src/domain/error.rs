@@ -39,6 +39,8 @@ pub enum DomainError {
     InvalidTime(String),
     #[error("'{0}' is not a role: use admin, editor or reporter")]
     UnknownRole(String),
+    #[error("'{0}' is not a language of the newsroom: use az, en, ru or tr")]
+    UnknownLanguage(String),
     #[error(
         "'{0}' is not a login name: use 3 to 40 lowercase letters, digits, dots, hyphens or underscores"
     )]

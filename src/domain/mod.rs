@@ -14,7 +14,7 @@ pub mod time;
 mod token;
 mod webhook;
 
-pub use account::{Action, Role, Scope, UserId, Username, check_password, may};
+pub use account::{Action, InterfaceLanguage, Role, Scope, UserId, Username, check_password, may};
 pub use article::{
     Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, MAX_DEK_CHARS, Status,
 };

@@ -13,7 +13,9 @@ use thiserror::Error;
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::{Newsroom, NewsroomError};
-use crate::domain::{Action, Item, PersonName, Role, Scope, UserId, Username, check_password, may};
+use crate::domain::{
+    Action, InterfaceLanguage, Item, PersonName, Role, Scope, UserId, Username, check_password, may,
+};
 use crate::store::{Account, By, Removed, StoreError};
 
 /// How long a session lasts without logging in again.
@@ -127,6 +129,8 @@ pub struct Session {
     /// The role requires a second factor the account has not set up yet: nothing but
     /// the set-up until it has.
     pub needs_two_factor_setup: bool,
+    /// The language the account chose for the newsroom; `None` until it chooses.
+    pub language: Option<InterfaceLanguage>,
 }
 
 /// What a sign-in attempt brings.
@@ -390,6 +394,26 @@ impl Newsroom {
         Ok(())
     }
 
+    /// Sets the language the newsroom speaks to the actor's own account.
+    pub async fn set_language(
+        &self,
+        actor: &Actor,
+        language: InterfaceLanguage,
+    ) -> Result<(), NewsroomError> {
+        let id = actor.account()?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        w.set_language(id, language.code()).await?;
+        w.audit(
+            actor.id,
+            "language chosen",
+            &format!("account:{id}"),
+            language.code(),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
     /// The roles that must sign in with a second factor.
     pub fn requiring_two_factor_for(mut self, roles: Vec<Role>) -> Self {
         if let Some(guard) = Arc::get_mut(&mut self.sign_in) {
@@ -578,6 +602,10 @@ impl Newsroom {
                 token,
                 csrf_token,
                 needs_two_factor_setup: self.needs_two_factor_setup(account),
+                language: account
+                    .language
+                    .as_deref()
+                    .and_then(|l| InterfaceLanguage::parse(l).ok()),
                 actor: Actor::from(account),
             },
             device,
@@ -665,6 +693,12 @@ impl Newsroom {
             token: token.to_owned(),
             csrf_token: r.csrf_token,
             needs_two_factor_setup: self.needs_two_factor_setup(&r.account),
+            // A code no longer spoken reads as no choice, never as an error.
+            language: r
+                .account
+                .language
+                .as_deref()
+                .and_then(|l| InterfaceLanguage::parse(l).ok()),
             actor: Actor::from(&r.account),
         }))
     }

@@ -24,6 +24,8 @@ pub struct Account {
     pub password_hash: String,
     /// Whether sign-in asks for a TOTP code after the password.
     pub totp_enabled: bool,
+    /// The language the account chose for the newsroom, if any.
+    pub language: Option<String>,
 }
 
 /// An account's TOTP secret; deliberately without `Debug`, so it cannot reach a log.
@@ -61,8 +63,8 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
-pub(super) const ACCOUNT_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash, u.totp_enabled";
+pub(super) const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.disabled, u.password_hash, u.totp_enabled, \
+     u.language";
 
 pub(super) fn account_from(row: &AnyRow) -> StoreResult<Account> {
     Ok(Account {
@@ -73,6 +75,7 @@ pub(super) fn account_from(row: &AnyRow) -> StoreResult<Account> {
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         password_hash: row.try_get("password_hash")?,
         totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
+        language: row.try_get("language")?,
     })
 }
 
@@ -120,6 +123,16 @@ impl Writer {
             .execute(&mut *self.tx)
             .await?;
         self.end_sessions(id).await
+    }
+
+    /// Sets the language the newsroom speaks to an account.
+    pub async fn set_language(&mut self, id: UserId, language: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     /// Stores a new, not yet confirmed TOTP secret (replacing any pending one).

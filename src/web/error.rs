@@ -14,24 +14,111 @@ use super::views::Chrome;
 use crate::newsroom::NewsroomError;
 use crate::store::StoreError;
 
+/// A refusal told to people in their own language: the reader's edition's, or the
+/// signed-in account's in the newsroom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A `?page=` that is not a whole number from 1 to the highest given.
+    PageNumber(usize),
+    /// An archive day that is no real day.
+    Day,
+    /// A real day the calendar cannot place.
+    DayOutOfRange,
+    /// Percent-encoded bytes that are not UTF-8.
+    NotUtf8,
+    /// An address longer than the limit given, in bytes.
+    UriTooLong(usize),
+    /// A Host this site is not.
+    Misdirected,
+    /// A Host header that cannot go into links.
+    BadHost,
+    /// Every live news line slot is taken.
+    LiveBusy,
+    /// A newsroom refusal, worded in the newsroom's catalogue.
+    Newsroom(super::newsroom::words::Refusal),
+}
+
+impl Problem {
+    /// The refusal in `lang`.
+    pub fn text(self, lang: &str) -> String {
+        let p = &strings::for_language(lang).problems;
+        let with = |text: &str, n: usize| text.replace("{n}", &n.to_string());
+        match self {
+            Self::PageNumber(max) => with(p.page_number, max),
+            Self::Day => p.day.to_owned(),
+            Self::DayOutOfRange => p.day_out_of_range.to_owned(),
+            Self::NotUtf8 => p.not_utf8.to_owned(),
+            Self::UriTooLong(max) => with(p.uri_too_long, max),
+            Self::Misdirected => p.misdirected.to_owned(),
+            Self::BadHost => p.bad_host.to_owned(),
+            Self::LiveBusy => p.live_busy.to_owned(),
+            Self::Newsroom(refusal) => refusal.text(lang),
+        }
+    }
+}
+
+/// What an error page says under its heading: a refusal of our own, worded in the
+/// reader's language, or text that comes from the rules (a use case's refusal).
+#[derive(Debug, Clone)]
+pub enum Detail {
+    /// Worded when the page is, in its language.
+    Problem(Problem),
+    /// Already worded.
+    Text(String),
+}
+
+impl Detail {
+    /// The detail in `lang`.
+    pub fn text(&self, lang: &str) -> String {
+        match self {
+            Self::Problem(p) => p.text(lang),
+            Self::Text(t) => t.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text("en"))
+    }
+}
+
+impl From<Problem> for Detail {
+    fn from(p: Problem) -> Self {
+        Self::Problem(p)
+    }
+}
+
+impl From<String> for Detail {
+    fn from(t: String) -> Self {
+        Self::Text(t)
+    }
+}
+
+impl From<&str> for Detail {
+    fn from(t: &str) -> Self {
+        Self::Text(t.to_owned())
+    }
+}
+
 /// Why a reader's request could not be answered with the page asked for.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
     /// A malformed page number, date or other parameter; the text says which.
     #[error("bad request: {0}")]
-    BadRequest(String),
+    BadRequest(Detail),
     /// Nothing exists at this address.
     #[error("not found")]
     NotFound,
     /// The signed-in account may not do this, or the form's token did not match.
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Detail),
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
-    TooManyRequests(String),
+    TooManyRequests(Detail),
     /// Too many clients hold what this needs (streams, upload workers); the text says what.
     #[error("busy: {0}")]
-    Busy(String),
+    Busy(Detail),
     /// The address is longer than the site answers.
     #[error("the address is too long")]
     UriTooLong,
@@ -54,11 +141,13 @@ impl From<NewsroomError> for PageError {
                 Self::Unavailable
             }
             NewsroomError::Store(other) => Self::Internal(other.into()),
-            NewsroomError::Forbidden => Self::Forbidden("your role does not allow this".into()),
+            NewsroomError::Forbidden => Self::Forbidden(
+                Problem::Newsroom(super::newsroom::words::Refusal::RoleForbids).into(),
+            ),
             NewsroomError::NoToken(_) | NewsroomError::NoWebhook(_) => Self::NotFound,
             NewsroomError::Busy => Self::Unavailable,
             NewsroomError::Random(why) => Self::Internal(anyhow::anyhow!(why)),
-            refused => Self::BadRequest(refused.to_string()),
+            refused => Self::BadRequest(refused.to_string().into()),
         }
     }
 }
@@ -77,7 +166,7 @@ impl From<StoreError> for PageError {
 
 /// What an error response tells the page renderer; the body is left empty until then.
 #[derive(Debug, Clone)]
-struct ErrorDetail(Option<String>);
+struct ErrorDetail(Option<Detail>);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
@@ -96,14 +185,11 @@ impl IntoResponse for PageError {
             }
             Self::UriTooLong => (
                 StatusCode::URI_TOO_LONG,
-                Some(format!(
-                    "addresses on this site are at most {} bytes long",
-                    super::limits::MAX_URI_BYTES
-                )),
+                Some(Problem::UriTooLong(super::limits::MAX_URI_BYTES).into()),
             ),
             Self::Misdirected => (
                 StatusCode::MISDIRECTED_REQUEST,
-                Some("this server does not serve the host the request names".into()),
+                Some(Problem::Misdirected.into()),
             ),
             Self::Unavailable => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -155,7 +241,7 @@ fn words(strings: &'static Strings, status: StatusCode) -> (&'static str, &'stat
 /// A page that answers with its own HTML (a form sent back with its errors, 409 for a
 /// stale save) or JSON (a node reporting it is not ready) keeps it; errors without a
 /// page of their own get an error page.
-pub fn take_pending_error(response: &mut Response) -> Option<Option<String>> {
+pub fn take_pending_error(response: &mut Response) -> Option<Option<Detail>> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return None;
@@ -204,7 +290,7 @@ pub async fn render_error_pages(
     };
     // The API's clients read JSON: its errors are problem documents, never pages.
     if api {
-        return super::api::problem::finish(response, detail);
+        return super::api::problem::finish(response, detail.map(|d| d.text("en")));
     }
     let status = response.status();
     let snapshot = state.read.snapshot();
@@ -230,7 +316,7 @@ pub async fn render_error_pages(
         chrome,
         heading,
         text,
-        detail,
+        detail: detail.map(|d| d.text(&code)),
         home_href: super::urls::home(&code),
     };
     crate::web::respond::error_page(response, &page, "error page")
@@ -252,7 +338,7 @@ mod tests {
     fn a_refused_write_is_a_400_that_says_why() {
         let err = NewsroomError::UnknownEdition("xx".into());
         match PageError::from(err) {
-            PageError::BadRequest(why) => assert!(why.contains("xx")),
+            PageError::BadRequest(why) => assert!(why.to_string().contains("xx")),
             other => panic!("{other:?}"),
         }
     }

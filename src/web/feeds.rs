@@ -21,7 +21,7 @@ use rss::extension::{Extension, ExtensionMap};
 
 use super::AppState;
 use super::assets::digest;
-use super::error::PageError;
+use super::error::{PageError, Problem};
 use super::reader::Reader;
 use super::urls;
 use super::views::{Views, media_src};
@@ -91,9 +91,9 @@ impl FromRequestParts<AppState> for Origin {
             Some(value) => value.to_str().ok(),
             None => parts.uri.authority().map(Authority::as_str),
         }
-        .ok_or_else(|| PageError::BadRequest("the request has no readable Host header".into()))?;
-        let (authority, host) = checked_host(raw)
-            .ok_or_else(|| PageError::BadRequest("the Host header is not a valid host".into()))?;
+        .ok_or(PageError::BadRequest(Problem::BadHost.into()))?;
+        let (authority, host) =
+            checked_host(raw).ok_or(PageError::BadRequest(Problem::BadHost.into()))?;
         Ok(Self {
             base: format!("http://{authority}"),
             host,

@@ -70,9 +70,10 @@ pub async fn stream_news_line(
 ) -> Result<Response, PageError> {
     // Each open stream holds a connection and a receiver for as long as the reader
     // stays, so they are capped in all and per address.
-    let pass = state.streams.enter(Some(client)).ok_or_else(|| {
-        PageError::Busy("too many live news lines are open; try again shortly".into())
-    })?;
+    let pass = state
+        .streams
+        .enter(Some(client))
+        .ok_or_else(|| PageError::Busy(super::error::Problem::LiveBusy.into()))?;
     // A browser reconnecting sends Last-Event-ID; a page opening the stream says which
     // snapshot it showed. Anything unreadable starts a fresh stream rather than failing.
     let last_seen = headers

@@ -21,7 +21,7 @@ pub mod reference;
 mod respond;
 pub mod search;
 mod sitemaps;
-mod strings;
+pub mod strings;
 pub(crate) mod urls;
 mod views;
 
@@ -102,9 +102,9 @@ pub fn router(state: AppState) -> Router {
         .merge(sitemaps::routes())
         .layer(from_fn_with_state(state.clone(), cache::serve_from_cache))
         .layer(RequestBodyLimitLayer::new(64 * 1024));
-    let newsroom = newsroom::routes().layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
+    let newsroom = newsroom::routes(&state).layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
     // The form's other fields and multipart framing come on top of the file itself.
-    let uploads = newsroom::upload_route()
+    let uploads = newsroom::upload_route(&state)
         .layer(RequestBodyLimitLayer::new(
             state.max_upload_bytes + 64 * 1024,
         ))

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use serde::Deserialize;
 
 use super::AppState;
-use super::error::PageError;
+use super::error::{PageError, Problem};
 use super::views::{Chrome, NewsLine, Views};
 use crate::config::Site;
 use crate::domain::Edition;
@@ -187,11 +187,7 @@ impl PageQuery {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=MAX_PAGE).contains(n) && raw.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| {
-                    PageError::BadRequest(format!(
-                        "page must be a whole number from 1 to {MAX_PAGE}"
-                    ))
-                }),
+                .ok_or(PageError::BadRequest(Problem::PageNumber(MAX_PAGE).into())),
         }
     }
 }

@@ -61,8 +61,7 @@ fn decode(text: &str) -> Result<String, PageError> {
             }
         }
     }
-    String::from_utf8(out)
-        .map_err(|_| PageError::BadRequest("the address holds text that is not UTF-8".into()))
+    String::from_utf8(out).map_err(|_| PageError::BadRequest(super::error::Problem::NotUtf8.into()))
 }
 
 /// Percent-encodes a query-string value.

@@ -1,8 +1,17 @@
 //! The words of the reader's interface in each edition's language.
+//!
+//! One typed catalogue per language: a language that lacks a word another has does not
+//! compile. Counts take CLDR plural rules (icu_plurals), never rules of our own.
+
+use icu_plurals::{PluralCategory, PluralRules};
+use serde::Serialize;
 
 /// Interface text for one language.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct Strings {
+    /// The language's code, whose plural rules counts follow.
+    #[serde(skip)]
+    pub lang: &'static str,
     /// The language's own name, for the edition switcher.
     pub language_name: &'static str,
     /// Heading of the latest-items list.
@@ -67,10 +76,51 @@ pub struct Strings {
     pub search: SearchWords,
     /// The home page's arranged front.
     pub front: FrontWords,
+    /// Month names as a date is written with them ("21 May 2025"; Russian in the genitive).
+    pub months: [&'static str; 12],
+    /// How many items a list holds.
+    pub items: Count,
+    /// Why a request was refused, shown under an error page's heading.
+    pub problems: Problems,
+}
+
+/// A phrase with a count, in each CLDR plural form the language uses; `{n}` is the number.
+/// Languages with fewer forms repeat `other`.
+#[derive(Debug, Serialize)]
+pub struct Count {
+    /// 1, 21, 31... in Russian; 1 in English, Azerbaijani and Turkish.
+    pub one: &'static str,
+    /// 2–4, 22–24... in Russian.
+    pub few: &'static str,
+    /// 5–20, 25–30... in Russian.
+    pub many: &'static str,
+    /// Everything else.
+    pub other: &'static str,
+}
+
+/// Why a reader's request was refused, in words a reader understands.
+#[derive(Debug, Serialize)]
+pub struct Problems {
+    /// A `?page=` that is not a whole number in range; `{n}` is the highest.
+    pub page_number: &'static str,
+    /// A day in an archive address that is no real day.
+    pub day: &'static str,
+    /// A real day the calendar cannot place.
+    pub day_out_of_range: &'static str,
+    /// Percent-encoded bytes that are not UTF-8.
+    pub not_utf8: &'static str,
+    /// An address longer than the site answers; `{n}` is the limit in bytes.
+    pub uri_too_long: &'static str,
+    /// A Host this site is not.
+    pub misdirected: &'static str,
+    /// A Host header that cannot go into links.
+    pub bad_host: &'static str,
+    /// Every live news line slot is taken.
+    pub live_busy: &'static str,
 }
 
 /// The words of the home page's front: the lead, the top stories, the breaking strip.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct FrontWords {
     /// Heading of the lead story.
     pub lead_story: &'static str,
@@ -81,7 +131,7 @@ pub struct FrontWords {
 }
 
 /// The words of the search box and the search page.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct SearchWords {
     /// The search box's label and the page's title.
     pub label: &'static str,
@@ -116,6 +166,7 @@ pub struct SearchWords {
 }
 
 const EN: Strings = Strings {
+    lang: "en",
     language_name: "English",
     news_line: "News line",
     all: "All",
@@ -166,6 +217,36 @@ const EN: Strings = Strings {
         to: "To",
         filters: "Filters",
     },
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    items: Count {
+        one: "{n} item",
+        few: "{n} items",
+        many: "{n} items",
+        other: "{n} items",
+    },
+    problems: Problems {
+        page_number: "The page number must be a whole number from 1 to {n}.",
+        day: "The date must be a real day written as YYYY/MM/DD.",
+        day_out_of_range: "That day is out of range.",
+        not_utf8: "The address holds text that is not UTF-8.",
+        uri_too_long: "Addresses on this site are at most {n} bytes long.",
+        misdirected: "This server does not serve the host the request names.",
+        bad_host: "The request has no valid Host header.",
+        live_busy: "Too many live news lines are open; try again shortly.",
+    },
     front: FrontWords {
         lead_story: "Lead story",
         breaking_news: "Breaking news",
@@ -174,6 +255,7 @@ const EN: Strings = Strings {
 };
 
 const AZ: Strings = Strings {
+    lang: "az",
     language_name: "Azərbaycanca",
     news_line: "Xəbər lenti",
     all: "Hamısı",
@@ -227,6 +309,26 @@ const AZ: Strings = Strings {
         to: "Tarixədək",
         filters: "Süzgəclər",
     },
+    months: [
+        "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust", "sentyabr",
+        "oktyabr", "noyabr", "dekabr",
+    ],
+    items: Count {
+        one: "{n} xəbər",
+        few: "{n} xəbər",
+        many: "{n} xəbər",
+        other: "{n} xəbər",
+    },
+    problems: Problems {
+        page_number: "Səhifə nömrəsi 1-dən {n}-ə qədər tam ədəd olmalıdır.",
+        day: "Tarix İİİİ/AA/GG şəklində yazılmış real gün olmalıdır.",
+        day_out_of_range: "Bu gün mümkün aralıqdan kənardadır.",
+        not_utf8: "Ünvanda UTF-8 olmayan mətn var.",
+        uri_too_long: "Bu saytda ünvanlar ən çoxu {n} bayt uzunluğunda olur.",
+        misdirected: "Bu server sorğuda adı çəkilən hosta xidmət etmir.",
+        bad_host: "Sorğuda düzgün Host başlığı yoxdur.",
+        live_busy: "Həddindən çox canlı xəbər lenti açıqdır; bir azdan yenidən cəhd edin.",
+    },
     front: FrontWords {
         lead_story: "Əsas xəbər",
         breaking_news: "Təcili xəbərlər",
@@ -235,6 +337,7 @@ const AZ: Strings = Strings {
 };
 
 const TR: Strings = Strings {
+    lang: "tr",
     language_name: "Türkçe",
     news_line: "Haber akışı",
     all: "Tümü",
@@ -291,6 +394,26 @@ const TR: Strings = Strings {
         to: "Bitiş",
         filters: "Filtreler",
     },
+    months: [
+        "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+        "Kasım", "Aralık",
+    ],
+    items: Count {
+        one: "{n} haber",
+        few: "{n} haber",
+        many: "{n} haber",
+        other: "{n} haber",
+    },
+    problems: Problems {
+        page_number: "Sayfa numarası 1 ile {n} arasında bir tam sayı olmalıdır.",
+        day: "Tarih, YYYY/AA/GG biçiminde yazılmış gerçek bir gün olmalıdır.",
+        day_out_of_range: "Bu gün geçerli aralığın dışında.",
+        not_utf8: "Adreste UTF-8 olmayan metin var.",
+        uri_too_long: "Bu sitede adresler en fazla {n} bayt uzunluğundadır.",
+        misdirected: "Bu sunucu, isteğin belirttiği alan adına hizmet vermiyor.",
+        bad_host: "İstekte geçerli bir Host başlığı yok.",
+        live_busy: "Çok fazla canlı haber akışı açık; biraz sonra yeniden deneyin.",
+    },
     front: FrontWords {
         lead_story: "Manşet",
         breaking_news: "Son dakika",
@@ -299,6 +422,7 @@ const TR: Strings = Strings {
 };
 
 const RU: Strings = Strings {
+    lang: "ru",
     language_name: "Русский",
     news_line: "Лента новостей",
     all: "Все",
@@ -352,12 +476,45 @@ const RU: Strings = Strings {
         to: "По",
         filters: "Фильтры",
     },
+    months: [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+    items: Count {
+        one: "{n} новость",
+        few: "{n} новости",
+        many: "{n} новостей",
+        other: "{n} новости",
+    },
+    problems: Problems {
+        page_number: "Номер страницы должен быть целым числом от 1 до {n}.",
+        day: "Дата должна быть настоящим днём в виде ГГГГ/ММ/ДД.",
+        day_out_of_range: "Этот день вне допустимого диапазона.",
+        not_utf8: "В адресе есть текст не в кодировке UTF-8.",
+        uri_too_long: "Адреса на этом сайте не длиннее {n} байт.",
+        misdirected: "Этот сервер не обслуживает хост, указанный в запросе.",
+        bad_host: "В запросе нет корректного заголовка Host.",
+        live_busy: "Открыто слишком много живых лент новостей; попробуйте чуть позже.",
+    },
     front: FrontWords {
         lead_story: "Главная новость",
         breaking_news: "Срочные новости",
         by_section: "Новости по разделам",
     },
 };
+
+/// Every catalogue, English first.
+pub const ALL: [&Strings; 4] = [&EN, &AZ, &TR, &RU];
 
 /// The interface text for an edition's language; English where we have no translation yet.
 pub fn for_language(code: &str) -> &'static Strings {
@@ -367,6 +524,103 @@ pub fn for_language(code: &str) -> &'static Strings {
         "ru" => &RU,
         _ => &EN,
     }
+}
+
+/// The languages with plural rules built in, in the order [`RULES`] holds them.
+const RULE_LANGUAGES: [&str; 4] = ["en", "az", "tr", "ru"];
+
+thread_local! {
+    // Built once per thread from the data compiled in: the rules' data is not `Sync`
+    // without another feature of icu_provider, and four small tables per worker cost less.
+    static RULES: [Option<PluralRules>; 4] = [
+        icu_locale_core::langid!("en"),
+        icu_locale_core::langid!("az"),
+        icu_locale_core::langid!("tr"),
+        icu_locale_core::langid!("ru"),
+    ]
+    .map(|lang| PluralRules::try_new_cardinal(lang.into()).ok());
+}
+
+/// The CLDR plural category of `n` in `lang`; `None` when the language has no rules.
+pub fn plural_category(lang: &str, n: usize) -> Option<PluralCategory> {
+    let index = RULE_LANGUAGES.iter().position(|l| *l == lang).unwrap_or(0);
+    RULES.with(|rules| {
+        rules
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|r| r.category_for(n))
+    })
+}
+
+/// `phrase` for the count `n` in `lang`'s plural form for it.
+pub fn plural(lang: &str, phrase: &Count, n: usize) -> String {
+    let form = match plural_category(lang, n).unwrap_or(PluralCategory::Other) {
+        PluralCategory::One => phrase.one,
+        PluralCategory::Few => phrase.few,
+        PluralCategory::Many => phrase.many,
+        _ => phrase.other,
+    };
+    form.replace("{n}", &n.to_string())
+}
+
+impl Strings {
+    /// `phrase` for the count `n`, in this language's plural form for it.
+    pub fn count(&self, phrase: &Count, n: usize) -> String {
+        plural(self.lang, phrase, n)
+    }
+
+    /// A day written with the language's month name: "21 May 2025", "21 мая 2025".
+    pub fn long_date(&self, date: jiff::civil::Date) -> String {
+        let month = usize::try_from(date.month() - 1)
+            .ok()
+            .and_then(|m| self.months.get(m))
+            .copied()
+            .unwrap_or_default();
+        format!("{} {month} {}", date.day(), date.year())
+    }
+
+    /// Every word of the catalogue, as (field path, text), for completeness tests.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Ok(value) = serde_json::to_value(self) {
+            flatten(String::new(), &value, &mut out);
+        }
+        out
+    }
+}
+
+/// Walks a serialized catalogue into (path, text) pairs.
+pub fn flatten(path: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::String(text) => out.push((path, text.clone())),
+        serde_json::Value::Array(values) => {
+            for (i, v) in values.iter().enumerate() {
+                flatten(format!("{path}.{i}"), v, out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (k, v) in fields {
+                let path = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                flatten(path, v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Fields whose text may be the same in another language as in English: the words are
+/// the same, not left untranslated.
+const SAME_AS_ENGLISH: &[(&str, &str)] = &[];
+
+/// Whether a translation equal to the English text is known to be right.
+pub fn same_as_english_allowed(lang: &str, path: &str) -> bool {
+    SAME_AS_ENGLISH
+        .iter()
+        .any(|(l, p)| *l == lang && *p == path)
 }
 
 #[cfg(test)]
@@ -379,5 +633,72 @@ mod tests {
         assert_eq!(for_language("az").all, "Hamısı");
         assert_eq!(for_language("tr").all, "Tümü");
         assert_eq!(for_language("ru").all, "Все");
+    }
+
+    #[test]
+    fn no_word_is_empty_or_left_in_english() {
+        let english: std::collections::HashMap<String, String> = EN.entries().into_iter().collect();
+        for strings in ALL {
+            let entries = strings.entries();
+            assert_eq!(entries.len(), english.len(), "{}", strings.lang);
+            for (path, text) in entries {
+                assert!(!text.trim().is_empty(), "{}: {path} is empty", strings.lang);
+                if strings.lang != "en" && english.get(&path) == Some(&text) {
+                    assert!(
+                        same_as_english_allowed(strings.lang, &path),
+                        "{}: {path} is the English {text:?}",
+                        strings.lang
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_has_its_plural_rules() {
+        for strings in ALL {
+            assert!(
+                plural_category(strings.lang, 1).is_some(),
+                "{}",
+                strings.lang
+            );
+        }
+    }
+
+    #[test]
+    fn counts_follow_each_language_s_plural_rules() {
+        let n = |lang: &str, n: usize| for_language(lang).count(&for_language(lang).items, n);
+        let ru: Vec<String> = [1, 2, 5, 21, 22, 25, 111]
+            .iter()
+            .map(|&k| n("ru", k))
+            .collect();
+        assert_eq!(
+            ru,
+            [
+                "1 новость",
+                "2 новости",
+                "5 новостей",
+                "21 новость",
+                "22 новости",
+                "25 новостей",
+                "111 новостей"
+            ]
+        );
+        assert_eq!(n("en", 1), "1 item");
+        assert_eq!(n("en", 21), "21 items");
+        assert_eq!(n("az", 1), "1 xəbər");
+        assert_eq!(n("az", 5), "5 xəbər");
+        assert_eq!(n("tr", 22), "22 haber");
+    }
+
+    #[test]
+    fn dates_take_the_language_s_own_month_names() {
+        let day = jiff::civil::date(2025, 5, 21);
+        assert_eq!(for_language("ru").long_date(day), "21 мая 2025");
+        assert_eq!(for_language("az").long_date(day), "21 may 2025");
+        assert_eq!(for_language("tr").long_date(day), "21 Mayıs 2025");
+        assert_eq!(for_language("en").long_date(day), "21 May 2025");
+        let march = jiff::civil::date(2024, 3, 8);
+        assert_eq!(for_language("ru").long_date(march), "8 марта 2024");
     }
 }

@@ -266,6 +266,10 @@ pub const NEWS_LINE_LENGTH: usize = 40;
 /// The frame of every newsroom page.
 #[derive(Debug, Clone)]
 pub struct NewsroomChrome {
+    /// `lang` of the document: the account's chosen language.
+    pub lang: &'static str,
+    /// The newsroom's words in that language.
+    pub words: &'static super::newsroom::words::NewsroomWords,
     /// The document title.
     pub title: String,
     /// The stylesheet's hashed path.
@@ -287,8 +291,11 @@ pub struct NewsroomChrome {
 impl NewsroomChrome {
     /// The frame for a signed-in page.
     pub fn new(title: &str, editor: &super::newsroom::Editor) -> Self {
+        let words = super::newsroom::words::for_language(editor.lang);
         Self {
-            title: format!("{title} | Newsroom"),
+            lang: editor.lang,
+            words,
+            title: format!("{title} | {}", words.newsroom),
             stylesheet: urls::stylesheet(),
             script: super::assets::NEWSROOM_SCRIPT.path.as_str(),
             icon: super::assets::LOGO.path.as_str(),
@@ -303,10 +310,13 @@ impl NewsroomChrome {
         }
     }
 
-    /// The frame for the sign-in page.
-    pub fn signed_out(title: &str) -> Self {
+    /// The frame for the sign-in page, in `lang`.
+    pub fn signed_out(title: &str, lang: &'static str) -> Self {
+        let words = super::newsroom::words::for_language(lang);
         Self {
-            title: format!("{title} | Newsroom"),
+            lang,
+            words,
+            title: format!("{title} | {}", words.newsroom),
             stylesheet: urls::stylesheet(),
             script: super::assets::NEWSROOM_SCRIPT.path.as_str(),
             icon: super::assets::LOGO.path.as_str(),

@@ -15,6 +15,7 @@ mod front_page;
 mod headers;
 mod import;
 mod import_wordpress;
+mod interface_language;
 mod limits;
 mod live;
 mod metadata;

@@ -100,7 +100,9 @@ async fn the_archive_groups_by_day_and_paginates() {
     assert_eq!(first.texts("h1"), ["All news"]);
     assert_eq!(first.texts(".item-line").len(), 30, "default page size");
     let days = first.texts(".day h2");
-    assert_eq!(days, ["21.05.2025", "19.05.2025"]);
+    // Day headings name the month in the edition's language; times stay numeric.
+    assert_eq!(days, ["21 May 2025", "19 May 2025"]);
+    assert_eq!(first.texts(".count"), ["41 items"]);
     assert_eq!(first.hrefs(".day h2 a")[0], "/en/news/2025/05/21");
     assert_eq!(first.hrefs(".pagination a[rel=next]"), ["/en/news?page=2"]);
 
@@ -109,7 +111,7 @@ async fn the_archive_groups_by_day_and_paginates() {
     // 41 English items: the article, its related brief and 39 briefs of the news line.
     assert_eq!(second.texts(".item-line").len(), 11);
     assert_eq!(second.hrefs(".pagination a[rel=prev]"), ["/en/news"]);
-    assert!(second.texts(".day h2").contains(&"18.05.2025".to_owned()));
+    assert!(second.texts(".day h2").contains(&"18 May 2025".to_owned()));
     assert_eq!(
         app.get("/en/news?page=3").await.status,
         StatusCode::NOT_FOUND

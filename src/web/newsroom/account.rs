@@ -1,4 +1,4 @@
-//! One's own account: turning two-factor sign-in on and off.
+//! One's own account: the newsroom's language, and turning two-factor sign-in on and off.
 
 use askama::Template;
 use axum::Form;
@@ -8,6 +8,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::Editor;
+use super::words::Refusal;
+use crate::domain::InterfaceLanguage;
 use crate::newsroom::{NewsroomError, TotpSetup, TwoFactorStatus};
 use crate::web::AppState;
 use crate::web::error::PageError;
@@ -24,6 +26,8 @@ struct AccountPage {
     recovery_codes: Vec<String>,
     notice: Option<&'static str>,
     error: Option<String>,
+    /// Every language the newsroom speaks: code and the language's own name.
+    languages: Vec<(&'static str, &'static str)>,
 }
 
 async fn page(
@@ -42,20 +46,26 @@ async fn page(
         }
     };
     Ok(AccountPage {
-        chrome: NewsroomChrome::new("Account", editor),
+        chrome: NewsroomChrome::new(editor.words().account, editor),
         status,
         required: editor.session.needs_two_factor_setup,
         setup,
         recovery_codes: Vec::new(),
         notice: None,
         error: None,
+        languages: InterfaceLanguage::CODES
+            .iter()
+            .map(|c| (*c, crate::web::strings::for_language(c).language_name))
+            .collect(),
     })
 }
 
 /// A refusal the person can fix shows on the page; anything else is an error page.
-fn refused(err: NewsroomError) -> Result<String, PageError> {
+fn refused(err: NewsroomError, editor: &Editor) -> Result<String, PageError> {
     match err {
-        NewsroomError::TwoFactor(_) | NewsroomError::WrongPassword => Ok(err.to_string()),
+        NewsroomError::TwoFactor(_) | NewsroomError::WrongPassword => {
+            Ok(editor.words().refusal(&err))
+        }
         other => Err(other.into()),
     }
 }
@@ -95,7 +105,7 @@ pub async fn start_two_factor(
         Ok(setup) => respond::private_html(&page(&state, &editor, Some(setup)).await?),
         Err(err) => {
             let mut p = page(&state, &editor, None).await?;
-            p.error = Some(refused(err)?);
+            p.error = Some(refused(err, &editor)?);
             unprocessable(&p)
         }
     }
@@ -133,12 +143,12 @@ pub async fn confirm_two_factor(
             // The set-up is done: the role's requirement is met from now on.
             p.required = false;
             p.recovery_codes = codes;
-            p.notice = Some("Two-factor sign-in is on.");
+            p.notice = Some(editor.words().two_factor_is_on);
             respond::private_html(&p)
         }
         Err(err) => {
             let mut p = page(&state, &editor, None).await?;
-            p.error = Some(refused(err)?);
+            p.error = Some(refused(err, &editor)?);
             unprocessable(&p)
         }
     }
@@ -163,13 +173,44 @@ pub async fn disable_two_factor(
     match outcome {
         Ok(()) => {
             let mut p = page(&state, &editor, None).await?;
-            p.notice = Some("Two-factor sign-in is off.");
+            p.notice = Some(editor.words().two_factor_is_off);
             respond::private_html(&p)
         }
         Err(err) => {
             let mut p = page(&state, &editor, None).await?;
-            p.error = Some(refused(err)?);
+            p.error = Some(refused(err, &editor)?);
             unprocessable(&p)
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    language: String,
+}
+
+/// Sets the language the newsroom speaks to the signed-in account; the page answering
+/// is already in it.
+pub async fn choose_language(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&form.csrf)?;
+    let language = InterfaceLanguage::parse(&form.language)
+        .map_err(|_| PageError::BadRequest(Refusal::Language.into()))?;
+    state
+        .newsroom
+        .set_language(editor.actor(), language)
+        .await?;
+    let editor = Editor {
+        lang: language.code(),
+        ..editor
+    };
+    let mut p = page(&state, &editor, None).await?;
+    p.notice = Some(editor.words().language_saved);
+    respond::private_html(&p)
 }

@@ -65,40 +65,41 @@ pub async fn show_desk(
             })
             .collect()
     };
+    let w = editor.words();
     let lists = vec![
         List {
             id: "drafts",
-            title: "Drafts",
-            time_label: "Last saved",
+            title: w.drafts,
+            time_label: w.last_saved,
             rows: rows(desk.drafts, false),
         },
         List {
             id: "review",
-            title: "In review",
-            time_label: "Last saved",
+            title: w.in_review,
+            time_label: w.last_saved,
             rows: rows(desk.in_review, false),
         },
         List {
             id: "scheduled",
-            title: "Scheduled",
-            time_label: "Goes live",
+            title: w.scheduled,
+            time_label: w.goes_live,
             rows: rows(desk.scheduled, true),
         },
         List {
             id: "published",
-            title: "Latest published",
-            time_label: "Published",
+            title: w.latest_published,
+            time_label: w.published,
             rows: rows(desk.published, true),
         },
         List {
             id: "unpublished",
-            title: "Withdrawn",
-            time_label: "Last change",
+            title: w.withdrawn,
+            time_label: w.last_change,
             rows: rows(desk.unpublished, false),
         },
     ];
     respond::private_html(&DeskPage {
-        chrome: NewsroomChrome::new("Desk", &editor),
+        chrome: NewsroomChrome::new(editor.words().desk, &editor),
         lists,
     })
 }
@@ -118,7 +119,7 @@ pub async fn show_audit(
     let entries = state.newsroom.audit(editor.actor(), 500).await?;
     let zone = &state.site.time_zone;
     respond::private_html(&AuditPage {
-        chrome: NewsroomChrome::new("Audit log", &editor),
+        chrome: NewsroomChrome::new(editor.words().audit_log, &editor),
         entries: entries
             .into_iter()
             .map(|e| {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::Editor;
+use super::words::{NewsroomWords, Refusal};
 use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
 use crate::newsroom::{Button, EditError, FieldErrors, ItemCommand, ItemForm, Snapshot};
 use crate::web::AppState;
@@ -179,7 +180,10 @@ async fn render_editor(
             crate::web::urls::item(i.edition.as_ref(), i.id, &i.slug, section.slug.as_ref())
         });
     let page = EditorPage {
-        chrome: NewsroomChrome::new(item.map_or("New item", |i| i.headline.as_str()), editor),
+        chrome: NewsroomChrome::new(
+            item.map_or(editor.words().new_item, |i| i.headline.as_str()),
+            editor,
+        ),
         id: item.map(|i| i.id),
         version: item.map_or(0, |i| i.version),
         action_url: item.map_or_else(
@@ -188,13 +192,7 @@ async fn render_editor(
         ),
         autosave_key: item.map_or_else(|| "new".to_owned(), |i| format!("{}-v{}", i.id, i.version)),
         errors: shown.errors,
-        status: item_status.map(|s| match s {
-            Status::Draft => "draft",
-            Status::Review => "in review",
-            Status::Scheduled => "scheduled",
-            Status::Published => "published",
-            Status::Unpublished => "withdrawn",
-        }),
+        status: item_status.map(|s| editor.words().status(s)),
         public_url,
         embargo_notice: item
             .and_then(|i| i.embargo_until)
@@ -264,9 +262,9 @@ pub async fn new_item(
 fn button_of(fields: &EditorFields) -> Result<Option<Button>, PageError> {
     match fields.step.as_str() {
         "preview" => Ok(None),
-        raw => Button::parse(raw).map(Some).ok_or_else(|| {
-            PageError::BadRequest(format!("'{raw}' is not something the editor can do"))
-        }),
+        raw => Button::parse(raw)
+            .map(Some)
+            .ok_or(PageError::BadRequest(Refusal::Step.into())),
     }
 }
 
@@ -376,12 +374,12 @@ async fn edit_failed(
             )
             .await
         }
-        EditError::Forbidden => Err(PageError::Forbidden(
-            "your role does not allow this on this item".into(),
-        )),
+        EditError::Forbidden => Err(PageError::Forbidden(Refusal::RoleForbidsOnItem.into())),
         EditError::NotFound => Err(PageError::NotFound),
         // The editor never deletes; only the API's delete can be refused this way.
-        EditError::NotDraft => Err(PageError::BadRequest(EditError::NotDraft.to_string())),
+        EditError::NotDraft => Err(PageError::BadRequest(
+            EditError::NotDraft.to_string().into(),
+        )),
         EditError::Store(e) => Err(crate::newsroom::NewsroomError::Store(e).into()),
     }
 }
@@ -444,9 +442,7 @@ pub async fn save_item(
             Action::Edit,
             editor.actor().scope_of(&item),
         ) {
-            return Err(PageError::Forbidden(
-                "this item can be read but not changed from your account".into(),
-            ));
+            return Err(PageError::Forbidden(Refusal::ReadOnly.into()));
         }
         return render_editor(
             &state,
@@ -461,7 +457,7 @@ pub async fn save_item(
     let version = fields
         .version
         .parse::<i64>()
-        .map_err(|_| PageError::BadRequest("the form has no valid version".into()))?;
+        .map_err(|_| PageError::BadRequest(Refusal::Version.into()))?;
     let command = match command_of(&state, &editor, Some(&item), &form, button).await {
         Ok(command) => command,
         Err(err) => return edit_failed(&state, &editor, Some(&item), form, err).await,
@@ -562,7 +558,7 @@ pub async fn show_history(
         })
         .collect();
     respond::private_html(&HistoryPage {
-        chrome: NewsroomChrome::new("History", &editor),
+        chrome: NewsroomChrome::new(editor.words().history_title, &editor),
         id,
         headline: item.headline,
         revisions,
@@ -589,27 +585,31 @@ pub(super) struct DiffQuery {
 }
 
 /// Line-by-line differences of every field between two revisions.
-fn differences(a: &ItemForm, b: &ItemForm) -> Vec<(&'static str, Vec<(char, String)>)> {
-    let flag = |v: bool| if v { "yes".to_owned() } else { "no".to_owned() };
+fn differences(
+    w: &'static NewsroomWords,
+    a: &ItemForm,
+    b: &ItemForm,
+) -> Vec<(&'static str, Vec<(char, String)>)> {
+    let flag = |v: bool| if v { w.yes.to_owned() } else { w.no.to_owned() };
     let pairs: Vec<(&'static str, String, String)> = vec![
-        ("Headline", a.headline.clone(), b.headline.clone()),
-        ("Standfirst", a.dek.clone(), b.dek.clone()),
-        ("Body", a.body.clone(), b.body.clone()),
-        ("Kind", a.kind.clone(), b.kind.clone()),
-        ("Section", a.section.clone(), b.section.clone()),
-        ("Authors", a.authors.clone(), b.authors.clone()),
-        ("Outlet", a.outlet.clone(), b.outlet.clone()),
-        ("Tags", a.tags.clone(), b.tags.clone()),
-        ("Related item", a.related.clone(), b.related.clone()),
+        (w.headline, a.headline.clone(), b.headline.clone()),
+        (w.standfirst, a.dek.clone(), b.dek.clone()),
+        (w.body, a.body.clone(), b.body.clone()),
+        (w.kind, a.kind.clone(), b.kind.clone()),
+        (w.section, a.section.clone(), b.section.clone()),
+        (w.authors, a.authors.clone(), b.authors.clone()),
+        (w.outlet, a.outlet.clone(), b.outlet.clone()),
+        (w.tags, a.tags.clone(), b.tags.clone()),
+        (w.related, a.related.clone(), b.related.clone()),
         (
-            "Translation of",
+            w.translation_of,
             a.translation_of.clone(),
             b.translation_of.clone(),
         ),
-        ("Lead image", a.lead_media.clone(), b.lead_media.clone()),
-        ("Lead story", flag(a.pinned), flag(b.pinned)),
-        ("Breaking", flag(a.breaking), flag(b.breaking)),
-        ("Embargo", a.embargo.clone(), b.embargo.clone()),
+        (w.lead_image, a.lead_media.clone(), b.lead_media.clone()),
+        (w.lead_story_short, flag(a.pinned), flag(b.pinned)),
+        (w.breaking, flag(a.breaking), flag(b.breaking)),
+        (w.embargo, a.embargo.clone(), b.embargo.clone()),
     ];
     pairs
         .into_iter()
@@ -641,9 +641,7 @@ pub async fn show_diff(
     let item = visible_item(&state, &editor, &id).await?;
     let id = item.id;
     let (Ok(from), Ok(to)) = (query.from.parse::<i64>(), query.to.parse::<i64>()) else {
-        return Err(PageError::BadRequest(
-            "choose two versions to compare".into(),
-        ));
+        return Err(PageError::BadRequest(Refusal::Compare.into()));
     };
     let revisions = state.newsroom.revisions(editor.actor(), &item).await?;
     let find = |v: i64| -> Result<ItemForm, PageError> {
@@ -654,9 +652,9 @@ pub async fn show_diff(
             .map(|s| s.form)
             .ok_or(PageError::NotFound)
     };
-    let fields = differences(&find(from)?, &find(to)?);
+    let fields = differences(editor.words(), &find(from)?, &find(to)?);
     respond::private_html(&DiffPage {
-        chrome: NewsroomChrome::new("Differences", &editor),
+        chrome: NewsroomChrome::new(editor.words().differences, &editor),
         id,
         from,
         to,
@@ -691,7 +689,7 @@ pub async fn restore_revision(
         fields.revision.parse::<i64>(),
         fields.version.parse::<i64>(),
     ) else {
-        return Err(PageError::BadRequest("the form names no revision".into()));
+        return Err(PageError::BadRequest(Refusal::Revision.into()));
     };
     let result = state
         .newsroom
@@ -719,7 +717,8 @@ pub async fn keep_presence(
     let text = if others.is_empty() {
         String::new()
     } else {
-        format!("Also open by {}", others.join(", "))
+        let w = editor.words();
+        w.fill(w.also_open_by, others.join(", "))
     };
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], text).into_response())
 }

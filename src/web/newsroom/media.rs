@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Editor;
+use super::words::Refusal;
 use crate::media::MediaError;
 use crate::newsroom::NewsroomError;
 use crate::store::MediaRecord;
@@ -68,7 +69,7 @@ async fn render(
         })
         .collect();
     let mut response = respond::private_html(&MediaPage {
-        chrome: NewsroomChrome::new("Images", editor),
+        chrome: NewsroomChrome::new(editor.words().images, editor),
         media,
         error,
         uploaded,
@@ -123,16 +124,14 @@ pub async fn upload_media(
                 return render(
                     &state,
                     &editor,
-                    Some(too_large(&state)),
+                    Some(too_large(&state, &editor)),
                     None,
                     StatusCode::PAYLOAD_TOO_LARGE,
                 )
                 .await;
             }
             Err(_) => {
-                return Err(PageError::BadRequest(
-                    "the upload is not a well-formed form".into(),
-                ));
+                return Err(PageError::BadRequest(Refusal::UploadForm.into()));
             }
         };
         let name = field.name().unwrap_or_default().to_owned();
@@ -142,16 +141,14 @@ pub async fn upload_media(
                 return render(
                     &state,
                     &editor,
-                    Some(too_large(&state)),
+                    Some(too_large(&state, &editor)),
                     None,
                     StatusCode::PAYLOAD_TOO_LARGE,
                 )
                 .await;
             }
             Err(_) => {
-                return Err(PageError::BadRequest(
-                    "the upload is not a well-formed form".into(),
-                ));
+                return Err(PageError::BadRequest(Refusal::UploadForm.into()));
             }
         };
         let text = || String::from_utf8_lossy(&bytes).into_owned();
@@ -169,7 +166,7 @@ pub async fn upload_media(
         return render(
             &state,
             &editor,
-            Some("choose an image file to upload".into()),
+            Some(editor.words().choose_image.into()),
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -187,26 +184,24 @@ pub async fn upload_media(
             render(
                 &state,
                 &editor,
-                Some(too_large(&state)),
+                Some(too_large(&state, &editor)),
                 None,
                 StatusCode::PAYLOAD_TOO_LARGE,
             )
             .await
         }
-        Err(NewsroomError::Media(MediaError::Busy | MediaError::Cancelled)) => Err(
-            PageError::Busy("every image worker is busy; try the upload again in a moment".into()),
-        ),
+        Err(NewsroomError::Media(MediaError::Busy | MediaError::Cancelled)) => {
+            Err(PageError::Busy(Refusal::WorkersBusy.into()))
+        }
         Err(NewsroomError::Media(MediaError::Store(e))) => Err(PageError::Internal(e.into())),
         Err(NewsroomError::Media(MediaError::Io(e))) => Err(PageError::Internal(e.into())),
-        Err(NewsroomError::Forbidden) => Err(PageError::Forbidden(
-            "your role does not allow uploads".into(),
-        )),
+        Err(NewsroomError::Forbidden) => Err(PageError::Forbidden(Refusal::Uploads.into())),
         Err(NewsroomError::Store(e)) => Err(NewsroomError::Store(e).into()),
         Err(refused) => {
             render(
                 &state,
                 &editor,
-                Some(refused.to_string()),
+                Some(editor.words().refusal(&refused)),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -215,9 +210,7 @@ pub async fn upload_media(
     }
 }
 
-fn too_large(state: &AppState) -> String {
-    format!(
-        "the file is larger than the {} MB uploads may be",
-        state.max_upload_bytes / (1024 * 1024)
-    )
+fn too_large(state: &AppState, editor: &Editor) -> String {
+    let w = editor.words();
+    w.fill(w.file_too_large, state.max_upload_bytes / (1024 * 1024))
 }

@@ -15,6 +15,7 @@ mod sections;
 mod session;
 mod tokens;
 mod webhooks;
+pub mod words;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -37,14 +38,17 @@ const PENDING_COOKIE: &str = "newsline_pending";
 const DEVICE_COOKIE: &str = "newsline_device";
 
 /// The upload route, which takes bodies up to the configured upload size.
-pub fn upload_route() -> Router<AppState> {
+pub fn upload_route(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/newsroom/media", post(media::upload_media))
-        .layer(axum::middleware::from_fn(refused::newsroom_error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refused::newsroom_error_pages,
+        ))
 }
 
 /// The newsroom's routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/newsroom", get(desk::show_desk))
         .route(
@@ -57,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/newsroom/logout", post(session::log_out))
         .route("/newsroom/account", get(account::show_account))
+        .route("/newsroom/account/language", post(account::choose_language))
         .route(
             "/newsroom/account/two-factor",
             post(account::start_two_factor),
@@ -129,13 +134,18 @@ pub fn routes() -> Router<AppState> {
             post(items::restore_revision),
         )
         .route("/newsroom/items/{id}/presence", post(items::keep_presence))
-        .layer(axum::middleware::from_fn(refused::newsroom_error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refused::newsroom_error_pages,
+        ))
 }
 
 /// The signed-in account of a newsroom request.
 pub struct Editor {
     /// The session, with its CSRF token.
     pub session: Session,
+    /// The language the newsroom speaks to this account.
+    pub lang: &'static str,
 }
 
 impl Editor {
@@ -144,16 +154,35 @@ impl Editor {
         &self.session.actor
     }
 
+    /// The newsroom's words in the account's language.
+    pub fn words(&self) -> &'static words::NewsroomWords {
+        words::for_language(self.lang)
+    }
+
     /// Refuses a form whose token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
         if same(token.as_bytes(), self.session.csrf_token.as_bytes()) {
             Ok(())
         } else {
-            Err(PageError::Forbidden(
-                "this form has expired or did not come from the newsroom; reload the page and try again".into(),
-            ))
+            Err(PageError::Forbidden(words::Refusal::Csrf.into()))
         }
     }
+}
+
+/// The newsroom's language for an account that has chosen none: the site's default
+/// edition's, when the newsroom speaks it.
+pub fn default_language(state: &AppState) -> &'static str {
+    words::supported(state.site.default_edition.as_ref()).unwrap_or("en")
+}
+
+/// The language of a signed-out page: the browser's `Accept-Language` first, then the
+/// site's default edition's.
+pub fn signed_out_language(state: &AppState, headers: &axum::http::HeaderMap) -> &'static str {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(words::from_accept_language)
+        .unwrap_or_else(|| default_language(state))
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
@@ -225,9 +254,15 @@ impl FromRequestParts<AppState> for Editor {
                 Err(NotSignedIn::SetUpTwoFactor)
             }
             Ok(Some(session)) => {
-                let editor = Self { session };
+                let lang = session
+                    .language
+                    .map_or_else(|| default_language(state), |l| l.code());
+                let editor = Self { session, lang };
                 if let Some(slot) = parts.extensions.get::<refused::ChromeSlot>() {
-                    slot.fill(crate::web::views::NewsroomChrome::new("Newsroom", &editor));
+                    slot.fill(crate::web::views::NewsroomChrome::new(
+                        editor.words().newsroom,
+                        &editor,
+                    ));
                 }
                 Ok(editor)
             }

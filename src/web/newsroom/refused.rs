@@ -4,11 +4,13 @@
 use std::sync::{Arc, Mutex};
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::words::NewsroomWords;
+use crate::web::AppState;
 use crate::web::error::take_pending_error;
 use crate::web::views::NewsroomChrome;
 
@@ -39,35 +41,26 @@ struct RefusedPage<'a> {
     detail: Option<String>,
 }
 
-fn words(status: StatusCode) -> (&'static str, &'static str) {
+fn words(w: &'static NewsroomWords, status: StatusCode) -> (&'static str, &'static str) {
     match status {
-        StatusCode::FORBIDDEN => (
-            "Not allowed",
-            "Your account may not do this here. Nothing was changed.",
-        ),
-        StatusCode::NOT_FOUND => (
-            "Not found",
-            "There is no such item, or it is not yours to open.",
-        ),
-        StatusCode::BAD_REQUEST => (
-            "Something was wrong with the request",
-            "Nothing was changed.",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => ("Too large", "Nothing was changed."),
-        StatusCode::TOO_MANY_REQUESTS => ("Too many attempts", "Wait a little and try again."),
-        StatusCode::SERVICE_UNAVAILABLE => (
-            "Not available right now",
-            "Nothing was lost; try again in a moment.",
-        ),
-        _ => (
-            "Something went wrong",
-            "It was logged; try again, or tell the people who run the site.",
-        ),
+        StatusCode::FORBIDDEN => (w.not_allowed, w.not_allowed_text),
+        StatusCode::NOT_FOUND => (w.not_found, w.not_found_text),
+        StatusCode::BAD_REQUEST => (w.bad_request, w.nothing_changed),
+        StatusCode::PAYLOAD_TOO_LARGE => (w.too_large, w.nothing_changed),
+        StatusCode::TOO_MANY_REQUESTS => (w.too_many, w.wait_and_retry),
+        StatusCode::SERVICE_UNAVAILABLE => (w.unavailable, w.nothing_lost),
+        _ => (w.failed, w.failed_text),
     }
 }
 
-/// Gives every newsroom error without a page of its own the newsroom's error page.
-pub async fn newsroom_error_pages(mut req: Request, next: Next) -> Response {
+/// Gives every newsroom error without a page of its own the newsroom's error page, in
+/// the signed-in account's language (the browser's, before anyone signs in).
+pub async fn newsroom_error_pages(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let signed_out = super::signed_out_language(&state, req.headers());
     let slot = ChromeSlot::default();
     req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
@@ -75,16 +68,16 @@ pub async fn newsroom_error_pages(mut req: Request, next: Next) -> Response {
         return response;
     };
     let status = response.status();
-    let (heading, text) = words(status);
     let mut chrome = slot
         .take()
-        .unwrap_or_else(|| NewsroomChrome::signed_out(heading));
-    chrome.title = format!("{heading} | Newsroom");
+        .unwrap_or_else(|| NewsroomChrome::signed_out("", signed_out));
+    let (heading, text) = words(chrome.words, status);
+    chrome.title = format!("{heading} | {}", chrome.words.newsroom);
     let page = RefusedPage {
+        detail: detail.map(|d| d.text(chrome.lang)),
         chrome,
         heading,
         text,
-        detail,
     };
     crate::web::respond::error_page(response, &page, "newsroom error page")
 }

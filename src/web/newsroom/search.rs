@@ -102,7 +102,9 @@ pub async fn show_search(
             headline: hit.headline,
             snippet: hit.snippet,
             edition: hit.edition,
-            status: hit.status,
+            // Shown in the account's words; a status this build does not know, as stored.
+            status: Status::parse(&hit.status)
+                .map_or(hit.status, |s| editor.words().status(s).to_owned()),
             time: jiff::Timestamp::from_microsecond(hit.time)
                 .map(|t| time::display(t, zone))
                 .unwrap_or_default(),
@@ -137,11 +139,17 @@ pub async fn show_search(
         }
     };
     respond::private_html(&SearchPage {
-        chrome: NewsroomChrome::new("Search", &editor),
+        chrome: NewsroomChrome::new(editor.words().search, &editor),
         query: crate::search::query::clean(&q),
         statuses: Status::ALL
             .iter()
-            .map(|s| choose(s.as_str().to_owned(), s.as_str().to_owned(), &status))
+            .map(|s| {
+                choose(
+                    s.as_str().to_owned(),
+                    editor.words().status(*s).to_owned(),
+                    &status,
+                )
+            })
             .collect(),
         editions: snapshot
             .editions()

@@ -33,7 +33,7 @@ async fn render(
 ) -> Result<Response, PageError> {
     let failed = error.is_some();
     let mut response = respond::private_html(&SectionsPage {
-        chrome: NewsroomChrome::new("Editions and sections", editor),
+        chrome: NewsroomChrome::new(editor.words().editions_and_sections, editor),
         sections: state
             .newsroom
             .sections()
@@ -78,9 +78,9 @@ pub(super) struct SectionForm {
 fn outcome(result: Result<(), NewsroomError>) -> Result<Option<String>, PageError> {
     match result {
         Ok(()) => Ok(None),
-        Err(NewsroomError::Forbidden) => {
-            Err(PageError::Forbidden("your role does not allow this".into()))
-        }
+        Err(NewsroomError::Forbidden) => Err(PageError::Forbidden(
+            super::words::Refusal::RoleForbids.into(),
+        )),
         Err(NewsroomError::Store(e)) => Err(NewsroomError::Store(e).into()),
         Err(other) => Ok(Some(other.to_string())),
     }

@@ -4,13 +4,17 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
-use super::{DEVICE_COOKIE, Editor, LOGIN_CSRF_COOKIE, PENDING_COOKIE, SESSION_COOKIE, same};
+use super::words::{self, NewsroomWords};
+use super::{
+    DEVICE_COOKIE, Editor, LOGIN_CSRF_COOKIE, PENDING_COOKIE, SESSION_COOKIE, same,
+    signed_out_language,
+};
 use crate::newsroom::{
     ATTEMPT_WINDOW, Credentials, LoginError, NewsroomError, SignedIn, random_token,
 };
@@ -106,15 +110,30 @@ fn refusal(err: &LoginError) -> (StatusCode, Option<u64>) {
     }
 }
 
+/// Why a sign-in step was refused, in `words`' language.
+fn login_error_text(err: &LoginError, words: &NewsroomWords) -> String {
+    match err {
+        LoginError::Refused => words.login_refused,
+        LoginError::TooManyAttempts => words.login_too_many,
+        LoginError::Busy => words.login_busy,
+        LoginError::WrongCode => words.login_wrong_code,
+        LoginError::Expired => words.login_expired,
+        LoginError::Store(_) => words.failed,
+    }
+    .to_owned()
+}
+
 /// The sign-in form, with a fresh token in a cookie and in the form.
 pub async fn show_login(
     State(state): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, PageError> {
     let csrf = random_token()?;
+    let lang = signed_out_language(&state, &headers);
     let page = LoginPage {
-        chrome: NewsroomChrome::signed_out("Sign in"),
+        chrome: NewsroomChrome::signed_out(words::for_language(lang).sign_in, lang),
         csrf: csrf.clone(),
         next: safe_next(query.next.as_deref()),
         username: String::new(),
@@ -143,9 +162,7 @@ fn login_csrf(jar: &CookieJar, sent: &str) -> Result<String, PageError> {
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if expected.is_empty() || !same(expected.as_bytes(), sent.as_bytes()) {
-        return Err(PageError::Forbidden(
-            "the sign-in form expired; reload the page and try again".into(),
-        ));
+        return Err(PageError::Forbidden(words::Refusal::LoginForm.into()));
     }
     Ok(expected)
 }
@@ -188,6 +205,7 @@ fn signed_in(state: &AppState, jar: CookieJar, signed: SignedIn, next: &str) -> 
 pub async fn log_in(
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -209,13 +227,15 @@ pub async fn log_in(
         Err(LoginError::Store(err)) => Err(NewsroomError::Store(err).into()),
         Err(refused) => {
             let (status, retry_after) = refusal(&refused);
+            let lang = signed_out_language(&state, &headers);
+            let words = words::for_language(lang);
             let page = LoginPage {
-                chrome: NewsroomChrome::signed_out("Sign in"),
+                chrome: NewsroomChrome::signed_out(words.sign_in, lang),
                 csrf: expected,
                 next: safe_next(Some(&form.next)),
                 // Echo no more than a name can be.
                 username: username.chars().take(40).collect(),
-                error: Some(refused.to_string()),
+                error: Some(login_error_text(&refused, words)),
             };
             with_status(&page, status, retry_after)
         }
@@ -225,6 +245,7 @@ pub async fn log_in(
 /// The second step: the code from the authenticator app, or a recovery code.
 pub async fn show_code(
     State(state): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, PageError> {
@@ -244,8 +265,9 @@ pub async fn show_code(
         Some(c) => c.value().to_owned(),
         None => random_token()?,
     };
+    let lang = signed_out_language(&state, &headers);
     let page = CodePage {
-        chrome: NewsroomChrome::signed_out("Sign-in code"),
+        chrome: NewsroomChrome::signed_out(words::for_language(lang).sign_in_code, lang),
         csrf: csrf.clone(),
         next: safe_next(query.next.as_deref()),
         error: None,
@@ -257,7 +279,7 @@ pub async fn show_code(
 fn login_failure(err: LoginError) -> PageError {
     match err {
         LoginError::Store(e) => NewsroomError::Store(e).into(),
-        other => PageError::BadRequest(other.to_string()),
+        other => PageError::BadRequest(other.to_string().into()),
     }
 }
 
@@ -274,6 +296,7 @@ pub(super) struct CodeForm {
 /// Checks the second step's code; on success starts the session.
 pub async fn confirm_code(
     State(state): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
@@ -283,6 +306,8 @@ pub async fn confirm_code(
     };
     let device = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
     let code: String = form.code.chars().take(64).collect();
+    let lang = signed_out_language(&state, &headers);
+    let words = words::for_language(lang);
     match state
         .newsroom
         .confirm_log_in(&pending, &code, device.as_deref(), state.newsroom.now())
@@ -292,11 +317,11 @@ pub async fn confirm_code(
         Err(LoginError::Store(err)) => Err(NewsroomError::Store(err).into()),
         Err(LoginError::Expired) => {
             let page = LoginPage {
-                chrome: NewsroomChrome::signed_out("Sign in"),
+                chrome: NewsroomChrome::signed_out(words.sign_in, lang),
                 csrf: expected,
                 next: safe_next(Some(&form.next)),
                 username: String::new(),
-                error: Some(LoginError::Expired.to_string()),
+                error: Some(login_error_text(&LoginError::Expired, words)),
             };
             let jar = jar.remove(cookie(&state, PENDING_COOKIE, String::new()));
             Ok((jar, with_status(&page, StatusCode::UNAUTHORIZED, None)?).into_response())
@@ -304,10 +329,10 @@ pub async fn confirm_code(
         Err(refused) => {
             let (status, retry_after) = refusal(&refused);
             let page = CodePage {
-                chrome: NewsroomChrome::signed_out("Sign-in code"),
+                chrome: NewsroomChrome::signed_out(words.sign_in_code, lang),
                 csrf: expected,
                 next: safe_next(Some(&form.next)),
-                error: Some(refused.to_string()),
+                error: Some(login_error_text(&refused, words)),
             };
             with_status(&page, status, retry_after)
         }
@@ -345,7 +370,7 @@ struct PasswordPage {
 /// The password change form.
 pub async fn show_password(editor: Editor) -> Result<Response, PageError> {
     respond::private_html(&PasswordPage {
-        chrome: NewsroomChrome::new("Change password", &editor),
+        chrome: NewsroomChrome::new(editor.words().change_password, &editor),
         error: None,
         done: false,
     })
@@ -379,7 +404,7 @@ pub async fn change_password(
         .map(|a| a.username)
         .ok_or(PageError::NotFound)?;
     let outcome = if form.new != form.repeat {
-        Err("the two new passwords differ".to_owned())
+        Err(editor.words().passwords_differ.to_owned())
     } else {
         match state
             .newsroom
@@ -388,12 +413,12 @@ pub async fn change_password(
         {
             Ok(()) => Ok(()),
             Err(NewsroomError::Store(e)) => return Err(NewsroomError::Store(e).into()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(editor.words().refusal(&e)),
         }
     };
     let failed = outcome.is_err();
     let mut response = respond::private_html(&PasswordPage {
-        chrome: NewsroomChrome::new("Change password", &editor),
+        chrome: NewsroomChrome::new(editor.words().change_password, &editor),
         done: !failed,
         error: outcome.err(),
     })?;

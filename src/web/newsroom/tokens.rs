@@ -61,14 +61,18 @@ async fn page(state: &AppState, editor: &Editor) -> Result<TokensPage, PageError
     let now = state.newsroom.now();
     let zone = &state.site.time_zone;
     Ok(TokensPage {
-        chrome: NewsroomChrome::new("API tokens", editor),
+        chrome: NewsroomChrome::new(editor.words().api_tokens, editor),
         all: editor.actor().role == Role::Admin,
         tokens: tokens
             .into_iter()
             .map(|t| {
                 let token_state = t.state(now);
                 Row {
-                    state: token_state.as_str(),
+                    state: match token_state {
+                        crate::newsroom::TokenState::Active => editor.words().token_active,
+                        crate::newsroom::TokenState::Expired => editor.words().token_expired,
+                        crate::newsroom::TokenState::Revoked => editor.words().token_revoked,
+                    },
                     active: token_state == crate::newsroom::TokenState::Active,
                     id: t.public_id,
                     owner: t.owner,
@@ -141,10 +145,10 @@ pub async fn create_token(
             .create_token(Some(editor.actor()), &request)
             .await
             .map_err(|e| match e {
-                NewsroomError::Token(e) => Ok(e.to_string()),
+                NewsroomError::Token(e) => Ok(editor.words().token_refusal(&e)),
                 other => Err(other),
             }),
-        Err(e) => Err(Ok(e.to_string())),
+        Err(e) => Err(Ok(editor.words().token_refusal(&e))),
     };
     let mut p = page(&state, &editor).await?;
     match outcome {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Editor;
+use super::words::NewsroomWords;
 use crate::domain::{
     MAX_WEBHOOK_URL_CHARS, WebhookError, WebhookEvent, WebhookEvents, WebhookUrl, time,
 };
@@ -30,6 +31,8 @@ struct Row {
 /// One event's box on the form.
 struct EventBox {
     name: &'static str,
+    /// The event in the account's words.
+    label: &'static str,
     checked: bool,
 }
 
@@ -51,14 +54,14 @@ struct WebhooksPage {
     max_url: usize,
 }
 
-fn row(w: Webhook, zone: &jiff::tz::TimeZone) -> Row {
+fn row(w: Webhook, zone: &jiff::tz::TimeZone, words: &NewsroomWords) -> Row {
     Row {
         id: w.id,
         url: w.url,
         events: w
             .events
             .iter()
-            .map(|e| e.as_str())
+            .map(|e| words.event(e))
             .collect::<Vec<_>>()
             .join(", "),
         active: w.active,
@@ -70,8 +73,11 @@ async fn page(state: &AppState, editor: &Editor) -> Result<WebhooksPage, PageErr
     let webhooks = state.newsroom.webhooks(editor.actor()).await?;
     let zone = &state.site.time_zone;
     Ok(WebhooksPage {
-        chrome: NewsroomChrome::new("Webhooks", editor),
-        webhooks: webhooks.into_iter().map(|w| row(w, zone)).collect(),
+        chrome: NewsroomChrome::new(editor.words().webhooks, editor),
+        webhooks: webhooks
+            .into_iter()
+            .map(|w| row(w, zone, editor.words()))
+            .collect(),
         issued: None,
         error: None,
         form_url: String::new(),
@@ -79,6 +85,7 @@ async fn page(state: &AppState, editor: &Editor) -> Result<WebhooksPage, PageErr
             .into_iter()
             .map(|e| EventBox {
                 name: e.as_str(),
+                label: editor.words().event(e),
                 checked: true,
             })
             .collect(),
@@ -145,12 +152,12 @@ pub async fn create_webhook(
             .create_webhook(editor.actor(), &request)
             .await
             .map_err(|e| match e {
-                NewsroomError::Webhook(e) => Ok(e.to_string()),
+                NewsroomError::Webhook(e) => Ok(editor.words().webhook_refusal(&e)),
                 other => Err(other),
             }),
         // Refused for the role before anything about the fields is said.
         Err(e) => match state.newsroom.webhooks(editor.actor()).await {
-            Ok(_) => Err(Ok(e.to_string())),
+            Ok(_) => Err(Ok(editor.words().webhook_refusal(&e))),
             Err(refused) => Err(Err(refused)),
         },
     };
@@ -206,7 +213,7 @@ struct WebhookPage {
     deliveries: Vec<DeliveryRow>,
 }
 
-fn delivery_row(d: Delivery, zone: &jiff::tz::TimeZone) -> DeliveryRow {
+fn delivery_row(d: Delivery, zone: &jiff::tz::TimeZone, words: &NewsroomWords) -> DeliveryRow {
     let last_answer = match (&d.last_response, &d.last_error) {
         (Some(body), _) if !body.is_empty() => body.chars().take(200).collect(),
         (_, Some(error)) => error.clone(),
@@ -214,7 +221,7 @@ fn delivery_row(d: Delivery, zone: &jiff::tz::TimeZone) -> DeliveryRow {
     };
     DeliveryRow {
         id: d.id,
-        event: d.event,
+        event: words.delivery_word(&d.event),
         item: d.item_id,
         attempts: d.attempts,
         last_status: d.last_status.map(|s| s.to_string()).unwrap_or_default(),
@@ -225,7 +232,7 @@ fn delivery_row(d: Delivery, zone: &jiff::tz::TimeZone) -> DeliveryRow {
             String::new()
         },
         created: time::display(d.created_at, zone),
-        status: d.status,
+        status: words.delivery_word(&d.status),
         public_id: d.public_id,
     }
 }
@@ -241,11 +248,11 @@ async fn webhook_page(
         .await?;
     let zone = &state.site.time_zone;
     Ok(WebhookPage {
-        chrome: NewsroomChrome::new(&format!("Webhook {id}"), editor),
-        webhook: row(webhook, zone),
+        chrome: NewsroomChrome::new(&editor.words().fill(editor.words().webhook_n, id), editor),
+        webhook: row(webhook, zone, editor.words()),
         deliveries: deliveries
             .into_iter()
-            .map(|d| delivery_row(d, zone))
+            .map(|d| delivery_row(d, zone, editor.words()))
             .collect(),
     })
 }
@@ -304,7 +311,7 @@ pub async fn set_webhook_active(
         "no" => false,
         _ => {
             return Err(PageError::BadRequest(
-                "say whether to pause or resume".into(),
+                super::words::Refusal::PauseOrResume.into(),
             ));
         }
     };

@@ -7,7 +7,7 @@ use super::listing::ListingPage;
 use crate::domain::time;
 use crate::read::Dependency;
 use crate::read::{count_from, page_of};
-use crate::web::error::PageError;
+use crate::web::error::{PageError, Problem};
 use crate::web::reader::{PageQuery, Reader};
 use crate::web::views::{Chrome, ItemLine, NavLink, Pagination};
 use crate::web::{respond, urls};
@@ -25,6 +25,8 @@ struct DayGroup {
 struct ArchivePage {
     chrome: Chrome,
     heading: String,
+    /// How many items the archive holds, in words.
+    count: String,
     days: Vec<DayGroup>,
     pagination: Pagination,
     news_line: crate::web::views::NewsLine,
@@ -39,6 +41,7 @@ pub async fn list_news(
     let newest = reader.snapshot.newest(reader.code());
     let page = page_of(newest, number, reader.site.page_size).ok_or(PageError::NotFound)?;
     let views = reader.views();
+    let strings = reader.strings();
     let zone = &reader.site.time_zone;
     let mut days: Vec<DayGroup> = Vec::new();
     let mut current: Option<Date> = None;
@@ -47,7 +50,7 @@ pub async fn list_news(
         if current != Some(date) {
             current = Some(date);
             days.push(DayGroup {
-                label: date.strftime("%d.%m.%Y").to_string(),
+                label: strings.long_date(date),
                 machine: date.to_string(),
                 href: urls::day(reader.code(), date, 1),
                 items: Vec::new(),
@@ -57,7 +60,6 @@ pub async fn list_news(
             group.items.push(views.line(item, None));
         }
     }
-    let strings = reader.strings();
     let heading = strings.all_news.to_owned();
     let title = if number > 1 {
         format!("{heading} ({} {number})", strings.page)
@@ -70,6 +72,7 @@ pub async fn list_news(
     let response = respond::html(&ArchivePage {
         chrome,
         heading,
+        count: strings.count(&strings.items, newest.len()),
         days,
         pagination: Pagination::new(&page, |n| urls::news(&code, n)),
         news_line: reader.news_line(None),
@@ -80,7 +83,7 @@ pub async fn list_news(
 
 /// Reads `2025/05/21` strictly: four, two and two digits naming a real date.
 fn parse_day(year: &str, month: &str, day: &str) -> Result<Date, PageError> {
-    let bad = || PageError::BadRequest("the date must be a real day written as YYYY/MM/DD".into());
+    let bad = || PageError::BadRequest(Problem::Day.into());
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
         return Err(bad());
@@ -102,8 +105,8 @@ pub async fn list_day(
     let date = parse_day(&year, &month, &day)?;
     let number = query.number()?;
     let zone = &reader.site.time_zone;
-    let (from, until) = time::day_bounds(date, zone)
-        .ok_or_else(|| PageError::BadRequest("that day is out of range".into()))?;
+    let (from, until) =
+        time::day_bounds(date, zone).ok_or(PageError::BadRequest(Problem::DayOutOfRange.into()))?;
     let list = reader
         .snapshot
         .published_between(reader.code(), from, until);
@@ -122,7 +125,7 @@ pub async fn list_day(
         let d = time::local_date(item.published_at(), zone);
         day_links.push(NavLink {
             href: urls::day(&code, d, 1),
-            label: format!("{} {}", strings.earlier_day, d.strftime("%d.%m.%Y")),
+            label: format!("{}: {}", strings.earlier_day, strings.long_date(d)),
             current: false,
         });
     }
@@ -130,11 +133,11 @@ pub async fn list_day(
         let d = time::local_date(item.published_at(), zone);
         day_links.push(NavLink {
             href: urls::day(&code, d, 1),
-            label: format!("{} {}", strings.later_day, d.strftime("%d.%m.%Y")),
+            label: format!("{}: {}", strings.later_day, strings.long_date(d)),
             current: false,
         });
     }
-    let heading = format!("{}: {}", strings.all_news, date.strftime("%d.%m.%Y"));
+    let heading = format!("{}: {}", strings.all_news, strings.long_date(date));
     let mut chrome = reader.chrome(&heading);
     chrome.head = reader.list_meta(
         "CollectionPage",
@@ -145,6 +148,7 @@ pub async fn list_day(
     let response = respond::html(&ListingPage {
         chrome,
         heading,
+        count: strings.count(&strings.items, list.len()),
         items: reader.views().lines(&page.items),
         pagination: Pagination::new(&page, |n| urls::day(&code, date, n)),
         day_links,

@@ -14,6 +14,8 @@ use crate::web::{respond, urls};
 pub(super) struct ListingPage {
     pub chrome: Chrome,
     pub heading: String,
+    /// How many items the list holds, in words.
+    pub count: String,
     pub items: Vec<ItemLine>,
     pub pagination: Pagination,
     pub day_links: Vec<NavLink>,
@@ -43,9 +45,11 @@ fn render(
         (heading.clone(), url(1)),
     ];
     chrome.head = reader.list_meta("CollectionPage", &heading, &url(number), &trail);
+    let strings = reader.strings();
     let response = respond::html(&ListingPage {
         chrome,
         heading,
+        count: strings.count(&strings.items, list.len()),
         items: reader.views().lines(&page.items),
         pagination: Pagination::new(&page, &url),
         day_links: Vec::new(),

@@ -1,0 +1,810 @@
+//! The newsroom's words in each language an account may choose.
+//!
+//! Each row holds one phrase in English, Azerbaijani, Turkish and Russian side by side,
+//! so a phrase cannot be added in one language only: the macro takes exactly four.
+//! `{x}` and `{y}` stand for the values a phrase is filled with; counts take CLDR
+//! plural forms through [`crate::web::strings::plural`].
+
+use serde::Serialize;
+
+use crate::web::strings::{Count, plural};
+
+/// The languages the newsroom speaks, as an account chooses among them.
+pub const LANGUAGES: [&str; 4] = ["az", "en", "ru", "tr"];
+
+macro_rules! catalogue {
+    (
+        words { $( $field:ident => [$en:literal, $az:literal, $tr:literal, $ru:literal], )* }
+        counts { $( $count:ident => [$en1:literal, $en2:literal; $az2:literal; $tr2:literal;
+                                     $ru1:literal, $ru2:literal, $ru3:literal], )* }
+    ) => {
+        /// The newsroom's interface text in one language.
+        #[derive(Debug, Serialize)]
+        pub struct NewsroomWords {
+            /// The language's code, whose plural rules counts follow.
+            #[serde(skip)]
+            pub lang: &'static str,
+            $( #[doc = $en] pub $field: &'static str, )*
+            $( #[doc = $en2] pub $count: Count, )*
+        }
+
+        const EN: NewsroomWords = NewsroomWords {
+            lang: "en",
+            $( $field: $en, )*
+            $( $count: Count { one: $en1, few: $en2, many: $en2, other: $en2 }, )*
+        };
+        const AZ: NewsroomWords = NewsroomWords {
+            lang: "az",
+            $( $field: $az, )*
+            $( $count: Count { one: $az2, few: $az2, many: $az2, other: $az2 }, )*
+        };
+        const TR: NewsroomWords = NewsroomWords {
+            lang: "tr",
+            $( $field: $tr, )*
+            $( $count: Count { one: $tr2, few: $tr2, many: $tr2, other: $tr2 }, )*
+        };
+        const RU: NewsroomWords = NewsroomWords {
+            lang: "ru",
+            $( $field: $ru, )*
+            $( $count: Count { one: $ru1, few: $ru2, many: $ru3, other: $ru2 }, )*
+        };
+    };
+}
+
+catalogue! {
+words {
+    // The frame.
+    skip_to_content => ["Skip to content", "Məzmuna keç", "İçeriğe geç", "Перейти к содержанию"],
+    newsroom => ["Newsroom", "Redaksiya", "Haber merkezi", "Редакция"],
+    desk => ["Desk", "Masa", "Masa", "Рабочий стол"],
+    new_item => ["New item", "Yeni material", "Yeni haber", "Новый материал"],
+    search => ["Search", "Axtarış", "Arama", "Поиск"],
+    search_button => ["Search", "Axtar", "Ara", "Найти"],
+    sections => ["Sections", "Bölmələr", "Bölümler", "Разделы"],
+    audit_log => ["Audit log", "Əməliyyat jurnalı", "İşlem kaydı", "Журнал действий"],
+    webhooks => ["Webhooks", "Vebhuklar", "Web kancaları", "Вебхуки"],
+    account => ["Account", "Hesab", "Hesap", "Учётная запись"],
+    api_tokens => ["API tokens", "API açarları", "API anahtarları", "API-токены"],
+    password => ["Password", "Şifrə", "Parola", "Пароль"],
+    sign_out => ["Sign out {x}", "Çıxış: {x}", "Oturumu kapat: {x}", "Выйти: {x}"],
+    // The desk.
+    write_new_item => ["Write a new item", "Yeni material yaz", "Yeni haber yaz", "Написать новый материал"],
+    search_every_item => ["Search every item", "Bütün materiallarda axtar", "Tüm haberlerde ara", "Искать по всем материалам"],
+    nothing_here => ["Nothing here.", "Burada heç nə yoxdur.", "Burada bir şey yok.", "Здесь пусто."],
+    headline => ["Headline", "Başlıq", "Başlık", "Заголовок"],
+    edition => ["Edition", "Buraxılış", "Baskı", "Выпуск"],
+    by => ["By", "Müəllif", "Yazan", "Автор"],
+    embargoed_until => ["Embargoed until {x}", "{x} tarixinədək embarqo", "{x} tarihine kadar ambargolu", "Эмбарго до {x}"],
+    drafts => ["Drafts", "Qaralamalar", "Taslaklar", "Черновики"],
+    in_review => ["In review", "Yoxlamada", "İncelemede", "На проверке"],
+    scheduled => ["Scheduled", "Planlaşdırılıb", "Zamanlandı", "Запланировано"],
+    latest_published => ["Latest published", "Son dərc olunanlar", "Son yayımlananlar", "Последние опубликованные"],
+    withdrawn => ["Withdrawn", "Geri çəkilib", "Yayından kaldırıldı", "Снято с публикации"],
+    last_saved => ["Last saved", "Son saxlanma", "Son kayıt", "Последнее сохранение"],
+    goes_live => ["Goes live", "Dərc vaxtı", "Yayın zamanı", "Выходит в"],
+    published => ["Published", "Dərc olunub", "Yayımlandı", "Опубликовано"],
+    last_change => ["Last change", "Son dəyişiklik", "Son değişiklik", "Последнее изменение"],
+    // Item statuses as a line of text.
+    status_draft => ["draft", "qaralama", "taslak", "черновик"],
+    status_review => ["in review", "yoxlamada", "incelemede", "на проверке"],
+    status_scheduled => ["scheduled", "planlaşdırılıb", "zamanlandı", "запланирован"],
+    status_published => ["published", "dərc olunub", "yayımlandı", "опубликован"],
+    status_withdrawn => ["withdrawn", "geri çəkilib", "yayından kaldırıldı", "снят с публикации"],
+    // Signing in.
+    sign_in_title => ["Sign in to the newsroom", "Redaksiyaya daxil olun", "Haber merkezine giriş yapın", "Вход в редакцию"],
+    sign_in => ["Sign in", "Daxil ol", "Giriş yap", "Войти"],
+    login_name => ["Login name", "İstifadəçi adı", "Kullanıcı adı", "Имя для входа"],
+    sign_in_code => ["Sign-in code", "Giriş kodu", "Giriş kodu", "Код для входа"],
+    sign_in_code_help => [
+        "Enter the six-digit code your authenticator app shows for the newsroom, or one of your recovery codes.",
+        "Autentifikator tətbiqinin redaksiya üçün göstərdiyi altırəqəmli kodu və ya bərpa kodlarınızdan birini daxil edin.",
+        "Kimlik doğrulama uygulamanızın haber merkezi için gösterdiği altı haneli kodu ya da kurtarma kodlarınızdan birini girin.",
+        "Введите шестизначный код, который приложение-аутентификатор показывает для редакции, или один из кодов восстановления."],
+    code => ["Code", "Kod", "Kod", "Код"],
+    start_again => ["Start again", "Yenidən başla", "Baştan başla", "Начать заново"],
+    // The account.
+    change_your_password => ["Change your password", "Şifrənizi dəyişin", "Parolanızı değiştirin", "Сменить пароль"],
+    two_factor => ["Two-factor sign-in", "İkiaddımlı giriş", "İki adımlı giriş", "Двухфакторный вход"],
+    two_factor_required => [
+        "Your role signs in with a code from an authenticator app as well as the password. Set it up to continue.",
+        "Rolunuz şifrə ilə yanaşı autentifikator tətbiqindən kodla daxil olur. Davam etmək üçün onu qurun.",
+        "Rolünüz parolanın yanı sıra bir kimlik doğrulama uygulamasından gelen kodla giriş yapar. Devam etmek için kurun.",
+        "Для вашей роли вход требует, кроме пароля, код из приложения-аутентификатора. Настройте его, чтобы продолжить."],
+    recovery_codes_help => [
+        "Keep these recovery codes somewhere safe, away from your phone. Each one signs you in once if you lose the app. They are shown only now.",
+        "Bu bərpa kodlarını telefonunuzdan ayrı, etibarlı yerdə saxlayın. Tətbiqi itirsəniz, hər biri sizi bir dəfə daxil edir. Onlar yalnız indi göstərilir.",
+        "Bu kurtarma kodlarını telefonunuzdan uzakta, güvenli bir yerde saklayın. Uygulamayı kaybederseniz her biri bir kez giriş yapmanızı sağlar. Yalnızca şimdi gösterilirler.",
+        "Сохраните эти коды восстановления в надёжном месте, отдельно от телефона. Каждый позволяет войти один раз, если приложение потеряно. Они показываются только сейчас."],
+    go_to_desk => ["Go to the desk", "Masaya keç", "Masaya git", "Перейти к рабочему столу"],
+    two_factor_is_on => ["Two-factor sign-in is on.", "İkiaddımlı giriş aktivdir.", "İki adımlı giriş açık.", "Двухфакторный вход включён."],
+    two_factor_is_off => ["Two-factor sign-in is off.", "İkiaddımlı giriş deaktivdir.", "İki adımlı giriş kapalı.", "Двухфакторный вход выключен."],
+    turn_it_off => ["Turn it off", "Söndürün", "Kapatın", "Выключить"],
+    code_or_recovery => ["Code from the app, or a recovery code", "Tətbiqdən kod və ya bərpa kodu", "Uygulamadan kod ya da kurtarma kodu", "Код из приложения или код восстановления"],
+    turn_off_two_factor => ["Turn off two-factor sign-in", "İkiaddımlı girişi söndür", "İki adımlı girişi kapat", "Выключить двухфакторный вход"],
+    add_key_help => [
+        "Add this key to an authenticator app (a time-based, six-digit code), then type the code it shows.",
+        "Bu açarı autentifikator tətbiqinə (vaxta əsaslanan altırəqəmli kod) əlavə edin, sonra onun göstərdiyi kodu yazın.",
+        "Bu anahtarı bir kimlik doğrulama uygulamasına (zamana bağlı, altı haneli kod) ekleyin, ardından gösterdiği kodu yazın.",
+        "Добавьте этот ключ в приложение-аутентификатор (шестизначный код, зависящий от времени) и введите код, который оно покажет."],
+    key => ["Key", "Açar", "Anahtar", "Ключ"],
+    link_for_apps => ["Link for apps that take one", "Keçid qəbul edən tətbiqlər üçün keçid", "Bağlantı kabul eden uygulamalar için bağlantı", "Ссылка для приложений, которые её принимают"],
+    code_from_app => ["Code from the app", "Tətbiqdən kod", "Uygulamadan kod", "Код из приложения"],
+    turn_on_two_factor => ["Turn on two-factor sign-in", "İkiaddımlı girişi aktivləşdir", "İki adımlı girişi aç", "Включить двухфакторный вход"],
+    two_factor_off_help => [
+        "Two-factor sign-in is off. With it on, signing in also asks for a code from an app on your phone.",
+        "İkiaddımlı giriş deaktivdir. Aktiv olduqda giriş zamanı telefonunuzdakı tətbiqdən kod da soruşulur.",
+        "İki adımlı giriş kapalı. Açıkken giriş, telefonunuzdaki bir uygulamadan kod da ister.",
+        "Двухфакторный вход выключен. Когда он включён, при входе нужен ещё код из приложения на телефоне."],
+    set_up_two_factor => ["Set up two-factor sign-in", "İkiaddımlı girişi qur", "İki adımlı girişi kur", "Настроить двухфакторный вход"],
+    interface_language => ["Language of the newsroom", "Redaksiyanın dili", "Haber merkezinin dili", "Язык редакции"],
+    save_language => ["Save language", "Dili saxla", "Dili kaydet", "Сохранить язык"],
+    language_saved => ["The newsroom now uses your chosen language.", "Redaksiya indi seçdiyiniz dildədir.", "Haber merkezi artık seçtiğiniz dilde.", "Теперь редакция на выбранном вами языке."],
+    // Errors.
+    back_to_desk => ["Back to the desk", "Masaya qayıt", "Masaya dön", "Вернуться к рабочему столу"],
+    not_allowed => ["Not allowed", "İcazə yoxdur", "İzin yok", "Нет доступа"],
+    not_allowed_text => ["Your account may not do this here. Nothing was changed.", "Hesabınız burada bunu edə bilməz. Heç nə dəyişmədi.", "Hesabınız burada bunu yapamaz. Hiçbir şey değişmedi.", "Вашей учётной записи здесь это не разрешено. Ничего не изменено."],
+    not_found => ["Not found", "Tapılmadı", "Bulunamadı", "Не найдено"],
+    not_found_text => ["There is no such item, or it is not yours to open.", "Belə material yoxdur və ya onu açmaq sizə aid deyil.", "Böyle bir haber yok ya da açmak size düşmez.", "Такого материала нет, или открывать его не вам."],
+    bad_request => ["Something was wrong with the request", "Sorğuda nəsə düzgün deyildi", "İstekte bir sorun vardı", "В запросе что-то не так"],
+    nothing_changed => ["Nothing was changed.", "Heç nə dəyişmədi.", "Hiçbir şey değişmedi.", "Ничего не изменено."],
+    too_large => ["Too large", "Həddindən böyükdür", "Çok büyük", "Слишком большой объём"],
+    too_many => ["Too many attempts", "Həddindən çox cəhd", "Çok fazla deneme", "Слишком много попыток"],
+    wait_and_retry => ["Wait a little and try again.", "Bir az gözləyib yenidən cəhd edin.", "Biraz bekleyip yeniden deneyin.", "Подождите немного и попробуйте снова."],
+    unavailable => ["Not available right now", "Hazırda əlçatan deyil", "Şu anda kullanılamıyor", "Сейчас недоступно"],
+    nothing_lost => ["Nothing was lost; try again in a moment.", "Heç nə itməyib; bir azdan yenidən cəhd edin.", "Hiçbir şey kaybolmadı; biraz sonra yeniden deneyin.", "Ничего не потеряно; попробуйте чуть позже."],
+    failed => ["Something went wrong", "Xəta baş verdi", "Bir hata oluştu", "Что-то пошло не так"],
+    failed_text => ["It was logged; try again, or tell the people who run the site.", "Bu qeydə alındı; yenidən cəhd edin və ya saytı idarə edənlərə bildirin.", "Kayda geçti; yeniden deneyin ya da siteyi yönetenlere bildirin.", "Это записано в журнал; попробуйте снова или сообщите тем, кто ведёт сайт."],
+    // The audit log.
+    when => ["When", "Nə vaxt", "Ne zaman", "Когда"],
+    who => ["Who", "Kim", "Kim", "Кто"],
+    what => ["What", "Nə", "Ne", "Что"],
+    on => ["On", "Nəyə", "Neye", "Над чем"],
+    detail => ["Detail", "Təfərrüat", "Ayrıntı", "Подробности"],
+    // History and differences.
+    changes_from_to => ["Changes from version {x} to version {y}", "{x} versiyasından {y} versiyasına dəyişikliklər", "{x}. sürümden {y}. sürüme değişiklikler", "Изменения от версии {x} к версии {y}"],
+    back_to_history => ["Back to the history", "Tarixçəyə qayıt", "Geçmişe dön", "Вернуться к истории"],
+    same_text => ["The two versions have the same text.", "İki versiyanın mətni eynidir.", "İki sürümün metni aynı.", "У двух версий одинаковый текст."],
+    restore_version => ["Restore version {x}", "{x} versiyasını bərpa et", "{x}. sürümü geri yükle", "Восстановить версию {x}"],
+    history_of => ["History of “{x}”", "“{x}” tarixçəsi", "“{x}” geçmişi", "История «{x}»"],
+    back_to_item => ["Back to the item", "Materiala qayıt", "Habere dön", "Вернуться к материалу"],
+    version => ["Version", "Versiya", "Sürüm", "Версия"],
+    saved_at => ["Saved", "Saxlanıb", "Kaydedildi", "Сохранено"],
+    from => ["From", "Tarixdən", "Başlangıç", "С"],
+    to => ["To", "Tarixədək", "Bitiş", "По"],
+    compare_from => ["compare from version {x}", "{x} versiyasından müqayisə et", "{x}. sürümden karşılaştır", "сравнить от версии {x}"],
+    compare_to => ["compare to version {x}", "{x} versiyası ilə müqayisə et", "{x}. sürümle karşılaştır", "сравнить с версией {x}"],
+    show_differences => ["Show differences", "Fərqləri göstər", "Farkları göster", "Показать различия"],
+    // Images.
+    images => ["Images", "Şəkillər", "Görseller", "Изображения"],
+    uploaded_place => ["Uploaded. To place it in a body, write", "Yükləndi. Mətnə yerləşdirmək üçün yazın:", "Yüklendi. Metne yerleştirmek için şunu yazın:", "Загружено. Чтобы вставить в текст, напишите"],
+    image_file => ["Image (JPEG, PNG, WebP or GIF, up to {x} MB)", "Şəkil (JPEG, PNG, WebP və ya GIF, {x} MB-dək)", "Görsel (JPEG, PNG, WebP ya da GIF, en fazla {x} MB)", "Изображение (JPEG, PNG, WebP или GIF, до {x} МБ)"],
+    alt_help => ["Alt text: what the image shows, for readers who cannot see it", "Alternativ mətn: görə bilməyən oxucular üçün şəkildə nə göstərildiyi", "Alternatif metin: göremeyen okurlar için görselin ne gösterdiği", "Альтернативный текст: что на изображении, для читателей, которые его не видят"],
+    caption_optional => ["Caption (optional)", "Şəkilaltı yazı (istəyə görə)", "Altyazı (isteğe bağlı)", "Подпись (необязательно)"],
+    credit_optional => ["Credit (optional)", "Müəllif hüququ (istəyə görə)", "Telif (isteğe bağlı)", "Автор снимка (необязательно)"],
+    upload => ["Upload", "Yüklə", "Yükle", "Загрузить"],
+    uploaded => ["Uploaded", "Yüklənənlər", "Yüklenenler", "Загруженные"],
+    image => ["Image", "Şəkil", "Görsel", "Изображение"],
+    alt_text => ["Alt text", "Alternativ mətn", "Alternatif metin", "Альтернативный текст"],
+    size => ["Size", "Ölçü", "Boyut", "Размер"],
+    in_a_body => ["In a body", "Mətndə", "Metinde", "В тексте"],
+    // The password.
+    change_password => ["Change password", "Şifrəni dəyiş", "Parolayı değiştir", "Сменить пароль"],
+    password_changed => ["Your password is changed. Every session of your account has ended.", "Şifrəniz dəyişdirildi. Hesabınızın bütün sessiyaları bitdi.", "Parolanız değiştirildi. Hesabınızın tüm oturumları sona erdi.", "Пароль изменён. Все сеансы вашей учётной записи завершены."],
+    sign_in_again => ["Sign in again with the new password.", "Yeni şifrə ilə yenidən daxil olun.", "Yeni parolayla yeniden giriş yapın.", "Войдите снова с новым паролем."],
+    current_password => ["Current password", "Hazırkı şifrə", "Mevcut parola", "Текущий пароль"],
+    new_password => ["New password (at least 10 characters)", "Yeni şifrə (ən azı 10 simvol)", "Yeni parola (en az 10 karakter)", "Новый пароль (не короче 10 символов)"],
+    new_password_again => ["New password again", "Yeni şifrə təkrar", "Yeni parola tekrar", "Новый пароль ещё раз"],
+    // The desk's search.
+    filters => ["Filters", "Süzgəclər", "Filtreler", "Фильтры"],
+    status => ["Status", "Status", "Durum", "Статус"],
+    any => ["Any", "Hamısı", "Tümü", "Любой"],
+    author => ["Author", "Müəllif", "Yazar", "Автор"],
+    index_rebuilding => ["The search index is being rebuilt: some items may be missing for a few minutes.", "Axtarış indeksi yenidən qurulur: bir neçə dəqiqə bəzi materiallar görünməyə bilər.", "Arama dizini yeniden oluşturuluyor: birkaç dakika bazı haberler eksik olabilir.", "Поисковый индекс перестраивается: несколько минут часть материалов может отсутствовать."],
+    nothing_found => ["Nothing was found.", "Heç nə tapılmadı.", "Hiçbir şey bulunamadı.", "Ничего не найдено."],
+    date => ["Date", "Tarix", "Tarih", "Дата"],
+    pages => ["Pages", "Səhifələr", "Sayfalar", "Страницы"],
+    previous => ["Previous", "Əvvəlki", "Önceki", "Назад"],
+    page_n => ["Page {x}", "Səhifə {x}", "Sayfa {x}", "Страница {x}"],
+    next => ["Next", "Növbəti", "Sonraki", "Вперёд"],
+    // Editions and sections.
+    editions_and_sections => ["Editions and sections", "Buraxılışlar və bölmələr", "Baskılar ve bölümler", "Выпуски и разделы"],
+    section => ["Section", "Bölmə", "Bölüm", "Раздел"],
+    address => ["Address", "Ünvan", "Adres", "Адрес"],
+    add_a_section => ["Add a section", "Bölmə əlavə edin", "Bölüm ekleyin", "Добавить раздел"],
+    name_as_readers_see => ["Name, as readers see it", "Oxucuların gördüyü ad", "Okurların gördüğü ad", "Название, как его видят читатели"],
+    slug_help => ["Address segment (lowercase letters, digits, hyphens)", "Ünvan hissəsi (kiçik hərflər, rəqəmlər, defislər)", "Adres parçası (küçük harfler, rakamlar, kısa çizgiler)", "Часть адреса (строчные латинские буквы, цифры, дефисы)"],
+    add_section => ["Add section", "Bölmə əlavə et", "Bölüm ekle", "Добавить раздел"],
+    add_an_edition => ["Add an edition", "Buraxılış əlavə edin", "Baskı ekleyin", "Добавить выпуск"],
+    language_code => ["Language code (en, az, tr, ru…)", "Dil kodu (en, az, tr, ru…)", "Dil kodu (en, az, tr, ru…)", "Код языка (en, az, tr, ru…)"],
+    site_name_in_edition => ["Site name in this edition", "Bu buraxılışda saytın adı", "Bu baskıda sitenin adı", "Название сайта в этом выпуске"],
+    outlet_after_bylines => ["Outlet shown after bylines", "Müəllif adlarından sonra göstərilən nəşr", "İmzalardan sonra gösterilen yayın kuruluşu", "Издание, указываемое после подписи"],
+    add_edition => ["Add edition", "Buraxılış əlavə et", "Baskı ekle", "Добавить выпуск"],
+    // The editor.
+    item => ["Item", "Material", "Haber", "Материал"],
+    edit_item => ["Edit item", "Materialı redaktə et", "Haberi düzenle", "Редактировать материал"],
+    status_line => ["Status:", "Status:", "Durum:", "Статус:"],
+    see_as_readers => ["see it as readers do", "oxucuların gördüyü kimi bax", "okurların gördüğü gibi gör", "посмотреть глазами читателя"],
+    history => ["history", "tarixçə", "geçmiş", "история"],
+    embargo_notice => ["Embargoed until {x}.", "{x} tarixinədək embarqo.", "{x} tarihine kadar ambargolu.", "Эмбарго до {x}."],
+    embargo_holds => ["It cannot be published, by any path, before then.", "O vaxtadək heç bir yolla dərc oluna bilməz.", "O zamana kadar hiçbir yoldan yayımlanamaz.", "До этого его нельзя опубликовать никаким путём."],
+    also_open_by => ["Also open by {x}", "Həmçinin açıb: {x}", "Şu kişilerde de açık: {x}", "Также открыто у: {x}"],
+    saved => ["Saved.", "Saxlanıldı.", "Kaydedildi.", "Сохранено."],
+    stale_heading => ["Someone else saved this item since you opened it", "Siz açandan sonra bu materialı başqası saxlayıb", "Siz açtıktan sonra bu haberi başka biri kaydetti", "После того как вы открыли материал, его сохранил кто-то другой"],
+    stale_text => ["(now version {x}). Your text is kept in the form below; compare it with theirs, then save again.", "(indi {x} versiyası). Mətniniz aşağıdakı formada saxlanılıb; onu digərininki ilə müqayisə edib yenidən saxlayın.", "(şimdi {x}. sürüm). Metniniz aşağıdaki formda duruyor; onunkiyle karşılaştırıp yeniden kaydedin.", "(теперь версия {x}). Ваш текст сохранён в форме ниже; сравните его с их текстом и сохраните снова."],
+    their_version => ["Their version", "Onların versiyası", "Onların sürümü", "Их версия"],
+    read_only => ["You can read this item but not change it.", "Bu materialı oxuya bilərsiniz, amma dəyişə bilməzsiniz.", "Bu haberi okuyabilirsiniz ama değiştiremezsiniz.", "Этот материал можно читать, но не менять."],
+    kind => ["Kind", "Növ", "Tür", "Тип"],
+    authors => ["Authors", "Müəlliflər", "Yazarlar", "Авторы"],
+    tags => ["Tags", "Teqlər", "Etiketler", "Теги"],
+    autosave_kept => ["This browser kept text you had not saved.", "Bu brauzer saxlamadığınız mətni yadda saxlayıb.", "Bu tarayıcı kaydetmediğiniz metni sakladı.", "Браузер сохранил текст, который вы не сохранили."],
+    restore_unsaved => ["Restore unsaved text", "Saxlanmamış mətni bərpa et", "Kaydedilmemiş metni geri getir", "Восстановить несохранённый текст"],
+    discard_it => ["Discard it", "Ləğv et", "At", "Отбросить"],
+    standfirst_optional => ["Standfirst (optional)", "Lid (istəyə görə)", "Spot (isteğe bağlı)", "Лид (необязательно)"],
+    body_markdown => ["Body (Markdown)", "Mətn (Markdown)", "Metin (Markdown)", "Текст (Markdown)"],
+    body => ["Body", "Mətn", "Metin", "Текст"],
+    standfirst => ["Standfirst", "Lid", "Spot", "Лид"],
+    outlet => ["Outlet", "Nəşr", "Yayın kuruluşu", "Издание"],
+    article => ["Article", "Məqalə", "Makale", "Статья"],
+    brief => ["Brief", "Qısa xəbər", "Kısa haber", "Короткая новость"],
+    authors_commas => ["Authors, separated by commas", "Müəlliflər, vergüllə ayrılmış", "Yazarlar, virgülle ayrılmış", "Авторы через запятую"],
+    outlet_optional => ["Outlet after the byline (optional, when not the edition's own)", "Müəllif adından sonra nəşr (istəyə görə, buraxılışın özününkü deyilsə)", "İmzadan sonra yayın kuruluşu (isteğe bağlı, baskının kendisi değilse)", "Издание после подписи (необязательно, если не собственное издание выпуска)"],
+    tags_commas => ["Tags, separated by commas", "Teqlər, vergüllə ayrılmış", "Etiketler, virgülle ayrılmış", "Теги через запятую"],
+    related_optional => ["Related item (its id, optional)", "Əlaqəli material (id-si, istəyə görə)", "İlgili haber (kimliği, isteğe bağlı)", "Связанный материал (его номер, необязательно)"],
+    translation_of_optional => ["Translation of (the id of the same story in another edition, optional)", "Tərcüməsidir (başqa buraxılışdakı eyni xəbərin id-si, istəyə görə)", "Çevirisidir (aynı haberin başka baskıdaki kimliği, isteğe bağlı)", "Перевод материала (номер того же материала в другой редакции, необязательно)"],
+    translation_of => ["Translation of", "Tərcüməsidir", "Çevirisi", "Перевод материала"],
+    front_page => ["Front page", "Ana səhifə", "Ana sayfa", "Главная страница"],
+    related => ["Related item", "Əlaqəli material", "İlgili haber", "Связанный материал"],
+    lead_image => ["Lead image", "Əsas şəkil", "Ana görsel", "Главное изображение"],
+    none => ["None", "Yoxdur", "Yok", "Нет"],
+    placement => ["Placement", "Yerləşmə", "Yerleşim", "Размещение"],
+    lead_story => ["Lead story on the home page", "Ana səhifədə əsas xəbər", "Ana sayfada manşet", "Главная новость на первой странице"],
+    breaking_news => ["Breaking news", "Təcili xəbər", "Son dakika haberi", "Срочная новость"],
+    embargo_until => ["Embargo until ({x})", "Embarqo bitir ({x})", "Ambargo bitişi ({x})", "Эмбарго до ({x})"],
+    publish_at => ["Publish at ({x})", "Dərc vaxtı ({x})", "Yayın zamanı ({x})", "Опубликовать в ({x})"],
+    withdraw_at => ["Withdraw at ({x})", "Geri çəkmə vaxtı ({x})", "Yayından kaldırma zamanı ({x})", "Снять с публикации в ({x})"],
+    preview => ["Preview", "Önizləmə", "Önizleme", "Предпросмотр"],
+    save => ["Save", "Saxla", "Kaydet", "Сохранить"],
+    submit_for_review => ["Submit for review", "Yoxlamaya göndər", "İncelemeye gönder", "Отправить на проверку"],
+    publish_now => ["Publish now", "İndi dərc et", "Şimdi yayımla", "Опубликовать сейчас"],
+    schedule => ["Schedule", "Planlaşdır", "Zamanla", "Запланировать"],
+    back_to_draft => ["Back to draft", "Qaralamaya qaytar", "Taslağa geri al", "Вернуть в черновики"],
+    withdraw => ["Withdraw", "Geri çək", "Yayından kaldır", "Снять с публикации"],
+    breaking => ["Breaking", "Təcili", "Son dakika", "Срочно"],
+    embargo => ["Embargo", "Embarqo", "Ambargo", "Эмбарго"],
+    differences => ["Differences", "Fərqlər", "Farklar", "Различия"],
+    history_title => ["History", "Tarixçə", "Geçmiş", "История"],
+    lead_story_short => ["Lead story", "Əsas xəbər", "Manşet", "Главная новость"],
+    corrections => ["Corrections", "Düzəlişlər", "Düzeltmeler", "Исправления"],
+    what_was_wrong => ["What was wrong, and what is right", "Nə səhv idi və nə düzgündür", "Ne yanlıştı, doğrusu ne", "Что было неверно и как верно"],
+    add_correction => ["Add correction", "Düzəliş əlavə et", "Düzeltme ekle", "Добавить исправление"],
+    yes => ["yes", "bəli", "evet", "да"],
+    no => ["no", "xeyr", "hayır", "нет"],
+    // API tokens.
+    tokens_intro => ["A token lets a program use the API as you, with your role, for what its scopes allow. Send it as", "Açar proqrama API-dən sizin adınızdan, rolunuzla, icazə sahələrinin imkan verdiyi qədər istifadə etməyə imkan verir. Onu belə göndərin:", "Anahtar, bir programın API'yi sizin adınıza, rolünüzle, kapsamlarının izin verdiği ölçüde kullanmasını sağlar. Şöyle gönderin:", "Токен позволяет программе работать с API от вашего имени, с вашей ролью, в пределах своих прав. Передавайте его так:"],
+    token_issued => ["Your new token “{x}”. Copy it now: it is shown only this once.", "Yeni açarınız “{x}”. İndi köçürün: o yalnız bu dəfə göstərilir.", "Yeni anahtarınız “{x}”. Şimdi kopyalayın: yalnızca bu kez gösterilir.", "Ваш новый токен «{x}». Скопируйте его сейчас: он показывается только один раз."],
+    new_token => ["New token", "Yeni açar", "Yeni anahtar", "Новый токен"],
+    token_name => ["Name (what the token is for)", "Ad (açar nə üçündür)", "Ad (anahtar ne için)", "Название (для чего токен)"],
+    scopes => ["Scopes", "İcazə sahələri", "Kapsamlar", "Права"],
+    expires_in_days => ["Expires in (days, 1 to {x})", "Bitmə müddəti (gün, 1-dən {x}-ə qədər)", "Geçerlilik süresi (gün, 1 ile {x} arası)", "Срок действия (дней, от 1 до {x})"],
+    create_token => ["Create token", "Açar yarat", "Anahtar oluştur", "Создать токен"],
+    every_accounts_tokens => ["Every account’s tokens", "Bütün hesabların açarları", "Tüm hesapların anahtarları", "Токены всех учётных записей"],
+    your_tokens => ["Your tokens", "Açarlarınız", "Anahtarlarınız", "Ваши токены"],
+    no_tokens_yet => ["No tokens yet.", "Hələ açar yoxdur.", "Henüz anahtar yok.", "Токенов пока нет."],
+    id => ["Id", "Id", "Kimlik", "Номер"],
+    name => ["Name", "Ad", "Ad", "Название"],
+    created => ["Created", "Yaradılıb", "Oluşturuldu", "Создан"],
+    expires => ["Expires", "Bitir", "Sona erer", "Истекает"],
+    state => ["State", "Vəziyyət", "Durum", "Состояние"],
+    action => ["Action", "Əməliyyat", "İşlem", "Действие"],
+    actions => ["Actions", "Əməliyyatlar", "İşlemler", "Действия"],
+    revoke => ["Revoke", "Ləğv et", "İptal et", "Отозвать"],
+    token_active => ["active", "aktiv", "etkin", "действует"],
+    token_revoked => ["revoked", "ləğv edilib", "iptal edildi", "отозван"],
+    token_expired => ["expired", "müddəti bitib", "süresi doldu", "истёк"],
+    // Webhooks.
+    webhook_n => ["Webhook {x}", "Vebhuk {x}", "Web kancası {x}", "Вебхук {x}"],
+    all_webhooks => ["All webhooks", "Bütün vebhuklar", "Tüm web kancaları", "Все вебхуки"],
+    events => ["Events", "Hadisələr", "Olaylar", "События"],
+    webhook_active => ["active", "aktiv", "etkin", "активен"],
+    webhook_paused => ["paused", "dayandırılıb", "duraklatıldı", "приостановлен"],
+    added => ["Added", "Əlavə edilib", "Eklendi", "Добавлен"],
+    recent_deliveries => ["Recent deliveries", "Son göndərişlər", "Son gönderimler", "Последние доставки"],
+    no_deliveries_yet => ["No deliveries yet.", "Hələ göndəriş yoxdur.", "Henüz gönderim yok.", "Доставок пока нет."],
+    delivery => ["Delivery", "Göndəriş", "Gönderim", "Доставка"],
+    event => ["Event", "Hadisə", "Olay", "Событие"],
+    queued => ["Queued", "Növbəyə qoyulub", "Sıraya alındı", "В очереди с"],
+    attempts => ["Attempts", "Cəhdlər", "Denemeler", "Попытки"],
+    last_answer => ["Last answer", "Son cavab", "Son yanıt", "Последний ответ"],
+    next_attempt => ["Next attempt", "Növbəti cəhd", "Sonraki deneme", "Следующая попытка"],
+    redeliver => ["Redeliver", "Yenidən göndər", "Yeniden gönder", "Доставить снова"],
+    webhooks_intro => ["A webhook is an address Newsline calls when a public item is published, updated, withdrawn or corrected. Each call is signed with the webhook’s secret, in this header (see the documentation):", "Vebhuk ictimai material dərc olunanda, yenilənəndə, geri çəkiləndə və ya düzəldiləndə Newsline-ın müraciət etdiyi ünvandır. Hər müraciət vebhukun gizli açarı ilə bu başlıqda imzalanır (sənədlərə baxın):", "Web kancası, herkese açık bir haber yayımlandığında, güncellendiğinde, yayından kaldırıldığında ya da düzeltildiğinde Newsline'ın çağırdığı bir adrestir. Her çağrı, web kancasının gizli anahtarıyla şu başlıkta imzalanır (belgelere bakın):", "Вебхук — это адрес, который Newsline вызывает, когда публичный материал опубликован, обновлён, снят или исправлен. Каждый вызов подписан секретом вебхука в этом заголовке (см. документацию):"],
+    webhook_added => ["Webhook for {x} added. Copy its signing secret now: it is shown only this once.", "{x} üçün vebhuk əlavə edildi. İmza açarını indi köçürün: o yalnız bu dəfə göstərilir.", "{x} için web kancası eklendi. İmza anahtarını şimdi kopyalayın: yalnızca bu kez gösterilir.", "Вебхук для {x} добавлен. Скопируйте секрет подписи сейчас: он показывается только один раз."],
+    new_webhook => ["New webhook", "Yeni vebhuk", "Yeni web kancası", "Новый вебхук"],
+    webhook_address => ["Address (http:// or https://)", "Ünvan (http:// və ya https://)", "Adres (http:// ya da https://)", "Адрес (http:// или https://)"],
+    add_webhook => ["Add webhook", "Vebhuk əlavə et", "Web kancası ekle", "Добавить вебхук"],
+    registered_webhooks => ["Registered webhooks", "Qeydə alınmış vebhuklar", "Kayıtlı web kancaları", "Зарегистрированные вебхуки"],
+    no_webhooks_yet => ["No webhooks yet.", "Hələ vebhuk yoxdur.", "Henüz web kancası yok.", "Вебхуков пока нет."],
+    event_published => ["published", "dərc olundu", "yayımlandı", "опубликован"],
+    event_updated => ["updated", "yeniləndi", "güncellendi", "обновлён"],
+    event_withdrawn => ["withdrawn", "geri çəkildi", "yayından kaldırıldı", "снят"],
+    event_corrected => ["corrected", "düzəliş edildi", "düzeltildi", "исправлен"],
+    delivery_pending => ["pending", "gözləyir", "bekliyor", "ожидает"],
+    delivery_delivered => ["delivered", "çatdırıldı", "iletildi", "доставлено"],
+    delivery_failed => ["failed", "alınmadı", "başarısız", "не удалось"],
+    pause => ["Pause", "Dayandır", "Duraklat", "Приостановить"],
+    resume => ["Resume", "Davam etdir", "Sürdür", "Возобновить"],
+    remove => ["Remove", "Sil", "Kaldır", "Удалить"],
+    // Refusals told under an error's heading.
+    refused_role => ["Your role does not allow this.", "Rolunuz buna icazə vermir.", "Rolünüz buna izin vermiyor.", "Ваша роль этого не позволяет."],
+    refused_role_item => ["Your role does not allow this on this item.", "Rolunuz bu materialda buna icazə vermir.", "Rolünüz bu haberde buna izin vermiyor.", "Ваша роль не позволяет этого с этим материалом."],
+    refused_uploads => ["Your role does not allow uploads.", "Rolunuz yükləməyə icazə vermir.", "Rolünüz yüklemeye izin vermiyor.", "Ваша роль не позволяет загружать файлы."],
+    refused_read_only => ["This item can be read but not changed from your account.", "Bu materialı hesabınızdan oxumaq olar, dəyişmək olmaz.", "Bu haber hesabınızdan okunabilir ama değiştirilemez.", "Из вашей учётной записи этот материал можно читать, но не менять."],
+    refused_csrf => ["This form has expired or did not come from the newsroom; reload the page and try again.", "Bu formanın vaxtı keçib və ya o redaksiyadan gəlməyib; səhifəni yeniləyib yenidən cəhd edin.", "Bu formun süresi doldu ya da haber merkezinden gelmedi; sayfayı yenileyip yeniden deneyin.", "Срок действия формы истёк, или она пришла не из редакции; обновите страницу и попробуйте снова."],
+    refused_login_form => ["The sign-in form expired; reload the page and try again.", "Giriş formasının vaxtı keçib; səhifəni yeniləyib yenidən cəhd edin.", "Giriş formunun süresi doldu; sayfayı yenileyip yeniden deneyin.", "Срок действия формы входа истёк; обновите страницу и попробуйте снова."],
+    refused_version => ["The form has no valid version.", "Formada düzgün versiya yoxdur.", "Formda geçerli bir sürüm yok.", "В форме нет корректной версии."],
+    refused_revision => ["The form names no revision.", "Formada versiya göstərilməyib.", "Form bir sürüm belirtmiyor.", "В форме не указана версия."],
+    refused_compare => ["Choose two versions to compare.", "Müqayisə üçün iki versiya seçin.", "Karşılaştırmak için iki sürüm seçin.", "Выберите две версии для сравнения."],
+    refused_step => ["That is not something the editor can do.", "Redaktor bunu edə bilməz.", "Düzenleyici bunu yapamaz.", "Редактор такого не умеет."],
+    refused_upload_form => ["The upload is not a well-formed form.", "Yükləmə düzgün forma deyil.", "Yükleme düzgün bir form değil.", "Загрузка пришла в неправильной форме."],
+    refused_workers_busy => ["Every image worker is busy; try the upload again in a moment.", "Bütün şəkil emalçıları məşğuldur; bir azdan yenidən yükləyin.", "Tüm görsel işleyicileri meşgul; biraz sonra yeniden yükleyin.", "Все обработчики изображений заняты; повторите загрузку чуть позже."],
+    refused_pause_or_resume => ["Say whether to pause or resume.", "Dayandırmaq və ya davam etdirmək lazım olduğunu bildirin.", "Duraklatmak mı sürdürmek mi, belirtin.", "Укажите, приостановить или возобновить."],
+    refused_language => ["Choose one of the newsroom's languages.", "Redaksiyanın dillərindən birini seçin.", "Haber merkezinin dillerinden birini seçin.", "Выберите один из языков редакции."],
+    choose_image => ["Choose an image file to upload.", "Yükləmək üçün şəkil faylı seçin.", "Yüklemek için bir görsel dosyası seçin.", "Выберите файл изображения для загрузки."],
+    file_too_large => ["The file is larger than the {x} MB uploads may be.", "Fayl yükləmələrin ola biləcəyi {x} MB-dan böyükdür.", "Dosya, yüklemelerin olabileceği {x} MB'tan büyük.", "Файл больше допустимых для загрузки {x} МБ."],
+    // The editor's refusals next to its fields.
+    field_headline_empty => ["The headline is empty.", "Başlıq boşdur.", "Başlık boş.", "Заголовок пуст."],
+    field_control_character => ["The headline contains a control character.", "Başlıqda idarəedici simvol var.", "Başlıkta bir denetim karakteri var.", "В заголовке есть управляющий символ."],
+    field_missing_author => ["An article needs at least one author.", "Məqalənin ən azı bir müəllifi olmalıdır.", "Bir makalenin en az bir yazarı olmalı.", "У статьи должен быть хотя бы один автор."],
+    field_choose_edition => ["Choose an edition.", "Buraxılış seçin.", "Bir baskı seçin.", "Выберите выпуск."],
+    field_choose_kind => ["Choose article or brief.", "Məqalə və ya qısa xəbər seçin.", "Makale ya da kısa haber seçin.", "Выберите статью или короткую новость."],
+    field_choose_section => ["Choose a section of this edition.", "Bu buraxılışın bölməsini seçin.", "Bu baskının bir bölümünü seçin.", "Выберите раздел этого выпуска."],
+    field_related => ["Give the id of an item of the same edition.", "Eyni buraxılışdan materialın id-sini yazın.", "Aynı baskıdan bir haberin kimliğini yazın.", "Укажите номер материала того же выпуска."],
+    field_choose_image => ["Choose an uploaded image.", "Yüklənmiş şəkil seçin.", "Yüklenmiş bir görsel seçin.", "Выберите загруженное изображение."],
+    field_time => ["Use a date and time such as 2025-05-21 16:29.", "2025-05-21 16:29 kimi tarix və vaxt yazın.", "2025-05-21 16:29 gibi bir tarih ve saat yazın.", "Укажите дату и время, например 2025-05-21 16:29."],
+    field_publish_time => ["Give the time to publish at.", "Dərc vaxtını göstərin.", "Yayın zamanını belirtin.", "Укажите время публикации."],
+    // The newsroom's refusals on its other forms.
+    wrong_password => ["The current password is not right.", "Hazırkı şifrə düzgün deyil.", "Mevcut parola doğru değil.", "Текущий пароль неверен."],
+    weak_password => ["A password needs at least 10 characters (and at most 1024 bytes).", "Şifrə ən azı 10 simvoldan (və ən çoxu 1024 baytdan) ibarət olmalıdır.", "Parola en az 10 karakter (ve en fazla 1024 bayt) olmalı.", "Пароль должен быть не короче 10 символов (и не длиннее 1024 байт)."],
+    missing_alt => ["Describe the image in the alt text: readers who cannot see it rely on it.", "Şəkli alternativ mətndə təsvir edin: onu görə bilməyən oxucular buna güvənir.", "Görseli alternatif metinde anlatın: göremeyen okurlar buna güvenir.", "Опишите изображение в альтернативном тексте: на него полагаются читатели, которые его не видят."],
+    two_factor_already_on => ["Two-factor sign-in is already on.", "İkiaddımlı giriş artıq aktivdir.", "İki adımlı giriş zaten açık.", "Двухфакторный вход уже включён."],
+    two_factor_start_again => ["Start the set-up again.", "Qurmağa yenidən başlayın.", "Kurulumu baştan başlatın.", "Начните настройку заново."],
+    two_factor_wrong_code => ["That code is not right.", "Bu kod düzgün deyil.", "Bu kod doğru değil.", "Этот код неверен."],
+    two_factor_required_role => ["Your role signs in with a code; it cannot be turned off.", "Rolunuz kodla daxil olur; bunu söndürmək olmaz.", "Rolünüz kodla giriş yapar; bu kapatılamaz.", "Ваша роль входит с кодом; это нельзя выключить."],
+    token_bad_name => ["Give the token a name of 1 to 80 characters.", "Açara 1-dən 80-ə qədər simvolluq ad verin.", "Anahtara 1 ile 80 karakter arası bir ad verin.", "Дайте токену название длиной от 1 до 80 символов."],
+    token_no_scope => ["Choose at least one scope: read, write.", "Ən azı bir icazə sahəsi seçin: read, write.", "En az bir kapsam seçin: read, write.", "Выберите хотя бы одно право: read, write."],
+    token_bad_lifetime => ["A token lives from 1 to 365 days.", "Açar 1-dən 365 günə qədər qüvvədə olur.", "Bir anahtar 1 ile 365 gün arası geçerlidir.", "Токен действует от 1 до 365 дней."],
+    webhook_no_events => ["Choose at least one event.", "Ən azı bir hadisə seçin.", "En az bir olay seçin.", "Выберите хотя бы одно событие."],
+    webhook_no_address => ["Give the address deliveries go to.", "Göndərişlərin gedəcəyi ünvanı yazın.", "Gönderimlerin gideceği adresi yazın.", "Укажите адрес, на который идут доставки."],
+    webhook_too_long => ["The address is too long (2000 characters at most).", "Ünvan çox uzundur (ən çoxu 2000 simvol).", "Adres çok uzun (en fazla 2000 karakter).", "Адрес слишком длинный (не больше 2000 символов)."],
+    webhook_whole_address => ["Give a whole address, such as https://example.com/hooks.", "Tam ünvan yazın, məsələn https://example.com/hooks.", "Tam bir adres yazın, örneğin https://example.com/hooks.", "Укажите полный адрес, например https://example.com/hooks."],
+    webhook_scheme => ["The address must start with http:// or https://.", "Ünvan http:// və ya https:// ilə başlamalıdır.", "Adres http:// ya da https:// ile başlamalı.", "Адрес должен начинаться с http:// или https://."],
+    webhook_host => ["The address must name a host.", "Ünvanda host göstərilməlidir.", "Adres bir sunucu adı içermeli.", "В адресе должен быть указан хост."],
+    webhook_credentials => ["Leave the user name and password out of the address: receivers check the signature instead.", "İstifadəçi adı və şifrəni ünvana yazmayın: qəbul edənlər bunun əvəzinə imzanı yoxlayır.", "Kullanıcı adını ve parolayı adrese yazmayın: alıcılar bunun yerine imzayı denetler.", "Не указывайте в адресе имя пользователя и пароль: получатели проверяют подпись."],
+    webhook_fragment => ["Leave the #fragment out of the address.", "#fragmenti ünvana yazmayın.", "#parçayı adrese yazmayın.", "Не указывайте #фрагмент в адресе."],
+    login_refused => ["That name and password do not match an active account.", "Bu ad və şifrə aktiv hesaba uyğun gəlmir.", "Bu ad ve parola etkin bir hesapla eşleşmiyor.", "Это имя и пароль не подходят ни к одной действующей учётной записи."],
+    login_too_many => ["Too many failed sign-ins; wait a few minutes and try again.", "Həddindən çox uğursuz giriş; bir neçə dəqiqə gözləyib yenidən cəhd edin.", "Çok fazla başarısız giriş; birkaç dakika bekleyip yeniden deneyin.", "Слишком много неудачных входов; подождите несколько минут и попробуйте снова."],
+    login_busy => ["The newsroom is busy signing others in; try again in a moment.", "Redaksiya digərlərini daxil etməklə məşğuldur; bir azdan yenidən cəhd edin.", "Haber merkezi başkalarının girişiyle meşgul; biraz sonra yeniden deneyin.", "Редакция занята входом других; попробуйте чуть позже."],
+    login_wrong_code => ["That code is not right, or was used already.", "Bu kod düzgün deyil və ya artıq istifadə olunub.", "Bu kod doğru değil ya da zaten kullanıldı.", "Этот код неверен или уже использован."],
+    login_expired => ["This sign-in took too long; start again with your password.", "Bu giriş çox uzun çəkdi; şifrənizlə yenidən başlayın.", "Bu giriş çok uzun sürdü; parolanızla baştan başlayın.", "Вход занял слишком много времени; начните заново с пароля."],
+    passwords_differ => ["The two new passwords differ.", "İki yeni şifrə fərqlidir.", "İki yeni parola birbirinden farklı.", "Два новых пароля не совпадают."],
+}
+counts {
+    recovery_codes_left => ["{n} recovery code is left.", "{n} recovery codes are left.";
+        "{n} bərpa kodu qalıb.";
+        "{n} kurtarma kodu kaldı.";
+        "Остался {n} код восстановления.", "Осталось {n} кода восстановления.", "Осталось {n} кодов восстановления."],
+    items => ["{n} item", "{n} items";
+        "{n} material";
+        "{n} haber";
+        "{n} материал", "{n} материала", "{n} материалов"],
+}
+}
+
+/// Fields whose text is rightly the same as English in a language.
+const SAME_AS_ENGLISH: &[(&str, &str)] = &[
+    // "Id" and "Status" are Azerbaijani words too.
+    ("az", "id"),
+    ("az", "status"),
+    ("az", "status_line"),
+];
+
+/// Whether a translation equal to the English text is known to be right.
+pub fn same_as_english_allowed(lang: &str, path: &str) -> bool {
+    SAME_AS_ENGLISH
+        .iter()
+        .any(|(l, p)| *l == lang && *p == path)
+}
+
+/// Every catalogue, English first.
+pub const ALL: [&NewsroomWords; 4] = [&EN, &AZ, &TR, &RU];
+
+/// The newsroom's words in `lang`; English for a language it does not speak.
+pub fn for_language(lang: &str) -> &'static NewsroomWords {
+    match lang {
+        "az" => &AZ,
+        "tr" => &TR,
+        "ru" => &RU,
+        _ => &EN,
+    }
+}
+
+/// The language code the newsroom speaks for `code`, or `None` when it does not speak it.
+pub fn supported(code: &str) -> Option<&'static str> {
+    LANGUAGES.iter().copied().find(|l| *l == code)
+}
+
+/// The first language of an `Accept-Language` header that the newsroom speaks,
+/// preferring higher `q` values.
+pub fn from_accept_language(header: &str) -> Option<&'static str> {
+    let mut best: Option<(f32, &'static str)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.split(';');
+        let tag = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let q = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or_default();
+        if let Some(lang) = supported(primary)
+            && q > 0.0
+            && best.is_none_or(|(b, _)| q > b)
+        {
+            best = Some((q, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+impl NewsroomWords {
+    /// `text` with `{x}` replaced by `value`.
+    pub fn fill(&self, text: &str, value: impl std::fmt::Display) -> String {
+        text.replace("{x}", &value.to_string())
+    }
+
+    /// `text` with `{x}` and `{y}` replaced.
+    pub fn fill2(
+        &self,
+        text: &str,
+        x: impl std::fmt::Display,
+        y: impl std::fmt::Display,
+    ) -> String {
+        text.replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string())
+    }
+
+    /// `phrase` for the count `n`, in this language's plural form for it.
+    pub fn count(&self, phrase: &Count, n: usize) -> String {
+        plural(self.lang, phrase, n)
+    }
+
+    /// `phrase` for a count the store keeps as a signed number (never below zero).
+    pub fn count_stored(&self, phrase: &Count, n: &i64) -> String {
+        plural(self.lang, phrase, usize::try_from(*n).unwrap_or(0))
+    }
+
+    /// An item's status as a word.
+    pub fn status(&self, status: crate::domain::Status) -> &'static str {
+        use crate::domain::Status;
+        match status {
+            Status::Draft => self.status_draft,
+            Status::Review => self.status_review,
+            Status::Scheduled => self.status_scheduled,
+            Status::Published => self.status_published,
+            Status::Unpublished => self.status_withdrawn,
+        }
+    }
+
+    /// A refusal next to an editor field in this language; one not in the catalogue
+    /// (it names a value the person typed) is shown as the rules worded it.
+    pub fn field_error<'a>(&self, message: &'a str) -> std::borrow::Cow<'a, str> {
+        let known = match message {
+            "the headline is empty" => self.field_headline_empty,
+            "the headline contains a control character" => self.field_control_character,
+            "an article needs at least one author" => self.field_missing_author,
+            "choose an edition" => self.field_choose_edition,
+            "choose article or brief" => self.field_choose_kind,
+            "choose a section of this edition" => self.field_choose_section,
+            "give the id of an item of the same edition" => self.field_related,
+            "choose an uploaded image" => self.field_choose_image,
+            "use a date and time such as 2025-05-21 16:29" => self.field_time,
+            "give the time to publish at" => self.field_publish_time,
+            other => return std::borrow::Cow::Borrowed(other),
+        };
+        std::borrow::Cow::Borrowed(known)
+    }
+
+    /// A use case's refusal shown on a form, in this language where the catalogue has
+    /// it; one that names what was typed is shown as the rules worded it.
+    pub fn refusal(&self, err: &crate::newsroom::NewsroomError) -> String {
+        use crate::domain::DomainError;
+        use crate::newsroom::NewsroomError;
+        let known = match err {
+            NewsroomError::WrongPassword => self.wrong_password,
+            NewsroomError::Invalid(DomainError::WeakPassword) => self.weak_password,
+            NewsroomError::Invalid(DomainError::EmptyHeadline) => self.field_headline_empty,
+            NewsroomError::Invalid(DomainError::MissingAuthor) => self.field_missing_author,
+            NewsroomError::MissingAlt => self.missing_alt,
+            NewsroomError::Token(e) => return self.token_refusal(e),
+            NewsroomError::Webhook(e) => return self.webhook_refusal(e),
+            NewsroomError::Forbidden => self.refused_role,
+            NewsroomError::TwoFactor(why) => match *why {
+                "two-factor sign-in is already on" => self.two_factor_already_on,
+                "start the set-up again" => self.two_factor_start_again,
+                "that code is not right" => self.two_factor_wrong_code,
+                "your role signs in with a code; it cannot be turned off" => {
+                    self.two_factor_required_role
+                }
+                other => return other.to_owned(),
+            },
+            other => return other.to_string(),
+        };
+        known.to_owned()
+    }
+
+    /// A token request's refusal; a scope that does not exist is quoted as typed.
+    pub fn token_refusal(&self, err: &crate::domain::TokenError) -> String {
+        use crate::domain::TokenError;
+        match err {
+            TokenError::BadName => self.token_bad_name.to_owned(),
+            TokenError::NoScope => self.token_no_scope.to_owned(),
+            TokenError::BadLifetime => self.token_bad_lifetime.to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// A webhook request's refusal.
+    pub fn webhook_refusal(&self, err: &crate::domain::WebhookError) -> String {
+        use crate::domain::WebhookError;
+        match err {
+            WebhookError::NoEvents => self.webhook_no_events,
+            WebhookError::Url(why) => match *why {
+                "give the address deliveries go to" => self.webhook_no_address,
+                "the address is too long (2000 characters at most)" => self.webhook_too_long,
+                "give a whole address, such as https://example.com/hooks" => {
+                    self.webhook_whole_address
+                }
+                "the address must start with http:// or https://" => self.webhook_scheme,
+                "the address must name a host" => self.webhook_host,
+                "leave the user name and password out of the address: receivers check the signature instead" => {
+                    self.webhook_credentials
+                }
+                "leave the #fragment out of the address" => self.webhook_fragment,
+                other => other,
+            },
+        }
+        .to_owned()
+    }
+
+    /// A webhook event as a word; the event's own name stays in forms and payloads.
+    pub fn event(&self, event: crate::domain::WebhookEvent) -> &'static str {
+        use crate::domain::WebhookEvent;
+        match event {
+            WebhookEvent::Published => self.event_published,
+            WebhookEvent::Updated => self.event_updated,
+            WebhookEvent::Withdrawn => self.event_withdrawn,
+            WebhookEvent::Corrected => self.event_corrected,
+        }
+    }
+
+    /// A stored event or delivery state in words; one this build does not know, as stored.
+    pub fn delivery_word(&self, stored: &str) -> String {
+        match stored {
+            "pending" => self.delivery_pending,
+            "delivered" => self.delivery_delivered,
+            "failed" => self.delivery_failed,
+            other => {
+                return crate::domain::WebhookEvent::parse(other)
+                    .map_or_else(|| other.to_owned(), |e| self.event(e).to_owned());
+            }
+        }
+        .to_owned()
+    }
+
+    /// Every word of the catalogue, as (field path, text), for completeness tests.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Ok(value) = serde_json::to_value(self) {
+            crate::web::strings::flatten(String::new(), &value, &mut out);
+        }
+        out
+    }
+}
+
+/// A refusal in the newsroom, worded in the account's language when its page is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The role may not do this.
+    RoleForbids,
+    /// The role may not do this to this item.
+    RoleForbidsOnItem,
+    /// The role may not upload.
+    Uploads,
+    /// The item is open for reading only.
+    ReadOnly,
+    /// The form's CSRF token is not the session's.
+    Csrf,
+    /// The sign-in form's token expired.
+    LoginForm,
+    /// The form's version is missing or malformed.
+    Version,
+    /// The form names no revision to restore.
+    Revision,
+    /// Two versions are needed to compare.
+    Compare,
+    /// An editor step that does not exist.
+    Step,
+    /// A malformed upload.
+    UploadForm,
+    /// Every image worker is busy.
+    WorkersBusy,
+    /// A webhook switch that says neither pause nor resume.
+    PauseOrResume,
+    /// A language the newsroom does not speak.
+    Language,
+}
+
+impl Refusal {
+    /// The refusal in `lang`.
+    pub fn text(self, lang: &str) -> String {
+        let w = for_language(lang);
+        match self {
+            Self::RoleForbids => w.refused_role,
+            Self::RoleForbidsOnItem => w.refused_role_item,
+            Self::Uploads => w.refused_uploads,
+            Self::ReadOnly => w.refused_read_only,
+            Self::Csrf => w.refused_csrf,
+            Self::LoginForm => w.refused_login_form,
+            Self::Version => w.refused_version,
+            Self::Revision => w.refused_revision,
+            Self::Compare => w.refused_compare,
+            Self::Step => w.refused_step,
+            Self::UploadForm => w.refused_upload_form,
+            Self::WorkersBusy => w.refused_workers_busy,
+            Self::PauseOrResume => w.refused_pause_or_resume,
+            Self::Language => w.refused_language,
+        }
+        .to_owned()
+    }
+}
+
+impl From<Refusal> for crate::web::error::Detail {
+    fn from(r: Refusal) -> Self {
+        crate::web::error::Problem::Newsroom(r).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_newsroom_word_is_empty_or_left_in_english() {
+        let english: std::collections::HashMap<String, String> = EN.entries().into_iter().collect();
+        let mut wrong = Vec::new();
+        for words in ALL {
+            for (path, text) in words.entries() {
+                if text.trim().is_empty() {
+                    wrong.push(format!("{}: {path} is empty", words.lang));
+                }
+                if words.lang != "en"
+                    && english.get(&path) == Some(&text)
+                    && !same_as_english_allowed(words.lang, &path)
+                {
+                    wrong.push(format!("{}: {path} is the English {text:?}", words.lang));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn newsroom_counts_follow_plural_rules() {
+        let ru = for_language("ru");
+        assert_eq!(ru.count(&ru.items, 1), "1 материал");
+        assert_eq!(ru.count(&ru.items, 3), "3 материала");
+        assert_eq!(ru.count(&ru.items, 11), "11 материалов");
+        assert_eq!(ru.count(&ru.items, 21), "21 материал");
+        assert_eq!(
+            ru.count(&ru.recovery_codes_left, 5),
+            "Осталось 5 кодов восстановления."
+        );
+        let en = for_language("en");
+        assert_eq!(
+            en.count(&en.recovery_codes_left, 1),
+            "1 recovery code is left."
+        );
+        assert_eq!(en.count(&en.items, 2), "2 items");
+        let az = for_language("az");
+        assert_eq!(az.count(&az.items, 2), "2 material");
+    }
+
+    #[test]
+    fn refusals_on_forms_are_worded_in_the_account_s_language() {
+        use crate::newsroom::NewsroomError;
+        let ru = for_language("ru");
+        assert_eq!(
+            ru.refusal(&NewsroomError::WrongPassword),
+            "Текущий пароль неверен."
+        );
+        assert_eq!(
+            ru.refusal(&NewsroomError::TwoFactor("that code is not right")),
+            "Этот код неверен."
+        );
+        // One that quotes what was typed stays as the rules worded it.
+        assert_eq!(
+            ru.refusal(&NewsroomError::Taken("chief".into())),
+            "the login name 'chief' is taken"
+        );
+        assert_eq!(ru.field_error("choose an edition"), "Выберите выпуск.");
+        assert_eq!(ru.field_error("something else"), "something else");
+    }
+
+    /// The English catalogue's wording of a refusal is the rules' own, capitalized and
+    /// ended with a full stop: when the rules' wording changes, this fails, and the
+    /// translations are looked at again.
+    #[test]
+    fn english_refusals_say_what_the_rules_say() {
+        use crate::domain::{DomainError, TokenError, WebhookError};
+        use crate::newsroom::NewsroomError;
+        let en = for_language("en");
+        let plain = |text: &str| {
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_lowercase().chain(chars).collect::<String>()
+            })
+        };
+        for (ours, theirs) in [
+            (en.token_bad_name, TokenError::BadName.to_string()),
+            (en.token_no_scope, TokenError::NoScope.to_string()),
+            (en.token_bad_lifetime, TokenError::BadLifetime.to_string()),
+            (en.webhook_no_events, WebhookError::NoEvents.to_string()),
+            (en.wrong_password, NewsroomError::WrongPassword.to_string()),
+            (en.missing_alt, NewsroomError::MissingAlt.to_string()),
+            (en.weak_password, DomainError::WeakPassword.to_string()),
+            (
+                en.field_headline_empty,
+                DomainError::EmptyHeadline.to_string(),
+            ),
+            (
+                en.field_missing_author,
+                DomainError::MissingAuthor.to_string(),
+            ),
+            (
+                en.field_control_character,
+                DomainError::ControlCharacter.to_string(),
+            ),
+        ] {
+            assert_eq!(plain(ours), format!("{theirs}."));
+        }
+        // Every webhook address refusal the catalogue knows is translated.
+        for why in [
+            "give the address deliveries go to",
+            "the address is too long (2000 characters at most)",
+            "give a whole address, such as https://example.com/hooks",
+            "the address must start with http:// or https://",
+            "the address must name a host",
+            "leave the user name and password out of the address: receivers check the signature instead",
+            "leave the #fragment out of the address",
+        ] {
+            let ru = for_language("ru").webhook_refusal(&WebhookError::Url(why));
+            assert_ne!(ru, why);
+            assert_eq!(
+                plain(&en.webhook_refusal(&WebhookError::Url(why))),
+                format!("{why}.")
+            );
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_language_the_newsroom_speaks() {
+        assert_eq!(from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"), Some("ru"));
+        assert_eq!(from_accept_language("de, tr;q=0.5, az;q=0.7"), Some("az"));
+        assert_eq!(from_accept_language("de,fr"), None);
+        assert_eq!(from_accept_language("en;q=0, tr"), Some("tr"));
+        assert_eq!(from_accept_language(""), None);
+    }
+}
