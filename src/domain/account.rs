@@ -78,11 +78,19 @@ pub enum Action {
     ReadAudit,
     /// Register and remove webhooks, and see and repeat their deliveries.
     ManageWebhooks,
+    /// See the wire queue: agency copy waiting for the desk.
+    ReadWire,
+    /// File agency copy into the wire queue (the feed poller, `import feed`).
+    FileWire,
+    /// Dismiss wire copy, so that nobody on the desk sees it waiting again.
+    DismissWire,
+    /// Add, pause and remove the agency feeds that are polled.
+    ManageWireFeeds,
 }
 
 impl Action {
     /// Every action, for tables and tests that must not miss one.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 21] = [
         Self::View,
         Self::Create,
         Self::Edit,
@@ -100,6 +108,10 @@ impl Action {
         Self::ManageUsers,
         Self::ReadAudit,
         Self::ManageWebhooks,
+        Self::ReadWire,
+        Self::FileWire,
+        Self::DismissWire,
+        Self::ManageWireFeeds,
     ];
 }
 
@@ -145,7 +157,11 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
         Role::Admin => true,
         Role::Editor => !matches!(
             action,
-            A::ManageUsers | A::ReadAudit | A::ManageEditions | A::ManageWebhooks
+            A::ManageUsers
+                | A::ReadAudit
+                | A::ManageEditions
+                | A::ManageWebhooks
+                | A::ManageWireFeeds
         ),
         Role::System => !matches!(action, A::ManageUsers | A::ReadAudit | A::ManageWebhooks),
         Role::Reporter => {
@@ -173,6 +189,10 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
                 A::Edit | A::Restore | A::SubmitForReview | A::ReturnToDraft => with_writer,
                 A::Upload => scope == Scope::Newsroom,
                 A::ManageTaxonomy => scope == Scope::OwnByline,
+                // Reporters read the wire and take copy as their own draft (an editor
+                // reviews it before it goes out); dismissing hides it from the whole desk.
+                A::ReadWire => scope == Scope::Newsroom,
+                A::FileWire | A::DismissWire | A::ManageWireFeeds => false,
                 A::Publish
                 | A::Schedule
                 | A::Unpublish
@@ -268,6 +288,7 @@ mod tests {
             }
             A::Upload => scope == Scope::Newsroom,
             A::ManageTaxonomy => scope == Scope::OwnByline,
+            A::ReadWire => scope == Scope::Newsroom,
             _ => false,
         }
     }
@@ -286,6 +307,7 @@ mod tests {
                         | Action::ReadAudit
                         | Action::ManageEditions
                         | Action::ManageWebhooks
+                        | Action::ManageWireFeeds
                 );
                 assert_eq!(
                     may(Role::Editor, action, scope),

@@ -26,6 +26,9 @@ pub enum PageError {
     /// The signed-in account may not do this, or the form's token did not match.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// What was asked for was already done by someone else; the text says what.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
@@ -55,7 +58,11 @@ impl From<NewsroomError> for PageError {
             }
             NewsroomError::Store(other) => Self::Internal(other.into()),
             NewsroomError::Forbidden => Self::Forbidden("your role does not allow this".into()),
-            NewsroomError::NoToken(_) | NewsroomError::NoWebhook(_) => Self::NotFound,
+            NewsroomError::NoToken(_)
+            | NewsroomError::NoWebhook(_)
+            | NewsroomError::NoWireCopy(_)
+            | NewsroomError::NoWireFeed(_) => Self::NotFound,
+            handled @ NewsroomError::WireCopyHandled(_) => Self::Conflict(handled.to_string()),
             NewsroomError::Busy => Self::Unavailable,
             NewsroomError::Random(why) => Self::Internal(anyhow::anyhow!(why)),
             refused => Self::BadRequest(refused.to_string()),
@@ -85,6 +92,7 @@ impl IntoResponse for PageError {
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, Some(why)),
             Self::NotFound => (StatusCode::NOT_FOUND, None),
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, Some(why)),
+            Self::Conflict(why) => (StatusCode::CONFLICT, Some(why)),
             Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, Some(why)),
             Self::Busy(why) => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();

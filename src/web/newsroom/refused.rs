@@ -54,6 +54,10 @@ fn words(status: StatusCode) -> (&'static str, &'static str) {
             "Nothing was changed.",
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ("Too large", "Nothing was changed."),
+        StatusCode::CONFLICT => (
+            "Already done",
+            "Someone got there first. Nothing was changed.",
+        ),
         StatusCode::TOO_MANY_REQUESTS => ("Too many attempts", "Wait a little and try again."),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Not available right now",
