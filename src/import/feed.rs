@@ -184,7 +184,7 @@ fn parse_rss(bytes: &[u8]) -> Result<Feed, FeedError> {
             .map(plain_text)
             .filter(|t| !t.is_empty())
             .or_else(|| title_from(&content));
-        let Some(title) = title else {
+        let Some(title) = title.map(|t| cut(&t)).filter(|t| !t.is_empty()) else {
             feed.skipped += 1;
             continue;
         };
@@ -206,7 +206,7 @@ fn parse_rss(bytes: &[u8]) -> Result<Feed, FeedError> {
             &mut feed,
             Story {
                 guid: bounded(guid),
-                title: cut(&title),
+                title,
                 summary,
                 content,
                 link,
@@ -235,7 +235,10 @@ fn parse_atom(bytes: &[u8]) -> Result<Feed, FeedError> {
             .unwrap_or_else(|| summary.clone());
         let title = non_empty(text_of(entry.title())).or_else(|| title_from(&content));
         let id = entry.id().trim();
-        let Some(title) = title.filter(|_| !id.is_empty()) else {
+        let Some(title) = title
+            .map(|t| cut(&t))
+            .filter(|t| !t.is_empty() && !id.is_empty())
+        else {
             feed.skipped += 1;
             continue;
         };
@@ -249,7 +252,7 @@ fn parse_atom(bytes: &[u8]) -> Result<Feed, FeedError> {
             &mut feed,
             Story {
                 guid: bounded(id.to_owned()),
-                title: cut(&title),
+                title,
                 summary,
                 content,
                 link,
@@ -281,9 +284,12 @@ fn title_from(html: &str) -> Option<String> {
     non_empty(words.join(" "))
 }
 
+/// A title as a headline can take it: no control characters (a headline refuses
+/// them), at most [`MAX_TITLE_CHARS`].
 fn cut(title: &str) -> String {
+    let title: String = title.chars().filter(|c| !c.is_control()).collect();
     if title.chars().count() <= MAX_TITLE_CHARS {
-        title.to_owned()
+        title
     } else {
         let mut short: String = title.chars().take(MAX_TITLE_CHARS - 1).collect();
         short.push('…');
@@ -576,6 +582,15 @@ line two</content></entry>"#,
     }
 
     #[test]
+    fn control_characters_never_reach_a_title() {
+        let feed = parse(
+            rss("<item><title>Bell&#7;s and &#27;escapes</title><guid>c</guid></item>").as_bytes(),
+        )
+        .expect("a feed");
+        assert_eq!(feed.stories[0].title, "Bells and escapes");
+    }
+
+    #[test]
     fn a_long_title_is_cut_and_a_long_guid_hashed() {
         let title = "word ".repeat(200);
         let guid = "g".repeat(MAX_GUID_BYTES + 1);
@@ -588,6 +603,19 @@ line two</content></entry>"#,
         .expect("a feed");
         assert_eq!(feed.stories[0].title.chars().count(), MAX_TITLE_CHARS);
         assert!(feed.stories[0].guid.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn the_fuzz_seeds_are_read_or_refused() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/feed");
+        let mut read = 0;
+        for entry in std::fs::read_dir(dir).expect("the seeds") {
+            let bytes = std::fs::read(entry.expect("entry").path()).expect("a seed");
+            if parse(&bytes).is_ok_and(|f| !f.stories.is_empty()) {
+                read += 1;
+            }
+        }
+        assert_eq!(read, 2, "the RSS and Atom seeds are feeds with stories");
     }
 
     #[test]
