@@ -500,6 +500,10 @@ async fn bad_feeds_are_refused_by_the_command_with_what_is_wrong_and_nothing_sto
             "the feed's server answered 500".into(),
         ),
         (
+            args(&["import", "feed", "http://127.0.0.1:9/feed.xml"]),
+            "could not connect to the feed's server".into(),
+        ),
+        (
             args(&[
                 "import",
                 "feed",
@@ -821,6 +825,23 @@ async fn wire_forms_without_the_session_token_change_nothing() {
             .expect("feeds")
             .is_empty()
     );
+    add_feed(&admin, "Guarded Feed", "http://127.0.0.1:9/feed.xml", "5").await;
+    let id = the_feed(&app, "Guarded Feed").await.id;
+    let paused = admin
+        .post(
+            &format!("/newsroom/wire/feeds/{id}/enabled"),
+            &[("enabled", "no"), ("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(paused.status, StatusCode::FORBIDDEN);
+    let removed = admin
+        .post(
+            &format!("/newsroom/wire/feeds/{id}/delete"),
+            &[("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::FORBIDDEN);
+    assert!(the_feed(&app, "Guarded Feed").await.enabled);
 }
 
 #[tokio::test]
