@@ -459,7 +459,12 @@ async fn bad_feeds_are_refused_by_the_command_with_what_is_wrong_and_nothing_sto
         "x".repeat(feed::MAX_FEED_BYTES)
     );
     let server = FeedServer::start(Answer::Fail).await;
+    let huge = FeedServer::start(Answer::Feed(big.clone())).await;
     let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            args(&["import", "feed", &huge.url]),
+            format!("the feed is larger than {} bytes", feed::MAX_FEED_BYTES),
+        ),
         (
             args(&[
                 "import",
