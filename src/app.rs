@@ -89,6 +89,7 @@ pub struct Application {
     state: AppState,
     limits: crate::config::Limits,
     newsroom: Newsroom,
+    poller: crate::wire::Poller,
     tasks: Tasks,
 }
 
@@ -161,6 +162,25 @@ impl Application {
                 settings.limits.upload_queue,
                 settings.limits.max_image_pixels,
             );
+        let feeds: Vec<_> = settings
+            .wire_feeds
+            .iter()
+            .map(|f| crate::newsroom::FeedRequest {
+                name: f.name.clone(),
+                url: f.url.clone(),
+                edition: f
+                    .edition
+                    .clone()
+                    .unwrap_or_else(|| settings.site.default_edition.clone()),
+                interval: f.interval,
+            })
+            .collect();
+        newsroom
+            .configure_wire_feeds(&feeds)
+            .await
+            .context("bringing in the wire feeds of the config")?;
+        let poller = crate::wire::Poller::new(newsroom.clone(), store.clone(), clock.clone())
+            .context("starting the wire feed poller")?;
         let (feeder, read) = Feeder::start(store.clone())
             .await
             .context("loading the read model")?;
@@ -190,6 +210,7 @@ impl Application {
                     .run(newsroom.outbox()),
             ),
             tokio::spawn(follower.run(store.clone(), search_wake, settings.poll_interval)),
+            tokio::spawn(poller.clone().run()),
         ];
         if store.announces_changes() {
             let url = settings.database_url();
@@ -227,6 +248,7 @@ impl Application {
             },
             limits: settings.limits.clone(),
             newsroom,
+            poller,
             tasks: Tasks(tasks),
         })
     }
@@ -239,6 +261,12 @@ impl Application {
     /// The write path of this process.
     pub fn newsroom(&self) -> Newsroom {
         self.newsroom.clone()
+    }
+
+    /// The wire feed poller of this process, which polls due feeds every second; a
+    /// test polls with it at once, after moving the clock.
+    pub fn wire_poller(&self) -> crate::wire::Poller {
+        self.poller.clone()
     }
 
     /// The page cache.

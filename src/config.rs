@@ -99,6 +99,18 @@ struct FileSettings {
     edition: Vec<FileEdition>,
     #[serde(default)]
     front_page: FileFrontPage,
+    #[serde(default)]
+    wire_feed: Vec<FileWireFeed>,
+}
+
+/// One `[[wire_feed]]` table: an agency feed to poll.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileWireFeed {
+    name: String,
+    url: String,
+    edition: Option<String>,
+    interval_minutes: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -257,6 +269,21 @@ pub struct Settings {
     /// The editions the config declares (`[[edition]]`), in display order; none
     /// leaves the site's editions as the newsroom keeps them.
     pub editions: Vec<EditionSpec>,
+    /// Agency feeds declared in the config (`[[wire_feed]]`), polled into the wire queue.
+    pub wire_feeds: Vec<WireFeedSetting>,
+}
+
+/// An agency feed declared in the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireFeedSetting {
+    /// The source's name, which its copy is filed and credited under.
+    pub name: crate::domain::SourceName,
+    /// Where it is fetched from.
+    pub url: crate::domain::FeedUrl,
+    /// Its edition; the site's default edition when unset.
+    pub edition: Option<EditionCode>,
+    /// How often it is polled.
+    pub interval: crate::domain::PollInterval,
 }
 
 /// Timeouts and caps that keep slow or greedy clients from exhausting the server.
@@ -362,6 +389,7 @@ impl Default for Settings {
             require_2fa_for: Vec::new(),
             limits: Limits::default(),
             editions: Vec::new(),
+            wire_feeds: Vec::new(),
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -548,6 +576,7 @@ impl Settings {
                 self.set(field, &v)?;
             }
         }
+        self.apply_wire_feeds(file.wire_feed)?;
         let limits = file.limits;
         for (field, value) in [
             ("limits.header_timeout_secs", limits.header_timeout_secs),
@@ -587,6 +616,44 @@ impl Settings {
             if let Some(v) = value {
                 self.set(field, &v.to_string())?;
             }
+        }
+        Ok(())
+    }
+
+    fn apply_wire_feeds(&mut self, feeds: Vec<FileWireFeed>) -> Result<(), ConfigError> {
+        use crate::domain::{FeedUrl, PollInterval, SourceName};
+        for (i, feed) in feeds.into_iter().enumerate() {
+            let invalid = |key: &str, message: String| ConfigError::Invalid {
+                field: format!("wire_feed[{}].{key}", i + 1),
+                message,
+            };
+            let name = SourceName::parse(&feed.name).map_err(|e| invalid("name", e.to_string()))?;
+            if self.wire_feeds.iter().any(|f| f.name == name) {
+                return Err(invalid(
+                    "name",
+                    format!("another feed is called '{}'", name.as_ref()),
+                ));
+            }
+            let setting = WireFeedSetting {
+                url: FeedUrl::parse(&feed.url).map_err(|e| invalid("url", e.to_string()))?,
+                edition: feed
+                    .edition
+                    .map(|code| {
+                        EditionCode::parse(&code).map_err(|e| invalid("edition", e.to_string()))
+                    })
+                    .transpose()?,
+                interval: match feed.interval_minutes {
+                    Some(minutes) => PollInterval::minutes(minutes).map_err(|_| {
+                        invalid(
+                            "interval_minutes",
+                            "give whole minutes from 1 to 1440".into(),
+                        )
+                    })?,
+                    None => PollInterval::default(),
+                },
+                name,
+            };
+            self.wire_feeds.push(setting);
         }
         Ok(())
     }
@@ -965,6 +1032,40 @@ outlet = "Агентство"
         assert!(err.to_string().contains("timezone"), "{err}");
         let err = Settings::load(None, env(&[("NEWSLINE_ADRESS", "x")])).expect_err("typo");
         assert!(err.to_string().contains("NEWSLINE_ADRESS"), "{err}");
+    }
+
+    #[test]
+    fn wire_feeds_are_read_from_tables_and_checked() {
+        let s = Settings::from_toml_str(
+            "[[wire_feed]]\nname = \"Caspian Wire\"\nurl = \"https://wire.example/rss\"\n\
+             edition = \"en\"\ninterval_minutes = 10\n\
+             [[wire_feed]]\nname = \"Atom Agency\"\nurl = \"http://atom.example/feed\"\n",
+        )
+        .expect("valid");
+        assert_eq!(s.wire_feeds.len(), 2);
+        assert_eq!(s.wire_feeds[0].interval.as_minutes(), 10);
+        assert_eq!(s.wire_feeds[1].edition, None);
+        for (text, field) in [
+            (
+                "[[wire_feed]]\nname = \"A\"\nurl = \"ftp://x/\"\n",
+                "wire_feed[1].url",
+            ),
+            (
+                "[[wire_feed]]\nname = \"A\"\nurl = \"https://x/\"\ninterval_minutes = 0\n",
+                "wire_feed[1].interval_minutes",
+            ),
+            (
+                "[[wire_feed]]\nname = \"A\"\nurl = \"https://x/\"\n[[wire_feed]]\nname = \"A\"\nurl = \"https://y/\"\n",
+                "wire_feed[2].name",
+            ),
+            (
+                "[[wire_feed]]\nname = \"A\"\nurl = \"https://x/\"\nevery = 3\n",
+                "every",
+            ),
+        ] {
+            let err = Settings::from_toml_str(text).expect_err("refused");
+            assert!(err.to_string().contains(field), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -11,3 +11,4 @@ pub mod search;
 pub mod store;
 pub mod web;
 pub mod webhooks;
+pub mod wire;

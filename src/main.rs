@@ -147,6 +147,21 @@ enum Import {
         #[arg(long)]
         no_download: bool,
     },
+    /// An agency's RSS 2.0 or Atom feed, from an http(s) address or a file, into the
+    /// wire queue for the desk: never published by itself. Stories the queue has from
+    /// the same source already are left out.
+    Feed {
+        /// The feed's address (http:// or https://) or a file.
+        #[arg(value_name = "URL|FILE")]
+        from: String,
+        /// The source's name, which its copy is filed and credited under (default: the
+        /// feed's title).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// Edition the copy is for (default: the site's default edition).
+        #[arg(long, value_name = "CODE")]
+        edition: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -287,6 +302,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             import_wordpress(&settings, &file, &edition, pages, dry_run, images).await
         }
+        Command::Import(Import::Feed {
+            from,
+            source,
+            edition,
+        }) => import_feed(&settings, &from, source, edition).await,
         Command::User(command) => manage_users(&settings, command).await,
         Command::Token(command) => manage_tokens(&settings, command).await,
         Command::BenchPublish { count } => bench_publish(settings, count).await,
@@ -523,6 +543,92 @@ async fn import_wordpress(
     store.close().await;
     let report = report.map_err(refusal).context("nothing was imported")?;
     print!("{report}");
+    Ok(())
+}
+
+async fn import_feed(
+    settings: &Settings,
+    from: &str,
+    source: Option<String>,
+    edition: Option<String>,
+) -> anyhow::Result<()> {
+    use newsline::domain::{FeedUrl, SourceName};
+    use newsline::import::feed::{self, MAX_FEED_BYTES};
+    use std::io::Read;
+    let edition = match edition {
+        Some(code) => EditionCode::parse(&code).context("--edition")?,
+        None => settings.site.default_edition.clone(),
+    };
+    let given = source
+        .map(|name| SourceName::parse(&name).context("--source"))
+        .transpose()?;
+    let progress = progress_bar(0, "{spinner} {msg} {elapsed}");
+    progress.set_message(format!("reading {from}"));
+    progress.enable_steady_tick(std::time::Duration::from_millis(100));
+    // Everything is read and checked before the database is opened: a bad feed stores
+    // nothing.
+    let (parsed, fallback_name) = if from.contains("://") {
+        let url = FeedUrl::parse(from).map_err(|e| anyhow::anyhow!("{from}: {e}"))?;
+        let client = newsline::wire::client()?;
+        let fetched = newsline::wire::fetch(&client, url.as_ref(), None, None).await;
+        let parsed = match fetched {
+            Ok(newsline::wire::Fetched::Feed { feed, .. }) => feed,
+            Ok(newsline::wire::Fetched::NotModified) => {
+                bail!("{from}: the server answered 304 Not Modified to a plain request")
+            }
+            Err(err) => bail!("{from}: {err}; nothing was stored"),
+        };
+        let host = reqwest::Url::parse(url.as_ref())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| from.to_owned());
+        (parsed, host)
+    } else {
+        let path = std::path::Path::new(from);
+        let file = std::fs::File::open(path).with_context(|| format!("cannot read {from}"))?;
+        let mut bytes = Vec::new();
+        // One byte past the cap is enough to know the file is too large.
+        file.take(MAX_FEED_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {from}"))?;
+        let parsed =
+            feed::parse(&bytes).map_err(|e| anyhow::anyhow!("{from}: {e}; nothing was stored"))?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| from.to_owned());
+        (parsed, stem)
+    };
+    progress.finish_and_clear();
+    let source = match given {
+        Some(name) => name,
+        None => parsed
+            .title
+            .as_deref()
+            .and_then(|t| SourceName::parse(t).ok())
+            .or_else(|| SourceName::parse(&fallback_name).ok())
+            .context("the feed has no usable title: name its source with --source")?,
+    };
+    let store = open_store(settings).await?;
+    let newsroom =
+        Newsroom::new(store.clone(), Default::default()).in_zone(settings.site.time_zone.clone());
+    let filed = newsroom
+        .file_wire_copy(
+            &Actor::system(text::ACTOR),
+            &source,
+            None,
+            &edition,
+            &parsed.stories,
+        )
+        .await;
+    store.close().await;
+    let filed = filed.context("nothing was stored")?;
+    println!(
+        "{} new, {} already in the queue, from {} for edition {edition}",
+        filed.new,
+        filed.already,
+        source.as_ref()
+    );
     Ok(())
 }
 

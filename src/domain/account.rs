@@ -103,11 +103,19 @@ pub enum Action {
     ManageWebhooks,
     /// Arrange, schedule and preview an edition's front page.
     ArrangeFrontPage,
+    /// See the wire queue: agency copy waiting for the desk.
+    ReadWire,
+    /// File agency copy into the wire queue (the feed poller, `import feed`).
+    FileWire,
+    /// Dismiss wire copy, so that nobody on the desk sees it waiting again.
+    DismissWire,
+    /// Add, pause and remove the agency feeds that are polled.
+    ManageWireFeeds,
 }
 
 impl Action {
     /// Every action, for tables and tests that must not miss one.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 22] = [
         Self::View,
         Self::Create,
         Self::Edit,
@@ -126,6 +134,10 @@ impl Action {
         Self::ReadAudit,
         Self::ManageWebhooks,
         Self::ArrangeFrontPage,
+        Self::ReadWire,
+        Self::FileWire,
+        Self::DismissWire,
+        Self::ManageWireFeeds,
     ];
 }
 
@@ -171,7 +183,11 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
         Role::Admin => true,
         Role::Editor => !matches!(
             action,
-            A::ManageUsers | A::ReadAudit | A::ManageEditions | A::ManageWebhooks
+            A::ManageUsers
+                | A::ReadAudit
+                | A::ManageEditions
+                | A::ManageWebhooks
+                | A::ManageWireFeeds
         ),
         Role::System => !matches!(action, A::ManageUsers | A::ReadAudit | A::ManageWebhooks),
         Role::Reporter => {
@@ -199,6 +215,10 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
                 A::Edit | A::Restore | A::SubmitForReview | A::ReturnToDraft => with_writer,
                 A::Upload => scope == Scope::Newsroom,
                 A::ManageTaxonomy => scope == Scope::OwnByline,
+                // Reporters read the wire and take copy as their own draft (an editor
+                // reviews it before it goes out); dismissing hides it from the whole desk.
+                A::ReadWire => scope == Scope::Newsroom,
+                A::FileWire | A::DismissWire | A::ManageWireFeeds => false,
                 A::Publish
                 | A::Schedule
                 | A::Unpublish
@@ -295,6 +315,7 @@ mod tests {
             }
             A::Upload => scope == Scope::Newsroom,
             A::ManageTaxonomy => scope == Scope::OwnByline,
+            A::ReadWire => scope == Scope::Newsroom,
             _ => false,
         }
     }
@@ -313,6 +334,7 @@ mod tests {
                         | Action::ReadAudit
                         | Action::ManageEditions
                         | Action::ManageWebhooks
+                        | Action::ManageWireFeeds
                 );
                 assert_eq!(
                     may(Role::Editor, action, scope),

@@ -157,6 +157,20 @@ pub fn first_paragraph_text(html: &str) -> Option<String> {
         .find(|text| !text.is_empty())
 }
 
+/// Untrusted HTML (or text that may hold tags, such as a feed's title) as the plain
+/// text a reader would see: tags dropped, scripts and styles with their content,
+/// entities decoded, runs of white space folded to one space.
+pub fn plain_text(html: &str) -> String {
+    let cleaned = ammonia::Builder::empty()
+        .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
+        .clean(html)
+        .to_string();
+    unescape_serialized(&cleaned)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Undoes the escapes html5ever's serializer writes in text (and `&quot;`, used in attributes).
 fn unescape_serialized(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

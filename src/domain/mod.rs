@@ -13,6 +13,7 @@ mod taxonomy;
 pub mod time;
 mod token;
 mod webhook;
+mod wire;
 
 pub use account::{Action, InterfaceLanguage, Role, Scope, UserId, Username, check_password, may};
 pub use article::{
@@ -27,7 +28,7 @@ pub use front_page::{
 };
 pub use headline::Headline;
 pub use markdown::{
-    escape_plain, escape_text, first_paragraph_text, render_markdown, sanitize_html,
+    escape_plain, escape_text, first_paragraph_text, plain_text, render_markdown, sanitize_html,
 };
 pub use slug::Slug;
 pub use taxonomy::{Author, AuthorId, PersonName, Section, SectionId, Tag, TagId};
@@ -36,3 +37,7 @@ pub use token::{
     TokenName, TokenScope, TokenScopes, TokenText, token_text,
 };
 pub use webhook::{MAX_WEBHOOK_URL_CHARS, WebhookError, WebhookEvent, WebhookEvents, WebhookUrl};
+pub use wire::{
+    CopyState, DEFAULT_POLL_INTERVAL, FeedUrl, MAX_FEED_URL_CHARS, MAX_POLL_INTERVAL,
+    MAX_SOURCE_CHARS, MIN_POLL_INTERVAL, PollInterval, SourceName, WireError,
+};

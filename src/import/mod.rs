@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod feed;
 pub mod text;
 pub mod vocabulary;
 pub mod wordpress;

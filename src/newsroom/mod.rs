@@ -19,6 +19,7 @@ mod taxonomy;
 mod tokens;
 mod two_factor;
 mod webhooks;
+mod wire;
 
 use std::sync::Arc;
 
@@ -47,6 +48,9 @@ pub use tokens::{ApiToken, IssuedToken, TokenHolder, TokenRefusal, TokenRequest,
 pub use two_factor::{RECOVERY_CODES, TotpSetup, TwoFactorStatus, code_at};
 pub use webhooks::{
     DELIVERIES_LISTED, Delivery, IssuedWebhook, WEBHOOK_SECRET_PREFIX, Webhook, WebhookRequest,
+};
+pub use wire::{
+    CONFIG_ACTOR, FeedRequest, WIRE_ACTOR, WIRE_PAGE_SIZE, WireCopy, WireFeed, WireFiled, WirePage,
 };
 
 use crate::domain::{Clock, DomainError, SystemClock};
@@ -101,6 +105,24 @@ pub enum NewsroomError {
     /// A webhook was refused; the error says which field and why.
     #[error(transparent)]
     Webhook(#[from] crate::domain::WebhookError),
+    /// No story of the wire queue has this id.
+    #[error("there is no wire copy {0}")]
+    NoWireCopy(i64),
+    /// The story was taken or dismissed already; the text is its state.
+    #[error("this wire copy was {0} already")]
+    WireCopyHandled(String),
+    /// The story could not become a draft; the errors say why.
+    #[error("this wire copy cannot become a draft: {0}")]
+    WireRefused(FieldErrors),
+    /// No agency feed has this id.
+    #[error("there is no wire feed {0}")]
+    NoWireFeed(i64),
+    /// Another feed has this name.
+    #[error("name: there is a feed called '{0}' already")]
+    WireFeedTaken(String),
+    /// A feed's settings were refused; the error names the field.
+    #[error(transparent)]
+    Wire(#[from] crate::domain::WireError),
     /// The token was revoked already.
     #[error("the token '{0}' was already revoked")]
     TokenRevoked(String),

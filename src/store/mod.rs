@@ -21,6 +21,7 @@ mod search;
 mod taxonomy;
 mod tokens;
 mod webhooks;
+mod wire;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -48,6 +49,7 @@ pub use tokens::{NewToken, TokenRecord};
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, DeliveryRecord, ItemForWebhook, NewDelivery, WebhookRecord,
 };
+pub use wire::{CopyRecord, FeedRecord, NewCopy, NewFeed, PollRecord};
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]

@@ -113,6 +113,9 @@ pub enum PageError {
     /// The signed-in account may not do this, or the form's token did not match.
     #[error("forbidden: {0}")]
     Forbidden(Detail),
+    /// What was asked for was already done by someone else; the text says what.
+    #[error("conflict: {0}")]
+    Conflict(Detail),
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(Detail),
@@ -144,7 +147,13 @@ impl From<NewsroomError> for PageError {
             NewsroomError::Forbidden => Self::Forbidden(
                 Problem::Newsroom(super::newsroom::words::Refusal::RoleForbids).into(),
             ),
-            NewsroomError::NoToken(_) | NewsroomError::NoWebhook(_) => Self::NotFound,
+            NewsroomError::NoToken(_)
+            | NewsroomError::NoWebhook(_)
+            | NewsroomError::NoWireCopy(_)
+            | NewsroomError::NoWireFeed(_) => Self::NotFound,
+            handled @ NewsroomError::WireCopyHandled(_) => {
+                Self::Conflict(handled.to_string().into())
+            }
             NewsroomError::Busy => Self::Unavailable,
             NewsroomError::Random(why) => Self::Internal(anyhow::anyhow!(why)),
             refused => Self::BadRequest(refused.to_string().into()),
@@ -174,6 +183,7 @@ impl IntoResponse for PageError {
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, Some(why)),
             Self::NotFound => (StatusCode::NOT_FOUND, None),
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, Some(why)),
+            Self::Conflict(why) => (StatusCode::CONFLICT, Some(why)),
             Self::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, Some(why)),
             Self::Busy(why) => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();

@@ -30,5 +30,6 @@ mod signin;
 mod support;
 mod validity;
 mod webhooks;
+mod wire;
 mod writepath;
 mod xss;

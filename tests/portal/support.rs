@@ -68,6 +68,8 @@ pub struct TestApp {
     pub search: newsline::search::SearchIndex,
     /// The server's clock: it stands still until a test moves it.
     pub clock: Arc<ManualClock>,
+    /// The node's wire feed poller, to poll due feeds at once after moving the clock.
+    pub wire: newsline::wire::Poller,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -210,6 +212,7 @@ impl TestApp {
         let read = app.read_model();
         let cache = app.page_cache();
         let search = app.search_index();
+        let wire = app.wire_poller();
         let server = tokio::spawn(app.run_until(std::future::pending()));
         Self {
             address,
@@ -224,6 +227,7 @@ impl TestApp {
             cache,
             search,
             clock,
+            wire,
             server,
         }
     }

@@ -70,6 +70,8 @@ async fn every_page_type_passes_the_nu_html_validator() {
         ("newsroom-webhook", "/newsroom/webhooks/1".to_owned()),
         ("newsroom-front-pages", "/newsroom/front-page".to_owned()),
         ("newsroom-front-page", "/newsroom/front-page/en".to_owned()),
+        ("newsroom-wire", "/newsroom/wire".to_owned()),
+        ("newsroom-wire-feeds", "/newsroom/wire/feeds".to_owned()),
         (
             "newsroom-search",
             "/newsroom/search?q=military&status=published".to_owned(),
@@ -95,6 +97,36 @@ async fn every_page_type_passes_the_nu_html_validator() {
         "the webhooks page"
     );
     std::fs::write(dir.path().join("newsroom-webhooks.html"), &webhooks.body).expect("write page");
+    // Wire copy for the queue to list, and a feed (at a closed local port) whose
+    // failed poll the feeds page shows.
+    let wire = newsline::import::feed::parse(
+        b"<rss version=\"2.0\"><channel><title>Caspian Wire</title><item><title>Ferry &amp; rail</title>\
+          <guid>w1</guid><link>https://wire.example/w1</link><description>Text.</description></item></channel></rss>",
+    )
+    .expect("a feed");
+    app.newsroom
+        .file_wire_copy(
+            &newsline::newsroom::Actor::system("wire"),
+            &newsline::domain::SourceName::parse("Caspian Wire").expect("name"),
+            None,
+            &newsline::domain::EditionCode::parse("en").expect("code"),
+            &wire.stories,
+        )
+        .await
+        .expect("filed");
+    admin
+        .submit(
+            "/newsroom/wire/feeds",
+            "/newsroom/wire/feeds",
+            &[
+                ("name", "Closed Port"),
+                ("url", "http://127.0.0.1:9/feed.xml"),
+                ("edition", "en"),
+                ("minutes", "5"),
+            ],
+        )
+        .await;
+    app.wire.poll_due().await.expect("polled");
     // One save so the item has a history and a diff to show.
     let editor_page = admin.get("/newsroom/items/1").await;
     let fields = [

@@ -15,6 +15,7 @@ mod sections;
 mod session;
 mod tokens;
 mod webhooks;
+mod wire;
 pub mod words;
 
 use axum::Router;
@@ -99,6 +100,21 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/newsroom/webhooks/{id}/deliveries/{delivery}/redeliver",
             post(webhooks::redeliver),
+        )
+        .route("/newsroom/wire", get(wire::show_wire))
+        .route("/newsroom/wire/{id}/take", post(wire::take_wire_copy))
+        .route("/newsroom/wire/{id}/dismiss", post(wire::dismiss_wire_copy))
+        .route(
+            "/newsroom/wire/feeds",
+            get(wire::show_wire_feeds).post(wire::add_wire_feed),
+        )
+        .route(
+            "/newsroom/wire/feeds/{id}/enabled",
+            post(wire::set_wire_feed_enabled),
+        )
+        .route(
+            "/newsroom/wire/feeds/{id}/delete",
+            post(wire::delete_wire_feed),
         )
         .route("/newsroom/audit", get(desk::show_audit))
         .route("/newsroom/front-page", get(front_page::list_front_pages))

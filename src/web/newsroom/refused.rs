@@ -47,6 +47,7 @@ fn words(w: &'static NewsroomWords, status: StatusCode) -> (&'static str, &'stat
         StatusCode::NOT_FOUND => (w.not_found, w.not_found_text),
         StatusCode::BAD_REQUEST => (w.bad_request, w.nothing_changed),
         StatusCode::PAYLOAD_TOO_LARGE => (w.too_large, w.nothing_changed),
+        StatusCode::CONFLICT => (w.already_done, w.someone_first),
         StatusCode::TOO_MANY_REQUESTS => (w.too_many, w.wait_and_retry),
         StatusCode::SERVICE_UNAVAILABLE => (w.unavailable, w.nothing_lost),
         _ => (w.failed, w.failed_text),
