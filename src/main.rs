@@ -1040,6 +1040,9 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
     };
     // The bare query and tantivy alone, alternating query by query, in the same run.
     let (mut ours, mut theirs, mut deep) = (Vec::new(), Vec::new(), Vec::new());
+    // The same times by how many words the query has: where the gap is.
+    let mut by_words: [(Vec<std::time::Duration>, Vec<std::time::Duration>); 3] =
+        Default::default();
     let (mut found_ours, mut found_theirs) = (0usize, 0usize);
     for round in 0..rounds.max(2) {
         for (edition, text) in &queries {
@@ -1055,6 +1058,9 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
                 ours.push(t1 - t0);
                 theirs.push(t2 - t1);
                 deep.push(t3 - t2);
+                let words = text.split_whitespace().count().clamp(1, 3);
+                by_words[words - 1].0.push(t1 - t0);
+                by_words[words - 1].1.push(t2 - t1);
                 found_ours += a;
                 found_theirs += b;
             }
@@ -1167,6 +1173,19 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
         bare_median / alone_median.max(1e-9),
         bare_p99 / alone_p99.max(1e-9)
     );
+    println!();
+    println!("| words | queries | bare median | tantivy alone median | ratio |");
+    println!("|---:|---:|---:|---:|---:|");
+    for (words, (bare, alone)) in by_words.iter_mut().enumerate() {
+        let (b, _) = median_p99(bare);
+        let (a, _) = median_p99(alone);
+        println!(
+            "| {} | {} | {b:.2} ms | {a:.2} ms | {:.2} |",
+            words + 1,
+            bare.len() / (rounds.max(2) - 1),
+            b / a.max(1e-9)
+        );
+    }
     println!();
     println!(
         "Results per query: {:.1} (Newsline), {:.1} (tantivy alone); {failures} endpoint answers were not 200.",

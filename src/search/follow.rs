@@ -387,6 +387,53 @@ mod tests {
     }
 
     #[test]
+    fn an_index_of_another_format_or_schema_is_rebuilt() {
+        let dir = tempfile::tempdir().expect("dir");
+        let folder = dir.path().join("search");
+        // A complete index of the previous format, with today's fields.
+        let (schema, _) = Fields::build();
+        let index = crate::search::create(&folder, schema).expect("made");
+        let mut writer: IndexWriter<TantivyDocument> = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let mut prepared = writer.prepare_commit().expect("prepared");
+        prepared.set_payload(
+            &Payload {
+                format: FORMAT - 1,
+                seq: 9,
+                complete: true,
+            }
+            .text(),
+        );
+        prepared.commit().expect("committed");
+        drop(writer);
+        drop(index);
+        let (search, follower) = SearchIndex::open(&folder).expect("opens");
+        assert!(
+            search.building() && follower.rebuild,
+            "an older format is rebuilt"
+        );
+        drop(search);
+        std::fs::remove_dir_all(&folder).expect("removed");
+        // A complete index of this format whose fields differ from today's.
+        let mut builder = tantivy::schema::Schema::builder();
+        builder.add_u64_field("id", tantivy::schema::INDEXED);
+        let index = crate::search::create(&folder, builder.build()).expect("made");
+        let mut writer: IndexWriter<TantivyDocument> = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        commit(&mut writer, 9, true).expect("committed");
+        drop(writer);
+        drop(index);
+        let (search, follower) = SearchIndex::open(&folder).expect("opens");
+        assert!(
+            search.building() && follower.rebuild,
+            "other fields are rebuilt"
+        );
+        assert_eq!(search.applied(), 0, "a rebuild starts from the beginning");
+    }
+
+    #[test]
     fn applying_an_item_again_replaces_its_document() {
         let dir = tempfile::tempdir().expect("dir");
         let (search, _) = SearchIndex::open(&dir.path().join("search")).expect("opens");

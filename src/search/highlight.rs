@@ -5,7 +5,7 @@
 //! cost more than the search itself, so a word is stemmed only when it starts as a
 //! query term does.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -15,16 +15,55 @@ use crate::domain::escape_text;
 /// What a result's text is compared with: one query's terms in one language.
 pub struct Highlighter {
     language: Language,
-    terms: HashSet<String>,
+    /// The terms, sorted, for binary search: a query has a few, and hashing every
+    /// word of every body shown cost more than comparing it with them.
+    terms: Vec<String>,
     /// The first characters of every term, to pick the words worth stemming.
     prefixes: Vec<String>,
     /// The first character of every term: most words of a text start otherwise and
     /// are passed over without being lowercased or folded.
     initials: Vec<char>,
     /// Whether a word starting with this character (followed by no combining mark)
-    /// can match: worked out once per character instead of once per word.
-    starts: HashMap<char, bool>,
+    /// can match: worked out once per character instead of once per word. Latin and
+    /// Cyrillic letters, most of every text, are looked up by their code point.
+    starts: Starts,
     analyzer: Option<TextAnalyzer>,
+}
+
+/// Characters below this are answered from a table rather than a map.
+const TABLE: usize = 0x530;
+
+/// A memo of whether a word starting with a character can match.
+struct Starts {
+    /// 0 not yet known, 1 no, 2 yes.
+    table: Vec<u8>,
+    rest: HashMap<char, bool>,
+}
+
+impl Starts {
+    fn new() -> Self {
+        Self {
+            table: vec![0; TABLE],
+            rest: HashMap::new(),
+        }
+    }
+
+    fn get(&self, c: char) -> Option<bool> {
+        match self.table.get(c as usize) {
+            Some(0) => None,
+            Some(known) => Some(*known == 2),
+            None => self.rest.get(&c).copied(),
+        }
+    }
+
+    fn insert(&mut self, c: char, may: bool) {
+        match self.table.get_mut(c as usize) {
+            Some(slot) => *slot = if may { 2 } else { 1 },
+            None => {
+                self.rest.insert(c, may);
+            }
+        }
+    }
 }
 
 /// Characters a stem keeps of its word's start, at least: a word not starting with
@@ -39,13 +78,18 @@ impl Highlighter {
             .iter()
             .map(|t| t.chars().take(PREFIX).collect::<String>())
             .collect();
-        let initials = terms.iter().filter_map(|t| t.chars().next()).collect();
+        let mut initials: Vec<char> = terms.iter().filter_map(|t| t.chars().next()).collect();
+        initials.sort_unstable();
+        initials.dedup();
+        let mut terms = terms;
+        terms.sort_unstable();
+        terms.dedup();
         Self {
             language,
-            terms: terms.into_iter().collect(),
+            terms,
             prefixes,
             initials,
-            starts: HashMap::new(),
+            starts: Starts::new(),
             analyzer: Some(analyzer),
         }
     }
@@ -75,8 +119,8 @@ impl Highlighter {
             Some((at, next)) if ('\u{300}'..='\u{36f}').contains(&next) => {
                 self.may_start(&word[..at + next.len_utf8()], lowered, folded)
             }
-            _ => match self.starts.get(&first) {
-                Some(known) => *known,
+            _ => match self.starts.get(first) {
+                Some(known) => known,
                 None => {
                     let may = self.may_start(&word[..first.len_utf8()], lowered, folded);
                     self.starts.insert(first, may);
@@ -89,7 +133,7 @@ impl Highlighter {
         }
         self.language.lowercase(word, lowered);
         self.language.fold(lowered, folded);
-        if self.terms.contains(folded.as_str()) {
+        if self.is_term(folded) {
             return true;
         }
         if !self.prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
@@ -101,9 +145,18 @@ impl Highlighter {
         let mut stream = analyzer.token_stream(word);
         let mut matched = false;
         while stream.advance() {
-            matched |= self.terms.contains(&stream.token().text);
+            matched |= self
+                .terms
+                .binary_search_by(|t| t.as_str().cmp(stream.token().text.as_str()))
+                .is_ok();
         }
         matched
+    }
+
+    fn is_term(&self, word: &str) -> bool {
+        self.terms
+            .binary_search_by(|t| t.as_str().cmp(word))
+            .is_ok()
     }
 
     /// The byte ranges of matching words in `text`.

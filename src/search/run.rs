@@ -367,10 +367,9 @@ impl SearchIndex {
                 doc.get_first(field)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
-                    .to_owned()
             };
             let edition = text(f.edition);
-            let language = Language::of_edition(&edition);
+            let language = Language::of_edition(edition);
             let marker = highlighters.entry(language).or_insert_with(|| {
                 let manager = self.index.tokenizers();
                 let analyzer = language.folded_analyzer();
@@ -380,19 +379,19 @@ impl SearchIndex {
                     manager.get(&analyzer).unwrap_or_default(),
                 )
             });
-            let headline = marker.whole(&text(f.headline_text));
-            let snippet = marker.passage(&text(f.body_text), SNIPPET_CHARS);
+            let headline = marker.whole(text(f.headline_text));
+            let snippet = marker.passage(text(f.body_text), SNIPPET_CHARS);
             hits.push(Hit {
                 id: doc
                     .get_first(f.id)
                     .and_then(|v| v.as_u64())
                     .unwrap_or_default() as ItemId,
-                status: text(f.status),
+                status: text(f.status).to_owned(),
                 time: doc
                     .get_first(f.time)
                     .and_then(|v| v.as_i64())
                     .unwrap_or_default(),
-                edition,
+                edition: edition.to_owned(),
                 headline,
                 snippet,
             });
