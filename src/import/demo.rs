@@ -108,7 +108,57 @@ pub async fn load(
     newsroom
         .link_translations(&actor, &demo.translations)
         .await?;
+    arrange_fronts(newsroom, &actor, demo, &filed).await?;
     Ok(filed)
+}
+
+/// Top stories each demo front page shows after its lead.
+const DEMO_TOP_STORIES: usize = 3;
+/// Section blocks each demo front page shows, each of its latest items.
+const DEMO_BLOCKS: usize = 2;
+const DEMO_BLOCK_ITEMS: usize = 4;
+
+/// Arranges every demo edition's front page as an editor would: its first item as
+/// the lead, the next ones as top stories, blocks for its first sections.
+async fn arrange_fronts(
+    newsroom: &crate::newsroom::Newsroom,
+    actor: &crate::newsroom::Actor,
+    demo: &Demo,
+    filed: &[crate::newsroom::Filed],
+) -> Result<(), crate::newsroom::NewsroomError> {
+    use crate::domain::{Arrangement, SectionBlock};
+    let ids: HashMap<&str, crate::domain::ItemId> = demo
+        .batch
+        .filings
+        .iter()
+        .zip(filed)
+        .filter_map(|(f, d)| Some((f.source_key.as_deref()?, d.id())))
+        .collect();
+    let sections = newsroom.sections().await?;
+    for edition in &demo.batch.editions {
+        let code = edition.code.as_ref();
+        let item = |n: usize| ids.get(format!("demo:{code}:{n}").as_str()).copied();
+        let arrangement = Arrangement {
+            lead: item(0),
+            top: (1..=DEMO_TOP_STORIES).filter_map(item).collect(),
+            sections: sections
+                .iter()
+                .filter(|s| s.edition == edition.code)
+                .take(DEMO_BLOCKS)
+                .map(|s| SectionBlock {
+                    section: s.id,
+                    count: DEMO_BLOCK_ITEMS,
+                })
+                .collect(),
+        };
+        if arrangement.lead.is_none() {
+            continue;
+        }
+        newsroom
+            .save_front_page(actor, code, 0, &arrangement, crate::newsroom::GoLive::Now)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Parses a site file and item files (named by edition code, `en.md`) into one batch.

@@ -567,4 +567,17 @@ async fn the_demo_has_three_editions_a_translated_story_and_an_editor_to_try() {
     let desk = get(format!("{}/newsroom", server.address)).await;
     assert_eq!(desk.status, StatusCode::OK);
     assert!(desk.body.contains("Demo Editor"), "{}", desk.body);
+
+    // Every edition's front page is arranged, through the newsroom.
+    let store = newsline::store::Store::open(&db.url).await.expect("store");
+    let audit = store.audit_entries(500).await.expect("audit");
+    for code in ["az", "en", "ru"] {
+        assert!(
+            audit.iter().any(|e| e.action == "arranged the front page"
+                && e.subject == format!("front:{code}")
+                && e.system.as_deref() == Some(newsline::import::demo::ACTOR)),
+            "{code}"
+        );
+    }
+    store.close().await;
 }
