@@ -298,6 +298,10 @@ async fn every_newsroom_page_speaks_only_the_account_s_language() {
             ("tokens", "/newsroom/tokens".to_owned()),
             ("password", "/newsroom/password".to_owned()),
             ("images", "/newsroom/media".to_owned()),
+            ("front pages", "/newsroom/front-page".to_owned()),
+            ("front page", "/newsroom/front-page/en".to_owned()),
+            ("wire", "/newsroom/wire".to_owned()),
+            ("wire feeds", "/newsroom/wire/feeds".to_owned()),
         ] {
             let page = browser.get(&path).await;
             assert_eq!(page.status, StatusCode::OK, "{what}: {path}");
@@ -319,6 +323,152 @@ async fn every_newsroom_page_speaks_only_the_account_s_language() {
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
         assert_eq!(forged.texts(".error-detail"), [words.refused_csrf]);
     }
+}
+
+/// The front page and the wire, with an arrangement live, one scheduled and a paused
+/// feed, and their refusals, in each account language. They get their data in a site of
+/// their own: the audit log walked above shows its entries' details as stored, in English.
+#[tokio::test]
+async fn the_front_page_and_the_wire_speak_only_the_account_s_language() {
+    let app = TestApp::spawn().await;
+    let filed = app.file(site()).await;
+    let item = filed[0].id();
+    arrange_and_add_a_feed(&app, &filed).await;
+    for lang in LANGUAGES {
+        let browser = admin_speaking(&app, lang).await;
+        let words = newsroom_words::for_language(lang);
+        for (what, path) in [
+            ("front pages", "/newsroom/front-page"),
+            ("front page", "/newsroom/front-page/en"),
+            ("wire", "/newsroom/wire"),
+            ("wire feeds", "/newsroom/wire/feeds"),
+        ] {
+            let page = browser.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{what}: {path}");
+            assert_speaks(&page, lang, what);
+        }
+        let front = browser.get("/newsroom/front-page/en").await;
+        assert_eq!(
+            front.texts("tbody td:nth-child(2)"),
+            [words.front_scheduled, words.front_live],
+            "{lang}: the history's states"
+        );
+        // Their refusals's and the wire's refusals speak the account's language too.
+        let front = browser.get("/newsroom/front-page/en").await;
+        let unscheduled = browser
+            .post(
+                "/newsroom/front-page/en",
+                &[
+                    ("csrf", &csrf_of(&front)),
+                    ("version", &input_value(&front, "version")),
+                    ("lead", &item.to_string()),
+                    ("button", "schedule"),
+                    ("live_at", ""),
+                ],
+            )
+            .await;
+        assert_eq!(unscheduled.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_speaks(&unscheduled, lang, "refused front page");
+        assert_eq!(
+            unscheduled.texts(".form-error"),
+            [newsroom_words::clause(words.arrangement_give_time)]
+        );
+        let refused_feed = browser
+            .submit(
+                "/newsroom/wire/feeds",
+                "/newsroom/wire/feeds",
+                &[
+                    ("name", "Qwzx Plom"),
+                    ("url", "http://127.0.0.1:9/plom"),
+                    ("edition", "en"),
+                    ("minutes", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(refused_feed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_speaks(&refused_feed, lang, "refused feed");
+        assert_eq!(
+            refused_feed.texts(".form-error"),
+            [words.fill(
+                words.field_interval,
+                newsroom_words::clause(words.feed_interval)
+            )]
+        );
+    }
+}
+
+/// Gives the English front page a live arrangement and a scheduled one, and the wire a
+/// paused feed, so that their pages show every state they can be in.
+async fn arrange_and_add_a_feed(app: &TestApp, filed: &[newsline::newsroom::Filed]) {
+    let admin = app.signed_in("arranger", Role::Admin).await;
+    let snapshot = app.read.snapshot();
+    let english: Vec<String> = filed
+        .iter()
+        .map(|f| f.id())
+        .filter(|id| {
+            snapshot
+                .item(*id)
+                .is_some_and(|i| i.edition.as_ref() == "en")
+        })
+        .map(|id| id.to_string())
+        .collect();
+    let section = snapshot
+        .sections_of("en")
+        .first()
+        .map(|s| s.id.to_string())
+        .expect("an English section");
+    for (lead, button, live_at) in [
+        (&english[0], "save", ""),
+        (&english[1], "schedule", "2099-01-01T10:00"),
+    ] {
+        let page = admin.get("/newsroom/front-page/en").await;
+        let saved = admin
+            .post(
+                "/newsroom/front-page/en",
+                &[
+                    ("csrf", csrf_of(&page).as_str()),
+                    ("version", &input_value(&page, "version")),
+                    ("lead", lead),
+                    ("top", &english[2]),
+                    ("block_section", &section),
+                    ("block_count", "3"),
+                    ("button", button),
+                    ("live_at", live_at),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+    let added = admin
+        .submit(
+            "/newsroom/wire/feeds",
+            "/newsroom/wire/feeds",
+            &[
+                ("name", "Qwzx Plim"),
+                ("url", "http://127.0.0.1:9/plim"),
+                ("edition", "en"),
+                ("minutes", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let feeds = admin.get("/newsroom/wire/feeds").await;
+    let id = feeds
+        .html()
+        .select(&scraper::Selector::parse("tr[id^=feed-]").expect("selector"))
+        .next()
+        .and_then(|tr| tr.value().attr("id"))
+        .and_then(|id| id.strip_prefix("feed-"))
+        .expect("the feed's row")
+        .to_owned();
+    let paused = admin
+        .submit(
+            "/newsroom/wire/feeds",
+            &format!("/newsroom/wire/feeds/{id}/enabled"),
+            &[("enabled", "no")],
+        )
+        .await;
+    assert_eq!(paused.status, StatusCode::SEE_OTHER, "{}", paused.body);
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Editor;
+use super::words::{NewsroomWords, clause};
 use crate::domain::{
     Arrangement, ArrangementError, MAX_BLOCK_ITEMS, MAX_SECTION_BLOCKS, MAX_TOP_STORIES,
     SectionBlock, time,
@@ -110,7 +111,7 @@ pub async fn list_front_pages(
         .map(|e| (e.code.to_string(), e.name.clone()))
         .collect();
     respond::private_html(&EditionsPage {
-        chrome: NewsroomChrome::new("Front page", &editor),
+        chrome: NewsroomChrome::new(editor.words().front_page, &editor),
         editions,
     })
 }
@@ -170,15 +171,27 @@ fn field_error(text: &str) -> ArrangementError {
     ArrangementError::Field(text.to_owned())
 }
 
-fn number<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, ArrangementError> {
+/// A refusal of the form's own fields, worded in the account's language.
+fn field_refusal(text: &str) -> ArrangementError {
+    field_error(&clause(text))
+}
+
+fn number<T: std::str::FromStr>(
+    words: &NewsroomWords,
+    value: &str,
+    what: &str,
+) -> Result<T, ArrangementError> {
     value
         .trim()
         .parse()
-        .map_err(|_| field_error(&format!("{what} must be a whole number, not '{value}'")))
+        .map_err(|_| field_refusal(&words.fill2(words.arrangement_not_number, what, value)))
 }
 
 /// Reads the form; anything missing or malformed is refused with its name.
-fn parse(fields: &FormFields) -> Result<Submitted, (String, ArrangementError)> {
+fn parse(
+    fields: &FormFields,
+    words: &NewsroomWords,
+) -> Result<Submitted, (String, ArrangementError)> {
     let one = |name: &str| {
         fields
             .iter()
@@ -188,8 +201,9 @@ fn parse(fields: &FormFields) -> Result<Submitted, (String, ArrangementError)> {
     let csrf = one("csrf").unwrap_or_default().to_owned();
     let fail = |e: ArrangementError| (csrf.clone(), e);
     let based_on = number(
-        one("version").ok_or_else(|| fail(field_error("the form's version is missing")))?,
-        "version",
+        words,
+        one("version").ok_or_else(|| fail(field_refusal(words.arrangement_no_version)))?,
+        words.field_version,
     )
     .map_err(fail)?;
     let intent = match one("button") {
@@ -197,19 +211,17 @@ fn parse(fields: &FormFields) -> Result<Submitted, (String, ArrangementError)> {
         Some("save") => Intent::Save,
         Some("schedule") => Intent::Schedule,
         _ => {
-            return Err(fail(field_error(
-                "choose Preview, Save (live now) or Schedule",
-            )));
+            return Err(fail(field_refusal(words.arrangement_choose_button)));
         }
     };
     let lead = match one("lead").map(str::trim) {
         None | Some("") => None,
-        Some(id) => Some(number(id, "the lead story").map_err(fail)?),
+        Some(id) => Some(number(words, id, words.field_lead_story).map_err(fail)?),
     };
     let mut top = Vec::new();
     for (_, value) in fields.iter().filter(|(k, _)| k == "top") {
         if !value.trim().is_empty() {
-            top.push(number(value, "a top story").map_err(fail)?);
+            top.push(number(words, value, words.field_top_story).map_err(fail)?);
         }
     }
     let sections: Vec<&str> = fields
@@ -223,9 +235,7 @@ fn parse(fields: &FormFields) -> Result<Submitted, (String, ArrangementError)> {
         .map(|(_, v)| v.trim())
         .collect();
     if sections.len() != counts.len() {
-        return Err(fail(field_error(
-            "each section block needs a section and a number of items",
-        )));
+        return Err(fail(field_refusal(words.arrangement_block_fields)));
     }
     let mut blocks = Vec::new();
     for (section, count) in sections.into_iter().zip(counts) {
@@ -233,8 +243,8 @@ fn parse(fields: &FormFields) -> Result<Submitted, (String, ArrangementError)> {
             continue;
         }
         blocks.push(SectionBlock {
-            section: number(section, "a block's section").map_err(fail)?,
-            count: number(count, "a block's number of items").map_err(fail)?,
+            section: number(words, section, words.field_block_section).map_err(fail)?,
+            count: number(words, count, words.field_block_count).map_err(fail)?,
         });
     }
     Ok(Submitted {
@@ -258,7 +268,7 @@ pub async fn arrange_front_page(
     Path(edition): Path<String>,
     Form(fields): Form<FormFields>,
 ) -> Result<Response, PageError> {
-    let submitted = match parse(&fields) {
+    let submitted = match parse(&fields, editor.words()) {
         Ok(s) => s,
         Err((csrf, why)) => {
             editor.check_csrf(&csrf)?;
@@ -282,7 +292,7 @@ pub async fn arrange_front_page(
         Intent::Schedule => {
             let text = submitted.live_at_text.replace('T', " ");
             if text.is_empty() {
-                let why = field_error("give the time the arrangement goes live");
+                let why = field_refusal(editor.words().arrangement_give_time);
                 return refuse(&state, &editor, &edition, Some(&submitted), why.into()).await;
             }
             match time::parse_local(&text, &state.site.time_zone) {
@@ -359,26 +369,26 @@ async fn refuse(
         &desk,
         &arrangement,
         live_at,
-        Some(why.to_string()),
+        Some(editor.words().refusal(&why)),
     )
     .await?;
     *response.status_mut() = status;
     Ok(response)
 }
 
-fn summary(state: &AppState, arrangement: &Arrangement) -> String {
+fn summary(state: &AppState, words: &NewsroomWords, arrangement: &Arrangement) -> String {
     let snapshot = state.read.snapshot();
     let headline = |id: i64| {
         snapshot
             .item(id)
-            .map_or_else(|| format!("item {id}"), |i| i.headline.to_string())
+            .map_or_else(|| words.fill(words.item_n, id), |i| i.headline.to_string())
     };
     let mut parts = Vec::new();
     if let Some(lead) = arrangement.lead {
-        parts.push(format!("lead: {}", headline(lead)));
+        parts.push(words.fill(words.summary_lead, headline(lead)));
     }
     if !arrangement.top.is_empty() {
-        parts.push(format!("{} top stories", arrangement.top.len()));
+        parts.push(words.count(&words.top_stories, arrangement.top.len()));
     }
     if !arrangement.sections.is_empty() {
         let names: Vec<String> = arrangement
@@ -391,26 +401,31 @@ fn summary(state: &AppState, arrangement: &Arrangement) -> String {
                 format!("{name} ({})", b.count)
             })
             .collect();
-        parts.push(format!("sections: {}", names.join(", ")));
+        parts.push(words.fill(words.summary_sections, names.join(", ")));
     }
     parts.join("; ")
 }
 
-fn row(state: &AppState, record: &FrontPageRecord, live_version: Option<i64>) -> VersionRow {
+fn row(
+    state: &AppState,
+    words: &NewsroomWords,
+    record: &FrontPageRecord,
+    live_version: Option<i64>,
+) -> VersionRow {
     let zone = &state.site.time_zone;
     VersionRow {
         version: record.version,
         state: if Some(record.version) == live_version {
-            "live"
+            words.front_live
         } else if record.live {
-            "replaced"
+            words.front_replaced
         } else {
-            "scheduled"
+            words.front_scheduled
         },
         live_at: time::display(record.live_at, zone),
         saved_by: record.saved_by.clone().unwrap_or_default(),
         saved_at: time::display(record.saved_at, zone),
-        summary: summary(state, &record.arrangement),
+        summary: summary(state, words, &record.arrangement),
     }
 }
 
@@ -424,6 +439,7 @@ async fn render(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let snapshot = state.read.snapshot();
+    let words = editor.words();
     let mut choices: Vec<Choice> = snapshot
         .newest(edition)
         .iter()
@@ -442,7 +458,7 @@ async fn render(
             .filter(|i| i.edition == edition)
             .map(|i| Choice {
                 id: i.id,
-                label: format!("{} (scheduled)", i.headline),
+                label: words.fill(words.scheduled_choice, &i.headline),
             }),
     );
     // What the form shows chosen stays choosable, however old.
@@ -452,7 +468,7 @@ async fn render(
                 id,
                 label: snapshot
                     .item(id)
-                    .map_or_else(|| format!("item {id}"), |i| i.headline.to_string()),
+                    .map_or_else(|| words.fill(words.item_n, id), |i| i.headline.to_string()),
             });
         }
     }
@@ -474,11 +490,11 @@ async fn render(
     let history: Vec<VersionRow> = desk
         .history
         .iter()
-        .map(|r| row(state, r, live_version))
+        .map(|r| row(state, words, r, live_version))
         .collect();
     let failed = error.is_some();
     let mut response = respond::private_html(&FrontPageForm {
-        chrome: NewsroomChrome::new("Front page", editor),
+        chrome: NewsroomChrome::new(words.front_page, editor),
         edition: edition.to_owned(),
         version: desk.version,
         error,
@@ -493,12 +509,15 @@ async fn render(
         blocks,
         live_at,
         max_block_items: MAX_BLOCK_ITEMS,
-        live: desk.live.as_ref().map(|r| row(state, r, live_version)),
+        live: desk
+            .live
+            .as_ref()
+            .map(|r| row(state, words, r, live_version)),
         scheduled: desk
             .history
             .iter()
             .filter(|r| !r.live)
-            .map(|r| row(state, r, live_version))
+            .map(|r| row(state, words, r, live_version))
             .collect(),
         history,
     })?;

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Editor;
+use super::words::{NewsroomWords, clause};
 use crate::domain::{
     Action, EditionCode, FeedUrl, MAX_FEED_URL_CHARS, MAX_SOURCE_CHARS, PollInterval, Scope,
     SourceName, WireError, may, time,
@@ -78,7 +79,10 @@ pub async fn show_wire(
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| PageError::BadRequest(format!("'{raw}' is not a page number").into()))?,
+            .ok_or_else(|| {
+                let words = editor.words();
+                PageError::BadRequest(words.fill(words.not_a_page_number, raw).into())
+            })?,
     };
     let queue = state.newsroom.wire_queue(editor.actor(), page).await?;
     let pages = ((queue.waiting + WIRE_PAGE_SIZE - 1) / WIRE_PAGE_SIZE).max(1);
@@ -87,7 +91,7 @@ pub async fn show_wire(
     }
     let zone = &state.site.time_zone;
     let p = WirePage {
-        chrome: NewsroomChrome::new("Wire", &editor),
+        chrome: NewsroomChrome::new(editor.words().wire, &editor),
         stories: queue.copy.into_iter().map(|c| story(c, zone)).collect(),
         waiting: queue.waiting,
         may_dismiss: may(editor.actor().role, Action::DismissWire, Scope::Newsroom),
@@ -191,7 +195,7 @@ async fn feeds_page(state: &AppState, editor: &Editor) -> Result<FeedsPage, Page
     let feeds = state.newsroom.wire_feeds(editor.actor()).await?;
     let zone = &state.site.time_zone;
     Ok(FeedsPage {
-        chrome: NewsroomChrome::new("Wire feeds", editor),
+        chrome: NewsroomChrome::new(editor.words().wire_feeds, editor),
         feeds: feeds.into_iter().map(|f| feed_row(f, zone)).collect(),
         error: None,
         form_name: String::new(),
@@ -226,19 +230,20 @@ pub(super) struct FeedForm {
 }
 
 impl FeedForm {
-    fn request(&self) -> Result<FeedRequest, String> {
+    /// The request the form asks for, or why not in the account's words.
+    fn request(&self, words: &NewsroomWords) -> Result<FeedRequest, String> {
         Ok(FeedRequest {
-            name: SourceName::parse(&self.name).map_err(|e| e.to_string())?,
-            url: FeedUrl::parse(&self.url).map_err(|e| e.to_string())?,
+            name: SourceName::parse(&self.name).map_err(|e| words.feed_refusal(&e))?,
+            url: FeedUrl::parse(&self.url).map_err(|e| words.feed_refusal(&e))?,
             edition: EditionCode::parse(self.edition.trim())
-                .map_err(|_| "edition: choose an edition".to_owned())?,
+                .map_err(|_| words.fill(words.field_edition, clause(words.field_choose_edition)))?,
             interval: self
                 .minutes
                 .trim()
                 .parse::<i64>()
                 .map_err(|_| WireError::Interval)
                 .and_then(PollInterval::minutes)
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| words.feed_refusal(&e))?,
         })
     }
 }
@@ -252,14 +257,14 @@ pub async fn add_wire_feed(
     editor.check_csrf(&form.csrf)?;
     // Refused for the role before anything about the fields is said.
     let mut p = feeds_page(&state, &editor).await?;
-    let outcome = match form.request() {
+    let outcome = match form.request(editor.words()) {
         Ok(request) => match state.newsroom.add_wire_feed(editor.actor(), &request).await {
             Ok(id) => Ok(id),
             Err(
                 e @ (NewsroomError::WireFeedTaken(_)
                 | NewsroomError::UnknownEdition(_)
                 | NewsroomError::Wire(_)),
-            ) => Err(e.to_string()),
+            ) => Err(editor.words().refusal(&e)),
             Err(other) => return Err(other.into()),
         },
         Err(message) => Err(message),
@@ -308,7 +313,7 @@ pub async fn set_wire_feed_enabled(
         "no" => false,
         _ => {
             return Err(PageError::BadRequest(
-                "say whether to pause or resume".into(),
+                super::words::Refusal::PauseOrResume.into(),
             ));
         }
     };

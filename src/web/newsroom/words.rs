@@ -391,6 +391,107 @@ words {
     login_wrong_code => ["That code is not right, or was used already.", "Bu kod düzgün deyil və ya artıq istifadə olunub.", "Bu kod doğru değil ya da zaten kullanıldı.", "Этот код неверен или уже использован."],
     login_expired => ["This sign-in took too long; start again with your password.", "Bu giriş çox uzun çəkdi; şifrənizlə yenidən başlayın.", "Bu giriş çok uzun sürdü; parolanızla baştan başlayın.", "Вход занял слишком много времени; начните заново с пароля."],
     passwords_differ => ["The two new passwords differ.", "İki yeni şifrə fərqlidir.", "İki yeni parola birbirinden farklı.", "Два новых пароля не совпадают."],
+    // The front page.
+    front_page_of => ["Front page of {x}", "Ana səhifə: {x}", "Ana sayfa: {x}", "Главная страница: {x}"],
+    see_public_home => ["See the public home page", "Oxucuların gördüyü ana səhifəyə bax", "Okurların gördüğü ana sayfaya bak", "Открыть главную страницу, как её видят читатели"],
+    choose_edition_to_arrange => ["Choose the edition whose home page to arrange.", "Ana səhifəsini düzəcəyiniz buraxılışı seçin.", "Ana sayfasını düzenleyeceğiniz baskıyı seçin.", "Выберите выпуск, главную страницу которого нужно расставить."],
+    live_now => ["Live now", "Hazırda saytda", "Şu an yayında", "Сейчас на сайте"],
+    version_live_since => ["Version {x}, live since {y}", "Versiya {x}, {y} tarixindən saytda", "Sürüm {x}, {y} tarihinden beri yayında", "Версия {x}, на сайте с {y}"],
+    version_goes_live_at => ["Version {x} goes live at {y}", "Versiya {x} saytda {y} tarixində çıxır", "Sürüm {x}, {y} tarihinde yayına girer", "Версия {x} выходит на сайт {y}"],
+    saved_by_x => ["saved by {x}", "saxlayan: {x}", "kaydeden: {x}", "сохранено пользователем {x}"],
+    nothing_arranged => ["Nothing is arranged: the home page shows the lead stories, then the latest of each section.", "Heç nə düzülməyib: ana səhifə əsas xəbərləri, sonra hər bölmənin son materiallarını göstərir.", "Hiçbir düzen yok: ana sayfa manşetleri, ardından her bölümün en yeni haberlerini gösterir.", "Ничего не расставлено: на главной странице идут главные новости, затем последние материалы каждого раздела."],
+    preview_version => ["Preview version {x}", "Versiya {x} önizləməsi", "Sürüm {x} önizlemesi", "Предпросмотр версии {x}"],
+    arrange => ["Arrange", "Düzülüş", "Düzenle", "Расстановка"],
+    lead_legend => ["Lead story, shown first with its image", "Əsas xəbər, şəkli ilə birinci göstərilir", "Manşet, görseliyle en başta gösterilir", "Главная новость, показывается первой, с изображением"],
+    top_legend => ["Top stories, in this order", "Önə çıxan xəbərlər, bu ardıcıllıqla", "Öne çıkan haberler, bu sırayla", "Важные новости, в этом порядке"],
+    position_n => ["Position {x}", "Yer {x}", "Sıra {x}", "Позиция {x}"],
+    blocks_legend => ["Section blocks: the latest items of a section", "Bölmə blokları: bölmənin son materialları", "Bölüm blokları: bir bölümün en yeni haberleri", "Блоки разделов: последние материалы раздела"],
+    block_n => ["Block {x}", "Blok {x}", "Blok {x}", "Блок {x}"],
+    block_items => ["items", "material", "haber", "материалов"],
+    when_it_goes_live => ["When it goes live", "Saytda nə vaxt çıxır", "Ne zaman yayına girer", "Когда выходит на сайт"],
+    go_live_time => ["Go-live time for Schedule (site time)", "Planlaşdırma üçün saytda çıxma vaxtı (saytın vaxtı ilə)", "Zamanlama için yayına giriş saati (site saati)", "Время выхода для «Запланировать» (по времени сайта)"],
+    save_live_now => ["Save (live now)", "Saxla (dərhal saytda)", "Kaydet (hemen yayında)", "Сохранить (сразу на сайт)"],
+    no_arrangement_yet => ["No arrangement has been saved yet.", "Hələ heç bir düzülüş saxlanmayıb.", "Henüz bir düzen kaydedilmedi.", "Расстановка ещё не сохранялась."],
+    live_at => ["Live at", "Saytda çıxma vaxtı", "Yayına giriş", "Выход на сайт"],
+    saved_by => ["Saved by", "Saxlayan", "Kaydeden", "Кто сохранил"],
+    saved_at_heading => ["Saved at", "Saxlanma vaxtı", "Kayıt zamanı", "Когда сохранено"],
+    arrangement => ["Arrangement", "Düzülüş", "Düzen", "Расстановка"],
+    version_n => ["Version {x}", "Versiya {x}", "Sürüm {x}", "Версия {x}"],
+    front_live => ["live", "saytda", "yayında", "на сайте"],
+    front_replaced => ["replaced", "əvəzlənib", "değiştirildi", "заменена"],
+    front_scheduled => ["scheduled", "planlaşdırılıb", "zamanlandı", "запланирована"],
+    scheduled_choice => ["{x} (scheduled)", "{x} (planlaşdırılıb)", "{x} (zamanlandı)", "{x} (запланирован)"],
+    summary_lead => ["lead: {x}", "əsas xəbər: {x}", "manşet: {x}", "главная: {x}"],
+    summary_sections => ["sections: {x}", "bölmələr: {x}", "bölümler: {x}", "разделы: {x}"],
+    item_n => ["item {x}", "material {x}", "haber {x}", "материал {x}"],
+    // The front page's refusals, shown as clauses (see `clause`).
+    arrangement_empty => ["Choose a lead story, a top story or a section block.", "Əsas xəbər, önə çıxan xəbər və ya bölmə bloku seçin.", "Bir manşet, öne çıkan bir haber ya da bir bölüm bloğu seçin.", "Выберите главную новость, важную новость или блок раздела."],
+    arrangement_too_many_top => ["At most {x} top stories.", "Ən çoxu {x} önə çıxan xəbər.", "En fazla {x} öne çıkan haber.", "Не больше {x} важных новостей."],
+    arrangement_too_many_blocks => ["At most {x} section blocks.", "Ən çoxu {x} bölmə bloku.", "En fazla {x} bölüm bloğu.", "Не больше {x} блоков разделов."],
+    arrangement_block_size => ["A section block shows 1 to {x} items, not {y}.", "Bölmə bloku {y} deyil, 1-dən {x}-ə qədər material göstərir.", "Bir bölüm bloğu {y} değil, 1 ile {x} arası haber gösterir.", "Блок раздела показывает от 1 до {x} материалов, а не {y}."],
+    arrangement_duplicate_item => ["Item {x} is chosen twice.", "Material {x} iki dəfə seçilib.", "Haber {x} iki kez seçildi.", "Материал {x} выбран дважды."],
+    arrangement_duplicate_section => ["A section is chosen for two blocks.", "Bir bölmə iki blok üçün seçilib.", "Bir bölüm iki blok için seçildi.", "Один раздел выбран для двух блоков."],
+    arrangement_unknown_item => ["There is no item {x} in this edition.", "Bu buraxılışda material {x} yoxdur.", "Bu baskıda haber {x} yok.", "В этом выпуске нет материала {x}."],
+    arrangement_unknown_section => ["There is no section {x} in this edition.", "Bu buraxılışda bölmə {x} yoxdur.", "Bu baskıda bölüm {x} yok.", "В этом выпуске нет раздела {x}."],
+    arrangement_not_published => ["Item {x} is not published; schedule the arrangement for after it goes live.", "Material {x} dərc olunmayıb; düzülüşü onun dərcindən sonraya planlaşdırın.", "Haber {x} yayımlanmadı; düzeni, haber yayına girdikten sonrasına zamanlayın.", "Материал {x} не опубликован; запланируйте расстановку на время после его выхода."],
+    arrangement_time_not_ahead => ["A scheduled arrangement needs a go-live time in the future.", "Planlaşdırılan düzülüş üçün gələcəkdə bir vaxt lazımdır.", "Zamanlanan bir düzen için gelecekte bir yayına giriş saati gerekir.", "Для запланированной расстановки нужно время выхода в будущем."],
+    arrangement_conflict => ["Someone else saved this front page meanwhile (it is at version {x} now); reload it and arrange again.", "Bu arada ana səhifəni başqası saxlayıb (indi versiya {x}); səhifəni yeniləyib yenidən düzün.", "Bu arada ana sayfayı başka biri kaydetti (şimdi sürüm {x}); sayfayı yenileyip yeniden düzenleyin.", "Тем временем главную страницу сохранил кто-то другой (теперь версия {x}); обновите её и расставьте заново."],
+    arrangement_bad_time => ["'{x}' is not a time in the form HH:MM DD.MM.YYYY.", "'{x}' SS:DD GG.AA.İİİİ şəklində vaxt deyil.", "'{x}', SS:DD GG.AA.YYYY biçiminde bir saat değil.", "«{x}» — не время в виде ЧЧ:ММ ДД.ММ.ГГГГ."],
+    arrangement_no_version => ["The form's version is missing.", "Formanın versiyası yoxdur.", "Formun sürümü eksik.", "В форме нет версии."],
+    arrangement_choose_button => ["Choose Preview, Save (live now) or Schedule.", "Önizləmə, Saxla (dərhal saytda) və ya Planlaşdır seçin.", "Önizleme, Kaydet (hemen yayında) ya da Zamanla seçin.", "Выберите «Предпросмотр», «Сохранить (сразу на сайт)» или «Запланировать»."],
+    arrangement_block_fields => ["Each section block needs a section and a number of items.", "Hər bölmə blokuna bölmə və materialların sayı lazımdır.", "Her bölüm bloğu için bir bölüm ve haber sayısı gerekir.", "Каждому блоку раздела нужны раздел и число материалов."],
+    arrangement_give_time => ["Give the time the arrangement goes live.", "Düzülüşün saytda çıxacağı vaxtı yazın.", "Düzenin yayına gireceği saati yazın.", "Укажите время, когда расстановка выйдет на сайт."],
+    arrangement_not_number => ["{x} must be a whole number, not '{y}'.", "{x} tam ədəd olmalıdır, '{y}' yox.", "{x} bir tam sayı olmalı, '{y}' değil.", "{x}: нужно целое число, а не «{y}»."],
+    field_version => ["version", "versiya", "sürüm", "версия"],
+    field_lead_story => ["the lead story", "əsas xəbər", "manşet", "главная новость"],
+    field_top_story => ["a top story", "önə çıxan xəbər", "öne çıkan haber", "важная новость"],
+    field_block_section => ["a block's section", "blokun bölməsi", "bloğun bölümü", "раздел блока"],
+    field_block_count => ["a block's number of items", "blokdakı materialların sayı", "bloktaki haber sayısı", "число материалов блока"],
+    // The wire.
+    wire_waiting => ["Agency copy waiting for the desk, newest first: {x}.", "Redaksiyanı gözləyən agentlik materialları, ən yenisi birinci: {x}.", "Masayı bekleyen ajans haberleri, en yenisi önce: {x}.", "Материалы агентств, ждущие редакцию, сначала новые: {x}."],
+    wire_not_published => ["Nothing here is published until someone takes it as a draft and it goes through the desk.", "Kimsə materialı qaralama kimi götürüb redaksiyadan keçirməyənədək buradan heç nə dərc olunmur.", "Biri taslak olarak alıp masadan geçirene kadar buradaki hiçbir şey yayımlanmaz.", "Отсюда ничего не публикуется, пока кто-то не возьмёт материал в черновик и он не пройдёт через редакцию."],
+    nothing_waiting => ["Nothing waiting.", "Gözləyən heç nə yoxdur.", "Bekleyen bir şey yok.", "Ничего не ждёт."],
+    original => ["original", "orijinal", "özgün metin", "оригинал"],
+    take_as_draft => ["Take as draft", "Qaralama kimi götür", "Taslak olarak al", "Взять в черновик"],
+    dismiss => ["Dismiss", "Rədd et", "Reddet", "Отклонить"],
+    newer => ["Newer", "Daha yeni", "Daha yeni", "Новее"],
+    older => ["Older", "Daha köhnə", "Daha eski", "Старее"],
+    page_of => ["Page {x} / {y}", "Səhifə {x} / {y}", "Sayfa {x} / {y}", "Страница {x} / {y}"],
+    not_a_page_number => ["'{x}' is not a page number", "'{x}' səhifə nömrəsi deyil", "'{x}' bir sayfa numarası değil", "«{x}» — не номер страницы"],
+    // The wire's feeds.
+    feeds_intro_before => ["Agency feeds (RSS 2.0 or Atom) polled into the", "Agentlik lentləri (RSS 2.0 və ya Atom) müntəzəm yoxlanılır, materialları", "Ajans beslemeleri (RSS 2.0 ya da Atom) düzenli yoklanır, haberleri", "Ленты агентств (RSS 2.0 или Atom), которые регулярно опрашиваются; их материалы попадают в"],
+    wire_queue => ["wire queue", "lent növbəsinə", "ajans akışı kuyruğuna", "очередь лент"],
+    feeds_intro_after => [". A feed that fails is tried again after a wait that doubles each time, up to six hours; its last error shows here. Feeds declared in the site config are marked so: the config keeps them in step at start-up.", " düşür. Alınmayan lent gözləmədən sonra yenidən yoxlanılır, gözləmə hər dəfə iki qat artır, altı saatadək; son xətası burada görünür. Saytın konfiqurasiyasında elan edilən lentlər belə işarələnib: konfiqurasiya onları işə salınanda uyğunlaşdırır.", " düşer. Başarısız olan bir besleme, her seferinde iki katına çıkan, en fazla altı saatlik bir beklemeden sonra yeniden denenir; son hatası burada görünür. Site yapılandırmasında tanımlanan beslemeler böyle işaretlenir: yapılandırma onları açılışta eşitler.", ". Если опрос не удался, он повторяется после паузы, которая каждый раз удваивается, до шести часов; последняя ошибка видна здесь. Ленты из конфигурации сайта отмечены: конфигурация приводит их в соответствие при запуске."],
+    new_feed => ["New feed", "Yeni lent", "Yeni besleme", "Новая лента"],
+    source_name => ["Source name (credited on drafts)", "Mənbənin adı (qaralamalarda göstərilir)", "Kaynak adı (taslaklarda belirtilir)", "Название источника (указывается в черновиках)"],
+    poll_every => ["Poll every (minutes, 1 to 1440)", "Yoxlama aralığı (dəqiqə, 1-dən 1440-a qədər)", "Yoklama aralığı (dakika, 1 ile 1440 arası)", "Опрашивать каждые (минут, от 1 до 1440)"],
+    add_feed => ["Add feed", "Lent əlavə et", "Besleme ekle", "Добавить ленту"],
+    feeds => ["Feeds", "Lentlər", "Beslemeler", "Ленты"],
+    no_feeds_yet => ["No feeds yet.", "Hələ lent yoxdur.", "Henüz besleme yok.", "Лент пока нет."],
+    source => ["Source", "Mənbə", "Kaynak", "Источник"],
+    every => ["Every", "Aralıq", "Aralık", "Интервал"],
+    next_poll => ["Next poll", "Növbəti yoxlama", "Sonraki yoklama", "Следующий опрос"],
+    last_success => ["Last success", "Son uğurlu yoxlama", "Son başarılı yoklama", "Последний успешный опрос"],
+    last_error => ["Last error", "Son xəta", "Son hata", "Последняя ошибка"],
+    from_config => ["(config)", "(konfiqurasiya)", "(yapılandırma)", "(конфигурация)"],
+    minutes_n => ["{x} min", "{x} dəq", "{x} dk", "{x} мин"],
+    feed_polled => ["polled", "yoxlanılır", "yoklanıyor", "опрашивается"],
+    feed_paused => ["paused", "dayandırılıb", "duraklatıldı", "приостановлена"],
+    // A feed's refusals, shown as the field, then why as a clause.
+    field_address => ["address: {x}", "ünvan: {x}", "adres: {x}", "адрес: {x}"],
+    field_interval => ["interval: {x}", "aralıq: {x}", "aralık: {x}", "интервал: {x}"],
+    field_edition => ["edition: {x}", "buraxılış: {x}", "baskı: {x}", "выпуск: {x}"],
+    feed_no_address => ["Give the feed's address.", "Lentin ünvanını yazın.", "Beslemenin adresini yazın.", "Укажите адрес ленты."],
+    feed_whole_address => ["Give a whole address, such as https://agency.example/feed.xml.", "Tam ünvan yazın, məsələn https://agency.example/feed.xml.", "Tam bir adres yazın, örneğin https://agency.example/feed.xml.", "Укажите полный адрес, например https://agency.example/feed.xml."],
+    feed_credentials => ["Leave the user name and password out of the address.", "İstifadəçi adı və şifrəni ünvana yazmayın.", "Kullanıcı adını ve parolayı adrese yazmayın.", "Не указывайте в адресе имя пользователя и пароль."],
+    // The name's refusals name their field in the same row, since a lone "name" would
+    // stand for every person's name on a page.
+    feed_no_name => ["Name: give the source's name.", "Ad: mənbənin adını yazın.", "Ad: kaynağın adını yazın.", "Название: укажите название источника."],
+    feed_name_too_long => ["Name: the name is too long (80 characters at most).", "Ad: ad çox uzundur (ən çoxu 80 simvol).", "Ad: ad çok uzun (en fazla 80 karakter).", "Название: название слишком длинное (не больше 80 символов)."],
+    feed_name_control => ["Name: the name has a control character.", "Ad: adda idarəedici simvol var.", "Ad: adda bir denetim karakteri var.", "Название: в названии есть управляющий символ."],
+    feed_interval => ["Give whole minutes from 1 to 1440.", "1-dən 1440-a qədər tam dəqiqə yazın.", "1 ile 1440 arası tam dakika yazın.", "Укажите целое число минут от 1 до 1440."],
+    feed_taken => ["Name: there is a feed called '{x}' already.", "Ad: '{x}' adlı lent artıq var.", "Ad: '{x}' adlı bir besleme zaten var.", "Название: лента «{x}» уже есть."],
+    unknown_edition => ["There is no edition '{x}'.", "'{x}' buraxılışı yoxdur.", "'{x}' baskısı yok.", "Выпуска «{x}» нет."],
 }
 counts {
     recovery_codes_left => ["{n} recovery code is left.", "{n} recovery codes are left.";
@@ -401,6 +502,18 @@ counts {
         "{n} material";
         "{n} haber";
         "{n} материал", "{n} материала", "{n} материалов"],
+    top_stories => ["{n} top story", "{n} top stories";
+        "{n} önə çıxan xəbər";
+        "{n} öne çıkan haber";
+        "{n} важная новость", "{n} важные новости", "{n} важных новостей"],
+    wire_stories => ["{n} story", "{n} stories";
+        "{n} xəbər";
+        "{n} haber";
+        "{n} материал", "{n} материала", "{n} материалов"],
+    in_a_row => ["{n} in a row", "{n} in a row";
+        "ardıcıl {n} dəfə";
+        "üst üste {n} kez";
+        "{n} раз подряд", "{n} раза подряд", "{n} раз подряд"],
 }
 }
 
@@ -535,6 +648,20 @@ impl NewsroomWords {
             NewsroomError::Token(e) => return self.token_refusal(e),
             NewsroomError::Webhook(e) => return self.webhook_refusal(e),
             NewsroomError::Forbidden => self.refused_role,
+            NewsroomError::Arrangement(e) => return self.arrangement_refusal(e),
+            NewsroomError::FrontPageConflict(version) => {
+                return clause(&self.fill(self.arrangement_conflict, version));
+            }
+            NewsroomError::Invalid(DomainError::InvalidTime(typed)) => {
+                return clause(&self.fill(self.arrangement_bad_time, typed));
+            }
+            NewsroomError::Wire(e) => return self.feed_refusal(e),
+            NewsroomError::WireFeedTaken(name) => {
+                return clause(&self.fill(self.feed_taken, name));
+            }
+            NewsroomError::UnknownEdition(code) => {
+                return clause(&self.fill(self.unknown_edition, code));
+            }
             NewsroomError::TwoFactor(why) => match *why {
                 "two-factor sign-in is already on" => self.two_factor_already_on,
                 "start the set-up again" => self.two_factor_start_again,
@@ -583,6 +710,66 @@ impl NewsroomWords {
         .to_owned()
     }
 
+    /// A front-page arrangement's refusal, as a clause the way the rules word it.
+    pub fn arrangement_refusal(&self, err: &crate::domain::ArrangementError) -> String {
+        use crate::domain::{
+            ArrangementError, MAX_BLOCK_ITEMS, MAX_SECTION_BLOCKS, MAX_TOP_STORIES,
+        };
+        let text = match err {
+            ArrangementError::Empty => self.arrangement_empty.to_owned(),
+            ArrangementError::TooManyTop => {
+                self.fill(self.arrangement_too_many_top, MAX_TOP_STORIES)
+            }
+            ArrangementError::TooManyBlocks => {
+                self.fill(self.arrangement_too_many_blocks, MAX_SECTION_BLOCKS)
+            }
+            ArrangementError::BlockSize(n) => {
+                self.fill2(self.arrangement_block_size, MAX_BLOCK_ITEMS, n)
+            }
+            ArrangementError::DuplicateItem(id) => self.fill(self.arrangement_duplicate_item, id),
+            ArrangementError::DuplicateSection => self.arrangement_duplicate_section.to_owned(),
+            ArrangementError::UnknownItem(id) => self.fill(self.arrangement_unknown_item, id),
+            ArrangementError::UnknownSection(id) => self.fill(self.arrangement_unknown_section, id),
+            ArrangementError::NotPublished(id) => self.fill(self.arrangement_not_published, id),
+            ArrangementError::TimeNotAhead => self.arrangement_time_not_ahead.to_owned(),
+            // The front-page form words these in the account's language already.
+            ArrangementError::Field(text) => return text.clone(),
+        };
+        clause(&text)
+    }
+
+    /// A wire feed's refusal: the field, then why; a reason the catalogue does not
+    /// know is shown as the rules worded it.
+    pub fn feed_refusal(&self, err: &crate::domain::WireError) -> String {
+        use crate::domain::WireError;
+        match err {
+            WireError::Url(why) => {
+                let known = match *why {
+                    "give the feed's address" => self.feed_no_address,
+                    "the address is too long (2000 characters at most)" => self.webhook_too_long,
+                    "give a whole address, such as https://agency.example/feed.xml" => {
+                        self.feed_whole_address
+                    }
+                    "the address must start with http:// or https://" => self.webhook_scheme,
+                    "the address must name a host" => self.webhook_host,
+                    "leave the user name and password out of the address" => self.feed_credentials,
+                    other => return self.fill(self.field_address, other),
+                };
+                self.fill(self.field_address, clause(known))
+            }
+            WireError::Name(why) => {
+                let known = match *why {
+                    "give the source's name" => self.feed_no_name,
+                    "the name is too long (80 characters at most)" => self.feed_name_too_long,
+                    "the name has a control character" => self.feed_name_control,
+                    _ => return err.to_string(),
+                };
+                clause(known)
+            }
+            WireError::Interval => self.fill(self.field_interval, clause(self.feed_interval)),
+        }
+    }
+
     /// A webhook event as a word; the event's own name stays in forms and payloads.
     pub fn event(&self, event: crate::domain::WebhookEvent) -> &'static str {
         use crate::domain::WebhookEvent;
@@ -616,6 +803,21 @@ impl NewsroomWords {
         }
         out
     }
+}
+
+/// A catalogue sentence as a clause: its first letter lowercased and its full stop
+/// dropped, the way refusals that follow a field's name or stand in a line read.
+pub fn clause(text: &str) -> String {
+    let text = text.strip_suffix('.').unwrap_or(text);
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        // Azerbaijani and Turkish dotted capital I lowers to a plain i, not i and a dot.
+        if c == 'İ' {
+            std::iter::once('i').chain(chars).collect()
+        } else {
+            c.to_lowercase().chain(chars).collect()
+        }
+    })
 }
 
 /// A refusal in the newsroom, worded in the account's language when its page is drawn.
@@ -801,6 +1003,65 @@ mod tests {
                 format!("{why}.")
             );
         }
+    }
+
+    /// The front page's and the wire's refusals read in English exactly as the rules
+    /// word them, and in the other languages in their own words.
+    #[test]
+    fn front_page_and_wire_refusals_say_what_the_rules_say() {
+        use crate::domain::{ArrangementError, DomainError, WireError};
+        use crate::newsroom::NewsroomError;
+        let errors = [
+            NewsroomError::Arrangement(ArrangementError::Empty),
+            NewsroomError::Arrangement(ArrangementError::TooManyTop),
+            NewsroomError::Arrangement(ArrangementError::TooManyBlocks),
+            NewsroomError::Arrangement(ArrangementError::BlockSize(99)),
+            NewsroomError::Arrangement(ArrangementError::DuplicateItem(7)),
+            NewsroomError::Arrangement(ArrangementError::DuplicateSection),
+            NewsroomError::Arrangement(ArrangementError::UnknownItem(7)),
+            NewsroomError::Arrangement(ArrangementError::UnknownSection(7)),
+            NewsroomError::Arrangement(ArrangementError::NotPublished(7)),
+            NewsroomError::Arrangement(ArrangementError::TimeNotAhead),
+            NewsroomError::FrontPageConflict(4),
+            NewsroomError::Invalid(DomainError::InvalidTime("tomorrow".into())),
+            NewsroomError::UnknownEdition("xx".into()),
+            NewsroomError::WireFeedTaken("Caspian Wire".into()),
+            NewsroomError::Wire(WireError::Interval),
+            NewsroomError::Wire(WireError::Url("give the feed's address")),
+            NewsroomError::Wire(WireError::Url(
+                "the address is too long (2000 characters at most)",
+            )),
+            NewsroomError::Wire(WireError::Url(
+                "give a whole address, such as https://agency.example/feed.xml",
+            )),
+            NewsroomError::Wire(WireError::Url(
+                "the address must start with http:// or https://",
+            )),
+            NewsroomError::Wire(WireError::Url("the address must name a host")),
+            NewsroomError::Wire(WireError::Url(
+                "leave the user name and password out of the address",
+            )),
+            NewsroomError::Wire(WireError::Name("give the source's name")),
+            NewsroomError::Wire(WireError::Name(
+                "the name is too long (80 characters at most)",
+            )),
+            NewsroomError::Wire(WireError::Name("the name has a control character")),
+        ];
+        let en = for_language("en");
+        for err in &errors {
+            assert_eq!(en.refusal(err), err.to_string());
+            for lang in ["az", "ru", "tr"] {
+                let theirs = for_language(lang).refusal(err);
+                assert_ne!(theirs, err.to_string(), "{lang}: {err}");
+                assert!(!theirs.ends_with('.'), "{lang}: {theirs}");
+            }
+        }
+        assert_eq!(
+            for_language("ru").refusal(&errors[14]),
+            "интервал: укажите целое число минут от 1 до 1440"
+        );
+        // A clause keeps an Azerbaijani or Turkish dotted capital a plain i.
+        assert_eq!(clause("İstifadəçi adı."), "istifadəçi adı");
     }
 
     #[test]
