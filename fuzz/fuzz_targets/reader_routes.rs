@@ -53,11 +53,10 @@ static SITE: LazyLock<Site> = LazyLock::new(|| {
             .expect("store opens");
         let newsroom = Newsroom::new(store.clone(), Arc::default());
         let demo = newsline::import::demo::builtin(&settings.site.time_zone).expect("demo");
-        let loader = newsline::newsroom::Actor::system(newsline::import::demo::ACTOR);
-        newsroom
-            .file_batch(&loader, &demo)
+        // The demo as `serve --demo` loads it: translations linked, front pages arranged.
+        newsline::import::demo::load(&newsroom, &demo)
             .await
-            .expect("demo filed");
+            .expect("demo loaded");
         // The application as `serve` builds it, so the fuzzer meets every layer.
         let app = Application::build(&settings, store, Arc::new(SystemClock))
             .await
