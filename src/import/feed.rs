@@ -312,13 +312,15 @@ fn bounded(guid: String) -> String {
     }
 }
 
-/// A link readers may follow: http or https only, no white space.
+/// A link readers may follow: http or https only, no white space, its scheme
+/// written in lowercase (`HTTPS://` and `httPs://` are the same scheme).
 fn web_link(raw: &str) -> Option<String> {
     let link = raw.trim();
-    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
-    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let (scheme, rest) = link.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let web = scheme == "http" || scheme == "https";
     (web && link.len() <= 2000 && !link.chars().any(|c| c.is_whitespace() || c.is_control()))
-        .then(|| link.to_owned())
+        .then(|| format!("{scheme}://{rest}"))
 }
 
 /// A feed's date: RFC 2822 as RSS has it, or RFC 3339 as some feeds write instead;
@@ -534,6 +536,22 @@ line two</content></entry>"#,
         )
         .expect("a feed");
         assert_eq!(feed.stories[0].link, None);
+    }
+
+    #[test]
+    fn a_links_scheme_is_kept_in_lowercase() {
+        // Found by the fuzz target: a mixed-case scheme was kept as written.
+        let feed = parse(
+            rss(
+                r"<item><title>X</title><guid>x</guid><link>httPs://wire.example/two</link></item>",
+            )
+            .as_bytes(),
+        )
+        .expect("a feed");
+        assert_eq!(
+            feed.stories[0].link.as_deref(),
+            Some("https://wire.example/two")
+        );
     }
 
     #[test]
