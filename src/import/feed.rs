@@ -626,14 +626,34 @@ line two</content></entry>"#,
     #[test]
     fn the_fuzz_seeds_are_read_or_refused() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/feed");
-        let mut read = 0;
+        let mut read = Vec::new();
         for entry in std::fs::read_dir(dir).expect("the seeds") {
-            let bytes = std::fs::read(entry.expect("entry").path()).expect("a seed");
-            if parse(&bytes).is_ok_and(|f| !f.stories.is_empty()) {
-                read += 1;
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("a seed");
+            if let Ok(feed) = parse(&bytes)
+                && !feed.stories.is_empty()
+            {
+                assert!(
+                    feed.stories
+                        .iter()
+                        .filter_map(|s| s.link.as_deref())
+                        .all(|l| l.starts_with("http://") || l.starts_with("https://")),
+                    "{path:?}"
+                );
+                read.push(
+                    path.file_name()
+                        .expect("a name")
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
-        assert_eq!(read, 2, "the RSS and Atom seeds are feeds with stories");
+        read.sort();
+        assert_eq!(
+            read,
+            ["atom.xml", "mixed-case-scheme.xml", "rss.xml"],
+            "the feed seeds are feeds with stories; the others are refused"
+        );
     }
 
     #[test]
