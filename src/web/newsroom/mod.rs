@@ -202,6 +202,18 @@ pub fn signed_out_language(state: &AppState, headers: &axum::http::HeaderMap) ->
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
+/// A pause-or-resume form's answer: `yes` runs, `no` pauses, anything else is
+/// refused and changes nothing.
+fn running(answer: &str) -> Result<bool, crate::web::error::PageError> {
+    match answer {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(crate::web::error::PageError::BadRequest(
+            words::Refusal::PauseOrResume.into(),
+        )),
+    }
+}
+
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -1,6 +1,7 @@
 //! Webhooks, for admins: registered, paused, removed, and their deliveries listed and
 //! repeated.
 
+use super::running;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -306,15 +307,7 @@ pub async fn set_webhook_active(
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, PageError> {
     editor.check_csrf(&form.csrf)?;
-    let active = match form.active.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => {
-            return Err(PageError::BadRequest(
-                super::words::Refusal::PauseOrResume.into(),
-            ));
-        }
-    };
+    let active = running(&form.active)?;
     state
         .newsroom
         .set_webhook_active(editor.actor(), id, active)

@@ -1,6 +1,7 @@
 //! The wire: agency copy waiting for the desk, taken as drafts or dismissed, and (for
 //! admins) the feeds it is polled from.
 
+use super::running;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -308,15 +309,7 @@ pub async fn set_wire_feed_enabled(
     Form(form): Form<EnabledForm>,
 ) -> Result<Response, PageError> {
     editor.check_csrf(&form.csrf)?;
-    let enabled = match form.enabled.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => {
-            return Err(PageError::BadRequest(
-                super::words::Refusal::PauseOrResume.into(),
-            ));
-        }
-    };
+    let enabled = running(&form.enabled)?;
     state
         .newsroom
         .set_wire_feed_enabled(editor.actor(), id, enabled)
