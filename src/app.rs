@@ -197,8 +197,9 @@ impl Application {
             .invalidating(cache.clone())
             .notifying(search_wake.clone());
         if let Some(url) = &settings.cache_purge_url {
-            feeder =
-                feeder.invalidating(Arc::new(crate::web::purge::CdnPurger::start(url.clone())));
+            let purger = crate::web::purge::CdnPurger::start(url.clone())
+                .context("starting the CDN purge client")?;
+            feeder = feeder.invalidating(Arc::new(purger));
         }
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),

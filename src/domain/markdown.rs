@@ -171,35 +171,9 @@ pub fn plain_text(html: &str) -> String {
         .join(" ")
 }
 
-/// Undoes the escapes html5ever's serializer writes in text (and `&quot;`, used in attributes).
+/// Decodes the character references html5ever's serializer writes in text.
 fn unescape_serialized(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let known = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&nbsp;", '\u{A0}'),
-        ]
-        .into_iter()
-        .find(|(entity, _)| tail.starts_with(entity));
-        match known {
-            Some((entity, c)) => {
-                out.push(c);
-                rest = &tail[entity.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    html_escape::decode_html_entities(text).into_owned()
 }
 
 /// Turns a paragraph of plain text into Markdown that renders as exactly that text.

@@ -3,10 +3,7 @@
 
 use std::time::Duration;
 
-use axum::http::{Method, Request, Uri};
-use http_body_util::Empty;
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
+use axum::http::{Method, Uri};
 use tokio::sync::mpsc;
 
 use crate::read::Dependency;
@@ -18,6 +15,8 @@ pub const ALL: &str = "all";
 const QUEUE: usize = 1024;
 /// Attempts per purge.
 const ATTEMPTS: u32 = 4;
+/// How long one attempt may take, connecting included.
+const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Sends purges to one endpoint, in the order the changes were applied.
 pub struct CdnPurger {
@@ -26,21 +25,28 @@ pub struct CdnPurger {
 
 impl CdnPurger {
     /// Starts sending purges to `endpoint` (an `http://` URL).
-    pub fn start(endpoint: Uri) -> Self {
+    pub fn start(endpoint: Uri) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .connect_timeout(TIMEOUT)
+            // A purge answered with a redirect is a misconfigured endpoint, not a new target.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let endpoint = endpoint.to_string();
         let (queue, mut rx) = mpsc::channel::<Vec<String>>(QUEUE);
         tokio::spawn(async move {
             while let Some(keys) = rx.recv().await {
-                send_with_retries(&endpoint, &keys).await;
+                send_with_retries(&client, &endpoint, &keys).await;
             }
         });
-        Self { queue }
+        Ok(Self { queue })
     }
 }
 
-async fn send_with_retries(endpoint: &Uri, keys: &[String]) {
+async fn send_with_retries(client: &reqwest::Client, endpoint: &str, keys: &[String]) {
     let header = keys.join(" ");
     for attempt in 1..=ATTEMPTS {
-        match send(endpoint, &header).await {
+        match send(client, endpoint, &header).await {
             Ok(status) if status.is_success() => {
                 tracing::debug!(keys = %header, "purged {} keys at the CDN", keys.len());
                 return;
@@ -53,33 +59,18 @@ async fn send_with_retries(endpoint: &Uri, keys: &[String]) {
     tracing::error!(keys = %header, "gave up purging at the CDN after {ATTEMPTS} attempts");
 }
 
-async fn send(endpoint: &Uri, keys: &str) -> anyhow::Result<hyper::StatusCode> {
-    let host = endpoint
-        .host()
-        .ok_or_else(|| anyhow::anyhow!("the purge URL has no host"))?;
-    let port = endpoint.port_u16().unwrap_or(80);
-    let stream = tokio::time::timeout(
-        Duration::from_secs(5),
-        tokio::net::TcpStream::connect((host, port)),
-    )
-    .await??;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let authority = endpoint
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .unwrap_or_default();
-    let request = Request::builder()
-        .method(Method::from_bytes(b"PURGE")?)
-        .uri(endpoint.path_and_query().map_or("/", |p| p.as_str()))
-        .header(hyper::header::HOST, authority)
+async fn send(
+    client: &reqwest::Client,
+    endpoint: &str,
+    keys: &str,
+) -> anyhow::Result<reqwest::StatusCode> {
+    let response = client
+        .request(Method::from_bytes(b"PURGE")?, endpoint)
         // Fastly and others read Surrogate-Key; Varnish's xkey module reads xkey.
         .header("surrogate-key", keys)
         .header("xkey", keys)
-        .body(Empty::<Bytes>::new())?;
-    let response =
-        tokio::time::timeout(Duration::from_secs(5), sender.send_request(request)).await??;
+        .send()
+        .await?;
     Ok(response.status())
 }
 
