@@ -37,68 +37,39 @@ pub enum ConfigError {
         message: String,
     },
     /// A `NEWSLINE_*` variable that no setting reads (a typo, most likely).
-    #[error("unknown setting variable {0}; known ones are {known}", known = ENV_VARS.join(", "))]
+    #[error("unknown setting variable {0}; known ones are {known}", known = known_variables())]
     UnknownVariable(String),
 }
 
-const ENV_VARS: &[&str] = &[
-    "NEWSLINE_ADDRESS",
-    "NEWSLINE_DATA_DIR",
-    "NEWSLINE_DATABASE_URL",
-    "NEWSLINE_READ_DATABASE_URL",
-    "NEWSLINE_SITE_NAME",
-    "NEWSLINE_BASE_URL",
-    "NEWSLINE_TIME_ZONE",
-    "NEWSLINE_DEFAULT_EDITION",
-    "NEWSLINE_PAGE_SIZE",
-    "NEWSLINE_FRAME_ANCESTORS",
-    "NEWSLINE_BREAKING_FRESH_FOR_MINS",
-    "NEWSLINE_MEDIA_MAX_BYTES",
-    "NEWSLINE_CACHE_MAX_BYTES",
-    "NEWSLINE_CACHE_PURGE_URL",
-    "NEWSLINE_S3_BUCKET",
-    "NEWSLINE_S3_ENDPOINT",
-    "NEWSLINE_S3_REGION",
-    "NEWSLINE_S3_ACCESS_KEY_ID",
-    "NEWSLINE_S3_SECRET_ACCESS_KEY",
-    "NEWSLINE_LOG",
-    "NEWSLINE_TRUSTED_PROXIES",
-    "NEWSLINE_REQUIRE_2FA_FOR",
-    "NEWSLINE_HEADER_TIMEOUT_SECS",
-    "NEWSLINE_REQUEST_TIMEOUT_SECS",
-    "NEWSLINE_MAX_CONNECTIONS",
-    "NEWSLINE_MAX_CONNECTIONS_PER_ADDRESS",
-    "NEWSLINE_MAX_STREAMS",
-    "NEWSLINE_MAX_STREAMS_PER_ADDRESS",
-    "NEWSLINE_UPLOAD_WORKERS",
-    "NEWSLINE_UPLOAD_QUEUE",
-    "NEWSLINE_MAX_IMAGE_PIXELS",
-    "NEWSLINE_API_REQUESTS_PER_TOKEN",
-    "NEWSLINE_API_REQUESTS_PER_ADDRESS",
-    "NEWSLINE_API_FAILED_AUTH_PER_ADDRESS",
-];
+mod declared;
 
+pub use declared::{Declared, Flag};
+
+/// Every setting's variable, for the message about one that is not.
+fn known_variables() -> String {
+    declared::all()
+        .iter()
+        .map(|d| d.var)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every declared setting: key, variable, flag, default and meaning.
+pub fn declared_settings() -> &'static [Declared] {
+    declared::all()
+}
+
+/// The README's settings table, made from the declarations.
+pub fn settings_table() -> String {
+    declared::table_markdown()
+}
+
+/// The tables of `newsline.toml` that hold lists of entries rather than settings.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileSettings {
-    address: Option<String>,
-    cache_max_bytes: Option<usize>,
-    cache_purge_url: Option<String>,
-    data_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    read_database_url: Option<String>,
-    trusted_proxies: Option<Vec<String>>,
-    require_2fa_for: Option<Vec<String>>,
-    #[serde(default)]
-    site: FileSite,
-    #[serde(default)]
-    media: FileMedia,
-    #[serde(default)]
-    limits: FileLimits,
+struct FileEntries {
     #[serde(default)]
     edition: Vec<FileEdition>,
-    #[serde(default)]
-    front_page: FileFrontPage,
     #[serde(default)]
     wire_feed: Vec<FileWireFeed>,
 }
@@ -111,12 +82,6 @@ struct FileWireFeed {
     url: String,
     edition: Option<String>,
     interval_minutes: Option<i64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileFrontPage {
-    breaking_fresh_for_mins: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,45 +165,6 @@ impl FileEdition {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileLimits {
-    header_timeout_secs: Option<u64>,
-    request_timeout_secs: Option<u64>,
-    max_connections: Option<usize>,
-    max_connections_per_address: Option<usize>,
-    max_streams: Option<usize>,
-    max_streams_per_address: Option<usize>,
-    upload_workers: Option<usize>,
-    upload_queue: Option<usize>,
-    max_image_pixels: Option<u64>,
-    api_requests_per_token: Option<usize>,
-    api_requests_per_address: Option<usize>,
-    api_failed_auth_per_address: Option<usize>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileMedia {
-    max_upload_bytes: Option<usize>,
-    s3_bucket: Option<String>,
-    s3_endpoint: Option<String>,
-    s3_region: Option<String>,
-    s3_access_key_id: Option<String>,
-    s3_secret_access_key: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSite {
-    name: Option<String>,
-    base_url: Option<String>,
-    time_zone: Option<String>,
-    default_edition: Option<String>,
-    page_size: Option<usize>,
-    frame_ancestors: Option<String>,
-}
-
 /// Validated settings for one process.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -271,6 +197,8 @@ pub struct Settings {
     pub editions: Vec<EditionSpec>,
     /// Agency feeds declared in the config (`[[wire_feed]]`), polled into the wire queue.
     pub wire_feeds: Vec<WireFeedSetting>,
+    /// What is logged, as a tracing filter; the command's own default when unset.
+    pub log_filter: Option<String>,
 }
 
 /// An agency feed declared in the config.
@@ -316,25 +244,6 @@ pub struct Limits {
     pub api_failed_auth_per_address: usize,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            header_timeout: std::time::Duration::from_secs(30),
-            request_timeout: std::time::Duration::from_secs(30),
-            max_connections: 4096,
-            max_connections_per_address: 64,
-            max_streams: 1024,
-            max_streams_per_address: 4,
-            upload_workers: 2,
-            upload_queue: 4,
-            max_image_pixels: 24_000_000,
-            api_requests_per_token: 600,
-            api_requests_per_address: 300,
-            api_failed_auth_per_address: 20,
-        }
-    }
-}
-
 /// Where uploaded images go and how large they may be.
 #[derive(Debug, Clone)]
 pub struct Media {
@@ -376,39 +285,63 @@ pub struct Site {
 }
 
 impl Default for Settings {
+    /// The declared defaults (see `declared.rs`); the values below are only the
+    /// blanks they are written over.
     fn default() -> Self {
-        Self {
-            address: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            data_dir: PathBuf::from("newsline-data"),
+        let zero = std::time::Duration::ZERO;
+        let mut settings = Self {
+            address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: PathBuf::new(),
             database_url: None,
             read_database_url: None,
             poll_interval: std::time::Duration::from_secs(1),
-            cache_max_bytes: 64 * 1024 * 1024,
+            cache_max_bytes: 0,
             cache_purge_url: None,
             trusted_proxies: Vec::new(),
             require_2fa_for: Vec::new(),
-            limits: Limits::default(),
+            limits: Limits {
+                header_timeout: zero,
+                request_timeout: zero,
+                max_connections: 0,
+                max_connections_per_address: 0,
+                max_streams: 0,
+                max_streams_per_address: 0,
+                upload_workers: 0,
+                upload_queue: 0,
+                max_image_pixels: 0,
+                api_requests_per_token: 0,
+                api_requests_per_address: 0,
+                api_failed_auth_per_address: 0,
+            },
             editions: Vec::new(),
             wire_feeds: Vec::new(),
+            log_filter: None,
             media: Media {
-                max_upload_bytes: 20 * 1024 * 1024,
+                max_upload_bytes: 0,
                 s3_bucket: None,
                 s3_endpoint: None,
-                s3_region: "us-east-1".into(),
+                s3_region: String::new(),
                 s3_access_key_id: None,
                 s3_secret_access_key: None,
             },
             site: Site {
-                name: "Newsline".into(),
+                name: String::new(),
                 base_url: None,
-                time_zone: TimeZone::get("Asia/Baku").unwrap_or(TimeZone::UTC),
-                time_zone_name: "Asia/Baku".into(),
+                time_zone: TimeZone::UTC,
+                time_zone_name: String::new(),
                 default_edition: EditionCode::parse("en").unwrap_or_else(|_| unreachable!()),
-                page_size: 30,
-                frame_ancestors: "'none'".into(),
-                breaking_fresh_for: jiff::SignedDuration::from_hours(2),
+                page_size: 0,
+                frame_ancestors: String::new(),
+                breaking_fresh_for: jiff::SignedDuration::ZERO,
             },
+        };
+        for setting in declared::all().iter().filter(|d| !d.default.is_empty()) {
+            // A unit test applies every default; one that fails to parse is a bug here.
+            if let Err(err) = setting.apply(&mut settings, setting.default) {
+                debug_assert!(false, "default of {}: {err}", setting.key);
+            }
         }
+        settings
     }
 }
 
@@ -494,38 +427,41 @@ impl Settings {
     }
 
     fn apply_toml(&mut self, text: &str, path: &Path) -> Result<(), ConfigError> {
-        let parsed: FileSettings = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let parse = |message: String| ConfigError::Parse {
             path: path.to_owned(),
-            message: e.to_string(),
-        })?;
-        self.apply_file(parsed)
+            message,
+        };
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| parse(e.to_string()))?;
+        let entries = toml::Table::from_iter(
+            ["edition", "wire_feed"]
+                .into_iter()
+                .filter_map(|name| table.remove(name).map(|v| (name.to_owned(), v))),
+        );
+        let entries: FileEntries = entries.try_into().map_err(|e| parse(e.to_string()))?;
+        let mut values = Vec::new();
+        for (name, value) in table {
+            match value {
+                toml::Value::Table(inner) => {
+                    for (inner_name, value) in inner {
+                        values.push((format!("{name}.{inner_name}"), value));
+                    }
+                }
+                value => values.push((name, value)),
+            }
+        }
+        for (key, value) in values {
+            let setting =
+                declared::by_key(&key).ok_or_else(|| parse(format!("unknown setting `{key}`")))?;
+            let text = toml_text(&value).map_err(|message| ConfigError::Invalid {
+                field: key.clone(),
+                message,
+            })?;
+            setting.apply(self, &text)?;
+        }
+        self.apply_entries(entries)
     }
 
-    fn apply_file(&mut self, file: FileSettings) -> Result<(), ConfigError> {
-        if let Some(v) = file.address {
-            self.set("address", &v)?;
-        }
-        if let Some(v) = file.data_dir {
-            self.data_dir = v;
-        }
-        if let Some(v) = file.cache_max_bytes {
-            self.set("cache_max_bytes", &v.to_string())?;
-        }
-        if let Some(v) = file.cache_purge_url {
-            self.set("cache_purge_url", &v)?;
-        }
-        if let Some(v) = file.database_url {
-            self.set("database_url", &v)?;
-        }
-        if let Some(v) = file.read_database_url {
-            self.set("read_database_url", &v)?;
-        }
-        if let Some(v) = file.trusted_proxies {
-            self.set("trusted_proxies", &v.join(","))?;
-        }
-        if let Some(v) = file.require_2fa_for {
-            self.set("require_2fa_for", &v.join(","))?;
-        }
+    fn apply_entries(&mut self, file: FileEntries) -> Result<(), ConfigError> {
         let mut editions: Vec<EditionSpec> = Vec::new();
         for (n, entry) in file.edition.into_iter().enumerate() {
             let spec = entry.check(n)?;
@@ -538,86 +474,7 @@ impl Settings {
             editions.push(spec);
         }
         self.editions = editions;
-        let site = file.site;
-        if let Some(v) = site.name {
-            self.set("site.name", &v)?;
-        }
-        if let Some(v) = site.base_url {
-            self.set("site.base_url", &v)?;
-        }
-        if let Some(v) = site.time_zone {
-            self.set("site.time_zone", &v)?;
-        }
-        if let Some(v) = site.default_edition {
-            self.set("site.default_edition", &v)?;
-        }
-        if let Some(v) = site.page_size {
-            self.set("site.page_size", &v.to_string())?;
-        }
-        if let Some(v) = site.frame_ancestors {
-            self.set("site.frame_ancestors", &v)?;
-        }
-        if let Some(v) = file.front_page.breaking_fresh_for_mins {
-            self.set("front_page.breaking_fresh_for_mins", &v.to_string())?;
-        }
-        let media = file.media;
-        for (field, value) in [
-            (
-                "media.max_upload_bytes",
-                media.max_upload_bytes.map(|v| v.to_string()),
-            ),
-            ("media.s3_bucket", media.s3_bucket),
-            ("media.s3_endpoint", media.s3_endpoint),
-            ("media.s3_region", media.s3_region),
-            ("media.s3_access_key_id", media.s3_access_key_id),
-            ("media.s3_secret_access_key", media.s3_secret_access_key),
-        ] {
-            if let Some(v) = value {
-                self.set(field, &v)?;
-            }
-        }
-        self.apply_wire_feeds(file.wire_feed)?;
-        let limits = file.limits;
-        for (field, value) in [
-            ("limits.header_timeout_secs", limits.header_timeout_secs),
-            ("limits.request_timeout_secs", limits.request_timeout_secs),
-            ("limits.max_image_pixels", limits.max_image_pixels),
-        ] {
-            if let Some(v) = value {
-                self.set(field, &v.to_string())?;
-            }
-        }
-        for (field, value) in [
-            ("limits.max_connections", limits.max_connections),
-            (
-                "limits.max_connections_per_address",
-                limits.max_connections_per_address,
-            ),
-            ("limits.max_streams", limits.max_streams),
-            (
-                "limits.max_streams_per_address",
-                limits.max_streams_per_address,
-            ),
-            ("limits.upload_workers", limits.upload_workers),
-            ("limits.upload_queue", limits.upload_queue),
-            (
-                "limits.api_requests_per_token",
-                limits.api_requests_per_token,
-            ),
-            (
-                "limits.api_requests_per_address",
-                limits.api_requests_per_address,
-            ),
-            (
-                "limits.api_failed_auth_per_address",
-                limits.api_failed_auth_per_address,
-            ),
-        ] {
-            if let Some(v) = value {
-                self.set(field, &v.to_string())?;
-            }
-        }
-        Ok(())
+        self.apply_wire_feeds(file.wire_feed)
     }
 
     fn apply_wire_feeds(&mut self, feeds: Vec<FileWireFeed>) -> Result<(), ConfigError> {
@@ -659,48 +516,9 @@ impl Settings {
     }
 
     fn apply_var(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
-        let field = match key {
-            "NEWSLINE_ADDRESS" => "address",
-            "NEWSLINE_DATA_DIR" => {
-                self.data_dir = PathBuf::from(value);
-                return Ok(());
-            }
-            "NEWSLINE_DATABASE_URL" => "database_url",
-            "NEWSLINE_READ_DATABASE_URL" => "read_database_url",
-            "NEWSLINE_SITE_NAME" => "site.name",
-            "NEWSLINE_BASE_URL" => "site.base_url",
-            "NEWSLINE_TIME_ZONE" => "site.time_zone",
-            "NEWSLINE_DEFAULT_EDITION" => "site.default_edition",
-            "NEWSLINE_PAGE_SIZE" => "site.page_size",
-            "NEWSLINE_FRAME_ANCESTORS" => "site.frame_ancestors",
-            "NEWSLINE_BREAKING_FRESH_FOR_MINS" => "front_page.breaking_fresh_for_mins",
-            "NEWSLINE_MEDIA_MAX_BYTES" => "media.max_upload_bytes",
-            "NEWSLINE_CACHE_MAX_BYTES" => "cache_max_bytes",
-            "NEWSLINE_CACHE_PURGE_URL" => "cache_purge_url",
-            "NEWSLINE_S3_BUCKET" => "media.s3_bucket",
-            "NEWSLINE_S3_ENDPOINT" => "media.s3_endpoint",
-            "NEWSLINE_S3_REGION" => "media.s3_region",
-            "NEWSLINE_S3_ACCESS_KEY_ID" => "media.s3_access_key_id",
-            "NEWSLINE_S3_SECRET_ACCESS_KEY" => "media.s3_secret_access_key",
-            "NEWSLINE_TRUSTED_PROXIES" => "trusted_proxies",
-            "NEWSLINE_REQUIRE_2FA_FOR" => "require_2fa_for",
-            "NEWSLINE_HEADER_TIMEOUT_SECS" => "limits.header_timeout_secs",
-            "NEWSLINE_REQUEST_TIMEOUT_SECS" => "limits.request_timeout_secs",
-            "NEWSLINE_MAX_CONNECTIONS" => "limits.max_connections",
-            "NEWSLINE_MAX_CONNECTIONS_PER_ADDRESS" => "limits.max_connections_per_address",
-            "NEWSLINE_MAX_STREAMS" => "limits.max_streams",
-            "NEWSLINE_MAX_STREAMS_PER_ADDRESS" => "limits.max_streams_per_address",
-            "NEWSLINE_UPLOAD_WORKERS" => "limits.upload_workers",
-            "NEWSLINE_UPLOAD_QUEUE" => "limits.upload_queue",
-            "NEWSLINE_MAX_IMAGE_PIXELS" => "limits.max_image_pixels",
-            "NEWSLINE_API_REQUESTS_PER_TOKEN" => "limits.api_requests_per_token",
-            "NEWSLINE_API_REQUESTS_PER_ADDRESS" => "limits.api_requests_per_address",
-            "NEWSLINE_API_FAILED_AUTH_PER_ADDRESS" => "limits.api_failed_auth_per_address",
-            // Read by the log setup, not a site setting.
-            "NEWSLINE_LOG" => return Ok(()),
-            other => return Err(ConfigError::UnknownVariable(other.to_owned())),
-        };
-        self.set(field, value).map_err(|e| match e {
+        let setting =
+            declared::by_var(key).ok_or_else(|| ConfigError::UnknownVariable(key.to_owned()))?;
+        setting.apply(self, value).map_err(|e| match e {
             ConfigError::Invalid { message, .. } => ConfigError::Invalid {
                 field: key.to_owned(),
                 message,
@@ -709,203 +527,59 @@ impl Settings {
         })
     }
 
-    /// Sets one field from text, validating it.
+    /// Sets the setting with this file key from its text, as a flag or a test does.
     pub fn set(&mut self, field: &str, value: &str) -> Result<(), ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
+        let setting = declared::by_key(field).ok_or_else(|| ConfigError::Invalid {
             field: field.to_owned(),
-            message,
-        };
-        let number = |value: &str, min: u64, max: u64| {
-            value
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "'{value}' is not a whole number from {min} to {max}"
-                    ))
-                })
-        };
-        let count = |value: &str, min: usize, max: usize| {
-            number(value, min as u64, max as u64).map(|n| usize::try_from(n).unwrap_or(max))
-        };
-        match field {
-            "address" => {
-                self.address = value.parse().map_err(|_| {
-                    invalid(format!("'{value}' is not an address like 127.0.0.1:8080"))
-                })?;
-            }
-            "database_url" | "read_database_url" => {
-                if crate::store::Dialect::of(value).is_none() {
-                    return Err(invalid(format!(
-                        "'{}' is not a sqlite:// or postgres:// URL",
-                        crate::store::redact(value)
-                    )));
-                }
-                let url = Some(Secret(value.to_owned()));
-                if field == "database_url" {
-                    self.database_url = url;
-                } else {
-                    self.read_database_url = url;
-                }
-            }
-            "site.name" => {
-                let name = value.trim();
-                if name.is_empty() || name.chars().count() > 120 {
-                    return Err(invalid("must have 1 to 120 characters".into()));
-                }
-                name.clone_into(&mut self.site.name);
-            }
-            "site.base_url" => {
-                let url = value.trim_end_matches('/');
-                let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
-                if !scheme_ok || url.contains(char::is_whitespace) || url.len() < 10 {
-                    return Err(invalid(format!("'{value}' is not an http(s) origin")));
-                }
-                self.site.base_url = Some(url.to_owned());
-            }
-            "site.time_zone" => {
-                self.site.time_zone = TimeZone::get(value)
-                    .map_err(|_| invalid(format!("'{value}' is not a known IANA time zone")))?;
-                value.clone_into(&mut self.site.time_zone_name);
-            }
-            "site.default_edition" => {
-                self.site.default_edition =
-                    EditionCode::parse(value).map_err(|e| invalid(e.to_string()))?;
-            }
-            "site.page_size" => {
-                self.site.page_size = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=200).contains(n))
-                    .ok_or_else(|| {
-                        invalid(format!("'{value}' is not a whole number from 1 to 200"))
-                    })?;
-            }
-            "site.frame_ancestors" => {
-                let sources = value.split_whitespace().collect::<Vec<_>>().join(" ");
-                // One directive's source list: anything that could end the directive or
-                // the header (`;`, `,`, controls) would let the setting rewrite the policy.
-                let ok = !sources.is_empty()
-                    && sources
-                        .chars()
-                        .all(|c| c.is_ascii_graphic() && c != ';' && c != ',' || c == ' ');
-                if !ok {
-                    return Err(invalid(format!(
-                        "'{value}' is not a CSP source list such as 'none', 'self' or https://partner.example"
-                    )));
-                }
-                self.site.frame_ancestors = sources;
-            }
-            "media.max_upload_bytes" => {
-                self.media.max_upload_bytes = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
-                    .ok_or_else(|| {
-                        invalid(format!("'{value}' is not a byte count from 1024 to 1 GiB"))
-                    })?;
-            }
-            "front_page.breaking_fresh_for_mins" => {
-                // A week at most: a strip that never clears is no longer news.
-                let mins = number(value, 1, 7 * 24 * 60)?;
-                self.site.breaking_fresh_for =
-                    jiff::SignedDuration::from_mins(i64::try_from(mins).unwrap_or(120));
-            }
-            "cache_max_bytes" => {
-                self.cache_max_bytes = value
-                    .parse()
-                    .ok()
-                    .filter(|n| *n <= 64 * 1024 * 1024 * 1024)
-                    .ok_or_else(|| {
-                        invalid(format!("'{value}' is not a byte count up to 64 GiB"))
-                    })?;
-            }
-            "cache_purge_url" => {
-                let uri: axum::http::Uri = value
-                    .parse()
-                    .map_err(|_| invalid(format!("'{value}' is not a URL")))?;
-                if uri.scheme_str() != Some("http") || uri.host().is_none() {
-                    return Err(invalid(format!(
-                        "'{value}' is not an http:// URL with a host"
-                    )));
-                }
-                self.cache_purge_url = Some(uri);
-            }
-            "trusted_proxies" => {
-                self.trusted_proxies = list(value)
-                    .map(|net| {
-                        net.parse::<ipnet::IpNet>()
-                            .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                            .map_err(|_| {
-                                invalid(format!(
-                                    "'{net}' is not an address or a network like 10.0.0.0/8"
-                                ))
-                            })
-                    })
-                    .collect::<Result<_, _>>()?;
-            }
-            "require_2fa_for" => {
-                self.require_2fa_for = list(value)
-                    .map(|role| {
-                        crate::domain::Role::parse(role).map_err(|e| invalid(e.to_string()))
-                    })
-                    .collect::<Result<_, _>>()?;
-            }
-            "media.s3_bucket" => self.media.s3_bucket = Some(value.trim().to_owned()),
-            "media.s3_endpoint" => {
-                if !(value.starts_with("http://") || value.starts_with("https://")) {
-                    return Err(invalid(format!("'{value}' is not an http(s) URL")));
-                }
-                self.media.s3_endpoint = Some(value.trim_end_matches('/').to_owned());
-            }
-            "media.s3_region" => value.trim().clone_into(&mut self.media.s3_region),
-            "media.s3_access_key_id" => {
-                self.media.s3_access_key_id = Some(Secret(value.to_owned()))
-            }
-            "media.s3_secret_access_key" => {
-                self.media.s3_secret_access_key = Some(Secret(value.to_owned()));
-            }
-            "limits.header_timeout_secs" | "limits.request_timeout_secs" => {
-                let secs = number(value, 1, 3600)?;
-                let duration = std::time::Duration::from_secs(secs);
-                if field == "limits.header_timeout_secs" {
-                    self.limits.header_timeout = duration;
-                } else {
-                    self.limits.request_timeout = duration;
-                }
-            }
-            "limits.max_connections" => {
-                self.limits.max_connections = count(value, 1, 1_000_000)?;
-            }
-            "limits.max_connections_per_address" => {
-                self.limits.max_connections_per_address = count(value, 1, 1_000_000)?;
-            }
-            "limits.max_streams" => self.limits.max_streams = count(value, 0, 1_000_000)?,
-            "limits.max_streams_per_address" => {
-                self.limits.max_streams_per_address = count(value, 0, 1_000_000)?;
-            }
-            "limits.upload_workers" => self.limits.upload_workers = count(value, 1, 64)?,
-            "limits.upload_queue" => self.limits.upload_queue = count(value, 0, 1024)?,
-            "limits.max_image_pixels" => {
-                self.limits.max_image_pixels = number(value, 1, 1_000_000_000)?;
-            }
-            "limits.api_requests_per_token" => {
-                self.limits.api_requests_per_token = count(value, 1, 1_000_000)?;
-            }
-            "limits.api_requests_per_address" => {
-                self.limits.api_requests_per_address = count(value, 1, 1_000_000)?;
-            }
-            "limits.api_failed_auth_per_address" => {
-                self.limits.api_failed_auth_per_address = count(value, 1, 1_000_000)?;
-            }
-            other => return Err(invalid(format!("no setting is called {other}"))),
-        }
-        Ok(())
+            message: format!("no setting is called {field}"),
+        })?;
+        setting.apply(self, value)
+    }
+
+    /// Sets a setting from its command-line flag; the error names the flag.
+    pub fn set_flag(&mut self, long: &str, value: &str) -> Result<(), ConfigError> {
+        let setting = declared::all()
+            .iter()
+            .find(|d| d.flag.is_some_and(|f| f.long == long))
+            .ok_or_else(|| ConfigError::Invalid {
+                field: format!("--{long}"),
+                message: "no setting has this flag".into(),
+            })?;
+        setting.apply(self, value).map_err(|e| match e {
+            ConfigError::Invalid { message, .. } => ConfigError::Invalid {
+                field: format!("--{long}"),
+                message,
+            },
+            other => other,
+        })
     }
 }
 
-/// The non-empty items of a comma-separated list.
+/// A file value as the text a variable would carry: lists comma-separated.
+fn toml_text(value: &toml::Value) -> Result<String, String> {
+    match value {
+        toml::Value::String(text) => Ok(text.clone()),
+        toml::Value::Integer(n) => Ok(n.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                toml::Value::String(text) if !text.contains(',') => Ok(text.clone()),
+                toml::Value::Integer(n) => Ok(n.to_string()),
+                other => Err(format!(
+                    "a {} cannot be an entry of this list",
+                    other.type_str()
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|items| items.join(",")),
+        other => Err(format!(
+            "a {} is not a value this setting takes",
+            other.type_str()
+        )),
+    }
+}
+
 fn list(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim).filter(|v| !v.is_empty())
 }
@@ -1218,5 +892,92 @@ outlet = "Агентство"
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");
         }
+    }
+
+    #[test]
+    fn every_declared_default_is_valid_and_every_name_is_unique() {
+        let mut settings = Settings::default();
+        let mut keys = std::collections::HashSet::new();
+        let mut vars = std::collections::HashSet::new();
+        for setting in declared_settings() {
+            assert!(keys.insert(setting.key), "{} declared twice", setting.key);
+            assert!(vars.insert(setting.var), "{} declared twice", setting.var);
+            assert!(setting.var.starts_with("NEWSLINE_"), "{}", setting.var);
+            assert!(!setting.doc.is_empty(), "{} has no meaning", setting.key);
+            if !setting.default.is_empty() {
+                setting
+                    .apply(&mut settings, setting.default)
+                    .unwrap_or_else(|e| panic!("default of {}: {e}", setting.key));
+            }
+        }
+    }
+
+    #[test]
+    fn every_declared_setting_is_read_from_its_file_key_and_its_variable() {
+        // A value each setting accepts that differs from its default.
+        let value = |key: &str| match key {
+            "address" => "127.0.0.1:9999",
+            "data_dir" => "elsewhere",
+            "database_url" | "read_database_url" => "postgres://db.internal/news",
+            "cache_purge_url" => "http://varnish.internal/",
+            "trusted_proxies" => "10.0.0.0/8",
+            "require_2fa_for" => "admin",
+            "log.filter" => "debug",
+            "site.name" => "Another Site",
+            "site.base_url" => "https://news.example",
+            "site.time_zone" => "Europe/Istanbul",
+            "site.default_edition" => "tr",
+            "site.frame_ancestors" => "'self'",
+            "media.s3_bucket" | "media.s3_region" => "elsewhere",
+            "media.s3_endpoint" => "https://s3.example",
+            "media.s3_access_key_id" | "media.s3_secret_access_key" => "k3y",
+            "media.max_upload_bytes" => "4096",
+            _ => "17",
+        };
+        let default = format!("{:?}", Settings::default());
+        for setting in declared_settings() {
+            let v = value(setting.key);
+            let from_var = Settings::load(None, env(&[(setting.var, v)]))
+                .unwrap_or_else(|e| panic!("{}: {e}", setting.var));
+            assert_ne!(
+                format!("{from_var:?}"),
+                default,
+                "{} changed nothing",
+                setting.var
+            );
+            let (table, name) = setting
+                .key
+                .split_once('.')
+                .map_or((None, setting.key), |(t, n)| (Some(t), n));
+            let line = format!("{name} = \"{v}\"");
+            let text = match table {
+                Some(table) => format!("[{table}]\n{line}\n"),
+                None => format!("{line}\n"),
+            };
+            let from_file =
+                Settings::from_toml_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                format!("{from_file:?}"),
+                format!("{from_var:?}"),
+                "{} and {} differ",
+                setting.key,
+                setting.var
+            );
+        }
+    }
+
+    #[test]
+    fn the_readme_settings_table_is_the_declared_one() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let begin = "<!-- settings table: begin -->\n";
+        let end = "<!-- settings table: end -->";
+        let start = readme.find(begin).expect("the table's begin marker") + begin.len();
+        let stop = readme.find(end).expect("the table's end marker");
+        let table = settings_table();
+        assert!(
+            readme.get(start..stop) == Some(table.as_str()),
+            "README.md's settings table differs from the declarations; put this between the markers:\n{table}"
+        );
     }
 }

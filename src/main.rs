@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsline::app::Application;
@@ -21,16 +21,6 @@ struct Cli {
     /// Site config file (default: ./newsline.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Directory holding the database (overrides the config file and NEWSLINE_DATA_DIR).
-    #[arg(long, global = true, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// Database URL: postgres://… to share one database between nodes
-    /// (default: SQLite in the data directory).
-    #[arg(long, global = true, value_name = "URL")]
-    database_url: Option<String>,
-    /// A read replica's URL, for reads that tolerate lag.
-    #[arg(long, global = true, value_name = "URL")]
-    read_database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,9 +29,6 @@ struct Cli {
 enum Command {
     /// Serve the public portal.
     Serve {
-        /// Address to listen on (default 127.0.0.1:8080).
-        #[arg(long, value_name = "HOST:PORT")]
-        address: Option<String>,
         /// Start on a fresh data directory loaded with the demo site.
         #[arg(long)]
         demo: bool,
@@ -233,9 +220,55 @@ enum TokenCommand {
     },
 }
 
+/// The command line: the subcommands, plus a flag for every setting declared with one.
+fn command_line() -> clap::Command {
+    let mut command = Cli::command();
+    for setting in newsline::config::declared_settings() {
+        let Some(flag) = setting.flag else { continue };
+        let arg = clap::Arg::new(flag.long)
+            .long(flag.long)
+            .value_name(flag.value_name)
+            .help(format!("{} [env: {}]", setting.doc, setting.var));
+        command = match flag.command {
+            None => command.arg(arg.global(true)),
+            Some(name) => command.mut_subcommand(name, |sub| sub.arg(arg)),
+        };
+    }
+    command
+}
+
+/// The settings flags given, as (flag, value), from the command and its subcommand.
+fn setting_flags(matches: &clap::ArgMatches) -> Vec<(&'static str, String)> {
+    let mut given = Vec::new();
+    for setting in newsline::config::declared_settings() {
+        let Some(flag) = setting.flag else { continue };
+        let scope = match flag.command {
+            None => Some(matches),
+            Some(name) => matches.subcommand_matches(name),
+        };
+        if let Some(value) = scope.and_then(|m| m.get_one::<String>(flag.long)) {
+            given.push((flag.long, value.clone()));
+        }
+    }
+    given
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(matches!(cli.command, Command::Serve { .. }));
+    let matches = command_line().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    let flags = setting_flags(&matches);
+    let serving = matches!(cli.command, Command::Serve { .. });
+    let settings = match load_settings(&cli, &flags) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(serving, settings.log_filter.as_deref());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -243,7 +276,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let data_dir_given = flags.iter().any(|(flag, _)| *flag == "data-dir");
+    match runtime.block_on(run(cli, settings, data_dir_given)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -252,37 +286,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(serving: bool) {
+/// Defaults, then the file, then `NEWSLINE_*` variables, then flags.
+fn load_settings(cli: &Cli, flags: &[(&str, String)]) -> anyhow::Result<Settings> {
+    let mut settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    for (flag, value) in flags {
+        settings.set_flag(flag, value)?;
+    }
+    Ok(settings)
+}
+
+fn init_logging(serving: bool, filter: Option<&str>) {
     let default = if serving { "info,sqlx=warn" } else { "warn" };
-    let filter = std::env::var("NEWSLINE_LOG").unwrap_or_else(|_| default.to_owned());
+    let filter = filter.unwrap_or(default);
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
         .with_writer(std::io::stderr)
         .init();
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
-    if let Some(dir) = cli.data_dir.clone() {
-        settings.data_dir = dir;
-    }
-    if let Some(url) = &cli.database_url {
-        settings
-            .set("database_url", url)
-            .context("--database-url")?;
-    }
-    if let Some(url) = &cli.read_database_url {
-        settings
-            .set("read_database_url", url)
-            .context("--read-database-url")?;
-    }
+async fn run(cli: Cli, settings: Settings, data_dir_given: bool) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { address, demo } => {
-            if let Some(address) = address {
-                settings.set("address", &address).context("--address")?;
-            }
-            serve(settings, demo, cli.data_dir.is_some()).await
-        }
+        Command::Serve { demo } => serve(settings, demo, data_dir_given).await,
         Command::Import(Import::Text {
             files,
             edition,
