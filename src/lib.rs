@@ -8,6 +8,7 @@ pub mod media;
 pub mod newsroom;
 pub mod read;
 pub mod search;
+pub mod soak;
 pub mod store;
 pub mod web;
 pub mod webhooks;

@@ -71,6 +71,24 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 3)]
         rounds: usize,
     },
+    /// Soak a server on a corpus made by bench-data: readers fetching every kind of
+    /// public page, searches, open live news lines and a publish every few seconds,
+    /// with errors, latency per page type and memory reported at the end.
+    #[command(hide = true)]
+    BenchSoak {
+        /// How long the load runs, in minutes.
+        #[arg(long, value_name = "MINUTES", default_value_t = 10)]
+        minutes: u64,
+        /// Readers fetching pages one after another.
+        #[arg(long, value_name = "N", default_value_t = 16)]
+        readers: usize,
+        /// Live news lines held open.
+        #[arg(long, value_name = "N", default_value_t = 32)]
+        streams: usize,
+        /// Seconds between two publishes.
+        #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+        publish_every: u64,
+    },
     /// Serve one file's bytes from memory with a bare axum handler: the benchmark's
     /// yardstick, run beside the portal by `scripts/bench`.
     #[command(hide = true)]
@@ -336,6 +354,20 @@ async fn run(cli: Cli, settings: Settings, data_dir_given: bool) -> anyhow::Resu
         Command::BenchPublish { count } => bench_publish(settings, count).await,
         Command::BenchData { items, body_bytes } => bench_data(&settings, items, body_bytes).await,
         Command::BenchSearch { queries, rounds } => bench_search(settings, queries, rounds).await,
+        Command::BenchSoak {
+            minutes,
+            readers,
+            streams,
+            publish_every,
+        } => {
+            let plan = newsline::soak::Plan {
+                duration: std::time::Duration::from_secs(minutes.clamp(1, 24 * 60) * 60),
+                readers: readers.clamp(1, 256),
+                streams: streams.min(1024),
+                publish_every: std::time::Duration::from_secs(publish_every.clamp(1, 3600)),
+            };
+            bench_soak(settings, plan).await
+        }
         Command::BenchReference {
             file,
             address,
@@ -933,6 +965,173 @@ async fn bench_publish(mut settings: Settings, count: usize) -> anyhow::Result<(
     Ok(())
 }
 
+async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use newsline::newsroom::{Filing, SectionRef};
+    use newsline::soak::{self, Draw, Measured};
+
+    settings.set("address", "127.0.0.1:0").context("address")?;
+    // Every reader and stream comes from 127.0.0.1: the per-address caps would
+    // otherwise refuse the load itself.
+    let connections = (plan.readers + plan.streams + 16).to_string();
+    settings.set("limits.max_connections_per_address", &connections)?;
+    settings.set(
+        "limits.max_streams_per_address",
+        &(plan.streams + 1).to_string(),
+    )?;
+    settings.set("limits.max_streams", &(plan.streams + 1).to_string())?;
+    let store = open_store(&settings).await?;
+    let app = Application::build(
+        &settings,
+        store.clone(),
+        Arc::new(newsline::domain::SystemClock),
+    )
+    .await?;
+    let origin = format!("http://127.0.0.1:{}", app.port());
+    let newsroom = app.newsroom();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(plan.readers + plan.streams)
+        .build()?;
+    let editions = ["en", "az", "ru"];
+    let queries = newsline::import::vocabulary::queries(300);
+    let kinds = Arc::new(soak::discover(&client, &origin, &editions, &queries).await?);
+    eprintln!(
+        "soaking {origin} for {} s: {} readers, {} live news lines, a publish every {} s",
+        plan.duration.as_secs(),
+        plan.readers,
+        plan.streams,
+        plan.publish_every.as_secs()
+    );
+    let (rss0, anon0) = soak::memory_mb();
+    let started = Instant::now();
+    let until = started + plan.duration;
+    let readers: Vec<_> = (0..plan.readers)
+        .map(|n| {
+            tokio::spawn(soak::read(
+                client.clone(),
+                origin.clone(),
+                kinds.clone(),
+                Draw::new(n as u64),
+                until,
+            ))
+        })
+        .collect();
+    let streams: Vec<_> = (0..plan.streams)
+        .map(|n| {
+            let edition = editions[n % editions.len()];
+            tokio::spawn(soak::listen(
+                client.clone(),
+                format!("{origin}/{edition}/live"),
+                until,
+            ))
+        })
+        .collect();
+    let bar = progress_bar(
+        plan.duration.as_secs(),
+        "{elapsed_precise} [{bar:40}] {pos}/{len} s {msg}",
+    );
+    let publisher = Actor::system("bench-soak");
+    let mut published = 0u64;
+    let mut publish_times = Vec::new();
+    let mut memory = Vec::new();
+    let mut next_publish = Instant::now();
+    let mut next_sample = Instant::now();
+    while Instant::now() < until {
+        let now = Instant::now();
+        if now >= next_publish {
+            let edition = editions[published as usize % editions.len()];
+            let filing = Filing::brief(
+                edition,
+                SectionRef::Slug(format!("section-{}", published % 12)),
+                &format!("Soak publish {} {published}", std::process::id()),
+                jiff::Timestamp::now(),
+            );
+            let t0 = Instant::now();
+            newsroom
+                .file_batch(
+                    &publisher,
+                    &Batch {
+                        filings: vec![filing],
+                        ..Batch::default()
+                    },
+                )
+                .await?;
+            publish_times.push(t0.elapsed());
+            published += 1;
+            next_publish += plan.publish_every;
+        }
+        if now >= next_sample {
+            memory.push((started.elapsed().as_secs(), soak::memory_mb()));
+            next_sample += Duration::from_secs(10);
+        }
+        bar.set_position(started.elapsed().as_secs());
+        bar.set_message(format!("{published} published"));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bar.finish_and_clear();
+    memory.push((started.elapsed().as_secs(), soak::memory_mb()));
+    let mut by_kind: std::collections::BTreeMap<&str, Measured> = Default::default();
+    for reader in readers {
+        for (name, measured) in reader.await? {
+            let entry = by_kind.entry(name).or_default();
+            entry.times.extend(measured.times);
+            entry.errors += measured.errors;
+        }
+    }
+    let (mut events, mut breaks) = (0, 0);
+    for stream in streams {
+        let seen = stream.await?;
+        events += seen.events;
+        breaks += seen.breaks;
+    }
+    let seconds = plan.duration.as_secs_f64();
+    println!("| page type | requests | errors | requests/s | p50 ms | p99 ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut errors = 0;
+    for (name, measured) in &mut by_kind {
+        let (p50, p99) = soak::median_p99(&mut measured.times);
+        errors += measured.errors;
+        println!(
+            "| {name} | {} | {} | {:.0} | {p50:.2} | {p99:.2} |",
+            measured.times.len(),
+            measured.errors,
+            measured.times.len() as f64 / seconds
+        );
+    }
+    let (p50, p99) = soak::median_p99(&mut publish_times);
+    println!(
+        "\npublishes: {published} (p50 {p50:.1} ms, p99 {p99:.1} ms); live news lines: {} open, {events} events received, {breaks} broken",
+        plan.streams
+    );
+    println!("memory (resident / anonymous MB) before the load: {rss0:.0} / {anon0:.0}");
+    for (at, (rss, anon)) in &memory {
+        println!("  at {at:>4} s: {rss:.0} / {anon:.0}");
+    }
+    // Flat means the last minute is no higher than the second minute, with some slack
+    // for allocator noise: a leak grows steadily and shows here.
+    let minute = |from: u64, to: u64| {
+        memory
+            .iter()
+            .filter(|(at, _)| (from..to).contains(at))
+            .map(|(_, (_, anon))| *anon)
+            .fold(0.0_f64, f64::max)
+    };
+    let total = plan.duration.as_secs();
+    if total >= 180 {
+        let (early, late) = (minute(60, 120), minute(total - 60, total + 1));
+        println!(
+            "anonymous memory, highest in the second minute {early:.0} MB, in the last minute {late:.0} MB"
+        );
+    }
+    if errors > 0 || breaks > 0 {
+        bail!("the soak saw {errors} failed reads and {breaks} broken live news lines");
+    }
+    Ok(())
+}
+
 async fn bench_data(
     settings: &Settings,
     total: usize,
@@ -995,30 +1194,6 @@ async fn bench_data(
     Ok(())
 }
 
-/// Anonymous resident memory of this process, in MB.
-fn rss_anon_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("RssAnon:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// Median and 99th percentile of some durations, in milliseconds.
-fn median_p99(times: &mut [std::time::Duration]) -> (f64, f64) {
-    times.sort();
-    let at = |q: f64| {
-        let i = ((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1));
-        times.get(i).map_or(0.0, |t| t.as_secs_f64() * 1000.0)
-    };
-    (at(0.5), at(0.99))
-}
-
 async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> anyhow::Result<()> {
     use newsline::import::vocabulary;
     use newsline::search::{SearchIndex, folder, reference::Reference};
@@ -1027,7 +1202,7 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
 
     let store = open_store(&settings).await?;
     let queries = vocabulary::queries(count);
-    let anon_start = rss_anon_mb();
+    let anon_start = newsline::soak::memory_mb().1;
     let (search, _follower) = SearchIndex::open(&folder(&settings.data_dir))?;
     if search.building() {
         bail!("the search index is missing or incomplete: run `newsline reindex` first");
@@ -1038,7 +1213,7 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
     for (edition, text) in &queries {
         search.bare(edition, text, now)?;
     }
-    let anon_searching = rss_anon_mb();
+    let anon_searching = newsline::soak::memory_mb().1;
     let reference_dir = settings.data_dir.join("search-reference");
     let reference = match Reference::open(&reference_dir) {
         Ok(r) => r,
@@ -1115,10 +1290,10 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
         }
     }
     drop(search);
-    let (whole_median, whole_p99) = median_p99(&mut whole);
-    let (bare_median, bare_p99) = median_p99(&mut ours);
-    let (alone_median, alone_p99) = median_p99(&mut theirs);
-    let (deep_median, deep_p99) = median_p99(&mut deep);
+    let (whole_median, whole_p99) = newsline::soak::median_p99(&mut whole);
+    let (bare_median, bare_p99) = newsline::soak::median_p99(&mut ours);
+    let (alone_median, alone_p99) = newsline::soak::median_p99(&mut theirs);
+    let (deep_median, deep_p99) = newsline::soak::median_p99(&mut deep);
 
     settings.set("address", "127.0.0.1:0").context("address")?;
     let app = Application::build(
@@ -1167,7 +1342,7 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
             }
         }
     }
-    let (json_median, json_p99) = median_p99(&mut endpoint);
+    let (json_median, json_p99) = newsline::soak::median_p99(&mut endpoint);
     let measured = ours.len();
     println!(
         "{count} queries (one to three words, en/az/ru), {} measured rounds, default sort",
@@ -1201,8 +1376,8 @@ async fn bench_search(mut settings: Settings, count: usize, rounds: usize) -> an
     println!("| words | queries | bare median | tantivy alone median | ratio |");
     println!("|---:|---:|---:|---:|---:|");
     for (words, (bare, alone)) in by_words.iter_mut().enumerate() {
-        let (b, _) = median_p99(bare);
-        let (a, _) = median_p99(alone);
+        let (b, _) = newsline::soak::median_p99(bare);
+        let (a, _) = newsline::soak::median_p99(alone);
         println!(
             "| {} | {} | {b:.2} ms | {a:.2} ms | {:.2} |",
             words + 1,
