@@ -62,6 +62,8 @@ const ENV_VARS: &[&str] = &[
     "NEWSLINE_S3_ACCESS_KEY_ID",
     "NEWSLINE_S3_SECRET_ACCESS_KEY",
     "NEWSLINE_LOG",
+    "NEWSLINE_LOG_FORMAT",
+    "NEWSLINE_METRICS_ALLOW",
     "NEWSLINE_TRUSTED_PROXIES",
     "NEWSLINE_REQUIRE_2FA_FOR",
     "NEWSLINE_HEADER_TIMEOUT_SECS",
@@ -101,6 +103,22 @@ struct FileSettings {
     front_page: FileFrontPage,
     #[serde(default)]
     wire_feed: Vec<FileWireFeed>,
+    #[serde(default)]
+    metrics: FileMetrics,
+    #[serde(default)]
+    log: FileLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMetrics {
+    allow: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLog {
+    format: Option<String>,
 }
 
 /// One `[[wire_feed]]` table: an agency feed to poll.
@@ -271,6 +289,20 @@ pub struct Settings {
     pub editions: Vec<EditionSpec>,
     /// Agency feeds declared in the config (`[[wire_feed]]`), polled into the wire queue.
     pub wire_feeds: Vec<WireFeedSetting>,
+    /// Clients that may read `/metrics`; everyone else is told it does not exist.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written: for people, or one JSON object a line for a collector.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Plain text.
+    #[default]
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// An agency feed declared in the config.
@@ -390,6 +422,11 @@ impl Default for Settings {
             limits: Limits::default(),
             editions: Vec::new(),
             wire_feeds: Vec::new(),
+            metrics_allow: vec![
+                ipnet::IpNet::from(std::net::IpAddr::from([127, 0, 0, 1])),
+                ipnet::IpNet::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
+            ],
+            log_format: LogFormat::Text,
             media: Media {
                 max_upload_bytes: 20 * 1024 * 1024,
                 s3_bucket: None,
@@ -525,6 +562,12 @@ impl Settings {
         }
         if let Some(v) = file.require_2fa_for {
             self.set("require_2fa_for", &v.join(","))?;
+        }
+        if let Some(v) = file.metrics.allow {
+            self.set("metrics.allow", &v.join(","))?;
+        }
+        if let Some(v) = file.log.format {
+            self.set("log.format", &v)?;
         }
         let mut editions: Vec<EditionSpec> = Vec::new();
         for (n, entry) in file.edition.into_iter().enumerate() {
@@ -684,6 +727,8 @@ impl Settings {
             "NEWSLINE_S3_SECRET_ACCESS_KEY" => "media.s3_secret_access_key",
             "NEWSLINE_TRUSTED_PROXIES" => "trusted_proxies",
             "NEWSLINE_REQUIRE_2FA_FOR" => "require_2fa_for",
+            "NEWSLINE_METRICS_ALLOW" => "metrics.allow",
+            "NEWSLINE_LOG_FORMAT" => "log.format",
             "NEWSLINE_HEADER_TIMEOUT_SECS" => "limits.header_timeout_secs",
             "NEWSLINE_REQUEST_TIMEOUT_SECS" => "limits.request_timeout_secs",
             "NEWSLINE_MAX_CONNECTIONS" => "limits.max_connections",
@@ -832,8 +877,8 @@ impl Settings {
                 }
                 self.cache_purge_url = Some(uri);
             }
-            "trusted_proxies" => {
-                self.trusted_proxies = list(value)
+            "trusted_proxies" | "metrics.allow" => {
+                let nets = list(value)
                     .map(|net| {
                         net.parse::<ipnet::IpNet>()
                             .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
@@ -844,6 +889,18 @@ impl Settings {
                             })
                     })
                     .collect::<Result<_, _>>()?;
+                if field == "trusted_proxies" {
+                    self.trusted_proxies = nets;
+                } else {
+                    self.metrics_allow = nets;
+                }
+            }
+            "log.format" => {
+                self.log_format = match value.trim() {
+                    "text" => LogFormat::Text,
+                    "json" => LogFormat::Json,
+                    _ => return Err(invalid(format!("'{value}' is neither text nor json"))),
+                };
             }
             "require_2fa_for" => {
                 self.require_2fa_for = list(value)
@@ -1186,6 +1243,33 @@ outlet = "Агентство"
     }
 
     #[test]
+    fn metrics_are_for_loopback_unless_configured_and_logs_are_text_unless_json() {
+        let s = Settings::load(None, env(&[])).expect("defaults");
+        let nets: Vec<String> = s.metrics_allow.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "::1/128"]);
+        assert_eq!(s.log_format, LogFormat::Text);
+        let s = Settings::from_toml_str(
+            "[metrics]\nallow = [\"10.1.0.0/16\", \"192.0.2.7\"]\n[log]\nformat = \"json\"\n",
+        )
+        .expect("valid");
+        let nets: Vec<String> = s.metrics_allow.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.1.0.0/16", "192.0.2.7/32"]);
+        assert_eq!(s.log_format, LogFormat::Json);
+        let s = Settings::load(
+            None,
+            env(&[
+                ("NEWSLINE_METRICS_ALLOW", ""),
+                ("NEWSLINE_LOG_FORMAT", "text"),
+            ]),
+        )
+        .expect("valid");
+        assert!(s.metrics_allow.is_empty(), "an empty list shuts /metrics");
+        assert_eq!(s.log_format, LogFormat::Text);
+        let err = Settings::from_toml_str("[log]\nformat = \"xml\"\n").expect_err("refused");
+        assert!(err.to_string().starts_with("log.format"), "{err}");
+    }
+
+    #[test]
     fn config_text_is_read_without_a_file() {
         let s = Settings::from_toml_str("[site]\npage_size = 12\n").expect("valid");
         assert_eq!(s.site.page_size, 12);
@@ -1214,6 +1298,8 @@ outlet = "Агентство"
             ("NEWSLINE_API_REQUESTS_PER_ADDRESS", "many"),
             ("NEWSLINE_API_FAILED_AUTH_PER_ADDRESS", "-1"),
             ("NEWSLINE_HEADER_TIMEOUT_SECS", "soon"),
+            ("NEWSLINE_METRICS_ALLOW", "prometheus.internal"),
+            ("NEWSLINE_LOG_FORMAT", "JSON lines"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsline::app::Application;
-use newsline::config::Settings;
+use newsline::config::{LogFormat, Settings};
 use newsline::domain::EditionCode;
 use newsline::import::{ShapeError, demo, text};
 use newsline::newsroom::{Actor, Batch, Filed, Newsroom};
@@ -235,7 +235,6 @@ enum TokenCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(matches!(cli.command, Command::Serve { .. }));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -252,17 +251,33 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(serving: bool) {
+fn init_logging(serving: bool, format: LogFormat) {
     let default = if serving { "info,sqlx=warn" } else { "warn" };
     let filter = std::env::var("NEWSLINE_LOG").unwrap_or_else(|_| default.to_owned());
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default();
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.init(),
+        // The request's span on every line, flattened: its request id is a field of
+        // the line rather than of a nested list.
+        LogFormat::Json => log
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    // After the settings, which say how lines are written; an error loading them is
+    // printed as it is.
+    init_logging(
+        matches!(cli.command, Command::Serve { .. }),
+        settings.log_format,
+    );
     if let Some(dir) = cli.data_dir.clone() {
         settings.data_dir = dir;
     }

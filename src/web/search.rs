@@ -280,6 +280,7 @@ fn search(state: &AppState, reader: &Reader, raw: Option<&str>) -> Result<Answer
         .filter(|e| Language::of_edition(e.code.as_ref()) == language)
         .count()
         > 1;
+    let started = std::time::Instant::now();
     let results = state
         .search
         .search(&ReaderSearch {
@@ -296,6 +297,9 @@ fn search(state: &AppState, reader: &Reader, raw: Option<&str>) -> Result<Answer
             now: state.newsroom.now(),
         })
         .map_err(|e| PageError::Internal(e.into()))?;
+    state
+        .metrics
+        .time_search(super::metrics::SearchKind::Results, started.elapsed());
     let views = reader.views();
     let list = results
         .hits
@@ -462,7 +466,11 @@ pub async fn suggest(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let params = Params::read(query_pairs(raw.as_deref())?);
+    let started = std::time::Instant::now();
     let words = state.search.suggest(reader.code(), &params.q, SUGGESTIONS);
+    state
+        .metrics
+        .time_search(super::metrics::SearchKind::Suggestions, started.elapsed());
     let body = serde_json::to_vec(&words).map_err(|e| PageError::Internal(e.into()))?;
     Ok((
         [
