@@ -185,3 +185,54 @@ async fn a_plain_request_id_from_the_client_is_kept_and_any_other_replaced() {
         }
     }
 }
+
+#[tokio::test]
+async fn with_json_logs_each_line_is_json_and_a_requests_lines_carry_its_id() {
+    let db = Database::fresh();
+    let mut args = db.flags();
+    args.extend(["serve".into(), "--address".into(), "127.0.0.1:0".into()]);
+    let server = ServerProcess::start_with_env(
+        &args,
+        &[
+            ("NEWSLINE_LOG_FORMAT", "json"),
+            // The request's span is at INFO; tower-http says each answer at DEBUG.
+            ("NEWSLINE_LOG", "warn,newsline=info,tower_http=debug"),
+        ],
+    )
+    .await;
+    let id = "trace-4f2a9c";
+    let answer = reqwest::Client::new()
+        .get(format!("{}/no/such/page/at/all", server.address))
+        .header("x-request-id", id)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+    assert_eq!(answer.headers()["x-request-id"], id);
+    // The server wrote the line before answering; this process's reader thread may
+    // not have read it yet.
+    let mut carried = None;
+    for _ in 0..250 {
+        carried = server
+            .stderr_lines()
+            .into_iter()
+            // The start-up banner is for people, whatever the log format.
+            .filter(|line| !line.starts_with("Newsline is serving"))
+            .map(|line| {
+                serde_json::from_str::<Value>(&line)
+                    .unwrap_or_else(|e| panic!("{e}: a log line is not JSON: {line}"))
+            })
+            .find(|line| line["span"]["request_id"] == id);
+        if carried.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let line =
+        carried.unwrap_or_else(|| panic!("no line with the id in {:?}", server.stderr_lines()));
+    assert_eq!(line["span"]["uri"], "/no/such/page/at/all");
+    assert!(
+        line["level"].is_string() && line["timestamp"].is_string(),
+        "{line}"
+    );
+}
