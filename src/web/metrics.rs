@@ -332,12 +332,29 @@ fn allowed(client: std::net::IpAddr, allow: &[ipnet::IpNet]) -> bool {
     allow.iter().any(|net| net.contains(&client))
 }
 
+/// Whether a request says it was forwarded by a proxy that is not trusted: its client
+/// is unknown, and the peer's address (a proxy on loopback, say) must not stand in
+/// for it.
+fn forwarded_by_a_stranger(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> bool {
+    let forwarded =
+        headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");
+    forwarded && !allowed(peer, trusted)
+}
+
 /// The metrics in the Prometheus text format, to allowed addresses; 404 to others.
 pub async fn show_metrics(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
-    if !allowed(client, &state.metrics_allow) {
+    if !allowed(client, &state.metrics_allow)
+        || forwarded_by_a_stranger(peer.ip(), &headers, &state.trusted_proxies)
+    {
         return Err(PageError::NotFound);
     }
     state.metrics.read_now(&state).await;

@@ -195,6 +195,30 @@ async fn an_address_not_on_the_allow_list_is_told_there_are_no_metrics() {
 }
 
 #[tokio::test]
+async fn a_request_forwarded_by_a_proxy_not_trusted_is_refused_even_from_loopback() {
+    // A proxy on the same machine that nobody listed: every reader it forwards
+    // connects from loopback.
+    let app = TestApp::spawn().await;
+    let forwarded = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .header("x-forwarded-for", "198.51.100.7")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(forwarded.status(), StatusCode::NOT_FOUND);
+    let forwarded = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .header("forwarded", "for=198.51.100.7")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(forwarded.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/metrics").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn behind_a_trusted_proxy_the_forwarded_client_is_the_one_checked() {
     let app = TestApp::spawn_with(Database::fresh(), |s| {
         s.set("trusted_proxies", "127.0.0.1").expect("valid");
