@@ -77,7 +77,14 @@ async fn requests_are_counted_by_route_and_cache_hits_and_misses_move() {
     assert_eq!(second.header("x-cache"), "hit");
     assert_eq!(app.get("/en/no/such/page/here").await.status, 404);
     assert_eq!(app.get("/en/search?q=brief").await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/v1/items/999999").await.status, 404);
+    assert_eq!(app.get("/api/v1/no/such/thing").await.status, 404);
     let after = scrape(&app).await;
+    assert_eq!(
+        value(&after, REQUESTS, &["/api/v1/items/{id}", "404"]),
+        1.0,
+        "nested routes by their whole template"
+    );
 
     let counted = |m: &Exposition| value(m, REQUESTS, &[NEWS, "200"]);
     assert_eq!(
@@ -88,7 +95,8 @@ async fn requests_are_counted_by_route_and_cache_hits_and_misses_move() {
     assert_eq!(
         value(&after, REQUESTS, &["unmatched", "404"])
             - value(&before, REQUESTS, &["unmatched", "404"]),
-        1.0
+        2.0,
+        "a page and an API address that match no route count together"
     );
     assert!(
         after.families[REQUESTS]
