@@ -49,13 +49,18 @@ pub fn new_id() -> HeaderValue {
         .unwrap_or(HeaderValue::from_static("unnumbered"))
 }
 
-/// The id for a request with these headers: the client's when plain, else a new one.
+/// The id the client sent, when it sent one, once, and it is plain.
+fn sent_id(headers: &axum::http::HeaderMap) -> Option<&HeaderValue> {
+    let mut sent = headers.get_all(X_REQUEST_ID).iter();
+    match (sent.next(), sent.next()) {
+        (Some(id), None) if is_plain(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// The id for a request with these headers: the client's when fit, else a new one.
 pub fn id_for(headers: &axum::http::HeaderMap) -> HeaderValue {
-    headers
-        .get(X_REQUEST_ID)
-        .filter(|id| is_plain(id))
-        .cloned()
-        .unwrap_or_else(new_id)
+    sent_id(headers).cloned().unwrap_or_else(new_id)
 }
 
 /// Makes ids for tower-http's request-id layer.
@@ -72,13 +77,7 @@ impl MakeRequestId for MakeId {
 /// this one makes a new id.
 pub async fn drop_unfit_ids(mut request: Request, next: Next) -> Response {
     let headers = request.headers();
-    let mut sent = headers.get_all(X_REQUEST_ID).iter();
-    let fit = match (sent.next(), sent.next()) {
-        (None, _) => true,
-        (Some(id), None) => is_plain(id),
-        (Some(_), Some(_)) => false,
-    };
-    if !fit {
+    if headers.contains_key(X_REQUEST_ID) && sent_id(headers).is_none() {
         request.headers_mut().remove(X_REQUEST_ID);
     }
     next.run(request).await

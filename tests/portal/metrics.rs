@@ -77,6 +77,10 @@ async fn requests_are_counted_by_route_and_cache_hits_and_misses_move() {
     assert_eq!(second.header("x-cache"), "hit");
     assert_eq!(app.get("/en/no/such/page/here").await.status, 404);
     assert_eq!(app.get("/en/search?q=brief").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/en/search/suggest?q=bri").await.status,
+        StatusCode::OK
+    );
     assert_eq!(app.get("/api/v1/items/999999").await.status, 404);
     assert_eq!(app.get("/api/v1/no/such/thing").await.status, 404);
     let after = scrape(&app).await;
@@ -119,6 +123,8 @@ async fn requests_are_counted_by_route_and_cache_hits_and_misses_move() {
 
     let search = histogram(&after, "newsline_search_duration_seconds", &["results"]);
     assert_eq!(search.count, Some(1));
+    let suggest = histogram(&after, "newsline_search_duration_seconds", &["suggestions"]);
+    assert_eq!(suggest.count, Some(1));
 
     assert!(value(&after, "newsline_read_model_applied_seq", &[]) > 0.0);
     assert_eq!(value(&after, "newsline_change_log_lag", &[]), 0.0);
@@ -247,5 +253,43 @@ async fn behind_a_trusted_proxy_the_forwarded_client_is_the_one_checked() {
         app.get("/metrics").await.status,
         StatusCode::NOT_FOUND,
         "the proxy itself is not on the list"
+    );
+}
+
+/// A second node that looks at the change log once an hour falls behind on SQLite,
+/// where nothing tells it of another node's writes; its lag says by how much.
+#[tokio::test]
+async fn a_node_behind_the_change_log_shows_its_lag() {
+    let app = TestApp::spawn().await;
+    let slow =
+        TestApp::spawn_with_clock(app.db.shared_with_another_node(), app.clock.clone(), |s| {
+            s.poll_interval = std::time::Duration::from_secs(3600)
+        })
+        .await;
+    assert_eq!(
+        value(&scrape(&slow).await, "newsline_change_log_lag", &[]),
+        0.0
+    );
+    app.file(filings(vec![
+        brief("One elsewhere", "politics", "2025-05-21T10:00:00Z"),
+        brief("Two elsewhere", "politics", "2025-05-21T10:01:00Z"),
+    ]))
+    .await;
+    if on_postgres() {
+        // PostgreSQL announces every commit to every node: it catches up at once.
+        slow.settle().await;
+        assert_eq!(
+            value(&scrape(&slow).await, "newsline_change_log_lag", &[]),
+            0.0
+        );
+        return;
+    }
+    app.clock.advance(jiff::SignedDuration::from_secs(7));
+    let behind = scrape(&slow).await;
+    assert!(value(&behind, "newsline_change_log_lag", &[]) >= 1.0);
+    assert!(value(&behind, "newsline_change_log_lag_seconds", &[]) >= 7.0);
+    assert_eq!(
+        value(&scrape(&app).await, "newsline_change_log_lag", &[]),
+        0.0
     );
 }

@@ -167,6 +167,19 @@ async fn a_plain_request_id_from_the_client_is_kept_and_any_other_replaced() {
         let (_, id) = request_id_of(&app, path, Some(kept)).await;
         assert_eq!(id, kept, "{path}");
     }
+    let twice = app
+        .client
+        .get(format!("{}/en/", app.address))
+        .header("x-request-id", "first")
+        .header("x-request-id", "second")
+        .send()
+        .await
+        .expect("answered");
+    let id = twice.headers()["x-request-id"].to_str().expect("ascii");
+    assert!(
+        id != "first" && id != "second" && plain(id),
+        "an id sent twice is neither: {id}"
+    );
     let long = "a".repeat(65);
     for sent in ["two words", "quote\"brace}", long.as_str(), "ünïcode"] {
         for path in ["/en/", "/no/such/page/at/all"] {
