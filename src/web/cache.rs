@@ -114,7 +114,8 @@ pub struct PageCache {
     clock: Arc<dyn crate::domain::Clock>,
     /// Requests answered from the cache.
     pub(super) hits: Counter,
-    /// Requests for a cacheable page the cache did not hold.
+    /// Requests the cache was asked for and did not hold, so rendered (and kept when
+    /// their answer may be).
     pub(super) misses: Counter,
 }
 

@@ -142,7 +142,7 @@ impl Metrics {
         );
         registry.register(
             "page_cache_misses",
-            "Requests for a cacheable page the page cache did not hold",
+            "Requests the page cache was asked for and did not hold, so rendered",
             cache.misses.clone(),
         );
         registry.register_with_unit(
