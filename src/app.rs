@@ -193,7 +193,9 @@ impl Application {
                 .with_clock(clock.clone())
                 .with_site_headers(crate::web::SecurityHeaders::from_site(&settings.site).portal()),
         );
+        let metrics = Arc::new(crate::web::metrics::Metrics::new(&cache));
         let mut feeder = feeder
+            .timing(metrics.change_log_apply())
             .invalidating(cache.clone())
             .notifying(search_wake.clone());
         if let Some(url) = &settings.cache_purge_url {
@@ -246,6 +248,8 @@ impl Application {
                 ),
                 request_timeout: settings.limits.request_timeout,
                 api_limits: Arc::new(crate::web::api::throttle::ApiLimits::new(&settings.limits)),
+                metrics,
+                metrics_allow: settings.metrics_allow.clone().into(),
             },
             limits: settings.limits.clone(),
             newsroom,
@@ -342,8 +346,15 @@ impl Application {
             let app = app.clone();
             let state = state.clone();
             let service = hyper::service::service_fn(move |mut request| {
-                // A cached page is answered here, with no layer or route in between.
-                if let Some(hit) = crate::web::cache::answer_hit(&state, &request) {
+                // A cached page is answered here, with no layer or route in between: what
+                // the layers would add to it (its request id, its count) is added here.
+                let started = std::time::Instant::now();
+                if let Some(mut hit) = crate::web::cache::answer_hit(&state, &request) {
+                    hit.headers_mut().insert(
+                        crate::web::request_id::X_REQUEST_ID,
+                        crate::web::request_id::id_for(request.headers()),
+                    );
+                    state.metrics.count_hit(&hit, started.elapsed());
                     return Either::Left(std::future::ready(Ok(hit)));
                 }
                 request.extensions_mut().insert(ConnectInfo(peer));

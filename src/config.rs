@@ -199,6 +199,20 @@ pub struct Settings {
     pub wire_feeds: Vec<WireFeedSetting>,
     /// What is logged, as a tracing filter; the command's own default when unset.
     pub log_filter: Option<String>,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+    /// Clients that may read `/metrics`; everyone else is told it does not exist.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+}
+
+/// How log lines are written: for people, or one JSON object a line for a collector.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Plain text.
+    #[default]
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// An agency feed declared in the config.
@@ -316,6 +330,8 @@ impl Default for Settings {
             editions: Vec::new(),
             wire_feeds: Vec::new(),
             log_filter: None,
+            log_format: LogFormat::Text,
+            metrics_allow: Vec::new(),
             media: Media {
                 max_upload_bytes: 0,
                 s3_bucket: None,
@@ -860,6 +876,33 @@ outlet = "Агентство"
     }
 
     #[test]
+    fn metrics_are_for_loopback_unless_configured_and_logs_are_text_unless_json() {
+        let s = Settings::load(None, env(&[])).expect("defaults");
+        let nets: Vec<String> = s.metrics_allow.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "::1/128"]);
+        assert_eq!(s.log_format, LogFormat::Text);
+        let s = Settings::from_toml_str(
+            "[metrics]\nallow = [\"10.1.0.0/16\", \"192.0.2.7\"]\n[log]\nformat = \"json\"\n",
+        )
+        .expect("valid");
+        let nets: Vec<String> = s.metrics_allow.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.1.0.0/16", "192.0.2.7/32"]);
+        assert_eq!(s.log_format, LogFormat::Json);
+        let s = Settings::load(
+            None,
+            env(&[
+                ("NEWSLINE_METRICS_ALLOW", ""),
+                ("NEWSLINE_LOG_FORMAT", "text"),
+            ]),
+        )
+        .expect("valid");
+        assert!(s.metrics_allow.is_empty(), "an empty list shuts /metrics");
+        assert_eq!(s.log_format, LogFormat::Text);
+        let err = Settings::from_toml_str("[log]\nformat = \"xml\"\n").expect_err("refused");
+        assert!(err.to_string().starts_with("log.format"), "{err}");
+    }
+
+    #[test]
     fn config_text_is_read_without_a_file() {
         let s = Settings::from_toml_str("[site]\npage_size = 12\n").expect("valid");
         assert_eq!(s.site.page_size, 12);
@@ -888,6 +931,8 @@ outlet = "Агентство"
             ("NEWSLINE_API_REQUESTS_PER_ADDRESS", "many"),
             ("NEWSLINE_API_FAILED_AUTH_PER_ADDRESS", "-1"),
             ("NEWSLINE_HEADER_TIMEOUT_SECS", "soon"),
+            ("NEWSLINE_METRICS_ALLOW", "prometheus.internal"),
+            ("NEWSLINE_LOG_FORMAT", "JSON lines"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).expect_err(key);
             assert!(err.to_string().starts_with(key), "{err}");
@@ -920,7 +965,8 @@ outlet = "Агентство"
             "data_dir" => "elsewhere",
             "database_url" | "read_database_url" => "postgres://db.internal/news",
             "cache_purge_url" => "http://varnish.internal/",
-            "trusted_proxies" => "10.0.0.0/8",
+            "trusted_proxies" | "metrics.allow" => "10.0.0.0/8",
+            "log.format" => "json",
             "require_2fa_for" => "admin",
             "log.filter" => "debug",
             "site.name" => "Another Site",

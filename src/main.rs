@@ -8,7 +8,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsline::app::Application;
-use newsline::config::Settings;
+use newsline::config::{LogFormat, Settings};
 use newsline::domain::EditionCode;
 use newsline::import::{ShapeError, demo, text};
 use newsline::newsroom::{Actor, Batch, Filed, Newsroom};
@@ -286,7 +286,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    init_logging(serving, settings.log_filter.as_deref());
+    init_logging(serving, settings.log_filter.as_deref(), settings.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -313,13 +313,23 @@ fn load_settings(cli: &Cli, flags: &[(&str, String)]) -> anyhow::Result<Settings
     Ok(settings)
 }
 
-fn init_logging(serving: bool, filter: Option<&str>) {
+fn init_logging(serving: bool, filter: Option<&str>, format: LogFormat) {
     let default = if serving { "info,sqlx=warn" } else { "warn" };
-    let filter = filter.unwrap_or(default);
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_default())
-        .with_writer(std::io::stderr)
-        .init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter.unwrap_or(default)).unwrap_or_default();
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.init(),
+        // The request's span on every line, flattened: its request id is a field of
+        // the line rather than of a nested list.
+        LogFormat::Json => log
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 async fn run(cli: Cli, settings: Settings, data_dir_given: bool) -> anyhow::Result<()> {

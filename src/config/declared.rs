@@ -123,6 +123,16 @@ fn database_url(value: &str) -> Result<Option<Secret>, String> {
     Ok(secret(value))
 }
 
+fn networks(value: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    list(value)
+        .map(|net| {
+            net.parse::<ipnet::IpNet>()
+                .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("'{net}' is not an address or a network like 10.0.0.0/8"))
+        })
+        .collect()
+}
+
 fn http_url(value: &str) -> Result<String, String> {
     if !(value.starts_with("http://") || value.starts_with("https://")) {
         return Err(format!("'{value}' is not an http(s) URL"));
@@ -229,15 +239,7 @@ static DECLARED: &[Declared] = &[
         default: "",
         doc: "Proxies (addresses or CIDR networks, a list) whose `Forwarded`/`X-Forwarded-For` names the client.",
         apply: |s, v| {
-            s.trusted_proxies = list(v)
-                .map(|net| {
-                    net.parse::<ipnet::IpNet>()
-                        .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                        .map_err(|_| {
-                            format!("'{net}' is not an address or a network like 10.0.0.0/8")
-                        })
-                })
-                .collect::<Result<_, _>>()?;
+            s.trusted_proxies = networks(v)?;
             Ok(())
         },
     },
@@ -264,6 +266,32 @@ static DECLARED: &[Declared] = &[
             tracing_subscriber::EnvFilter::try_new(v)
                 .map_err(|e| format!("'{v}' is not a log filter: {e}"))?;
             s.log_filter = Some(v.to_owned());
+            Ok(())
+        },
+    },
+    Declared {
+        key: "log.format",
+        var: "NEWSLINE_LOG_FORMAT",
+        flag: None,
+        default: "text",
+        doc: "How log lines are written: `text` for people, `json` for one JSON object a line carrying the request id.",
+        apply: |s, v| {
+            s.log_format = match v.trim() {
+                "text" => super::LogFormat::Text,
+                "json" => super::LogFormat::Json,
+                _ => return Err(format!("'{v}' is neither text nor json")),
+            };
+            Ok(())
+        },
+    },
+    Declared {
+        key: "metrics.allow",
+        var: "NEWSLINE_METRICS_ALLOW",
+        flag: None,
+        default: "127.0.0.1/32,::1/128",
+        doc: "Clients (addresses or CIDR networks, a list) that may read `/metrics`; others get 404. An empty list shuts it.",
+        apply: |s, v| {
+            s.metrics_allow = networks(v)?;
             Ok(())
         },
     },

@@ -94,6 +94,20 @@ impl Newsroom {
         Ok(self.store.position_after(applied).await?)
     }
 
+    /// What waits: webhook deliveries to send and wire copy for an editor to take,
+    /// for operators watching the node.
+    pub async fn backlog(&self) -> Result<Backlog, NewsroomError> {
+        Ok(Backlog {
+            webhook_deliveries: self.store.pending_delivery_count().await?,
+            wire_copy: self.store.waiting_wire_copy_count().await?,
+        })
+    }
+
+    /// How the database's connection pools are used now.
+    pub fn database_pools(&self) -> Vec<crate::store::PoolUse> {
+        self.store.pool_use()
+    }
+
     /// Every section of every edition.
     pub async fn sections(&self) -> Result<Vec<Section>, NewsroomError> {
         Ok(self.store.primary().sections().await?)
@@ -143,4 +157,13 @@ impl Newsroom {
     pub async fn media(&self, limit: i64) -> Result<Vec<MediaRecord>, NewsroomError> {
         Ok(self.store.primary().media(limit).await?)
     }
+}
+
+/// What waits to be done, counted for operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    /// Webhook deliveries not yet delivered or given up on.
+    pub webhook_deliveries: i64,
+    /// Wire stories waiting for an editor.
+    pub wire_copy: i64,
 }

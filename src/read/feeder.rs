@@ -24,6 +24,8 @@ pub struct Feeder {
     invalidate: Vec<Arc<dyn Invalidate>>,
     /// Woken after each applied batch: projections that follow the log behind this one.
     followers: Vec<Arc<Notify>>,
+    /// Where each batch's apply time is recorded, in seconds.
+    apply_time: Option<prometheus_client::metrics::histogram::Histogram>,
 }
 
 impl Feeder {
@@ -56,6 +58,7 @@ impl Feeder {
             model: model.clone(),
             invalidate: Vec::new(),
             followers: Vec::new(),
+            apply_time: None,
         };
         Ok((feeder, model))
     }
@@ -70,6 +73,13 @@ impl Feeder {
     /// index follows the log on its own task, woken by this one).
     pub fn notifying(mut self, follower: Arc<Notify>) -> Self {
         self.followers.push(follower);
+        self
+    }
+
+    /// Records how long each batch takes to apply, from reading it to its snapshot
+    /// going live, in `histogram`.
+    pub fn timing(mut self, histogram: prometheus_client::metrics::histogram::Histogram) -> Self {
+        self.apply_time = Some(histogram);
         self
     }
 
@@ -94,6 +104,7 @@ impl Feeder {
     /// retried from its first change: nothing is ever skipped.
     pub async fn catch_up(&self) -> StoreResult<i64> {
         loop {
+            let started = std::time::Instant::now();
             let current = self.model.snapshot();
             let changes = self.store.changes_after(current.applied_seq, BATCH).await?;
             let Some(last) = changes.last().map(|c| c.seq) else {
@@ -188,6 +199,9 @@ impl Feeder {
                 }
             }
             self.model.replace(next);
+            if let Some(histogram) = &self.apply_time {
+                histogram.observe(started.elapsed().as_secs_f64());
+            }
             self.model.live.publish(events);
             for follower in &self.followers {
                 follower.notify_one();

@@ -65,6 +65,7 @@ impl Store {
             store: Store {
                 pool: pool.clone(),
                 reads: pool,
+                separate_reads: false,
                 dialect: Dialect::Sqlite,
                 sqlite,
             },

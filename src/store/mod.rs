@@ -125,12 +125,38 @@ pub const CHANGES_CHANNEL: &str = "newsline_changes";
 /// change-log sequence numbers are assigned in commit order.
 const WRITE_LOCK: i64 = 0x6e65_7773_6c69_6e65;
 
+/// One connection pool's use at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolUse {
+    /// `primary` or `replica`.
+    pub pool: &'static str,
+    /// Connections open, in use or idle.
+    pub open: u32,
+    /// Open connections waiting for work.
+    pub idle: u32,
+    /// Most connections the pool opens.
+    pub max: u32,
+}
+
+impl PoolUse {
+    fn of(pool: &'static str, connections: &AnyPool) -> Self {
+        Self {
+            pool,
+            open: connections.size(),
+            idle: u32::try_from(connections.num_idle()).unwrap_or(u32::MAX),
+            max: connections.options().get_max_connections(),
+        }
+    }
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     /// Where reads that tolerate lag go: a replica when configured, else the primary.
     reads: AnyPool,
+    /// Whether `reads` is a pool of its own (a replica's), not `pool` again.
+    separate_reads: bool,
     dialect: Dialect,
     /// On SQLite, the files behind `pool` and `reads`: the read model's start reads
     /// the file directly (see [`Store::published_rows`]).
@@ -317,6 +343,7 @@ impl Store {
         Ok(Self {
             pool,
             reads,
+            separate_reads: replica.is_some(),
             dialect,
             sqlite,
         })
@@ -328,6 +355,7 @@ impl Store {
         Self {
             pool: self.pool.clone(),
             reads: self.pool.clone(),
+            separate_reads: false,
             dialect: self.dialect,
             sqlite: self.sqlite.as_ref().map(|f| SqliteFiles {
                 primary: f.primary.clone(),
@@ -367,6 +395,16 @@ impl Store {
             changed: false,
             now,
         })
+    }
+
+    /// How the connection pools are used now: the primary's, then the replica's when
+    /// reads have a pool of their own.
+    pub fn pool_use(&self) -> Vec<PoolUse> {
+        let mut pools = vec![PoolUse::of("primary", &self.pool)];
+        if self.separate_reads {
+            pools.push(PoolUse::of("replica", &self.reads));
+        }
+        pools
     }
 
     /// Closes every connection.

@@ -407,6 +407,15 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// How many deliveries wait to go out, retries included.
+    pub async fn pending_delivery_count(&self) -> StoreResult<i64> {
+        let n =
+            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
     /// Whether a pending delivery may be due by `now`, to skip the claim when not.
     pub async fn has_due_deliveries(&self, now: Timestamp) -> StoreResult<bool> {
         let due: Option<i64> = sqlx::query_scalar(

@@ -18,6 +18,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::metrics::counter::Counter;
 
 use super::AppState;
 use crate::read::Dependency;
@@ -53,6 +54,8 @@ struct Variant {
 
 /// A cached response in every encoding.
 pub struct CachedPage {
+    /// The route template it was rendered for, which its hits are counted under.
+    route: Arc<str>,
     seq: i64,
     /// Microseconds by the site's clock from which it is stale; `i64::MAX` for never.
     until: i64,
@@ -109,6 +112,11 @@ pub struct PageCache {
     site_headers: Vec<(HeaderName, HeaderValue)>,
     /// The site's clock, which pages kept only for a while are checked against.
     clock: Arc<dyn crate::domain::Clock>,
+    /// Requests answered from the cache.
+    pub(super) hits: Counter,
+    /// Requests the cache was asked for and did not hold, so rendered (and kept when
+    /// their answer may be).
+    pub(super) misses: Counter,
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -134,6 +142,8 @@ impl PageCache {
             hosts: RwLock::default(),
             site_headers: Vec::new(),
             clock: Arc::new(crate::domain::SystemClock),
+            hits: Counter::default(),
+            misses: Counter::default(),
         }
     }
 
@@ -570,10 +580,13 @@ pub async fn serve_from_cache(
         return next.run(request).await;
     };
     if let Some(page) = state.cache.get(slot, &path) {
+        state.cache.hits.inc();
         return respond(&page, request.headers(), head);
     }
+    state.cache.misses.inc();
     let url: Box<str> = path.into();
-    fill(&state, request, next, slot, &url, head).await
+    let route = Arc::from(route);
+    fill(&state, request, next, (slot, &url, route), head).await
 }
 
 /// Answers a request from the cache before it reaches the router, when the cache holds
@@ -607,16 +620,21 @@ pub fn answer_hit<B>(state: &AppState, request: &axum::http::Request<B>) -> Opti
         None => state.cache.known_host_slot(host_of(request.headers()))?,
     };
     let page = state.cache.get(slot, target)?;
-    Some(respond(&page, request.headers(), head))
+    state.cache.hits.inc();
+    let mut response = respond(&page, request.headers(), head);
+    response
+        .extensions_mut()
+        .insert(super::metrics::RouteOfHit(page.route.clone()));
+    Some(response)
 }
 
-/// Renders a page the cache did not have, and keeps it.
+/// Renders a page the cache did not have, and keeps it in `slot` under `url`, for
+/// `route`.
 async fn fill(
     state: &AppState,
     request: Request,
     next: Next,
-    slot: usize,
-    url: &str,
+    (slot, url, route): (usize, &str, Arc<str>),
     head: bool,
 ) -> Response {
     let headers = request.headers().clone();
@@ -679,6 +697,7 @@ async fn fill(
     let digest = super::assets::digest(&bytes);
     let (gzip, brotli) = compress(&bytes);
     let page = Arc::new(CachedPage {
+        route,
         seq,
         until,
         keys: keys.into(),
@@ -704,6 +723,7 @@ mod tests {
     fn page(seq: i64, keys: &[Dependency], size: usize) -> Arc<CachedPage> {
         let common = HeaderMap::new();
         Arc::new(CachedPage {
+            route: Arc::from("/test"),
             seq,
             until: i64::MAX,
             keys: keys.into(),

@@ -11,6 +11,7 @@ pub mod health;
 pub mod limits;
 mod live;
 mod metadata;
+pub mod metrics;
 pub mod newsroom;
 mod pages;
 pub mod purge;
@@ -18,6 +19,7 @@ pub mod ratelimit;
 mod reader;
 mod redirects;
 pub mod reference;
+pub mod request_id;
 mod respond;
 pub mod search;
 mod sitemaps;
@@ -36,6 +38,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -71,6 +74,10 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// The API's request budgets on this node.
     pub api_limits: Arc<api::throttle::ApiLimits>,
+    /// What this node counts and times, read at `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Clients that may read `/metrics`.
+    pub metrics_allow: Arc<[ipnet::IpNet]>,
 }
 
 /// Every route of the site.
@@ -113,6 +120,8 @@ pub fn router(state: AppState) -> Router {
         .merge(newsroom)
         .merge(uploads)
         .nest(api::PREFIX, api::routes())
+        // Outside the reader's routes, so never near the page cache.
+        .route("/metrics", get(metrics::show_metrics))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), redirects::old_addresses))
         // Around the fallback too, so that every answer under the API's prefix counts.
@@ -134,11 +143,19 @@ pub fn router(state: AppState) -> Router {
             state.request_timeout,
         ))
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_id::span_for))
         .layer(from_fn_with_state(
             Arc::new(headers::SecurityHeaders::from_site(&state.site)),
             headers::add_security_headers,
         ))
+        .layer(from_fn_with_state(
+            state.metrics.clone(),
+            metrics::count_requests,
+        ))
+        // Every answer carries its request's id, errors and refusals included.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(request_id::MakeId))
+        .layer(from_fn(request_id::drop_unfit_ids))
         .with_state(state)
 }
 

@@ -252,6 +252,7 @@ fn search(state: &AppState, reader: &Reader, raw: Option<&str>) -> Result<Answer
         .filter(|e| Language::of_edition(e.code.as_ref()) == language)
         .count()
         > 1;
+    let started = std::time::Instant::now();
     let results = state
         .search
         .search(&ReaderSearch {
@@ -268,6 +269,9 @@ fn search(state: &AppState, reader: &Reader, raw: Option<&str>) -> Result<Answer
             now: state.newsroom.now(),
         })
         .map_err(|e| PageError::Internal(e.into()))?;
+    state
+        .metrics
+        .time_search(super::metrics::SearchKind::Results, started.elapsed());
     let views = reader.views();
     let list = results
         .hits
@@ -434,7 +438,11 @@ pub async fn suggest(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let params = Params::read(query_pairs(raw.as_deref())?);
+    let started = std::time::Instant::now();
     let words = state.search.suggest(reader.code(), &params.q, SUGGESTIONS);
+    state
+        .metrics
+        .time_search(super::metrics::SearchKind::Suggestions, started.elapsed());
     let body = serde_json::to_vec(&words).map_err(|e| PageError::Internal(e.into()))?;
     Ok((
         [

@@ -19,6 +19,7 @@ mod interface_language;
 mod limits;
 mod live;
 mod metadata;
+mod metrics;
 mod newsroom;
 mod nodes;
 mod operations;

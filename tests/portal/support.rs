@@ -390,6 +390,11 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(args: &[String]) -> Self {
+        Self::start_with_env(args, &[("NEWSLINE_LOG", "warn")]).await
+    }
+
+    /// Like [`ServerProcess::start`], with these `NEWSLINE_*` variables set.
+    pub async fn start_with_env(args: &[String], vars: &[(&str, &str)]) -> Self {
         use std::io::{BufRead, BufReader};
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsline"));
         for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
@@ -397,7 +402,7 @@ impl ServerProcess {
         }
         command
             .args(args)
-            .env("NEWSLINE_LOG", "warn")
+            .envs(vars.iter().copied())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
