@@ -1,6 +1,7 @@
 //! Newsline: the newsroom where editors write and publish, and the public news portal.
 
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod domain;
 pub mod import;

@@ -5,6 +5,7 @@ mod api_limits;
 mod api_tokens;
 mod api_writes;
 mod archive;
+mod backup;
 mod cache;
 mod cluster;
 mod distribution;
