@@ -113,7 +113,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Whether `dir` holds anything; a missing folder holds nothing.
-fn holds_anything(dir: &Path) -> anyhow::Result<bool> {
+pub(crate) fn holds_anything(dir: &Path) -> anyhow::Result<bool> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => Ok(entries.next().is_some()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -122,7 +122,7 @@ fn holds_anything(dir: &Path) -> anyhow::Result<bool> {
 }
 
 /// A scratch folder beside `target`, removed unless the work in it is moved into place.
-fn scratch_beside(target: &Path, prefix: &str) -> anyhow::Result<tempfile::TempDir> {
+pub(crate) fn scratch_beside(target: &Path, prefix: &str) -> anyhow::Result<tempfile::TempDir> {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -137,7 +137,7 @@ fn scratch_beside(target: &Path, prefix: &str) -> anyhow::Result<tempfile::TempD
 }
 
 /// Moves the finished `scratch` folder to `target`, which is missing or empty.
-fn move_into_place(scratch: tempfile::TempDir, target: &Path) -> anyhow::Result<()> {
+pub(crate) fn move_into_place(scratch: tempfile::TempDir, target: &Path) -> anyhow::Result<()> {
     if target.exists() {
         std::fs::remove_dir(target)
             .with_context(|| format!("cannot replace the empty folder {}", target.display()))?;

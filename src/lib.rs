@@ -4,6 +4,7 @@ pub mod app;
 pub mod backup;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod import;
 pub mod media;
 pub mod newsroom;

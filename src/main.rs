@@ -110,6 +110,14 @@ enum Command {
         #[arg(value_name = "DEST")]
         dest: PathBuf,
     },
+    /// Write the public site of every edition as static files any web server can
+    /// serve from the root of a host: pages, feeds, sitemaps, robots.txt, media and
+    /// assets. Search and the live news line are left out.
+    ExportStatic {
+        /// The new folder to write; it must not exist or must be empty.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Restore a backup into a new or empty data directory (--data-dir), after
     /// verifying every file against the manifest. The search index is rebuilt when the
     /// server starts.
@@ -336,7 +344,47 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             back_up(&settings, config_file.as_deref(), &dest).await
         }
         Command::Restore { src } => restore(&settings, &src),
+        Command::ExportStatic { dir } => export_static(&settings, &dir).await,
     }
+}
+
+async fn export_static(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let search = tempfile::Builder::new()
+        .prefix("newsline-export-search-")
+        .tempdir()
+        .context("cannot create a scratch folder")?;
+    let router = newsline::app::reading_router(
+        settings,
+        store.clone(),
+        std::sync::Arc::new(newsline::domain::SystemClock),
+        // Inside the scratch folder, so that the index starts there without a warning.
+        &search.path().join("index"),
+    )
+    .await?;
+    let bar = progress_bar(0, "{msg} {bar:40} {pos}/{len} pages {per_sec} ETA {eta}");
+    let exported =
+        newsline::export::export_site(router, settings.site.base_url.as_deref(), dir, &bar).await;
+    bar.finish_and_clear();
+    store.close().await;
+    let exported = exported.with_context(|| format!("cannot export to {}", dir.display()))?;
+    println!(
+        "exported {} files and {} redirects ({} bytes) to {}",
+        exported.files,
+        exported.redirects,
+        exported.bytes,
+        dir.display()
+    );
+    if !exported.missing.is_empty() {
+        eprintln!(
+            "warning: {} links lead to no page, and are broken in the export:",
+            exported.missing.len()
+        );
+        for (link, status, from) in exported.missing.iter().take(20) {
+            eprintln!("  {link} ({status}), linked from {from}");
+        }
+    }
+    Ok(())
 }
 
 async fn back_up(

@@ -11,6 +11,7 @@ mod cluster;
 mod distribution;
 mod editions;
 mod errors;
+mod export;
 mod extractors;
 mod front_page;
 mod headers;
