@@ -329,6 +329,18 @@ async fn a_backup_taken_while_publishing_restores_the_same_public_site() {
         );
         assert!(body == restored_body, "{path} differs after restoring");
     }
+    // The search index was not in the backup: the restored server built its own.
+    copy.settle_search().await;
+    let found = copy.get("/en/search?q=summit").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(
+        found
+            .hrefs(".search-results a")
+            .iter()
+            .any(|h| h.ends_with("-summit-opens-in-baku")),
+        "{}",
+        found.body
+    );
 }
 
 #[tokio::test]
@@ -393,6 +405,67 @@ async fn restore_refuses_a_used_data_directory_and_a_damaged_backup_and_changes_
     assert!(!out.status.success());
     assert!(text(&out).contains("never holds"), "{}", text(&out));
     assert!(!fresh.exists());
+
+    // A backup from a newer schema than this build knows.
+    std::fs::write(backup.join("manifest.json"), &text_of).expect("written");
+    let mut newer = manifest.clone();
+    newer.schema_version = newsline::store::latest_schema_version() + 1;
+    std::fs::write(
+        backup.join("manifest.json"),
+        serde_json::to_string(&newer).expect("json"),
+    )
+    .expect("written");
+    let out = run(restore_args(&fresh, &backup)).await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("newer Newsline"), "{}", text(&out));
+    assert!(!fresh.exists());
+
+    // Restored as it is, it goes into the data directory's own database only.
+    std::fs::write(backup.join("manifest.json"), &text_of).expect("written");
+    let mut elsewhere = restore_args(&fresh, &backup);
+    elsewhere.splice(
+        0..0,
+        [
+            "--database-url".to_owned(),
+            Store::sqlite_url(scratch.path()),
+        ],
+    );
+    let out = run(elsewhere).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("leave out --database-url"),
+        "{}",
+        text(&out)
+    );
+    assert!(!fresh.exists());
+    let out = run(restore_args(&fresh, &backup)).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(fresh.join("newsline.db").is_file());
+}
+
+#[tokio::test]
+async fn backup_refuses_a_site_whose_images_are_missing() {
+    if on_postgres() {
+        return;
+    }
+    let app = site_with_an_image().await;
+    let media = app.db.dir.path().join("media");
+    let original = std::fs::read_dir(&media)
+        .expect("media folder")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.ends_with(".png") && !name.contains('-')
+        })
+        .expect("the original image");
+    std::fs::remove_file(&original).expect("removed");
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let dest = scratch.path().join("backup");
+    let out = run(backup_args(&app.db, &dest)).await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("missing"), "{}", text(&out));
+    assert!(!dest.exists());
+    assert_eq!(std::fs::read_dir(scratch.path()).expect("dir").count(), 0);
 }
 
 #[tokio::test]
