@@ -95,6 +95,7 @@ pub async fn export_site(
         seen.insert(start.to_owned());
         queue.push_back((start.to_owned(), String::new()));
     }
+    progress.set_length(queue.len() as u64);
     // Written last, where no page took the file: `/en` redirects to `/en/`, and both
     // are `en/index.html`.
     let mut moved: HashMap<PathBuf, String> = HashMap::new();

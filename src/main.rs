@@ -349,7 +349,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn export_static(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
-    let store = open_store(settings).await?;
+    // As the database has it: an export writes nothing, not even the config's editions.
+    let store = open_database(settings).await?;
     let search = tempfile::Builder::new()
         .prefix("newsline-export-search-")
         .tempdir()

@@ -110,7 +110,10 @@ fn links_of(html: &str) -> Vec<String> {
 fn crawl_folder(root: &Path) -> BTreeMap<String, PathBuf> {
     let mut found = BTreeMap::new();
     let mut seen = BTreeSet::new();
-    let mut pending = vec![("/".to_owned(), "the start".to_owned())];
+    let mut pending = vec![
+        ("/".to_owned(), "the start".to_owned()),
+        ("/robots.txt".to_owned(), "the start".to_owned()),
+    ];
     let mut broken = Vec::new();
     while let Some((path, from)) = pending.pop() {
         let key = path.split('#').next().unwrap_or_default().to_owned();
@@ -121,10 +124,24 @@ fn crawl_folder(root: &Path) -> BTreeMap<String, PathBuf> {
             broken.push(format!("{key} (linked from {from})"));
             continue;
         };
-        if file.extension().is_some_and(|e| e == "html") {
+        let extension = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if extension == "html" {
             let html = std::fs::read_to_string(&file).expect("readable");
             for link in links_of(&html) {
                 pending.push((link, key.clone()));
+            }
+        } else if extension == "xml" || extension == "txt" {
+            // Feeds, sitemaps and robots.txt name pages by absolute address.
+            let text = std::fs::read_to_string(&file).expect("readable");
+            for (i, _) in text.match_indices("http://localhost/") {
+                let rest = &text[i + "http://localhost".len()..];
+                let end = rest
+                    .find(|c: char| c == '<' || c == '"' || c.is_whitespace())
+                    .unwrap_or(rest.len());
+                pending.push((rest[..end].replace("&amp;", "&"), key.clone()));
             }
         }
         found.insert(key, file);
@@ -190,6 +207,8 @@ async fn the_exported_site_has_no_broken_link() {
         "/en/feed.xml",
         "/static/",
         "/media/",
+        "/sitemap.xml",
+        "/sitemaps/en/",
     ] {
         assert!(
             has(expected),
