@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
-use crate::store::{Dialect, Store};
+use crate::store::Dialect;
 
 /// The manifest's file name inside a backup folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -155,11 +155,11 @@ pub(crate) fn move_into_place(scratch: tempfile::TempDir, target: &Path) -> anyh
 pub async fn back_up(
     settings: &Settings,
     config_file: Option<&Path>,
-    store: &Store,
     dest: &Path,
     progress: &ProgressBar,
 ) -> anyhow::Result<Manifest> {
-    if store.dialect() != Dialect::Sqlite {
+    let url = settings.database_url();
+    if Dialect::of(&url) != Some(Dialect::Sqlite) {
         bail!(
             "`newsline backup` copies a site kept in SQLite; back up PostgreSQL with pg_dump \
              or a base backup and the media bucket with its own tools, as docs/DEPLOYMENT.md shows"
@@ -174,8 +174,7 @@ pub async fn back_up(
     let scratch = scratch_beside(dest, ".newsline-backup-")?;
     let db = scratch.path().join(DATABASE);
     progress.set_message("copying the database");
-    let contents = store
-        .back_up_to(&db)
+    let contents = crate::store::back_up_sqlite(&url, &db)
         .await
         .context("cannot copy the database")?;
     let mut files = Vec::new();

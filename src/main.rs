@@ -393,21 +393,9 @@ async fn back_up(
     config_file: Option<&std::path::Path>,
     dest: &std::path::Path,
 ) -> anyhow::Result<()> {
-    if settings
-        .database_url
-        .as_ref()
-        .is_some_and(|url| !url.expose().starts_with("sqlite:"))
-    {
-        bail!(
-            "`newsline backup` copies a site kept in SQLite; back up PostgreSQL with pg_dump \
-             or a base backup and the media bucket with its own tools, as docs/DEPLOYMENT.md shows"
-        );
-    }
-    let store = open_database(settings).await?;
     let bar = progress_bar(0, "{msg} {bar:40} {bytes}/{total_bytes} ETA {eta}");
-    let manifest = newsline::backup::back_up(settings, config_file, &store, dest, &bar).await;
+    let manifest = newsline::backup::back_up(settings, config_file, dest, &bar).await;
     bar.finish_and_clear();
-    store.close().await;
     let manifest = manifest.with_context(|| format!("cannot back up to {}", dest.display()))?;
     println!(
         "backed up {} items ({} published, change {}) and {} files to {}",

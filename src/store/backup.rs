@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Dialect, Store, StoreError, StoreResult};
+use super::published::SqliteFile;
+use super::{Dialect, StoreError, StoreResult, sqlite_file};
 
 /// What a copy holds, read from the copy itself so that it describes exactly that.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,63 +34,69 @@ pub fn latest_schema_version() -> i64 {
 /// How many times a copy blocked by a lock is tried again, 50 ms apart.
 const BUSY_RETRIES: u32 = 200;
 
-impl Store {
-    /// Writes a consistent copy of the SQLite database to `target`, which must not
-    /// exist, through SQLite's online backup API, and says what the copy holds.
-    ///
-    /// PostgreSQL is backed up with its own tools (`pg_dump`), as docs/DEPLOYMENT.md shows.
-    pub async fn back_up_to(&self, target: &Path) -> StoreResult<CopyContents> {
-        let Some(files) = self
-            .sqlite
-            .as_ref()
-            .filter(|_| self.dialect == Dialect::Sqlite)
-        else {
-            return Err(StoreError::Unsupported(
-                "back up PostgreSQL with pg_dump or a base backup; see docs/DEPLOYMENT.md",
-            ));
-        };
-        if target.exists() {
-            return Err(StoreError::Unsupported(
-                "the backup file exists already; name a new one",
-            ));
-        }
-        let source = files.primary.clone();
-        let target = target.to_owned();
-        tokio::task::spawn_blocking(move || -> StoreResult<CopyContents> {
-            use rusqlite::backup::{Backup, StepResult};
-            let from = source.open()?;
-            let mut to = rusqlite::Connection::open(&target)?;
-            {
-                let backup = Backup::new(&from, &mut to)?;
-                // Every page in one step: a copy taken in several steps starts over
-                // whenever another connection writes, which under steady publishing
-                // could go on for ever. In WAL mode one step reads one snapshot and
-                // holds no writer up.
-                let mut busy = 0;
-                loop {
-                    match backup.step(-1)? {
-                        StepResult::Done => break,
-                        StepResult::Busy | StepResult::Locked if busy < BUSY_RETRIES => {
-                            busy += 1;
-                            std::thread::sleep(Duration::from_millis(50));
-                        }
-                        StepResult::Busy | StepResult::Locked => {
-                            return Err(StoreError::Unsupported(
-                                "the database stayed locked; try the backup again",
-                            ));
-                        }
-                        _ => {}
+/// Writes a consistent copy of the SQLite database at `url` to `target`, which must
+/// not exist, through SQLite's online backup API, and says what the copy holds.
+///
+/// The database is not opened as a store: no migration is applied and nothing is
+/// written to it, so a newer build can back up the database of an older server
+/// still running. PostgreSQL is backed up with its own tools (`pg_dump`), as
+/// docs/DEPLOYMENT.md shows.
+pub async fn back_up_sqlite(url: &str, target: &Path) -> StoreResult<CopyContents> {
+    if Dialect::of(url) != Some(Dialect::Sqlite) {
+        return Err(StoreError::Unsupported(
+            "back up PostgreSQL with pg_dump or a base backup; see docs/DEPLOYMENT.md",
+        ));
+    }
+    let source = sqlite_file(url)?;
+    if !source.path.is_file() {
+        return Err(StoreError::Unsupported(
+            "there is no database to back up in the data directory",
+        ));
+    }
+    copy_file(source, target).await
+}
+
+async fn copy_file(source: SqliteFile, target: &Path) -> StoreResult<CopyContents> {
+    if target.exists() {
+        return Err(StoreError::Unsupported(
+            "the backup file exists already; name a new one",
+        ));
+    }
+    let target = target.to_owned();
+    tokio::task::spawn_blocking(move || -> StoreResult<CopyContents> {
+        use rusqlite::backup::{Backup, StepResult};
+        let from = source.open()?;
+        let mut to = rusqlite::Connection::open(&target)?;
+        {
+            let backup = Backup::new(&from, &mut to)?;
+            // Every page in one step: a copy taken in several steps starts over
+            // whenever another connection writes, which under steady publishing
+            // could go on for ever. In WAL mode one step reads one snapshot and
+            // holds no writer up.
+            let mut busy = 0;
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::Busy | StepResult::Locked if busy < BUSY_RETRIES => {
+                        busy += 1;
+                        std::thread::sleep(Duration::from_millis(50));
                     }
+                    StepResult::Busy | StepResult::Locked => {
+                        return Err(StoreError::Unsupported(
+                            "the database stayed locked; try the backup again",
+                        ));
+                    }
+                    _ => {}
                 }
             }
-            // A copy in rollback-journal mode is one file: reading it leaves no
-            // write-ahead log beside it. The server turns WAL back on when it opens it.
-            to.pragma_update(None, "journal_mode", "DELETE")?;
-            contents_of(&to)
-        })
-        .await
-        .map_err(StoreError::ReaderStopped)?
-    }
+        }
+        // A copy in rollback-journal mode is one file: reading it leaves no
+        // write-ahead log beside it. The server turns WAL back on when it opens it.
+        to.pragma_update(None, "journal_mode", "DELETE")?;
+        contents_of(&to)
+    })
+    .await
+    .map_err(StoreError::ReaderStopped)?
 }
 
 /// What an SQLite database holds.

@@ -498,6 +498,19 @@ async fn backup_refuses_a_used_destination_and_bad_flags_get_a_clear_message() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(empty.join("manifest.json").is_file());
 
+    // A data directory without a database is not made one by backing it up.
+    let nothing = tempfile::tempdir().expect("temp dir");
+    let out = run(vec![
+        "--data-dir".into(),
+        nothing.path().display().to_string(),
+        "backup".into(),
+        scratch.path().join("of-nothing").display().to_string(),
+    ])
+    .await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no database"), "{}", text(&out));
+    assert!(!nothing.path().join("newsline.db").exists());
+
     let out = run(vec!["backup".into()]).await;
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
     assert!(text(&out).contains("<DEST>"), "{}", text(&out));
