@@ -191,10 +191,14 @@ pub async fn back_up(
         Some(bucket) => Some(format!("s3://{bucket}")),
         None => {
             let copied = copy_media(&settings.data_dir.join(MEDIA), scratch.path(), progress)?;
+            let present: std::collections::HashSet<&str> = copied
+                .iter()
+                .filter_map(|f| f.path.strip_prefix(&format!("{MEDIA}/")))
+                .collect();
             let missing: Vec<_> = contents
                 .media_originals
                 .iter()
-                .filter(|name| !copied.iter().any(|f| f.path == format!("{MEDIA}/{name}")))
+                .filter(|name| !present.contains(name.as_str()))
                 .collect();
             if let Some(first) = missing.first() {
                 bail!(
