@@ -24,8 +24,11 @@ use indicatif::ProgressBar;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
-/// Pages rendered at once.
-const IN_FLIGHT: usize = 8;
+/// Pages rendered at once: half the database pool, so pages never queue for it.
+const IN_FLIGHT: usize = 4;
+/// Times a page answering with a server error is asked for, in all: a busy
+/// database answers 503 where the next try succeeds.
+const ATTEMPTS: usize = 3;
 
 /// What an export wrote, and the links that led nowhere.
 #[derive(Debug, Default)]
@@ -109,7 +112,13 @@ pub async fn export_site(
             let router = router.clone();
             let host = origin.host.clone();
             running.spawn(async move {
-                let answer = render(router, &host, &target).await;
+                let mut answer = render(router.clone(), &host, &target).await;
+                for _ in 1..ATTEMPTS {
+                    if !matches!(&answer, Ok((status, ..)) if status.is_server_error()) {
+                        break;
+                    }
+                    answer = render(router.clone(), &host, &target).await;
+                }
                 (target, from, answer)
             });
         }
