@@ -82,6 +82,53 @@ async fn run_sign_in_cleanup(newsroom: Newsroom) {
     }
 }
 
+/// The site's routes over what is published now, for rendering pages in this
+/// process (`newsline export-static`): no listener, no feeder and no background
+/// task, so nothing is written, polled or sent. Search answers from an empty index
+/// kept in `search_dir`, a scratch folder, never the data directory's own.
+pub async fn reading_router(
+    settings: &Settings,
+    store: Store,
+    clock: Arc<dyn crate::domain::Clock>,
+    search_dir: &std::path::Path,
+) -> anyhow::Result<axum::Router> {
+    let newsroom = Newsroom::new(store.clone(), Arc::new(Notify::new()))
+        .with_clock(clock.clone())
+        .in_zone(settings.site.time_zone.clone())
+        .with_media(media_store(settings)?, settings.media.max_upload_bytes)
+        .with_public_base(settings.site.base_url.clone());
+    let (_feeder, read) = Feeder::start(store)
+        .await
+        .context("loading the read model")?;
+    let (search, _follower) = crate::search::SearchIndex::open(search_dir)
+        .with_context(|| format!("opening a search index in {}", search_dir.display()))?;
+    let cache = Arc::new(
+        crate::web::cache::PageCache::new(settings.cache_max_bytes)
+            .with_clock(clock)
+            .with_site_headers(crate::web::SecurityHeaders::from_site(&settings.site).portal()),
+    );
+    let metrics = Arc::new(crate::web::metrics::Metrics::new(&cache));
+    Ok(router(AppState {
+        read,
+        search,
+        site: Arc::new(settings.site.clone()),
+        newsroom,
+        max_upload_bytes: settings.media.max_upload_bytes,
+        cache,
+        trusted_proxies: settings.trusted_proxies.clone().into(),
+        secure_cookies: false,
+        streams: Gate::new(
+            settings.limits.max_streams,
+            settings.limits.max_streams_per_address,
+        ),
+        request_timeout: settings.limits.request_timeout,
+        api_limits: Arc::new(crate::web::api::throttle::ApiLimits::new(&settings.limits)),
+        metrics,
+        // Nobody reads the metrics of an export.
+        metrics_allow: Vec::new().into(),
+    }))
+}
+
 /// A server bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,

@@ -1,8 +1,10 @@
 //! Newsline: the newsroom where editors write and publish, and the public news portal.
 
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod import;
 pub mod media;
 pub mod newsroom;

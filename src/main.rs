@@ -107,11 +107,29 @@ enum Command {
     /// server stopped; a running server rebuilds its index by itself, in the background,
     /// when the index folder (DATA_DIR/search) is deleted and the server restarted.
     Reindex,
-    /// Write a consistent copy of the SQLite database while the server runs.
+    /// Back up an SQLite site while it runs: a consistent copy of the database, then
+    /// the media files and the site config, with a manifest of checksums. Refused for
+    /// PostgreSQL (see docs/DEPLOYMENT.md).
     Backup {
-        /// The new file to write; it must not exist yet.
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        /// The new folder to write; it must not exist or must be empty.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+    },
+    /// Write the public site of every edition as static files any web server can
+    /// serve from the root of a host: pages, feeds, sitemaps, robots.txt, media and
+    /// assets. Search and the live news line are left out.
+    ExportStatic {
+        /// The new folder to write; it must not exist or must be empty.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Restore a backup into a new or empty data directory (--data-dir), after
+    /// verifying every file against the manifest. The search index is rebuilt when the
+    /// server starts.
+    Restore {
+        /// The backup folder `newsline backup` wrote.
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
     },
 }
 
@@ -384,21 +402,122 @@ async fn run(cli: Cli, settings: Settings, data_dir_given: bool) -> anyhow::Resu
             content_type,
         } => bench_reference(&file, address, &content_type).await,
         Command::Reindex => reindex(&settings).await,
-        Command::Backup { file } => {
-            let store = open_store(&settings).await?;
-            store
-                .back_up_to(&file)
-                .await
-                .with_context(|| format!("cannot back up to {}", file.display()))?;
-            store.close().await;
-            println!(
-                "backed up {} to {}",
-                redact(&settings.database_url()),
-                file.display()
-            );
-            Ok(())
+        Command::Backup { dest } => {
+            let config_file = cli
+                .config
+                .clone()
+                .or_else(|| Some(PathBuf::from("newsline.toml")).filter(|p| p.is_file()));
+            back_up(&settings, config_file.as_deref(), &dest).await
+        }
+        Command::Restore { src } => restore(&settings, &src),
+        Command::ExportStatic { dir } => export_static(&settings, &dir).await,
+    }
+}
+
+async fn export_static(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
+    // As the database has it: an export writes nothing, not even the config's editions.
+    let store = open_database(settings).await?;
+    let search = tempfile::Builder::new()
+        .prefix("newsline-export-search-")
+        .tempdir()
+        .context("cannot create a scratch folder")?;
+    let router = newsline::app::reading_router(
+        settings,
+        store.clone(),
+        std::sync::Arc::new(newsline::domain::SystemClock),
+        // Inside the scratch folder, so that the index starts there without a warning.
+        &search.path().join("index"),
+    )
+    .await?;
+    let bar = progress_bar(0, "{msg} {bar:40} {pos}/{len} pages {per_sec} ETA {eta}");
+    let exported =
+        newsline::export::export_site(router, settings.site.base_url.as_deref(), dir, &bar).await;
+    bar.finish_and_clear();
+    store.close().await;
+    let exported = exported.with_context(|| format!("cannot export to {}", dir.display()))?;
+    println!(
+        "exported {} files and {} redirects ({} bytes) to {}",
+        exported.files,
+        exported.redirects,
+        exported.bytes,
+        dir.display()
+    );
+    if !exported.missing.is_empty() {
+        eprintln!(
+            "warning: {} links lead to no page, and are broken in the export:",
+            exported.missing.len()
+        );
+        for (link, status, from) in exported.missing.iter().take(20) {
+            eprintln!("  {link} ({status}), linked from {from}");
         }
     }
+    Ok(())
+}
+
+async fn back_up(
+    settings: &Settings,
+    config_file: Option<&std::path::Path>,
+    dest: &std::path::Path,
+) -> anyhow::Result<()> {
+    let bar = progress_bar(0, "{msg} {bar:40} {bytes}/{total_bytes} ETA {eta}");
+    let manifest = newsline::backup::back_up(settings, config_file, dest, &bar).await;
+    bar.finish_and_clear();
+    let manifest = manifest.with_context(|| format!("cannot back up to {}", dest.display()))?;
+    println!(
+        "backed up {} items ({} published, change {}) and {} files to {}",
+        manifest.items,
+        manifest.published_items,
+        manifest.last_seq,
+        manifest.files.len(),
+        dest.display()
+    );
+    if let Some(bucket) = &manifest.media_elsewhere {
+        println!("the media files stay in {bucket}: back it up as docs/DEPLOYMENT.md shows");
+    }
+    Ok(())
+}
+
+fn restore(settings: &Settings, src: &std::path::Path) -> anyhow::Result<()> {
+    let data_dir = &settings.data_dir;
+    if let Some(url) = &settings.database_url {
+        if !url.expose().starts_with("sqlite:") {
+            bail!(
+                "`newsline restore` restores an SQLite site into a data directory (--data-dir); \
+                 restore PostgreSQL with pg_restore, as docs/DEPLOYMENT.md shows"
+            );
+        }
+        if url.expose() != Store::sqlite_url(data_dir) {
+            bail!(
+                "`newsline restore` writes the database as newsline.db in the data directory \
+                 (--data-dir); leave out --database-url"
+            );
+        }
+    }
+    let bar = progress_bar(0, "{msg} {bar:40} {bytes}/{total_bytes} ETA {eta}");
+    let manifest = newsline::backup::restore(src, data_dir, &bar);
+    bar.finish_and_clear();
+    let manifest = manifest.with_context(|| format!("cannot restore {}", src.display()))?;
+    println!(
+        "restored {} items ({} published, change {}) taken at {} into {}; the search index \
+         is rebuilt when the server starts",
+        manifest.items,
+        manifest.published_items,
+        manifest.last_seq,
+        manifest.created_at,
+        data_dir.display()
+    );
+    if manifest
+        .files
+        .iter()
+        .any(|f| f.path == newsline::backup::CONFIG)
+    {
+        println!(
+            "the site config is in {}: start the server with --config pointing at it, or \
+             move it where the site keeps its config",
+            data_dir.join(newsline::backup::CONFIG).display()
+        );
+    }
+    Ok(())
 }
 
 /// Opens the database with the config's editions applied.

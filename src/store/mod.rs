@@ -36,6 +36,7 @@ use published::SqliteFile;
 
 pub use accounts::{Account, PendingLogin, Removed, SessionRecord, TotpState};
 pub use api_items::StatusFilter;
+pub use backup::{CopyContents, back_up_sqlite, latest_schema_version};
 pub use bulk::BulkLoad;
 pub use change_log::{Change, Entity};
 pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};

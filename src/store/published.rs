@@ -180,7 +180,7 @@ pub(super) struct SqliteFile {
 }
 
 impl SqliteFile {
-    fn open(&self) -> StoreResult<rusqlite::Connection> {
+    pub(super) fn open(&self) -> StoreResult<rusqlite::Connection> {
         use rusqlite::OpenFlags;
         // Read-write without create: the pool has migrated the file, and a read-only
         // connection to a WAL database can fail where this one cannot.
