@@ -64,9 +64,23 @@ pub struct ManifestFile {
 
 /// Copies `from` to `to` (which must not exist), returning its size and SHA-256.
 fn copy_hashed(from: &Path, to: &Path) -> anyhow::Result<(u64, String)> {
-    let mut input = File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
     let mut output =
         File::create_new(to).with_context(|| format!("cannot write {}", to.display()))?;
+    let hashed = read_hashed(from, Some(&mut output))?;
+    output
+        .sync_all()
+        .with_context(|| format!("cannot write {}", to.display()))?;
+    Ok(hashed)
+}
+
+/// A file's size and SHA-256.
+fn hash_file(path: &Path) -> anyhow::Result<(u64, String)> {
+    read_hashed(path, None)
+}
+
+/// Reads `from` through SHA-256, writing what it reads to `copy` when given.
+fn read_hashed(from: &Path, mut copy: Option<&mut File>) -> anyhow::Result<(u64, String)> {
+    let mut input = File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 256 * 1024];
     let mut total = 0u64;
@@ -78,31 +92,11 @@ fn copy_hashed(from: &Path, to: &Path) -> anyhow::Result<(u64, String)> {
             break;
         }
         hasher.update(&buffer[..n]);
-        output
-            .write_all(&buffer[..n])
-            .with_context(|| format!("cannot write {}", to.display()))?;
-        total += n as u64;
-    }
-    output
-        .sync_all()
-        .with_context(|| format!("cannot write {}", to.display()))?;
-    Ok((total, hex(&hasher.finalize())))
-}
-
-/// A file's size and SHA-256.
-fn hash_file(path: &Path) -> anyhow::Result<(u64, String)> {
-    let mut input = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 256 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = input
-            .read(&mut buffer)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
+        if let Some(output) = copy.as_deref_mut() {
+            output
+                .write_all(&buffer[..n])
+                .context("cannot write the copy")?;
         }
-        hasher.update(&buffer[..n]);
         total += n as u64;
     }
     Ok((total, hex(&hasher.finalize())))

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use newsline::backup::Manifest;
-use newsline::domain::Role;
 use newsline::newsroom::Filing;
 use newsline::store::Store;
 use reqwest::StatusCode;
@@ -85,24 +84,10 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// A site with an article carrying an uploaded image, a brief, and the editor's browser.
 async fn site_with_an_image() -> TestApp {
     let app = TestApp::spawn().await;
-    let editor = app.signed_in("editor", Role::Editor).await;
-    let uploaded = upload(&editor, png(800, 450), "hall.png", "Delegates in the hall").await;
-    assert!(
-        uploaded.status.is_success() || uploaded.status.is_redirection(),
-        "{}",
-        uploaded.body
-    );
-    let media = app
-        .store
-        .media(i64::MAX)
-        .await
-        .expect("media")
-        .into_iter()
-        .next()
-        .expect("the upload");
+    let media = app.uploaded_image().await;
     app.file(filings(vec![
         Filing {
-            lead_media: Some(media.id),
+            lead_media: Some(media),
             ..article(
                 "Summit opens in Baku",
                 "politics",

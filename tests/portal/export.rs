@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use newsline::domain::Role;
 use newsline::newsroom::Filing;
 
 use crate::import::newsline;
@@ -153,23 +152,9 @@ fn crawl_folder(root: &Path) -> BTreeMap<String, PathBuf> {
 /// The demo site, with an English article carrying an uploaded image.
 async fn demo_with_an_image() -> TestApp {
     let app = TestApp::spawn_with_demo().await;
-    let editor = app.signed_in("editor", Role::Editor).await;
-    let uploaded = upload(&editor, png(800, 450), "hall.png", "Delegates in the hall").await;
-    assert!(
-        uploaded.status.is_success() || uploaded.status.is_redirection(),
-        "{}",
-        uploaded.body
-    );
-    let media = app
-        .store
-        .media(i64::MAX)
-        .await
-        .expect("media")
-        .into_iter()
-        .next()
-        .expect("the upload");
+    let media = app.uploaded_image().await;
     app.file(filings(vec![Filing {
-        lead_media: Some(media.id),
+        lead_media: Some(media),
         ..article(
             "Delegates gather in the hall",
             "politics",

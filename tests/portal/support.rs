@@ -583,6 +583,27 @@ impl TestApp {
     }
 
     /// Creates an account with `role` and signs a new browser in with it.
+    /// Uploads an 800×450 image as an editor and returns its media id.
+    pub async fn uploaded_image(&self) -> i64 {
+        let editor = self
+            .signed_in("image-editor", newsline::domain::Role::Editor)
+            .await;
+        let uploaded = upload(&editor, png(800, 450), "hall.png", "Delegates in the hall").await;
+        assert!(
+            uploaded.status.is_success() || uploaded.status.is_redirection(),
+            "{}",
+            uploaded.body
+        );
+        self.store
+            .media(i64::MAX)
+            .await
+            .expect("media")
+            .into_iter()
+            .next()
+            .expect("the upload")
+            .id
+    }
+
     pub async fn signed_in(&self, username: &str, role: newsline::domain::Role) -> Browser {
         let password = "a long enough password";
         self.newsroom
