@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 use tokio::sync::Notify;
 
@@ -308,14 +309,31 @@ pub async fn rebuild_into(
     let index = super::create(dir, schema)?;
     let search = SearchIndex::from_index(index, fields, 0)?;
     let writer = acquire(&search, REBUILD_THREADS, REBUILD_BUDGET).await;
+    // The segments are merged into one at the end, not along the way.
+    lock(&writer).set_merge_policy(Box::new(NoMergePolicy));
     build(store, &search, &writer, u64::MAX, progress).await?;
     let writer = Arc::try_unwrap(writer)
         .map_err(|_| SearchError::Index(TantivyError::InternalError("writer still shared".into())))?
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    tokio::task::spawn_blocking(move || writer.wait_merging_threads())
+    let index = search.index.clone();
+    tokio::task::spawn_blocking(move || merge_all(&index, writer))
         .await
         .map_err(|e| SearchError::Index(TantivyError::InternalError(e.to_string())))??;
+    Ok(())
+}
+
+/// Merges every segment of `index` into one and lets go of the writer: each query
+/// looks every term up and computes its weight once per segment.
+pub(super) fn merge_all(
+    index: &tantivy::Index,
+    mut writer: IndexWriter<TantivyDocument>,
+) -> SearchResult<()> {
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
     Ok(())
 }
 

@@ -63,7 +63,7 @@ pub type SearchResult<T> = Result<T, SearchError>;
 
 /// Bumped whenever the schema or the analyzers change: an index of another version is
 /// rebuilt.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Bytes of stored documents compressed together (tantivy's default is 16 KiB).
 const DOCSTORE_BLOCK: usize = 4096;
 

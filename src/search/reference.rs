@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::query::QueryParser;
 use tantivy::schema::{Schema, TEXT};
 use tantivy::{Index, IndexReader, TantivyDocument};
@@ -34,6 +35,7 @@ impl Reference {
             super::follow::REBUILD_THREADS,
             super::follow::REBUILD_BUDGET,
         )?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let total = store.item_count().await?.max(0) as u64;
         let (mut after, mut done) = (0, 0u64);
         loop {
@@ -52,7 +54,8 @@ impl Reference {
             progress(done, total);
         }
         writer.commit()?;
-        writer.wait_merging_threads().map_err(SearchError::Index)?;
+        // One segment, as `newsline reindex` leaves its own index.
+        super::follow::merge_all(&index, writer)?;
         Self::open(dir)
     }
 

@@ -8,11 +8,11 @@ use jiff::Timestamp;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Order, Searcher, TERMINATED, TantivyDocument, Term};
 
 use super::analyzer::{Language, SUGGEST_SEPARATOR, suggestion_prefix, terms};
 use super::highlight::Highlighter;
@@ -137,6 +137,16 @@ fn freshness(now: i64, time: i64) -> f32 {
     (1.0 + (-age_days / HALF_LIFE_DAYS).exp2()) as f32
 }
 
+/// A query as [`SearchIndex::compose`] makes it.
+struct Composed {
+    /// What finds and scores the candidates.
+    query: Box<dyn Query>,
+    /// The exact forms of its words, each a boosted term, scored for the candidates.
+    exact: Vec<Box<dyn Query>>,
+    /// Whether any word was asked (not only filters).
+    has_text: bool,
+}
+
 fn term_query(term: Term, boost: f32) -> Box<dyn Query> {
     let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
     if boost == 1.0 {
@@ -176,18 +186,16 @@ fn time_range(
 }
 
 impl SearchIndex {
-    /// One clause as a query over the given fields; `None` when its text holds no
-    /// word at all (punctuation only).
-    /// With `alone`, the clause is the whole query: its terms form one union, which
-    /// tantivy's top-k pruning handles best. Otherwise the exact terms (which only
-    /// ever match where a folded one does) are optional boosts beside a required
-    /// union of the folded ones, so intersecting clauses seeks through fewer lists;
-    /// the scores are the same sums either way.
+    /// One clause as a query over the folded fields; `None` when its text holds no
+    /// word at all (punctuation only). A single word's exact forms go to `exact`
+    /// instead of into the query: they only ever match where a folded form does, so
+    /// they need not be read to find the candidates, only to rank them (see
+    /// [`Self::collect`]), and each word is then half as many posting lists to seek.
     fn clause_query(
         &self,
         clause: &Clause,
         targets: &[(Language, TextFields)],
-        alone: bool,
+        mut exact: Option<&mut Vec<Box<dyn Query>>>,
     ) -> Option<Box<dyn Query>> {
         let text = match clause {
             Clause::Word(w) => w.clone(),
@@ -195,7 +203,6 @@ impl SearchIndex {
         };
         let manager = self.index.tokenizers();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (language, fields) in targets {
             let folded = terms(manager, &language.folded_analyzer(), &text);
             match folded.len() {
@@ -207,13 +214,11 @@ impl SearchIndex {
                             term_query(Term::from_field_text(field, &folded[0]), boost),
                         ));
                     }
-                    let exact = terms(manager, &language.exact_analyzer(), &text);
-                    if let [exact] = exact.as_slice() {
+                    if let Some(exact) = exact.as_deref_mut()
+                        && let [word] = terms(manager, &language.exact_analyzer(), &text).as_slice()
+                    {
                         for (field, boost) in fields.exact() {
-                            boosts.push((
-                                Occur::Should,
-                                term_query(Term::from_field_text(field, exact), boost),
-                            ));
+                            exact.push(term_query(Term::from_field_text(field, word), boost));
                         }
                     }
                 }
@@ -234,68 +239,104 @@ impl SearchIndex {
         if should.is_empty() {
             return None;
         }
-        if alone || boosts.is_empty() {
-            should.extend(boosts);
-            return Some(Box::new(BooleanQuery::new(should)));
-        }
-        Some(Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(should)) as Box<dyn Query>,
-            ),
-            (Occur::Should, Box::new(BooleanQuery::new(boosts))),
-        ])))
+        Some(Box::new(BooleanQuery::new(should)))
     }
 
     /// The whole query: every included clause must match, no excluded one may, and
-    /// every filter holds. `None` when nothing but filters (or nothing) was asked.
+    /// every filter holds; with it, the exact forms of its words, which rank the
+    /// candidates it finds.
     fn compose(
         &self,
         parsed: &Parsed,
         targets: &[(Language, TextFields)],
         filters: Vec<Box<dyn Query>>,
-    ) -> (Box<dyn Query>, bool) {
-        let alone = parsed.include.len() == 1 && parsed.exclude.is_empty() && filters.is_empty();
+    ) -> Composed {
+        let mut exact = Vec::new();
         let mut include: Vec<Box<dyn Query>> = parsed
             .include
             .iter()
-            .filter_map(|c| self.clause_query(c, targets, alone))
+            .filter_map(|c| self.clause_query(c, targets, Some(&mut exact)))
             .collect();
         let exclude: Vec<Box<dyn Query>> = parsed
             .exclude
             .iter()
-            .filter_map(|c| self.clause_query(c, targets, false))
+            .filter_map(|c| self.clause_query(c, targets, None))
             .collect();
         let has_text = !include.is_empty();
         // A single clause alone is handed over as it is, so tantivy's top-k pruning
         // applies to its union of terms.
-        if include.len() == 1 && exclude.is_empty() && filters.is_empty() {
-            return (include.remove(0), true);
+        let query: Box<dyn Query> =
+            if include.len() == 1 && exclude.is_empty() && filters.is_empty() {
+                include.remove(0)
+            } else if include.is_empty() && exclude.is_empty() && filters.is_empty() {
+                Box::new(AllQuery)
+            } else {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                if include.is_empty() {
+                    clauses.push((Occur::Must, filter(Box::new(AllQuery))));
+                }
+                clauses.extend(include.into_iter().map(|q| (Occur::Must, q)));
+                clauses.extend(exclude.into_iter().map(|q| (Occur::MustNot, q)));
+                clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
+                Box::new(BooleanQuery::new(clauses))
+            };
+        Composed {
+            query,
+            exact,
+            has_text,
         }
-        if include.is_empty() && exclude.is_empty() && filters.is_empty() {
-            return (Box::new(AllQuery), false);
+    }
+
+    /// Adds to each found document's score what its exact forms score, as if they had
+    /// been part of the query: an exact match ranks above a folded or stemmed one.
+    /// Each exact term is sought only at the found documents, in document order.
+    fn add_exact(
+        searcher: &Searcher,
+        exact: &[Box<dyn Query>],
+        found: &mut [(f32, DocAddress)],
+    ) -> SearchResult<()> {
+        if exact.is_empty() || found.is_empty() {
+            return Ok(());
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if include.is_empty() {
-            clauses.push((Occur::Must, filter(Box::new(AllQuery))));
+        found.sort_by_key(|(_, at)| (at.segment_ord, at.doc_id));
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let weights = exact
+            .iter()
+            .map(|q| q.weight(scoring))
+            .collect::<Result<Vec<_>, _>>()?;
+        for in_segment in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
+            let reader = searcher.segment_reader(in_segment[0].1.segment_ord);
+            for weight in &weights {
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                for (score, at) in in_segment.iter_mut() {
+                    let mut doc = scorer.doc();
+                    if doc < at.doc_id {
+                        doc = scorer.seek(at.doc_id);
+                    }
+                    if doc == TERMINATED {
+                        break;
+                    }
+                    if doc == at.doc_id {
+                        *score += scorer.score();
+                    }
+                }
+            }
         }
-        clauses.extend(include.into_iter().map(|q| (Occur::Must, q)));
-        clauses.extend(exclude.into_iter().map(|q| (Occur::MustNot, q)));
-        clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
-        (Box::new(BooleanQuery::new(clauses)), has_text)
+        Ok(())
     }
 
     /// The documents of one page, best first, and whether more follow.
     fn collect(
         &self,
         searcher: &Searcher,
-        query: &dyn Query,
+        composed: &Composed,
         sort: Sort,
         offset: usize,
         limit: usize,
         now: Timestamp,
     ) -> SearchResult<(Vec<DocAddress>, bool)> {
         let offset = offset.min(MAX_OFFSET);
+        let query = &*composed.query;
         match sort {
             Sort::Newest => {
                 let found: Vec<(Option<i64>, DocAddress)> = searcher.search(
@@ -312,10 +353,11 @@ impl SearchIndex {
             }
             Sort::Relevance => {
                 let wanted = offset + limit + 1;
-                let found: Vec<(f32, DocAddress)> = searcher.search(
+                let mut found: Vec<(f32, DocAddress)> = searcher.search(
                     query,
                     &TopDocs::with_limit(wanted.max(RERANK)).order_by_score(),
                 )?;
+                Self::add_exact(searcher, &composed.exact, &mut found)?;
                 let mut times: HashMap<u32, Option<Column<i64>>> = HashMap::new();
                 let now = now.as_microsecond();
                 let mut ranked: Vec<(f32, i64, DocAddress)> = found
@@ -424,20 +466,20 @@ impl SearchIndex {
             )));
         }
         filters.extend(time_range(f.time, s.from, s.until));
-        let (query, has_text) = self.compose(s.query, &[(language, lang.public)], filters);
+        let mut composed = self.compose(s.query, &[(language, lang.public)], filters);
+        let has_text = composed.has_text;
         // Filters alone are only safe over public fields when something selects public
         // items: with no words, ask for documents having public text at all.
-        let query: Box<dyn Query> = if has_text {
-            query
-        } else {
-            Box::new(BooleanQuery::new(vec![
+        if !has_text {
+            let query = std::mem::replace(&mut composed.query, Box::new(EmptyQuery));
+            composed.query = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query),
                 (Occur::Must, filter(public_only(f, s.edition))),
-            ]))
-        };
+            ]));
+        }
         let sort = if has_text { s.sort } else { Sort::Newest };
         let searcher = self.reader.searcher();
-        let (found, more) = self.collect(&searcher, &*query, sort, s.offset, s.limit, s.now)?;
+        let (found, more) = self.collect(&searcher, &composed, sort, s.offset, s.limit, s.now)?;
         let hits = self.hits(&searcher, found, s.query)?;
         let suggestion = if has_text && s.offset == 0 && hits.len() < FEW {
             self.did_you_mean(&searcher, s.edition, s.query)
@@ -459,9 +501,9 @@ impl SearchIndex {
         let parsed = super::parse(text);
         let language = Language::of_edition(edition);
         let lang = self.fields.language(language);
-        let (query, _) = self.compose(&parsed, &[(language, lang.public)], Vec::new());
+        let composed = self.compose(&parsed, &[(language, lang.public)], Vec::new());
         let searcher = self.reader.searcher();
-        let (found, _) = self.collect(&searcher, &*query, Sort::Relevance, 0, 20, now)?;
+        let (found, _) = self.collect(&searcher, &composed, Sort::Relevance, 0, 20, now)?;
         Ok(found.len())
     }
 
@@ -529,14 +571,14 @@ impl SearchIndex {
                 Box::new(BooleanQuery::new(visible))
             }));
         }
-        let (query, has_text) = self.compose(s.query, &targets, filters);
-        let sort = if has_text {
+        let composed = self.compose(s.query, &targets, filters);
+        let sort = if composed.has_text {
             Sort::Relevance
         } else {
             Sort::Newest
         };
         let searcher = self.reader.searcher();
-        let (found, more) = self.collect(&searcher, &*query, sort, s.offset, s.limit, s.now)?;
+        let (found, more) = self.collect(&searcher, &composed, sort, s.offset, s.limit, s.now)?;
         let hits = self.hits(&searcher, found, s.query)?;
         Ok(Results {
             hits,
