@@ -357,6 +357,15 @@ impl SearchIndex {
                     query,
                     &TopDocs::with_limit(wanted.max(RERANK)).order_by_score(),
                 )?;
+                // Only the best RERANK by score are ranked again (exact forms, then
+                // freshness); the rest follow in their order by score. Every page is cut
+                // from that one ordering, so paging on never skips a match or shows one
+                // twice, whatever the page.
+                let rest = if found.len() > RERANK {
+                    found.split_off(RERANK)
+                } else {
+                    Vec::new()
+                };
                 Self::add_exact(searcher, &composed.exact, &mut found)?;
                 let mut times: HashMap<u32, Option<Column<i64>>> = HashMap::new();
                 let now = now.as_microsecond();
@@ -378,13 +387,14 @@ impl SearchIndex {
                     })
                     .collect();
                 ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-                let more = ranked.len() > offset + limit;
+                let more = ranked.len() + rest.len() > offset + limit;
                 Ok((
                     ranked
                         .into_iter()
+                        .map(|(_, _, a)| a)
+                        .chain(rest.into_iter().map(|(_, a)| a))
                         .skip(offset)
                         .take(limit)
-                        .map(|(_, _, a)| a)
                         .collect(),
                     more,
                 ))

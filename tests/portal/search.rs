@@ -362,6 +362,44 @@ async fn pages_of_results_follow_each_other() {
     assert_eq!(page.hrefs("a[rel=prev]"), ["/en/search?q=harvest"]);
 }
 
+/// Ranked by relevance with freshness, paging on through every page shows every
+/// match exactly once.
+#[tokio::test]
+async fn paging_through_relevance_shows_every_match_once() {
+    let app = TestApp::spawn().await;
+    let now = app.now();
+    let filings = (0..130)
+        .map(|n| {
+            // Equal matches, filed in turn, half of them a week old and half fresh:
+            // the order by text alone (filing order) and the order with freshness
+            // disagree all along the list.
+            let (headline, hours) = if n % 2 == 0 {
+                (format!("Harvest tally {n}"), 24 * 7 + n)
+            } else {
+                (format!("Harvest count {n}"), n / 4)
+            };
+            let mut f = brief(&headline, "economy", AT);
+            f.body = "A big harvest.".into();
+            f.published_at = now - jiff::SignedDuration::from_hours(hours);
+            f
+        })
+        .collect();
+    app.file(filings_batch(filings)).await;
+    app.settle_search().await;
+    let mut seen = Vec::new();
+    for page in 1..=7 {
+        let answer =
+            search_json(&app, "en", &[("q", "harvest"), ("page", &page.to_string())]).await;
+        seen.extend(headlines(&answer));
+        assert_eq!(answer["more"], page < 7, "page {page}");
+    }
+    assert_eq!(seen.len(), 130, "{seen:?}");
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 130, "a match was shown twice");
+}
+
 fn filings_batch(filings: Vec<Filing>) -> Batch {
     crate::support::filings(filings)
 }
