@@ -24,7 +24,8 @@ use futures_util::future::Either;
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Most header fields in one request; more get 431.
 const MAX_HEADERS: usize = 64;
-/// How long shutdown waits for in-flight requests; live streams never end on their own.
+/// How long shutdown waits for in-flight requests; live streams are told to reconnect
+/// and end at once, so only requests still being read or answered are waited for.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Refused connections being answered at once; beyond that they are just closed.
 const REFUSALS_IN_FLIGHT: usize = 256;
@@ -90,6 +91,13 @@ pub struct Application {
     limits: crate::config::Limits,
     newsroom: Newsroom,
     poller: crate::wire::Poller,
+    store: Store,
+    /// The webhook sender's name in the leases it takes.
+    delivery_owner: Arc<str>,
+    /// Tells live streams the server is stopping.
+    closing: tokio::sync::watch::Sender<bool>,
+    /// The tasks that take work by lease or lock, stopped first when the server stops.
+    leasing: Tasks,
     tasks: Tasks,
 }
 
@@ -200,17 +208,18 @@ impl Application {
             feeder =
                 feeder.invalidating(Arc::new(crate::web::purge::CdnPurger::start(url.clone())));
         }
+        let deliverer = crate::webhooks::Deliverer::new(store.clone(), clock.clone())
+            .context("starting the webhook sender")?;
+        let delivery_owner = deliverer.owner();
+        let leasing = vec![
+            tokio::spawn(run_schedule(newsroom.clone())),
+            tokio::spawn(deliverer.run(newsroom.outbox())),
+            tokio::spawn(poller.clone().run()),
+        ];
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
-            tokio::spawn(run_schedule(newsroom.clone())),
             tokio::spawn(run_sign_in_cleanup(newsroom.clone())),
-            tokio::spawn(
-                crate::webhooks::Deliverer::new(store.clone(), clock.clone())
-                    .context("starting the webhook sender")?
-                    .run(newsroom.outbox()),
-            ),
             tokio::spawn(follower.run(store.clone(), search_wake, settings.poll_interval)),
-            tokio::spawn(poller.clone().run()),
         ];
         if store.announces_changes() {
             let url = settings.database_url();
@@ -223,6 +232,7 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.address))?;
         let port = listener.local_addr()?.port();
+        let (closing, closing_seen) = tokio::sync::watch::channel(false);
         Ok(Self {
             listener,
             port,
@@ -245,10 +255,15 @@ impl Application {
                 ),
                 request_timeout: settings.limits.request_timeout,
                 api_limits: Arc::new(crate::web::api::throttle::ApiLimits::new(&settings.limits)),
+                closing: closing_seen,
             },
             limits: settings.limits.clone(),
             newsroom,
             poller,
+            store,
+            delivery_owner,
+            closing,
+            leasing: Tasks(leasing),
             tasks: Tasks(tasks),
         })
     }
@@ -290,7 +305,11 @@ impl Application {
         self.state.read.clone()
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `shutdown` completes, then stops as a load balancer expects: no new
+    /// connections; live streams told to reconnect (to another node) and ended; the
+    /// scheduler, webhook sender and wire poller stopped and their leases let go of, so
+    /// another node takes their work over at once; in-flight requests finished within
+    /// [`SHUTDOWN_GRACE`].
     ///
     /// Each connection must send its request head within the header timeout, which
     /// also closes kept-alive connections left idle that long; connections beyond the
@@ -357,14 +376,51 @@ impl Application {
             });
         }
         drop(self.listener);
-        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-            .await
-            .is_err()
-        {
+        tracing::info!("stopping: finishing requests in flight");
+        self.closing.send_replace(true);
+        let graceful = tokio::spawn(tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()));
+        stop_leasing(
+            self.leasing,
+            &self.poller,
+            &self.store,
+            &self.delivery_owner,
+        )
+        .await;
+        if graceful.await.map_or(true, |finished| finished.is_err()) {
             tracing::warn!("connections still open after the shutdown grace period were dropped");
         }
         drop(self.tasks);
         Ok(())
+    }
+}
+
+/// Stops the tasks that take work by lease, then lets go of the leases they held: an
+/// attempt cut short is made again by whichever node takes the work (receivers tell a
+/// repeated delivery by its id), where waiting would hold the work until the lease ran
+/// out.
+async fn stop_leasing(
+    mut leasing: Tasks,
+    poller: &crate::wire::Poller,
+    store: &Store,
+    delivery_owner: &str,
+) {
+    // Only once a task has ended can it take no new lease behind the release.
+    for task in std::mem::take(&mut leasing.0) {
+        task.abort();
+        let _ = task.await;
+    }
+    let feeds = poller.release_leases().await;
+    let deliveries = store.release_deliveries(delivery_owner).await;
+    match (feeds, deliveries) {
+        (Ok(feeds), Ok(deliveries)) => tracing::info!(
+            feeds,
+            deliveries,
+            "let go of {feeds} wire feeds and {deliveries} webhook deliveries"
+        ),
+        (Err(err), _) | (_, Err(err)) => tracing::warn!(
+            error = %err,
+            "could not let go of every lease; the rest run out by themselves"
+        ),
     }
 }
 

@@ -71,6 +71,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// The API's request budgets on this node.
     pub api_limits: Arc<api::throttle::ApiLimits>,
+    /// Turns true when the server begins to stop: live streams then end.
+    pub closing: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Every route of the site.

@@ -27,6 +27,7 @@ mod permissions;
 mod search;
 mod seed;
 mod signin;
+mod stopping;
 mod support;
 mod validity;
 mod webhooks;
