@@ -83,6 +83,19 @@ async fn run_sign_in_cleanup(newsroom: Newsroom) {
     }
 }
 
+/// Removes the files of uploads abandoned by a process that died, at start-up and then
+/// every ten minutes.
+async fn run_upload_sweep(newsroom: Newsroom) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = newsroom.sweep_abandoned_uploads(newsroom.now()).await {
+            tracing::warn!(error = %err, "could not sweep abandoned uploads; retrying");
+        }
+    }
+}
+
 /// A server bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -219,6 +232,7 @@ impl Application {
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
             tokio::spawn(run_sign_in_cleanup(newsroom.clone())),
+            tokio::spawn(run_upload_sweep(newsroom.clone())),
             tokio::spawn(follower.run(store.clone(), search_wake, settings.poll_interval)),
         ];
         if store.announces_changes() {

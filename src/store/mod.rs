@@ -42,7 +42,7 @@ pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};
 pub use front_pages::{DueFrontPage, FrontPageRecord};
 pub use items::{BulkItem, ItemExtras, NewItemRow};
 pub use listen::listen_for_changes;
-pub use media::MediaRecord;
+pub use media::{AbandonedUpload, MediaRecord};
 pub use published::{PublishedRow, PublishedRows, PublishedSet};
 pub use search::IndexRow;
 pub use tokens::{NewToken, TokenRecord};

@@ -28,6 +28,7 @@ mod search;
 mod seed;
 mod signin;
 mod stopping;
+mod storm;
 mod support;
 mod validity;
 mod webhooks;
