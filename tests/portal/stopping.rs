@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use newsline::domain::{Role, WebhookEvent, WebhookEvents, WebhookUrl};
-use newsline::newsroom::{Actor, Newsroom, WebhookRequest};
+use newsline::domain::{
+    EditionCode, FeedUrl, PollInterval, Role, SourceName, WebhookEvent, WebhookEvents, WebhookUrl,
+};
+use newsline::newsroom::{Actor, FeedRequest, Newsroom, WebhookRequest};
 use newsline::store::Store;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -107,7 +109,8 @@ async fn sigterm_answers_the_write_in_flight_sends_live_readers_elsewhere_and_ex
     store.close().await;
 }
 
-/// A webhook receiver that reads requests and never answers; counts them.
+/// A webhook receiver and feed server that reads requests and never answers; counts
+/// the connections that sent one.
 async fn silent_receiver() -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let url = format!(
@@ -138,7 +141,7 @@ async fn silent_receiver() -> (String, Arc<AtomicUsize>) {
 }
 
 #[tokio::test]
-async fn sigterm_lets_go_of_the_webhook_delivery_being_attempted_at_once() {
+async fn sigterm_lets_go_of_the_delivery_and_the_feed_being_worked_on_at_once() {
     let db = Database::fresh();
     let token = site_with_editor_token(&db).await;
     let (url, heard) = silent_receiver().await;
@@ -170,6 +173,18 @@ async fn sigterm_lets_go_of_the_webhook_delivery_being_attempted_at_once() {
             )
             .await
             .expect("webhook");
+        newsroom
+            .add_wire_feed(
+                &admin,
+                &FeedRequest {
+                    name: SourceName::parse("Silent Wire").expect("name"),
+                    url: FeedUrl::parse(&url).expect("url"),
+                    edition: EditionCode::parse("en").expect("code"),
+                    interval: PollInterval::minutes(5).expect("interval"),
+                },
+            )
+            .await
+            .expect("feed");
         store.close().await;
     }
     let mut server = ServerProcess::start(&serve_args(&db)).await;
@@ -192,15 +207,19 @@ async fn sigterm_lets_go_of_the_webhook_delivery_being_attempted_at_once() {
         .expect("answered");
     assert_eq!(created.status(), reqwest::StatusCode::CREATED);
 
-    // The delivery is leased before it is sent: once the receiver has it, the lease
-    // is held until the attempt ends, or for half a minute if the node dies.
+    // The delivery and the feed are leased before they are sent for: once the
+    // receiver has both requests, the leases are held until the attempts end, or
+    // until they run out (half a minute, two minutes) if the node dies.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while heard.load(Ordering::SeqCst) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "no delivery came");
+    while heard.load(Ordering::SeqCst) < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no delivery or poll came"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let store = Store::open(&db.url).await.expect("store");
-    assert_eq!(store.leases_held().await.expect("leases"), 1);
+    assert_eq!(store.leases_held().await.expect("leases"), 2);
 
     server.terminate();
     let status = server
@@ -211,7 +230,7 @@ async fn sigterm_lets_go_of_the_webhook_delivery_being_attempted_at_once() {
     assert_eq!(
         store.leases_held().await.expect("leases"),
         0,
-        "another node may take the delivery over at once"
+        "another node may take the delivery and the feed over at once"
     );
     store.close().await;
 }
