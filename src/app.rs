@@ -24,7 +24,8 @@ use futures_util::future::Either;
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Most header fields in one request; more get 431.
 const MAX_HEADERS: usize = 64;
-/// How long shutdown waits for in-flight requests; live streams never end on their own.
+/// How long shutdown waits for in-flight requests; live streams are told to reconnect
+/// and end at once, so only requests still being read or answered are waited for.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Refused connections being answered at once; beyond that they are just closed.
 const REFUSALS_IN_FLIGHT: usize = 256;
@@ -126,7 +127,22 @@ pub async fn reading_router(
         metrics,
         // Nobody reads the metrics of an export.
         metrics_allow: Vec::new().into(),
+        // An export renders no live stream, and never stops one.
+        closing: tokio::sync::watch::channel(false).1,
     }))
+}
+
+/// Removes the files of uploads abandoned by a process that died, at start-up and then
+/// every ten minutes.
+async fn run_upload_sweep(newsroom: Newsroom) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = newsroom.sweep_abandoned_uploads(newsroom.now()).await {
+            tracing::warn!(error = %err, "could not sweep abandoned uploads; retrying");
+        }
+    }
 }
 
 /// A server bound to its port, ready to run.
@@ -137,6 +153,13 @@ pub struct Application {
     limits: crate::config::Limits,
     newsroom: Newsroom,
     poller: crate::wire::Poller,
+    store: Store,
+    /// The webhook sender's name in the leases it takes.
+    delivery_owner: Arc<str>,
+    /// Tells live streams the server is stopping.
+    closing: tokio::sync::watch::Sender<bool>,
+    /// The tasks that take work by lease or lock, stopped first when the server stops.
+    leasing: Tasks,
     tasks: Tasks,
 }
 
@@ -250,17 +273,19 @@ impl Application {
                 .context("starting the CDN purge client")?;
             feeder = feeder.invalidating(Arc::new(purger));
         }
+        let deliverer = crate::webhooks::Deliverer::new(store.clone(), clock.clone())
+            .context("starting the webhook sender")?;
+        let delivery_owner = deliverer.owner();
+        let leasing = vec![
+            tokio::spawn(run_schedule(newsroom.clone())),
+            tokio::spawn(deliverer.run(newsroom.outbox())),
+            tokio::spawn(poller.clone().run()),
+        ];
         let mut tasks = vec![
             tokio::spawn(feeder.run(wake.clone(), settings.poll_interval)),
-            tokio::spawn(run_schedule(newsroom.clone())),
             tokio::spawn(run_sign_in_cleanup(newsroom.clone())),
-            tokio::spawn(
-                crate::webhooks::Deliverer::new(store.clone(), clock.clone())
-                    .context("starting the webhook sender")?
-                    .run(newsroom.outbox()),
-            ),
+            tokio::spawn(run_upload_sweep(newsroom.clone())),
             tokio::spawn(follower.run(store.clone(), search_wake, settings.poll_interval)),
-            tokio::spawn(poller.clone().run()),
         ];
         if store.announces_changes() {
             let url = settings.database_url();
@@ -273,6 +298,7 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.address))?;
         let port = listener.local_addr()?.port();
+        let (closing, closing_seen) = tokio::sync::watch::channel(false);
         Ok(Self {
             listener,
             port,
@@ -297,10 +323,15 @@ impl Application {
                 api_limits: Arc::new(crate::web::api::throttle::ApiLimits::new(&settings.limits)),
                 metrics,
                 metrics_allow: settings.metrics_allow.clone().into(),
+                closing: closing_seen,
             },
             limits: settings.limits.clone(),
             newsroom,
             poller,
+            store,
+            delivery_owner,
+            closing,
+            leasing: Tasks(leasing),
             tasks: Tasks(tasks),
         })
     }
@@ -342,7 +373,11 @@ impl Application {
         self.state.read.clone()
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `shutdown` completes, then stops as a load balancer expects: no new
+    /// connections; live streams told to reconnect (to another node) and ended; the
+    /// scheduler, webhook sender and wire poller stopped and their leases let go of, so
+    /// another node takes their work over at once; in-flight requests finished within
+    /// [`SHUTDOWN_GRACE`].
     ///
     /// Each connection must send its request head within the header timeout, which
     /// also closes kept-alive connections left idle that long; connections beyond the
@@ -416,14 +451,51 @@ impl Application {
             });
         }
         drop(self.listener);
-        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-            .await
-            .is_err()
-        {
+        tracing::info!("stopping: finishing requests in flight");
+        self.closing.send_replace(true);
+        let graceful = tokio::spawn(tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()));
+        stop_leasing(
+            self.leasing,
+            &self.poller,
+            &self.store,
+            &self.delivery_owner,
+        )
+        .await;
+        if graceful.await.map_or(true, |finished| finished.is_err()) {
             tracing::warn!("connections still open after the shutdown grace period were dropped");
         }
         drop(self.tasks);
         Ok(())
+    }
+}
+
+/// Stops the tasks that take work by lease, then lets go of the leases they held: an
+/// attempt cut short is made again by whichever node takes the work (receivers tell a
+/// repeated delivery by its id), where waiting would hold the work until the lease ran
+/// out.
+async fn stop_leasing(
+    mut leasing: Tasks,
+    poller: &crate::wire::Poller,
+    store: &Store,
+    delivery_owner: &str,
+) {
+    // Only once a task has ended can it take no new lease behind the release.
+    for task in std::mem::take(&mut leasing.0) {
+        task.abort();
+        let _ = task.await;
+    }
+    let feeds = poller.release_leases().await;
+    let deliveries = store.release_deliveries(delivery_owner).await;
+    match (feeds, deliveries) {
+        (Ok(feeds), Ok(deliveries)) => tracing::info!(
+            feeds,
+            deliveries,
+            "let go of {feeds} wire feeds and {deliveries} webhook deliveries"
+        ),
+        (Err(err), _) | (_, Err(err)) => tracing::warn!(
+            error = %err,
+            "could not let go of every lease; the rest run out by themselves"
+        ),
     }
 }
 

@@ -59,6 +59,18 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 50)]
         count: usize,
     },
+    /// Measure what durable commits cost: publishes briefs one by one (a transaction
+    /// each, through the newsroom) into fresh SQLite databases in the data directory,
+    /// with `synchronous = FULL` (as in service) and `NORMAL`, in alternating rounds,
+    /// and prints the median items per second of each and their ratio.
+    BenchWrites {
+        /// Briefs published per round and setting.
+        #[arg(long, value_name = "N", default_value_t = 500)]
+        items: usize,
+        /// Rounds of each setting.
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        rounds: usize,
+    },
     /// Measure search on a corpus made by bench-data and indexed by reindex: the JSON
     /// endpoint end to end, the bare query beside tantivy alone over the same text (a
     /// plain index built in DATA_DIR/search-reference), and the memory search adds.
@@ -396,6 +408,7 @@ async fn run(cli: Cli, settings: Settings, data_dir_given: bool) -> anyhow::Resu
             };
             bench_soak(settings, plan).await
         }
+        Command::BenchWrites { items, rounds } => bench_writes(&settings, items, rounds).await,
         Command::BenchReference {
             file,
             address,
@@ -977,6 +990,92 @@ async fn run_token_job(newsroom: &Newsroom, job: TokenJob) -> anyhow::Result<()>
             );
         }
     }
+    Ok(())
+}
+
+async fn bench_writes(settings: &Settings, items: usize, rounds: usize) -> anyhow::Result<()> {
+    use newsline::domain::Edition;
+    use newsline::newsroom::{Filing, SectionRef};
+    use newsline::store::{CommitSync, Durability};
+    use std::time::Instant;
+
+    if items == 0 || rounds == 0 {
+        bail!("--items and --rounds must be at least 1");
+    }
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    // On the data directory's disk, which is what the site's commits wait for.
+    let scratch = tempfile::Builder::new()
+        .prefix("bench-writes-")
+        .tempdir_in(&settings.data_dir)
+        .context("creating a scratch directory")?;
+    let bencher = Actor::system("bench");
+    let mut rates = [
+        (CommitSync::Full, Vec::new()),
+        (CommitSync::Normal, Vec::new()),
+    ];
+    println!("{items} briefs published one by one per round, {rounds} rounds of each setting");
+    for round in 1..=rounds {
+        for (sync, rates) in &mut rates {
+            let dir = scratch.path().join(format!("{round}-{sync:?}"));
+            std::fs::create_dir_all(&dir)?;
+            let store = Store::open_for_benchmark(&Store::sqlite_url(&dir), *sync).await?;
+            let wanted = match sync {
+                CommitSync::Full => 2,
+                CommitSync::Normal => 1,
+            };
+            let found = store.durability().await?;
+            // The last two are the read-only handles on the file, which commit nothing.
+            for d in &found[..found.len().saturating_sub(2)] {
+                if !matches!(d, Durability::Sqlite { synchronous, .. } if *synchronous == wanted) {
+                    bail!("a connection is not set to {sync:?}: {d:?}");
+                }
+            }
+            let newsroom = Newsroom::new(store.clone(), Default::default());
+            newsroom
+                .file_batch(
+                    &bencher,
+                    &Batch {
+                        editions: vec![Edition::new(EditionCode::parse("en")?, "Bench", "Bench")],
+                        sections: vec![("en".into(), "politics".into(), "Politics".into())],
+                        filings: Vec::new(),
+                    },
+                )
+                .await?;
+            let started = Instant::now();
+            for n in 0..items {
+                let filing = Filing::brief(
+                    "en",
+                    SectionRef::Slug("politics".into()),
+                    &format!("Bench write {n}"),
+                    jiff::Timestamp::now(),
+                );
+                newsroom
+                    .file_batch(
+                        &bencher,
+                        &Batch {
+                            filings: vec![filing],
+                            ..Batch::default()
+                        },
+                    )
+                    .await?;
+            }
+            let rate = items as f64 / started.elapsed().as_secs_f64();
+            store.close().await;
+            println!("round {round}, synchronous = {sync:?}: {rate:.0} items/s");
+            rates.push(rate);
+        }
+    }
+    let median = |rates: &mut Vec<f64>| {
+        rates.sort_by(f64::total_cmp);
+        rates[rates.len() / 2]
+    };
+    let full = median(&mut rates[0].1);
+    let normal = median(&mut rates[1].1);
+    println!(
+        "median: FULL {full:.0} items/s, NORMAL {normal:.0} items/s; FULL runs at {:.2} of NORMAL",
+        full / normal
+    );
     Ok(())
 }
 

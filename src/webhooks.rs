@@ -3,12 +3,12 @@
 //!
 //! Each process runs one worker. It leases due deliveries in the database (see
 //! [`Store::claim_deliveries`]), so when several nodes share PostgreSQL each delivery
-//! is attempted by one node at a time, and a lease left by a process that died runs
-//! out after [`LEASE`]. Within one webhook a delivery is attempted only after every
-//! earlier one is delivered or has failed for good, so receivers hear of changes in
-//! the order they were made, retries included; different webhooks are served at
-//! once, so one slow receiver holds up only itself. Publishing never waits on any of
-//! this: a use case only writes the outbox row.
+//! is attempted by one node at a time; a server that stops lets go of its leases, and
+//! a lease left by a process that died runs out after [`LEASE`]. Within one webhook a
+//! delivery is attempted only after every earlier one is delivered or has failed for
+//! good, so receivers hear of changes in the order they were made, retries included;
+//! different webhooks are served at once, so one slow receiver holds up only itself.
+//! Publishing never waits on any of this: a use case only writes the outbox row.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -117,12 +117,18 @@ impl Deliverer {
         })
     }
 
+    /// The name this worker's leases carry, to let go of them when the server stops.
+    pub fn owner(&self) -> Arc<str> {
+        self.owner.clone()
+    }
+
     /// Attempts due deliveries every second, and at once when `wake` is notified
     /// (after a commit); never returns.
     pub async fn run(self, wake: Arc<Notify>) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // Attempts end with the worker: a stopped server leaves its leases to run out.
+        // Attempts end with the worker: a server stopping lets go of their leases, one
+        // that dies leaves them to run out.
         let mut attempts = JoinSet::new();
         loop {
             tokio::select! {

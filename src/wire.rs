@@ -3,13 +3,13 @@
 //!
 //! Each process runs one poller. It leases due feeds in the database (see
 //! [`Store::claim_wire_feeds`]), so when several nodes share PostgreSQL each feed is
-//! polled by one node at a time and once per interval; a lease left by a process that
-//! died runs out after [`LEASE`]. A feed sends its `ETag` and `Last-Modified`, which
-//! go back as `If-None-Match` and `If-Modified-Since`, so an unchanged feed costs its
-//! server a 304. A feed that fails (no answer, an error status, a body that is no
-//! feed) is tried again after a wait that doubles with each failure in a row, up to
-//! [`MAX_BACKOFF`]; the last error shows on the feeds page. All times are the injected
-//! clock's.
+//! polled by one node at a time and once per interval; a server that stops lets go of
+//! its leases, and a lease left by a process that died runs out after [`LEASE`]. A
+//! feed sends its `ETag` and `Last-Modified`, which go back as `If-None-Match` and
+//! `If-Modified-Since`, so an unchanged feed costs its server a 304. A feed that fails
+//! (no answer, an error status, a body that is no feed) is tried again after a wait
+//! that doubles with each failure in a row, up to [`MAX_BACKOFF`]; the last error
+//! shows on the feeds page. All times are the injected clock's.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -206,6 +206,12 @@ impl Poller {
             client: client()?,
             owner: Arc::from(owner),
         })
+    }
+
+    /// Lets go of every feed this poller holds, once it no longer runs, so another
+    /// node polls them at once; returns how many were let go.
+    pub async fn release_leases(&self) -> StoreResult<u64> {
+        self.store.release_wire_feeds(&self.owner).await
     }
 
     /// Polls due feeds every second; never returns.

@@ -55,8 +55,11 @@ impl MediaStore {
     pub fn local(dir: &Path) -> Result<Self, MediaError> {
         std::fs::create_dir_all(dir).map_err(MediaError::Io)?;
         // LocalFileSystem writes through a temporary file and a rename: readers never
-        // see half an image.
-        let store = LocalFileSystem::new_with_prefix(dir).map_err(MediaError::Store)?;
+        // see half an image. Each file and its folder are synced before the image's
+        // row commits, so a row acknowledged never names a file a power loss took.
+        let store = LocalFileSystem::new_with_prefix(dir)
+            .map_err(MediaError::Store)?
+            .with_fsync(true);
         Ok(Self {
             store: Arc::new(store),
             typed: false,

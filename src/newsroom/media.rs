@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use jiff::{SignedDuration, Timestamp};
 use tokio::sync::Semaphore;
 
 use super::{Actor, Newsroom, NewsroomError};
@@ -133,24 +134,70 @@ impl Newsroom {
         };
         let texts = ImageTexts::parse(alt, caption, credit)?;
         let image = self.prepare_image(bytes).await?;
-        store.put_all(&image).await?;
         let record = ImageFacts::of(&image).record(texts, self.clock.now());
-        let mut w = self.store.begin(record.uploaded_at).await?;
-        let id = w.insert_media(&record, actor.id).await?;
-        w.append_change(Entity::Taxonomy, &format!("media:{id}"), "uploaded")
+        let files: Vec<&str> = image.variants.iter().map(|v| v.name.as_str()).collect();
+        // Noted before the first file is stored, so that files stored by a process
+        // that dies before the row commits are found and removed (see
+        // `sweep_abandoned_uploads`) rather than kept forever unnamed.
+        let upload = self
+            .store
+            .begin_upload(&record.hash, &files, record.uploaded_at)
             .await?;
-        w.audit_by(
-            actor.by(),
-            "image uploaded",
-            &format!("media:{id}"),
-            &record.alt,
-        )
-        .await?;
-        w.commit().await?;
+        let stored = async {
+            store.put_all(&image).await?;
+            let mut w = self.store.begin(record.uploaded_at).await?;
+            let id = w.insert_media(&record, actor.id).await?;
+            w.append_change(Entity::Taxonomy, &format!("media:{id}"), "uploaded")
+                .await?;
+            w.audit_by(
+                actor.by(),
+                "image uploaded",
+                &format!("media:{id}"),
+                &record.alt,
+            )
+            .await?;
+            w.finish_upload(upload).await?;
+            w.commit().await?;
+            Ok::<i64, NewsroomError>(id)
+        }
+        .await;
+        // On failure the upload's row stays, and the sweep removes what was stored.
+        let id = stored?;
         self.after_commit();
         Ok(MediaRecord { id, ..record })
     }
+
+    /// Removes the files of uploads abandoned before `now - ABANDONED_AFTER` (their
+    /// process died between storing the files and committing the image's row) unless
+    /// an image row or a later upload of the same image uses them; returns how many
+    /// uploads were swept.
+    pub async fn sweep_abandoned_uploads(&self, now: Timestamp) -> Result<usize, NewsroomError> {
+        let Some(store) = self.media.as_deref() else {
+            return Ok(0);
+        };
+        let abandoned = self.store.abandoned_uploads(now - ABANDONED_AFTER).await?;
+        for upload in &abandoned {
+            if !upload.in_use {
+                for name in &upload.files {
+                    store.delete(name).await?;
+                }
+            }
+            self.store.end_upload(upload.id).await?;
+            tracing::info!(
+                upload = upload.id,
+                files = upload.files.len(),
+                kept = upload.in_use,
+                "swept abandoned upload {}",
+                upload.id
+            );
+        }
+        Ok(abandoned.len())
+    }
 }
+
+/// How long after it started an upload that never finished is taken for abandoned:
+/// far longer than an upload may take (the request's timeout ends it sooner).
+pub const ABANDONED_AFTER: SignedDuration = SignedDuration::from_hours(1);
 
 /// An image's alt text, caption and credit, checked: alt text present, none too long.
 #[derive(Debug, Clone, PartialEq, Eq)]

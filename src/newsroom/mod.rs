@@ -41,7 +41,7 @@ pub use form::{Button, ItemForm, Snapshot};
 pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};
 pub use import_media::ImportedImage;
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
-pub use media::{ImageFacts, ImageTexts};
+pub use media::{ABANDONED_AFTER, ImageFacts, ImageTexts};
 pub use queries::Backlog;
 pub use queries::Desk;
 pub use taxonomy::EditionsApplied;

@@ -50,7 +50,28 @@ fn media_from(row: &AnyRow) -> StoreResult<MediaRecord> {
 const MEDIA_COLUMNS: &str =
     "id, hash, format, width, height, widths, alt, caption, credit, uploaded_at";
 
+/// An upload that never finished: the process storing it died before its image's row
+/// committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbandonedUpload {
+    /// Its row.
+    pub id: i64,
+    /// The media names it was storing.
+    pub files: Vec<String>,
+    /// Whether an image row, or a later upload of the same image, uses those files.
+    pub in_use: bool,
+}
+
 impl Writer {
+    /// Marks an upload finished, in the transaction that records its image.
+    pub async fn finish_upload(&mut self, id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM media_uploads WHERE id = $1")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     /// Whether an uploaded image with this id exists.
     pub async fn media_exists(&mut self, id: i64) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM media WHERE id = $1")
@@ -155,6 +176,75 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(found.is_some())
+    }
+
+    /// Records, and commits, that an upload is about to store `files` of the image
+    /// `hash`: should the process die before the image's row commits, the sweep finds
+    /// the files by this row. Returns the row's id.
+    pub async fn begin_upload(
+        &self,
+        hash: &str,
+        files: &[&str],
+        at: Timestamp,
+    ) -> StoreResult<i64> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO media_uploads (hash, files, started_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(hash)
+        .bind(files.join(","))
+        .bind(at.as_microsecond())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Forgets an upload whose files were removed, or were never stored.
+    pub async fn end_upload(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM media_uploads WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Uploads started before `before` that never finished, oldest first.
+    pub async fn abandoned_uploads(&self, before: Timestamp) -> StoreResult<Vec<AbandonedUpload>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.files, \
+               CASE WHEN EXISTS (SELECT 1 FROM media m WHERE m.hash = u.hash) \
+                      OR EXISTS (SELECT 1 FROM media_uploads v \
+                                 WHERE v.hash = u.hash AND v.started_at >= $1) \
+                    THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS in_use \
+             FROM media_uploads u WHERE u.started_at < $1 ORDER BY u.id",
+        )
+        .bind(before.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let files: String = row.try_get("files")?;
+                let in_use: i64 = row.try_get("in_use")?;
+                Ok(AbandonedUpload {
+                    id: row.try_get("id")?,
+                    files: files
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    in_use: in_use != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// The content hashes of uploads not finished (in progress, or abandoned and not
+    /// swept yet).
+    pub async fn unfinished_uploads(&self) -> StoreResult<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT hash FROM media_uploads ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// How many images are recorded.

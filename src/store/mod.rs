@@ -43,7 +43,7 @@ pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};
 pub use front_pages::{DueFrontPage, FrontPageRecord};
 pub use items::{BulkItem, ItemExtras, NewItemRow};
 pub use listen::listen_for_changes;
-pub use media::MediaRecord;
+pub use media::{AbandonedUpload, MediaRecord};
 pub use published::{PublishedRow, PublishedRows, PublishedSet};
 pub use search::IndexRow;
 pub use tokens::{NewToken, TokenRecord};
@@ -198,6 +198,20 @@ pub struct Writer {
 /// editor was told they were saved.
 pub(crate) const SQLITE_SETUP: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
+/// [`SQLITE_SETUP`] with `synchronous = NORMAL`, only to measure what FULL costs.
+const SQLITE_SETUP_NORMAL: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+
+/// How an SQLite commit reaches the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitSync {
+    /// The log is synced at every commit: what a commit acknowledges survives a power
+    /// loss. Always in service.
+    Full,
+    /// The log is synced at checkpoints only: the last commits can be lost to a power
+    /// loss. For `newsline bench-writes`, to measure what [`CommitSync::Full`] costs.
+    Normal,
+}
 
 /// Every PostgreSQL connection's settings: a commit returns only once it is on disk
 /// (the server's default, set here so that a database configured otherwise cannot
@@ -265,7 +279,7 @@ impl Store {
     }
 }
 
-async fn connect(url: &str, dialect: Dialect) -> StoreResult<AnyPool> {
+async fn connect(url: &str, dialect: Dialect, sync: CommitSync) -> StoreResult<AnyPool> {
     sqlx::any::install_default_drivers();
     let options = AnyConnectOptions::from_str(url)
         .map_err(StoreError::Database)?
@@ -275,11 +289,15 @@ async fn connect(url: &str, dialect: Dialect) -> StoreResult<AnyPool> {
         // A database that has gone away should fail a write quickly, not hang it.
         .acquire_timeout(Duration::from_secs(3));
     let pool = match dialect {
-        Dialect::Sqlite => pool.after_connect(|conn, _meta| {
+        Dialect::Sqlite => pool.after_connect(move |conn, _meta| {
             Box::pin(async move {
                 // Foreign keys are off by default in SQLite; the busy timeout lets an
                 // import and a running server share the file without "database is locked".
-                conn.execute(SQLITE_SETUP).await?;
+                let setup = match sync {
+                    CommitSync::Full => SQLITE_SETUP,
+                    CommitSync::Normal => SQLITE_SETUP_NORMAL,
+                };
+                conn.execute(setup).await?;
                 Ok(())
             })
         }),
@@ -309,8 +327,18 @@ impl Store {
 
     /// Like [`Store::open`], sending reads that tolerate lag to `replica` when given.
     pub async fn open_with_replica(url: &str, replica: Option<&str>) -> StoreResult<Self> {
+        Self::open_syncing(url, replica, CommitSync::Full).await
+    }
+
+    /// Like [`Store::open`], with SQLite commits synced as `sync` says: only for
+    /// measuring what durable commits cost.
+    pub async fn open_for_benchmark(url: &str, sync: CommitSync) -> StoreResult<Self> {
+        Self::open_syncing(url, None, sync).await
+    }
+
+    async fn open_syncing(url: &str, replica: Option<&str>, sync: CommitSync) -> StoreResult<Self> {
         let dialect = Dialect::of(url).ok_or_else(|| StoreError::UnknownUrl(redact(url)))?;
-        let pool = connect(url, dialect).await?;
+        let pool = connect(url, dialect, sync).await?;
         match dialect {
             Dialect::Sqlite => {
                 // WAL is a property of the file: readers never wait for the writer.
@@ -326,7 +354,7 @@ impl Store {
                 if Dialect::of(url) != Some(dialect) {
                     return Err(StoreError::UnknownUrl(redact(url)));
                 }
-                connect(url, dialect).await?
+                connect(url, dialect, CommitSync::Full).await?
             }
             None => pool.clone(),
         };

@@ -416,6 +416,30 @@ impl Store {
         Ok(n)
     }
 
+    /// Lets go of every delivery `owner` holds, so another node attempts it at once
+    /// instead of when the lease runs out; returns how many were let go.
+    pub async fn release_deliveries(&self, owner: &str) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET lease_owner = NULL, leased_until = NULL \
+             WHERE lease_owner = $1",
+        )
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// How many deliveries and wire feeds are leased to some node right now.
+    pub async fn leases_held(&self) -> StoreResult<i64> {
+        let n = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM webhook_deliveries WHERE lease_owner IS NOT NULL) \
+                  + (SELECT COUNT(*) FROM wire_feeds WHERE lease_owner IS NOT NULL)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
     /// Whether a pending delivery may be due by `now`, to skip the claim when not.
     pub async fn has_due_deliveries(&self, now: Timestamp) -> StoreResult<bool> {
         let due: Option<i64> = sqlx::query_scalar(

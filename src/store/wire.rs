@@ -431,6 +431,19 @@ impl Store {
         rows.iter().map(feed_from).collect()
     }
 
+    /// Lets go of every feed `owner` holds, so another node polls it at once instead of
+    /// when the lease runs out; returns how many were let go.
+    pub async fn release_wire_feeds(&self, owner: &str) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE wire_feeds SET lease_owner = NULL, leased_until = NULL \
+             WHERE lease_owner = $1",
+        )
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Records how `owner`'s poll of feed `id` ended and lets go of the lease; false
     /// when the lease had passed to another node meanwhile.
     pub async fn record_poll(

@@ -22,6 +22,9 @@ use crate::read::{LiveChange, LiveEvent, ReadModel};
 
 /// How often an idle stream sends a comment, so proxies do not close it.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How long a browser waits to reconnect when the server ends a stream to stop: enough
+/// for the load balancer to see this node go.
+const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Deserialize)]
 pub(super) struct LiveQuery {
@@ -136,7 +139,27 @@ pub async fn stream_news_line(
         let _held = &pass;
         event
     });
-    let sse = Sse::new(head.chain(live).boxed()).keep_alive(KeepAlive::new().interval(HEARTBEAT));
+    // A stopping server ends every stream with a `reconnect` event carrying a `retry:`
+    // hint and no id, so the browser's EventSource comes back (to another node) with
+    // the last id it had, instead of holding the server until its grace period ends.
+    let mut closing = state.closing.clone();
+    let stopping = async move {
+        if closing.wait_for(|closing| *closing).await.is_err() {
+            // The server went without saying so: it takes its connections with it.
+            std::future::pending::<()>().await;
+        }
+    };
+    let closing = state.closing.clone();
+    let farewell = stream::once(async move { *closing.borrow() }).filter_map(|closing| {
+        std::future::ready(closing.then(|| {
+            Ok(Event::default()
+                .event("reconnect")
+                .retry(RECONNECT_AFTER)
+                .data("{}"))
+        }))
+    });
+    let events = head.chain(live).take_until(stopping).chain(farewell);
+    let sse = Sse::new(events.boxed()).keep_alive(KeepAlive::new().interval(HEARTBEAT));
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], sse).into_response())
 }
 

@@ -78,6 +78,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Clients that may read `/metrics`.
     pub metrics_allow: Arc<[ipnet::IpNet]>,
+    /// Turns true when the server begins to stop: live streams then end.
+    pub closing: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Every route of the site.

@@ -30,6 +30,8 @@ mod permissions;
 mod search;
 mod seed;
 mod signin;
+mod stopping;
+mod storm;
 mod support;
 mod validity;
 mod webhooks;

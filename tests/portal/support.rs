@@ -455,6 +455,29 @@ impl ServerProcess {
             .clone()
     }
 
+    /// SIGTERM, as a service manager or an orchestrator stops a server.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -TERM: {status}");
+    }
+
+    /// How the process ended, polled for up to `limit`; `None` while it still runs.
+    pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("process state") {
+                return Some(status);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// SIGKILL: no graceful shutdown, as a crashed machine would stop.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -676,4 +699,49 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
         .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
         .expect("png");
     bytes
+}
+
+/// Gives a fresh database the `en` edition with its sections and an editor, `desk`,
+/// with an API token, before any server runs on it; returns the token.
+pub async fn site_with_editor_token(db: &Database) -> String {
+    use newsline::domain::{Role, TokenLifetime, TokenName, TokenScopes};
+    let store = Store::open(&db.url).await.expect("store opens");
+    let newsroom = Newsroom::new(store.clone(), Default::default());
+    newsroom
+        .file_batch(
+            &Actor::system(newsline::import::text::ACTOR),
+            &Batch {
+                editions: vec![edition("en", "Test News")],
+                sections: vec![("en".into(), "politics".into(), "Politics".into())],
+                filings: Vec::new(),
+            },
+        )
+        .await
+        .expect("edition filed");
+    newsroom
+        .create_account("desk", "Desk", Role::Editor, "a long enough password", None)
+        .await
+        .expect("account created");
+    let token = newsroom
+        .create_token(
+            None,
+            &newsline::newsroom::TokenRequest {
+                owner: "desk".into(),
+                name: TokenName::parse("tests").expect("name"),
+                scopes: TokenScopes::READ_WRITE,
+                lifetime: TokenLifetime::days(30).expect("days"),
+            },
+        )
+        .await
+        .expect("token")
+        .secret;
+    store.close().await;
+    token
+}
+
+/// `newsline serve` on `db` at a free port.
+pub fn serve_args(db: &Database) -> Vec<String> {
+    let mut args = db.flags();
+    args.extend(["serve", "--address", "127.0.0.1:0"].map(String::from));
+    args
 }
