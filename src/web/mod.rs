@@ -112,12 +112,9 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), cache::serve_from_cache))
         .layer(RequestBodyLimitLayer::new(64 * 1024));
     let newsroom = newsroom::routes(&state).layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
-    // The form's other fields and multipart framing come on top of the file itself.
-    let uploads = newsroom::upload_route(&state)
-        .layer(RequestBodyLimitLayer::new(
-            state.max_upload_bytes + 64 * 1024,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::disable());
+    // The upload handler bounds what it reads itself, field by field, so that a file over
+    // the limit is refused with the form and the text typed before it, not cut off here.
+    let uploads = newsroom::upload_route(&state).layer(axum::extract::DefaultBodyLimit::disable());
     reader
         .merge(newsroom)
         .merge(uploads)

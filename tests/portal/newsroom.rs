@@ -958,9 +958,35 @@ async fn an_oversize_upload_is_refused_with_a_clear_message() {
     })
     .await;
     let editor = app.signed_in("editor", Role::Editor).await;
-    let big = vec![0u8; 200 * 1024];
-    let refused = upload(&editor, big, "big.png", "Big").await;
+    let typed = [
+        "Delegates in the hall",
+        "The congress opens",
+        "Photo: A. Aliyev",
+    ];
+    // Over the layer-wide margin too, so nothing may cut the form off before the handler.
+    let big = vec![0u8; 2 * 1024 * 1024];
+    let refused = upload_described(&editor, big, "big.png", typed).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_typed_form_kept(&refused, typed);
+    assert!(
+        refused.texts("[role=alert]").concat().contains("0.06 MB"),
+        "the message says the limit: {}",
+        refused.body
+    );
+    assert!(app.store.media(10).await.expect("media").is_empty());
+}
+
+/// The page is the newsroom's upload form again, with what was typed still in its fields.
+fn assert_typed_form_kept(page: &Fetched, [alt, caption, credit]: [&str; 3]) {
+    assert!(
+        page.body.contains("action=\"/newsroom/media\""),
+        "the upload form again, not an error page: {}",
+        page.body
+    );
+    assert!(!page.body.contains("Something went wrong"), "{}", page.body);
+    assert_eq!(input_value(page, "alt"), alt);
+    assert_eq!(input_value(page, "caption"), caption);
+    assert_eq!(input_value(page, "credit"), credit);
 }
 
 #[tokio::test]
