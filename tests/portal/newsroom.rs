@@ -990,6 +990,28 @@ fn assert_typed_form_kept(page: &Fetched, [alt, caption, credit]: [&str; 3]) {
 }
 
 #[tokio::test]
+async fn a_file_of_the_wrong_type_is_refused_keeping_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let typed = [
+        "A map of the route",
+        "Where the march goes",
+        "Newsline graphics",
+    ];
+    let refused = upload_described(&editor, b"plain words".to_vec(), "map.png", typed).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .texts("[role=alert]")
+            .concat()
+            .contains("not a JPEG, PNG, WebP or GIF image"),
+        "{}",
+        refused.body
+    );
+    assert_typed_form_kept(&refused, typed);
+}
+
+#[tokio::test]
 async fn a_withdrawal_at_a_set_time_happens_on_time() {
     let app = TestApp::spawn().await;
     let editor = app.signed_in("editor", Role::Editor).await;
