@@ -88,6 +88,12 @@ pub enum NewsroomError {
     /// A login name already in use.
     #[error("the login name '{0}' is taken")]
     Taken(String),
+    /// Another section of the edition has this address.
+    #[error("the section address (slug) '{0}' is taken")]
+    SectionTaken(String),
+    /// Another edition has this code.
+    #[error("the edition code '{0}' is taken")]
+    EditionTaken(String),
     /// No account has this login name.
     #[error("there is no account '{0}'")]
     NoAccount(String),

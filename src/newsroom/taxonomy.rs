@@ -112,7 +112,7 @@ impl Newsroom {
         let outlet = PersonName::parse(outlet)?;
         let mut w = self.store.begin(self.clock.now()).await?;
         if w.edition(&code).await?.is_some() {
-            return Err(NewsroomError::Taken(code.to_string()));
+            return Err(NewsroomError::EditionTaken(code.to_string()));
         }
         insert_edition(&mut w, actor, &code, &name, &outlet).await?;
         w.commit().await?;
@@ -139,7 +139,7 @@ impl Newsroom {
             return Err(NewsroomError::UnknownEdition(code.to_string()));
         }
         if w.section(&code, slug.as_ref()).await?.is_some() {
-            return Err(NewsroomError::Taken(slug.to_string()));
+            return Err(NewsroomError::SectionTaken(slug.to_string()));
         }
         insert_section(&mut w, actor, &code, &slug, &name).await?;
         w.commit().await?;

@@ -1054,3 +1054,40 @@ async fn a_withdrawal_at_a_set_time_happens_on_time() {
             .contains(&"For one day only".to_owned())
     );
 }
+
+#[tokio::test]
+async fn a_section_or_edition_that_exists_already_is_refused_by_its_own_name() {
+    let app = TestApp::spawn().await;
+    app.file(newsline::newsroom::Batch {
+        editions: vec![edition("en", "Test News")],
+        ..Default::default()
+    })
+    .await;
+    let admin = app.signed_in("chief", Role::Admin).await;
+    let sport = [("edition", "en"), ("slug", "sport"), ("name", "Sport")];
+    let first = admin
+        .submit("/newsroom/sections", "/newsroom/sections", &sport)
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let again = admin
+        .submit("/newsroom/sections", "/newsroom/sections", &sport)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = again.texts("[role=alert]").concat();
+    assert!(
+        said.contains("section address (slug) 'sport' is taken"),
+        "{said}"
+    );
+    assert!(!said.contains("login name"), "{said}");
+
+    let edition_again = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/editions",
+            &[("code", "en"), ("name", "Again"), ("outlet", "Newsline")],
+        )
+        .await;
+    assert_eq!(edition_again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = edition_again.texts("[role=alert]").concat();
+    assert!(said.contains("edition code 'en' is taken"), "{said}");
+}

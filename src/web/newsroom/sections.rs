@@ -75,14 +75,17 @@ pub(super) struct SectionForm {
     name: String,
 }
 
-fn outcome(result: Result<(), NewsroomError>) -> Result<Option<String>, PageError> {
+fn outcome(
+    editor: &Editor,
+    result: Result<(), NewsroomError>,
+) -> Result<Option<String>, PageError> {
     match result {
         Ok(()) => Ok(None),
         Err(NewsroomError::Forbidden) => Err(PageError::Forbidden(
             super::words::Refusal::RoleForbids.into(),
         )),
         Err(NewsroomError::Store(e)) => Err(NewsroomError::Store(e).into()),
-        Err(other) => Ok(Some(other.to_string())),
+        Err(other) => Ok(Some(editor.words().refusal(&other))),
     }
 }
 
@@ -97,7 +100,7 @@ pub async fn add_section(
         .newsroom
         .add_section(editor.actor(), &form.edition, &form.slug, &form.name)
         .await;
-    match outcome(result)? {
+    match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
         Some(error) => render(&state, &editor, Some(error)).await,
     }
@@ -123,7 +126,7 @@ pub async fn add_edition(
         .newsroom
         .add_edition(editor.actor(), &form.code, &form.name, &form.outlet)
         .await;
-    match outcome(result)? {
+    match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
         Some(error) => render(&state, &editor, Some(error)).await,
     }

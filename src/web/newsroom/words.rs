@@ -491,6 +491,8 @@ words {
     feed_name_control => ["Name: the name has a control character.", "Ad: adda idarəedici simvol var.", "Ad: adda bir denetim karakteri var.", "Название: в названии есть управляющий символ."],
     feed_interval => ["Give whole minutes from 1 to 1440.", "1-dən 1440-a qədər tam dəqiqə yazın.", "1 ile 1440 arası tam dakika yazın.", "Укажите целое число минут от 1 до 1440."],
     feed_taken => ["Name: there is a feed called '{x}' already.", "Ad: '{x}' adlı lent artıq var.", "Ad: '{x}' adlı bir besleme zaten var.", "Название: лента «{x}» уже есть."],
+    section_taken => ["The section address (slug) '{x}' is taken.", "Bölmə ünvanı (slug) '{x}' artıq tutulub.", "Bölüm adresi (slug) '{x}' zaten kullanılıyor.", "Адрес раздела (slug) «{x}» уже занят."],
+    edition_taken => ["The edition code '{x}' is taken.", "'{x}' buraxılış kodu artıq tutulub.", "'{x}' baskı kodu zaten kullanılıyor.", "Код выпуска «{x}» уже занят."],
     unknown_edition => ["There is no edition '{x}'.", "'{x}' buraxılışı yoxdur.", "'{x}' baskısı yok.", "Выпуска «{x}» нет."],
 }
 counts {
@@ -661,6 +663,12 @@ impl NewsroomWords {
             }
             NewsroomError::UnknownEdition(code) => {
                 return clause(&self.fill(self.unknown_edition, code));
+            }
+            NewsroomError::SectionTaken(slug) => {
+                return clause(&self.fill(self.section_taken, slug));
+            }
+            NewsroomError::EditionTaken(code) => {
+                return clause(&self.fill(self.edition_taken, code));
             }
             NewsroomError::TwoFactor(why) => match *why {
                 "two-factor sign-in is already on" => self.two_factor_already_on,
@@ -1026,6 +1034,8 @@ mod tests {
             NewsroomError::Invalid(DomainError::InvalidTime("tomorrow".into())),
             NewsroomError::UnknownEdition("xx".into()),
             NewsroomError::WireFeedTaken("Caspian Wire".into()),
+            NewsroomError::SectionTaken("sport".into()),
+            NewsroomError::EditionTaken("en".into()),
             NewsroomError::Wire(WireError::Interval),
             NewsroomError::Wire(WireError::Url("give the feed's address")),
             NewsroomError::Wire(WireError::Url(
@@ -1057,7 +1067,7 @@ mod tests {
             }
         }
         assert_eq!(
-            for_language("ru").refusal(&errors[14]),
+            for_language("ru").refusal(&errors[16]),
             "интервал: укажите целое число минут от 1 до 1440"
         );
         // A clause keeps an Azerbaijani or Turkish dotted capital a plain i.
