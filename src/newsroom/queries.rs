@@ -31,18 +31,37 @@ pub struct Desk {
     pub published: Vec<DeskItem>,
     /// Withdrawn.
     pub unpublished: Vec<DeskItem>,
+    /// Whether older published items follow on the next page.
+    pub more_published: bool,
 }
+
+/// How many published items one page of the desk lists.
+pub const DESK_PUBLISHED_PER_PAGE: i64 = 30;
 
 impl Newsroom {
     /// The desk's lists as `actor` may see them: reporters find their own drafts and
     /// items in review, and what is published; editors and admins everything.
     pub async fn desk(&self, actor: &Actor) -> Result<Desk, NewsroomError> {
+        self.desk_page(actor, 1).await
+    }
+
+    /// The desk with the `page`th page (from 1) of what is published, newest first.
+    pub async fn desk_page(&self, actor: &Actor, page: i64) -> Result<Desk, NewsroomError> {
+        let per_page = DESK_PUBLISHED_PER_PAGE;
+        let offset = (page.max(1) - 1).saturating_mul(per_page);
+        // One more than shown tells whether there is a next page.
+        let mut published = self
+            .desk_list(actor, Status::Published, per_page + 1, offset)
+            .await?;
+        let more_published = published.len() as i64 > per_page;
+        published.truncate(per_page as usize);
         Ok(Desk {
-            drafts: self.desk_list(actor, Status::Draft, 50).await?,
-            in_review: self.desk_list(actor, Status::Review, 50).await?,
-            scheduled: self.desk_list(actor, Status::Scheduled, 50).await?,
-            published: self.desk_list(actor, Status::Published, 30).await?,
-            unpublished: self.desk_list(actor, Status::Unpublished, 10).await?,
+            drafts: self.desk_list(actor, Status::Draft, 50, 0).await?,
+            in_review: self.desk_list(actor, Status::Review, 50, 0).await?,
+            scheduled: self.desk_list(actor, Status::Scheduled, 50, 0).await?,
+            published,
+            unpublished: self.desk_list(actor, Status::Unpublished, 10, 0).await?,
+            more_published,
         })
     }
 
@@ -51,6 +70,7 @@ impl Newsroom {
         actor: &Actor,
         status: Status,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<DeskItem>, NewsroomError> {
         let sees = |own| may(actor.role, Action::View, Scope::Item { own, status });
         let created_by = if sees(false) {
@@ -60,7 +80,7 @@ impl Newsroom {
         } else {
             return Ok(Vec::new());
         };
-        Ok(self.store.desk(status, created_by, limit).await?)
+        Ok(self.store.desk(status, created_by, limit, offset).await?)
     }
 
     /// An item in any status, as it is now, whoever asks: for the system and tests.

@@ -344,13 +344,14 @@ impl Store {
             .collect()
     }
 
-    /// Items for the desk in one status, most recently changed first; only those
-    /// `created_by` created when given.
+    /// Items for the desk in one status, most recently changed first, `limit` of them
+    /// after skipping `offset`; only those `created_by` created when given.
     pub async fn desk(
         &self,
         status: Status,
         created_by: Option<UserId>,
         limit: i64,
+        offset: i64,
     ) -> StoreResult<Vec<DeskItem>> {
         // What is published is listed by when it went out, newest first (an edit of an
         // old story does not bring it to the top); the rest by their last change.
@@ -358,17 +359,18 @@ impl Store {
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
              u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
              WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
-             ORDER BY i.published_at DESC, i.id DESC LIMIT $3"
+             ORDER BY i.published_at DESC, i.id DESC LIMIT $3 OFFSET $4"
         } else {
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
              u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
              WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
-             ORDER BY i.updated_at DESC, i.id DESC LIMIT $3"
+             ORDER BY i.updated_at DESC, i.id DESC LIMIT $3 OFFSET $4"
         };
         let rows = sqlx::query(sql)
             .bind(status.as_str())
             .bind(created_by)
             .bind(limit)
+            .bind(offset)
             .fetch_all(&self.pool)
             .await?;
         rows.iter()

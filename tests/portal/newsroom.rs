@@ -1091,3 +1091,70 @@ async fn a_section_or_edition_that_exists_already_is_refused_by_its_own_name() {
     let said = edition_again.texts("[role=alert]").concat();
     assert!(said.contains("edition code 'en' is taken"), "{said}");
 }
+
+#[tokio::test]
+async fn the_desk_pages_through_everything_published_with_an_edit_link_each() {
+    let app = TestApp::spawn().await;
+    let stories: Vec<_> = (1..=65)
+        .map(|n| {
+            let at = format!("2025-05-01T{:02}:{:02}:00Z", 8 + n / 60, n % 60);
+            brief(&format!("Story {n:02}"), "politics", &at)
+        })
+        .collect();
+    app.file(newsline::newsroom::Batch {
+        editions: vec![edition("en", "Test News")],
+        sections: vec![("en".into(), "politics".into(), "Politics".into())],
+        filings: stories,
+    })
+    .await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let list = "section[aria-labelledby=list-published]";
+    let headlines =
+        |page: &Fetched| page.texts(&format!("{list} tbody td:first-child > a:first-child"));
+    let expected = |from: usize, to: usize| -> Vec<String> {
+        (to..=from).rev().map(|n| format!("Story {n:02}")).collect()
+    };
+
+    let first = editor.get("/newsroom").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        headlines(&first),
+        expected(65, 36),
+        "newest publication first"
+    );
+    assert!(first.hrefs(&format!("{list} a[rel=prev]")).is_empty());
+    let next = first.hrefs(&format!("{list} a[rel=next]"));
+    assert_eq!(next, ["/newsroom?page=2#list-published"]);
+
+    let second = editor.get("/newsroom?page=2").await;
+    assert_eq!(headlines(&second), expected(35, 6));
+    assert_eq!(
+        second.hrefs(&format!("{list} a[rel=prev]")),
+        ["/newsroom#list-published"]
+    );
+    let third = editor
+        .get(&second.hrefs(&format!("{list} a[rel=next]"))[0])
+        .await;
+    assert_eq!(headlines(&third), expected(5, 1));
+    assert!(
+        third.hrefs(&format!("{list} a[rel=next]")).is_empty(),
+        "the end"
+    );
+
+    // Each published row links to its item in the newsroom's editor, by an "Edit" link.
+    let edits = third.hrefs(&format!("{list} a.edit"));
+    assert_eq!(edits.len(), 5);
+    assert_eq!(third.texts(&format!("{list} a.edit"))[0], "Edit");
+    let opened = editor.get(&edits[0]).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.body.contains("Story 05"), "{}", opened.body);
+
+    assert_eq!(
+        editor.get("/newsroom?page=4").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        editor.get("/newsroom?page=two").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -1,8 +1,9 @@
 //! The desk and the audit log.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
+use serde::Deserialize;
 
 use super::Editor;
 use crate::domain::time;
@@ -28,6 +29,12 @@ struct List {
     title: &'static str,
     time_label: &'static str,
     rows: Vec<Row>,
+    /// Whether each row has an edit link of its own beside the headline.
+    edit_links: bool,
+    /// The page of newer rows, when this is not the first.
+    newer: Option<String>,
+    /// The page of older rows, when there are more.
+    older: Option<String>,
 }
 
 #[derive(Template)]
@@ -37,13 +44,40 @@ struct DeskPage {
     lists: Vec<List>,
 }
 
-/// The desk: drafts, items in review, scheduled items, latest published, withdrawn,
-/// each as far as the account may see it.
+#[derive(Debug, Deserialize)]
+pub(super) struct DeskQuery {
+    page: Option<String>,
+}
+
+/// The desk: drafts, items in review, scheduled items, latest published (a page at a
+/// time, `?page=N`), withdrawn, each as far as the account may see it.
 pub async fn show_desk(
     State(state): State<AppState>,
     editor: Editor,
+    Query(query): Query<DeskQuery>,
 ) -> Result<Response, PageError> {
-    let desk = state.newsroom.desk(editor.actor()).await?;
+    let page = match query.page.as_deref() {
+        None => 1,
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| {
+                let words = editor.words();
+                PageError::BadRequest(words.fill(words.not_a_page_number, raw).into())
+            })?,
+    };
+    let desk = state.newsroom.desk_page(editor.actor(), page).await?;
+    if page > 1 && desk.published.is_empty() {
+        return Err(PageError::NotFound);
+    }
+    let page_href = |n: i64| {
+        if n == 1 {
+            "/newsroom#list-published".to_owned()
+        } else {
+            format!("/newsroom?page={n}#list-published")
+        }
+    };
     let zone = &state.site.time_zone;
     let rows = |items: Vec<DeskItem>, by_publication: bool| -> Vec<Row> {
         items
@@ -72,30 +106,45 @@ pub async fn show_desk(
             title: w.drafts,
             time_label: w.last_saved,
             rows: rows(desk.drafts, false),
+            edit_links: false,
+            newer: None,
+            older: None,
         },
         List {
             id: "review",
             title: w.in_review,
             time_label: w.last_saved,
             rows: rows(desk.in_review, false),
+            edit_links: false,
+            newer: None,
+            older: None,
         },
         List {
             id: "scheduled",
             title: w.scheduled,
             time_label: w.goes_live,
             rows: rows(desk.scheduled, true),
+            edit_links: false,
+            newer: None,
+            older: None,
         },
         List {
             id: "published",
             title: w.latest_published,
             time_label: w.published,
             rows: rows(desk.published, true),
+            edit_links: true,
+            newer: (page > 1).then(|| page_href(page - 1)),
+            older: desk.more_published.then(|| page_href(page + 1)),
         },
         List {
             id: "unpublished",
             title: w.withdrawn,
             time_label: w.last_change,
             rows: rows(desk.unpublished, false),
+            edit_links: false,
+            newer: None,
+            older: None,
         },
     ];
     respond::private_html(&DeskPage {

@@ -221,6 +221,7 @@ words {
     add_edition => ["Add edition", "Buraxılış əlavə et", "Baskı ekle", "Добавить выпуск"],
     // The editor.
     item => ["Item", "Material", "Haber", "Материал"],
+    edit => ["Edit", "Redaktə et", "Düzenle", "Редактировать"],
     edit_item => ["Edit item", "Materialı redaktə et", "Haberi düzenle", "Редактировать материал"],
     status_line => ["Status:", "Status:", "Durum:", "Статус:"],
     see_as_readers => ["see it as readers do", "oxucuların gördüyü kimi bax", "okurların gördüğü gibi gör", "посмотреть глазами читателя"],
