@@ -88,3 +88,21 @@
     }, 150);
   });
 })();
+
+// Newsroom staff get a link to edit the story they are reading. The page is the same
+// for everyone (it is cached); the cookie only says a newsroom session was started in
+// this browser, and the newsroom checks who may edit what.
+(function () {
+  "use strict";
+  var story = document.querySelector("article.story[data-item-id]");
+  if (!story || !/(?:^|;\s*)newsline_staff=1(?:;|$)/.test(document.cookie)) { return; }
+  var id = story.getAttribute("data-item-id");
+  if (!/^[0-9]+$/.test(id)) { return; }
+  var p = document.createElement("p");
+  p.className = "staff-edit";
+  var a = document.createElement("a");
+  a.href = "/newsroom/items/" + id;
+  a.textContent = story.getAttribute("data-edit-label") || "Edit";
+  p.appendChild(a);
+  story.insertBefore(p, story.firstChild);
+})();

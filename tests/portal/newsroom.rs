@@ -1158,3 +1158,96 @@ async fn the_desk_pages_through_everything_published_with_an_edit_link_each() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn a_cached_article_is_the_same_for_staff_and_readers_and_only_a_script_adds_edit() {
+    let app = TestApp::spawn().await;
+    let filed = app
+        .file(newsline::newsroom::Batch {
+            editions: vec![edition("en", "Test News")],
+            sections: vec![("en".into(), "politics".into(), "Politics".into())],
+            filings: vec![brief("Budget passes", "politics", "2025-05-01T09:00:00Z")],
+        })
+        .await;
+    let id = filed[0].id();
+    let path = app.item_path(id).await;
+
+    // Signing in leaves a hint for the public pages' script, and nothing secret in it.
+    app.newsroom
+        .create_account(
+            "staff",
+            "Staff",
+            Role::Editor,
+            "a long enough password",
+            None,
+        )
+        .await
+        .expect("account");
+    let staff = app.browser();
+    let token = csrf_of(&staff.get("/newsroom/login").await);
+    let signed_in = staff
+        .post(
+            "/newsroom/login",
+            &[
+                ("username", "staff"),
+                ("password", "a long enough password"),
+                ("csrf", &token),
+                ("next", "/newsroom"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let hint = set_cookie(&signed_in, "newsline_staff=");
+    assert!(hint.starts_with("newsline_staff=1;"), "{hint}");
+    assert!(
+        hint.contains("Path=/;") || hint.ends_with("Path=/"),
+        "{hint}"
+    );
+    assert!(
+        !hint.contains("HttpOnly"),
+        "the script must read it: {hint}"
+    );
+
+    let for_staff = staff.get(&path).await;
+    assert_eq!(for_staff.status, StatusCode::OK);
+    let for_reader = app.get(&path).await;
+    assert_eq!(for_reader.header("x-cache"), "hit");
+    assert_eq!(for_staff.body, for_reader.body, "one page for everyone");
+    assert_eq!(staff.get(&path).await.body, for_reader.body);
+    assert!(
+        for_reader
+            .body
+            .contains(&format!("data-item-id=\"{id}\" data-edit-label=\"Edit\"")),
+        "{}",
+        for_reader.body
+    );
+    assert!(!for_reader.body.contains("/newsroom/items/"));
+    // The script the page loads is what adds the link, for a browser with the hint.
+    let script = scraper::Selector::parse("script[src]").expect("selector");
+    let src = for_reader
+        .html()
+        .select(&script)
+        .find_map(|s| s.value().attr("src").map(str::to_owned))
+        .expect("the page's script");
+    let code = app.get(&src).await.body;
+    assert!(code.contains("newsline_staff=1") && code.contains("\"/newsroom/items/\" + id"));
+
+    let out = staff.submit("/newsroom", "/newsroom/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let cleared = set_cookie(&out, "newsline_staff=");
+    assert!(
+        cleared.contains("Max-Age=0") || cleared.contains("1970"),
+        "{cleared}"
+    );
+}
+
+/// The `Set-Cookie` header that starts with `prefix`.
+fn set_cookie(page: &Fetched, prefix: &str) -> String {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(prefix))
+        .unwrap_or_default()
+        .to_owned()
+}

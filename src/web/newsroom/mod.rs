@@ -35,6 +35,9 @@ const SESSION_COOKIE: &str = "newsline_session";
 const LOGIN_CSRF_COOKIE: &str = "newsline_login_csrf";
 /// Name of the cookie naming a sign-in that waits for its second-step code.
 const PENDING_COOKIE: &str = "newsline_pending";
+/// Name of the cookie that tells the public pages' script a newsroom session exists in
+/// this browser, so it may offer an edit link; it grants nothing.
+const STAFF_COOKIE: &str = "newsline_staff";
 /// Name of the signed cookie of a browser an account has signed in from.
 const DEVICE_COOKIE: &str = "newsline_device";
 

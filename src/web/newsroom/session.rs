@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::words::{self, NewsroomWords};
 use super::{
-    DEVICE_COOKIE, Editor, LOGIN_CSRF_COOKIE, PENDING_COOKIE, SESSION_COOKIE, same,
+    DEVICE_COOKIE, Editor, LOGIN_CSRF_COOKIE, PENDING_COOKIE, SESSION_COOKIE, STAFF_COOKIE, same,
     signed_out_language,
 };
 use crate::newsroom::{
@@ -66,6 +66,16 @@ pub(super) fn cookie(state: &AppState, name: &'static str, value: String) -> Coo
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
     c.set_path("/newsroom");
+    c.set_secure(state.secure_cookies);
+    c
+}
+
+/// The staff hint for the public pages' script: readable by it (not HttpOnly) and sent
+/// to every path, so it must never carry anything secret; it only says "1".
+fn staff_cookie(state: &AppState) -> Cookie<'static> {
+    let mut c = Cookie::new(STAFF_COOKIE, "1");
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/");
     c.set_secure(state.secure_cookies);
     c
 }
@@ -181,6 +191,7 @@ fn signed_in(state: &AppState, jar: CookieJar, signed: SignedIn, next: &str) -> 
                 .remove(cookie(state, LOGIN_CSRF_COOKIE, String::new()))
                 .remove(cookie(state, PENDING_COOKIE, String::new()))
                 .add(cookie(state, SESSION_COOKIE, session.token))
+                .add(staff_cookie(state))
                 .add(device_cookie(state, device));
             let next = if session.needs_two_factor_setup {
                 "/newsroom/account".to_owned()
@@ -355,7 +366,9 @@ pub async fn log_out(
     editor.check_csrf(&form.csrf)?;
     state.newsroom.log_out(&editor.session.token).await?;
     // The device cookie stays: this browser remains one the account signs in from.
-    let jar = jar.remove(cookie(&state, SESSION_COOKIE, String::new()));
+    let jar = jar
+        .remove(cookie(&state, SESSION_COOKIE, String::new()))
+        .remove(staff_cookie(&state));
     Ok((jar, Redirect::to("/newsroom/login")).into_response())
 }
 

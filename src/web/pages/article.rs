@@ -23,6 +23,10 @@ struct LeadImage {
 
 /// The article as the page shows it.
 struct Story {
+    id: i64,
+    /// The label of the edit link a script adds for newsroom staff, in the edition's
+    /// language; the page itself is the same for everyone, so the page cache may hold it.
+    edit_label: &'static str,
     lead_image: Option<LeadImage>,
     breaking: bool,
     headline: String,
@@ -91,6 +95,18 @@ pub async fn show_item(
         .ok_or(PageError::NotFound)?;
     let line = views.line(item, None);
     let story = Story {
+        id: item.id,
+        edit_label: crate::web::newsroom::words::for_language(
+            // The primary subtag: `ru-RU` reads as `ru`.
+            reader
+                .edition
+                .language
+                .as_ref()
+                .split('-')
+                .next()
+                .unwrap_or_default(),
+        )
+        .edit,
         lead_image: item
             .lead_media
             .and_then(|id| reader.snapshot.media(id))
