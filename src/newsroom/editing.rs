@@ -13,7 +13,7 @@ use thiserror::Error;
 use super::command::{
     Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
 };
-use super::form::{Button, ItemForm, Snapshot};
+use super::form::{Button, ItemForm, Snapshot, WITHDRAW_AFTER_PUBLISHING};
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
     Action, AuthorId, EditionCode, Item, ItemId, PersonName, Scope, Section, SectionId, Slug,
@@ -450,7 +450,7 @@ impl Newsroom {
             published_at: None,
             headline,
         };
-        self.take_step(w, actor, &standing, draft.embargo, command.step)
+        self.take_step(w, actor, &standing, draft.embargo, command)
             .await?;
         self.record_revision(w, actor, id, draft, &links.section_slug)
             .await?;
@@ -557,7 +557,7 @@ impl Newsroom {
             published_at: item.published_at,
             headline,
         };
-        self.take_step(w, actor, &standing, stored.embargo, command.step)
+        self.take_step(w, actor, &standing, stored.embargo, command)
             .await?;
         self.record_revision(w, actor, id, &stored, &links.section_slug)
             .await?;
@@ -570,8 +570,9 @@ impl Newsroom {
         actor: &Actor,
         item: &Standing<'_>,
         embargo: Option<Timestamp>,
-        step: Step,
+        command: &ItemCommand,
     ) -> Result<(), EditError> {
+        let step = command.step;
         let now = w.now();
         let id = item.id;
         let embargoed = |at: Timestamp| embargo.filter(|e| *e > at);
@@ -658,9 +659,29 @@ impl Newsroom {
             }
             Step::Unpublish => (Status::Unpublished, item.published_at, "unpublished"),
         };
+        // The expiry typed with publishing or scheduling; refused before anything of
+        // this step is written when it would come no later than the publication.
+        let withdraw_at = command
+            .withdraw_at
+            .filter(|_| matches!(status, Status::Published | Status::Scheduled));
+        if let Some(until) = withdraw_at
+            && published_at.is_some_and(|at| until <= at)
+        {
+            return Err(refuse(Field::UnpublishAt, WITHDRAW_AFTER_PUBLISHING));
+        }
         w.set_publication(id, status, published_at).await?;
         if status == Status::Unpublished {
             w.set_unpublish_at(id, None).await?;
+        }
+        if let Some(until) = withdraw_at {
+            w.set_unpublish_at(id, Some(until)).await?;
+            w.audit_by(
+                actor.by(),
+                "withdrawal scheduled",
+                &format!("item:{id}"),
+                &until.to_string(),
+            )
+            .await?;
         }
         let seq = w
             .append_change(Entity::Item, &id.to_string(), status.as_str())

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::command::{Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionRef, Step};
 use crate::domain::{Action, ItemId, time};
 
+/// Why a withdrawal time is refused that does not come after the publication time.
+pub const WITHDRAW_AFTER_PUBLISHING: &str = "withdraw after the time it is published";
+
 /// The editor form as typed: every field as text. Revisions keep it too, as JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -174,9 +177,24 @@ impl ItemForm {
                 None => None,
             },
         };
+        // Publishing or scheduling keeps the withdrawal time typed with it; the other
+        // steps leave an expiry as it stands.
+        let withdraw_at = match button {
+            Button::Publish | Button::Schedule => unpublish_at,
+            _ => None,
+        };
+        if let (Some(Step::Schedule(at)), Some(until)) = (step, withdraw_at)
+            && until <= at
+        {
+            errors.add(Field::UnpublishAt, WITHDRAW_AFTER_PUBLISHING);
+        }
         match draft {
             Ok(draft) if errors.is_empty() => match step {
-                Some(step) => Ok(ItemCommand { draft, step }),
+                Some(step) => Ok(ItemCommand {
+                    draft,
+                    step,
+                    withdraw_at,
+                }),
                 None => Err(FieldErrors::one(Field::Form, "choose what to do")),
             },
             Ok(_) => Err(errors),

@@ -37,7 +37,7 @@ pub use command::{
 };
 pub use editing::EditError;
 pub use filing::{Batch, Filed, Filing, Related};
-pub use form::{Button, ItemForm, Snapshot};
+pub use form::{Button, ItemForm, Snapshot, WITHDRAW_AFTER_PUBLISHING};
 pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};
 pub use import_media::ImportedImage;
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
