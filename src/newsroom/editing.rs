@@ -902,7 +902,7 @@ impl Newsroom {
     }
 
     /// The editor's form for `item`: its newest revision when that is its current
-    /// version, else its fields; with the time it is to be withdrawn at, if any.
+    /// version, else its fields; with the times it is published and withdrawn at, if any.
     pub async fn form_of(&self, item: &Item) -> Result<ItemForm, NewsroomError> {
         let form = match self.store.revisions(item.id).await?.first() {
             Some(newest) if newest.version == item.version => {
@@ -916,7 +916,11 @@ impl Newsroom {
             Some(form) => form,
             None => ItemForm::from_input(&self.input_of(item).await?, &self.zone),
         };
-        Ok(form.withdrawing_at(item.unpublish_at, &self.zone))
+        // The times are the item's own, not in its revisions: shown as stored, so a
+        // save does not look as if it dropped them.
+        Ok(form
+            .publishing_at(item.published_at, &self.zone)
+            .withdrawing_at(item.unpublish_at, &self.zone))
     }
 
     /// The item's fields as a draft, to change and save back (an API's partial

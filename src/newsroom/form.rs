@@ -292,6 +292,12 @@ impl ItemForm {
         Self::from_input(&draft.input(), zone)
     }
 
+    /// The same form with the time an item is (or is to be) published at.
+    pub(super) fn publishing_at(mut self, at: Option<Timestamp>, zone: &TimeZone) -> Self {
+        self.publish_at = local(at, zone);
+        self
+    }
+
     /// The same form with the time a published item is to be withdrawn at.
     pub(super) fn withdrawing_at(mut self, at: Option<Timestamp>, zone: &TimeZone) -> Self {
         self.unpublish_at = local(at, zone);

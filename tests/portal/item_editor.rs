@@ -96,3 +96,26 @@ async fn a_withdrawal_time_typed_with_publish_or_schedule_is_kept_and_one_too_ea
         "withdrawn the moment its expiry came"
     );
 }
+
+#[tokio::test]
+async fn a_saved_item_shows_its_publication_and_withdrawal_times_in_local_time() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let (in_10, in_30) = (local_in(&app, 10), local_in(&app, 30));
+    let mut fields = article_fields("Timed both ways", "schedule");
+    fields.push(("publish_at", &in_10));
+    fields.push(("unpublish_at", &in_30));
+    let id = create(&editor, &fields).await;
+    let page = editor
+        .get(&format!("/newsroom/items/{id}?saved=true"))
+        .await;
+    assert_eq!(input_value(&page, "publish_at"), in_10);
+    assert_eq!(input_value(&page, "unpublish_at"), in_30);
+
+    // Saved again without touching them, the times stay shown.
+    let again = crate::newsroom::save(&editor, id, &fields, "save").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let page = editor.get(&format!("/newsroom/items/{id}")).await;
+    assert_eq!(input_value(&page, "publish_at"), in_10);
+    assert_eq!(input_value(&page, "unpublish_at"), in_30);
+}
