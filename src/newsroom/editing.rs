@@ -370,6 +370,9 @@ impl Plan {
     }
 }
 
+/// How a refusal to publish under an embargo begins, before the embargo's end.
+pub const EMBARGOED_UNTIL: &str = "embargoed until";
+
 /// Where an item stands before a step is taken.
 struct Standing<'a> {
     id: ItemId,
@@ -580,7 +583,7 @@ impl Newsroom {
             if let Some(until) = embargoed(at) {
                 return Err(refuse(
                     Field::Embargo,
-                    &format!("embargoed until {until}; it cannot be published before then"),
+                    &format!("{EMBARGOED_UNTIL} {until}; it cannot be published before then"),
                 ));
             }
             if item.status == Status::Published {

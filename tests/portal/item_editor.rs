@@ -119,3 +119,30 @@ async fn a_saved_item_shows_its_publication_and_withdrawal_times_in_local_time()
     assert_eq!(input_value(&page, "publish_at"), in_10);
     assert_eq!(input_value(&page, "unpublish_at"), in_30);
 }
+
+#[tokio::test]
+async fn an_embargo_refusal_names_its_end_in_local_time() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
+    let later = local_in(&app, 120);
+    let mut fields = article_fields("Held till later", "publish");
+    fields.push(("embargo", &later));
+    let refused = editor
+        .submit("/newsroom/items/new", "/newsroom/items", &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let until = newsline::domain::time::parse_local(&later.replacen('T', " ", 1), &zone)
+        .expect("local time");
+    let shown = newsline::domain::time::display(until, &zone);
+    assert_eq!(
+        refused.texts(".field-error"),
+        [format!(
+            "It is embargoed until {shown}; it cannot be published before then."
+        )]
+    );
+    assert!(
+        !refused.body.contains(&until.to_string()),
+        "no UTC timestamp"
+    );
+}

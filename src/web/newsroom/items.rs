@@ -12,7 +12,9 @@ use similar::{ChangeTag, TextDiff};
 use super::Editor;
 use super::words::{NewsroomWords, Refusal};
 use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
-use crate::newsroom::{Button, EditError, FieldErrors, ItemCommand, ItemForm, Snapshot};
+use crate::newsroom::{
+    Button, EMBARGOED_UNTIL, EditError, FieldErrors, ItemCommand, ItemForm, Snapshot,
+};
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
@@ -86,6 +88,7 @@ struct EditorPage {
     autosave_key: String,
     form: ItemForm,
     errors: FieldErrors,
+    embargo_error: Option<String>,
     status: Option<&'static str>,
     public_url: Option<String>,
     embargo_notice: Option<String>,
@@ -135,13 +138,30 @@ async fn render_editor(
 ) -> Result<Response, PageError> {
     let actor = editor.actor();
     let zone = &state.site.time_zone;
+    let all_editions = state.newsroom.editions().await?;
+    // The use case names the embargo's end in UTC; the desk reads it in the edition's
+    // own time, as its readers will.
+    let embargo_error = shown
+        .errors
+        .get("embargo")
+        .filter(|message| message.starts_with(EMBARGOED_UNTIL))
+        .and_then(|_| time::parse_local(&form.embargo.replacen('T', " ", 1), zone).ok())
+        .map(|until| {
+            let own = all_editions
+                .iter()
+                .find(|e| e.code.as_ref() == form.edition)
+                .and_then(|e| e.time_zone.as_deref())
+                .and_then(|name| jiff::tz::TimeZone::get(name).ok());
+            let w = editor.words();
+            w.fill(
+                w.field_embargoed,
+                time::display(until, own.as_ref().unwrap_or(zone)),
+            )
+        });
     form.embargo = for_input(&form.embargo);
     form.publish_at = for_input(&form.publish_at);
     form.unpublish_at = for_input(&form.unpublish_at);
-    let editions = state
-        .newsroom
-        .editions()
-        .await?
+    let editions = all_editions
         .into_iter()
         .map(|e| (e.code.to_string(), e.name))
         .collect();
@@ -192,6 +212,7 @@ async fn render_editor(
         ),
         autosave_key: item.map_or_else(|| "new".to_owned(), |i| format!("{}-v{}", i.id, i.version)),
         errors: shown.errors,
+        embargo_error,
         status: item_status.map(|s| editor.words().status(s)),
         public_url,
         embargo_notice: item

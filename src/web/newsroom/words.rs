@@ -366,6 +366,7 @@ words {
     field_choose_image => ["Choose an uploaded image.", "Yüklənmiş şəkil seçin.", "Yüklenmiş bir görsel seçin.", "Выберите загруженное изображение."],
     field_time => ["Use a date and time such as 2025-05-21 16:29.", "2025-05-21 16:29 kimi tarix və vaxt yazın.", "2025-05-21 16:29 gibi bir tarih ve saat yazın.", "Укажите дату и время, например 2025-05-21 16:29."],
     field_publish_time => ["Give the time to publish at.", "Dərc vaxtını göstərin.", "Yayın zamanını belirtin.", "Укажите время публикации."],
+    field_embargoed => ["It is embargoed until {x}; it cannot be published before then.", "{x} tarixinədək embarqo altındadır; o vaxtadək dərc oluna bilməz.", "{x} tarihine kadar ambargolu; o zamana kadar yayımlanamaz.", "Под эмбарго до {x}; до этого его нельзя опубликовать."],
     field_withdraw_after => ["The withdrawal time must come after the publication time.", "Geri çəkilmə vaxtı dərc vaxtından sonra olmalıdır.", "Yayından kaldırma zamanı yayın zamanından sonra olmalıdır.", "Время снятия должно быть позже времени публикации."],
     // The newsroom's refusals on its other forms.
     wrong_password => ["The current password is not right.", "Hazırkı şifrə düzgün deyil.", "Mevcut parola doğru değil.", "Текущий пароль неверен."],
