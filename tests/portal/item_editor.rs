@@ -146,3 +146,69 @@ async fn an_embargo_refusal_names_its_end_in_local_time() {
         "no UTC timestamp"
     );
 }
+
+#[tokio::test]
+async fn a_reporter_reads_a_colleagues_published_story_and_a_refused_save_stays_in_the_newsroom() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let colleague = app.signed_in("colleague", Role::Reporter).await;
+    let reporter = app.signed_in("reporter", Role::Reporter).await;
+    let mut fields = article_fields("Somebody else's story", "submit");
+    fields.retain(|(k, _)| *k != "authors");
+    fields.retain(|(k, _)| *k != "tags");
+    fields.push(("authors", "colleague name"));
+    let id = create(&colleague, &fields).await;
+    let published = crate::newsroom::save(&editor, id, &fields, "publish").await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+
+    let page = reporter.get(&format!("/newsroom/items/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.texts("button[name=step]").is_empty(),
+        "no Save buttons: {}",
+        page.body
+    );
+    assert!(
+        page.html()
+            .select(&scraper::Selector::parse("#item-form").expect("selector"))
+            .next()
+            .is_none()
+    );
+    assert_eq!(page.texts(".read-only").len(), 1, "a note says why");
+
+    // Saving anyway is refused, in the newsroom's own frame.
+    let token = csrf_of(&reporter.get("/newsroom/items/new").await);
+    let mut all = fields.clone();
+    all.retain(|(k, _)| *k != "step");
+    all.extend([("step", "save"), ("version", "1"), ("csrf", &token)]);
+    let mut preview = all.clone();
+    preview.retain(|(k, _)| *k != "step");
+    preview.push(("step", "preview"));
+    let note = [("csrf", token.as_str()), ("note", "A wrong date.")];
+    let no_token = [("csrf", "forged")];
+    let refusals = [
+        (format!("/newsroom/items/{id}"), &all[..]),
+        (format!("/newsroom/items/{id}"), &preview[..]),
+        (format!("/newsroom/items/{id}/corrections"), &note[..]),
+        (format!("/newsroom/items/{id}/presence"), &no_token[..]),
+    ];
+    for (path, form) in refusals {
+        let refused = reporter.post(&path, form).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            refused.texts(".newsroom-error").len(),
+            1,
+            "{path}: {}",
+            refused.body
+        );
+        assert!(
+            refused.texts(".news-line").is_empty(),
+            "{path}: not the reader site's page"
+        );
+    }
+}
