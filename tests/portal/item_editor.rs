@@ -212,3 +212,53 @@ async fn a_reporter_reads_a_colleagues_published_story_and_a_refused_save_stays_
         );
     }
 }
+
+fn autosave_key(page: &Fetched) -> String {
+    let selector = scraper::Selector::parse("#item-form").expect("selector");
+    page.html()
+        .select(&selector)
+        .next()
+        .and_then(|f| f.value().attr("data-autosave-key"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_new_item_form_keeps_its_unsaved_text_in_a_slot_of_its_own() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let first = editor.get("/newsroom/items/new").await;
+    let second = editor.get("/newsroom/items/new").await;
+    let (one, two) = (autosave_key(&first), autosave_key(&second));
+    assert!(!one.is_empty() && !two.is_empty());
+    assert_ne!(one, two, "two new items do not share a slot");
+    assert_eq!(one, format!("new-{}", input_value(&first, "draft_key")));
+
+    // The same draft, sent back with a mistake, keeps its slot.
+    let mut fields = article_fields("", "save");
+    let key = input_value(&first, "draft_key");
+    fields.push(("draft_key", &key));
+    let refused = editor
+        .submit("/newsroom/items/new", "/newsroom/items", &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(autosave_key(&refused), one);
+
+    // A key that is not one of ours is replaced, not echoed.
+    let mut forged = article_fields("", "save");
+    forged.push(("draft_key", "\"><script>"));
+    let replaced = editor
+        .submit("/newsroom/items/new", "/newsroom/items", &forged)
+        .await;
+    assert!(!autosave_key(&replaced).contains("script"));
+
+    // A saved item's slot is its own.
+    let id = create(&editor, &article_fields("Saved once", "save")).await;
+    let page = editor.get(&format!("/newsroom/items/{id}")).await;
+    assert!(
+        autosave_key(&page).starts_with(&format!("{id}-")),
+        "{}",
+        autosave_key(&page)
+    );
+    assert!(input_value(&page, "draft_key").is_empty());
+}
