@@ -262,3 +262,38 @@ async fn every_new_item_form_keeps_its_unsaved_text_in_a_slot_of_its_own() {
     );
     assert!(input_value(&page, "draft_key").is_empty());
 }
+
+#[tokio::test]
+async fn the_desk_shows_when_an_item_withdraws_in_local_time() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
+    let shown = |typed: &str| {
+        let at = newsline::domain::time::parse_local(&typed.replacen('T', " ", 1), &zone)
+            .expect("local time");
+        format!(
+            "withdraws at {}",
+            newsline::domain::time::display(at, &zone)
+        )
+    };
+    let (in_10, in_30, in_60) = (local_in(&app, 10), local_in(&app, 30), local_in(&app, 60));
+    let mut fields = article_fields("Out for an hour", "publish");
+    fields.push(("unpublish_at", &in_60));
+    create(&editor, &fields).await;
+    let mut fields = article_fields("Out for twenty minutes", "schedule");
+    fields.push(("publish_at", &in_10));
+    fields.push(("unpublish_at", &in_30));
+    create(&editor, &fields).await;
+    create(&editor, &article_fields("Here to stay", "publish")).await;
+
+    let desk = editor.get("/newsroom").await;
+    assert_eq!(
+        desk.texts("#list-published + table .withdraws"),
+        [shown(&in_60)],
+        "only the item with an expiry says so"
+    );
+    assert_eq!(
+        desk.texts("#list-scheduled + table .withdraws"),
+        [shown(&in_30)]
+    );
+}

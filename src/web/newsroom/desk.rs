@@ -20,6 +20,7 @@ struct Row {
     by: String,
     time: String,
     embargo: Option<String>,
+    withdraws: Option<String>,
 }
 
 /// One list of the desk.
@@ -62,6 +63,7 @@ pub async fn show_desk(
                     zone,
                 ),
                 embargo: i.embargo_until.map(|e| time::display(e, zone)),
+                withdraws: i.unpublish_at.map(|at| time::display(at, zone)),
             })
             .collect()
     };

@@ -74,6 +74,7 @@ words {
     headline => ["Headline", "Başlıq", "Başlık", "Заголовок"],
     edition => ["Edition", "Buraxılış", "Baskı", "Выпуск"],
     by => ["By", "Müəllif", "Yazan", "Автор"],
+    withdraws_at => ["withdraws at {x}", "{x} geri çəkilir", "{x} yayından kalkar", "снимается в {x}"],
     embargoed_until => ["Embargoed until {x}", "{x} tarixinədək embarqo", "{x} tarihine kadar ambargolu", "Эмбарго до {x}"],
     drafts => ["Drafts", "Qaralamalar", "Taslaklar", "Черновики"],
     in_review => ["In review", "Yoxlamada", "İncelemede", "На проверке"],
