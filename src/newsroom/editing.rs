@@ -378,6 +378,8 @@ struct Standing<'a> {
     id: ItemId,
     status: Status,
     published_at: Option<Timestamp>,
+    /// When it is to be withdrawn, if that is set.
+    unpublish_at: Option<Timestamp>,
     headline: &'a str,
 }
 
@@ -451,6 +453,7 @@ impl Newsroom {
             id,
             status: Status::Draft,
             published_at: None,
+            unpublish_at: None,
             headline,
         };
         self.take_step(w, actor, &standing, draft.embargo, command)
@@ -558,6 +561,7 @@ impl Newsroom {
             id,
             status: item.status,
             published_at: item.published_at,
+            unpublish_at: item.unpublish_at,
             headline,
         };
         self.take_step(w, actor, &standing, stored.embargo, command)
@@ -674,6 +678,15 @@ impl Newsroom {
         }
         w.set_publication(id, status, published_at).await?;
         if status == Status::Unpublished {
+            w.set_unpublish_at(id, None).await?;
+        }
+        // An expiry left from an earlier schedule must not withdraw the item the moment
+        // it goes out: one that no longer comes after the publication is dropped.
+        let outdated = item.unpublish_at.is_some()
+            && withdraw_at.is_none()
+            && (status == Status::Draft
+                || published_at.is_some_and(|at| item.unpublish_at.is_some_and(|u| u <= at)));
+        if outdated {
             w.set_unpublish_at(id, None).await?;
         }
         if let Some(until) = withdraw_at {

@@ -297,3 +297,28 @@ async fn the_desk_shows_when_an_item_withdraws_in_local_time() {
         [shown(&in_30)]
     );
 }
+
+#[tokio::test]
+async fn an_expiry_left_from_an_earlier_schedule_does_not_withdraw_a_later_publication() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let (in_10, in_30) = (local_in(&app, 10), local_in(&app, 30));
+    let mut fields = article_fields("Put off", "schedule");
+    fields.push(("publish_at", &in_10));
+    fields.push(("unpublish_at", &in_30));
+    let id = create(&editor, &fields).await;
+    let back =
+        crate::newsroom::save(&editor, id, &article_fields("Put off", "draft"), "draft").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    app.advance(SignedDuration::from_mins(40)).await;
+    let out = crate::newsroom::save(
+        &editor,
+        id,
+        &article_fields("Put off", "publish"),
+        "publish",
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.body);
+    app.advance(SignedDuration::from_secs(1)).await;
+    assert_eq!(public_line(&app).await, ["Put off"]);
+}
