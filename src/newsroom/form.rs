@@ -385,6 +385,31 @@ mod tests {
     }
 
     #[test]
+    fn a_withdrawal_typed_with_a_schedule_comes_with_it_and_must_come_after() {
+        let scheduled = ItemForm {
+            publish_at: "2025-05-22 09:00".into(),
+            unpublish_at: "2025-05-23 09:00".into(),
+            ..form()
+        };
+        let command = scheduled.command(Button::Schedule, &baku()).expect("valid");
+        assert_eq!(
+            command.withdraw_at,
+            Some("2025-05-23T05:00:00Z".parse().expect("time"))
+        );
+        let too_early = ItemForm {
+            unpublish_at: "2025-05-22 09:00".into(),
+            ..scheduled
+        };
+        let errors = too_early
+            .command(Button::Schedule, &baku())
+            .expect_err("invalid");
+        assert_eq!(errors.get("unpublish_at"), Some(WITHDRAW_AFTER_PUBLISHING));
+        // Saving leaves the expiry as it stands.
+        let saved = too_early.command(Button::Save, &baku()).expect("valid");
+        assert_eq!(saved.withdraw_at, None);
+    }
+
+    #[test]
     fn a_form_round_trips_through_its_draft() {
         let command = form().command(Button::Save, &baku()).expect("valid");
         assert_eq!(ItemForm::from_draft(&command.draft, &baku()), form());
