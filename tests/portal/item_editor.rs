@@ -322,3 +322,35 @@ async fn an_expiry_left_from_an_earlier_schedule_does_not_withdraw_a_later_publi
     app.advance(SignedDuration::from_secs(1)).await;
     assert_eq!(public_line(&app).await, ["Put off"]);
 }
+
+#[tokio::test]
+async fn every_refused_newsroom_post_answers_in_the_newsrooms_frame() {
+    let app = TestApp::spawn().await;
+    let reporter = app.signed_in("reporter", Role::Reporter).await;
+    let token = csrf_of(&reporter.get("/newsroom/items/new").await);
+    let with_token = [("csrf", token.as_str())];
+    for path in [
+        "/newsroom/editions",
+        "/newsroom/sections",
+        "/newsroom/front-page/en",
+        "/newsroom/webhooks",
+        "/newsroom/wire/feeds",
+        "/newsroom/wire/1/dismiss",
+    ] {
+        let refused = reporter.post(path, &with_token).await;
+        assert!(
+            matches!(
+                refused.status,
+                StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST
+            ),
+            "{path}: {}",
+            refused.status
+        );
+        assert_eq!(
+            refused.texts(".newsroom-error").len(),
+            1,
+            "{path}: {}",
+            refused.body
+        );
+    }
+}
