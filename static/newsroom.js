@@ -1,7 +1,8 @@
 // Newsroom enhancements; every page works without this script.
 // Autosave: the editor's fields are kept in this browser's storage as they are typed,
 // so a closed tab or a lost connection does not lose them; they are offered back
-// when the same item (at the same version) is opened again.
+// when the same item (at the same version) is opened again. Each new-item form has
+// a slot of its own, so one unsaved draft is never offered on another.
 (function () {
   "use strict";
   var form = document.getElementById("item-form");

@@ -437,6 +437,8 @@ pub struct ItemCommand {
     pub draft: Draft,
     /// What to do besides saving them.
     pub step: Step,
+    /// When to withdraw the item again, given with publishing or scheduling it.
+    pub withdraw_at: Option<Timestamp>,
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use thiserror::Error;
 use super::command::{
     Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
 };
-use super::form::{Button, ItemForm, Snapshot};
+use super::form::{Button, ItemForm, Snapshot, WITHDRAW_AFTER_PUBLISHING};
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
     Action, AuthorId, EditionCode, Item, ItemId, PersonName, Scope, Section, SectionId, Slug,
@@ -370,11 +370,16 @@ impl Plan {
     }
 }
 
+/// How a refusal to publish under an embargo begins, before the embargo's end.
+pub const EMBARGOED_UNTIL: &str = "embargoed until";
+
 /// Where an item stands before a step is taken.
 struct Standing<'a> {
     id: ItemId,
     status: Status,
     published_at: Option<Timestamp>,
+    /// When it is to be withdrawn, if that is set.
+    unpublish_at: Option<Timestamp>,
     headline: &'a str,
 }
 
@@ -448,9 +453,10 @@ impl Newsroom {
             id,
             status: Status::Draft,
             published_at: None,
+            unpublish_at: None,
             headline,
         };
-        self.take_step(w, actor, &standing, draft.embargo, command.step)
+        self.take_step(w, actor, &standing, draft.embargo, command)
             .await?;
         self.record_revision(w, actor, id, draft, &links.section_slug)
             .await?;
@@ -555,9 +561,10 @@ impl Newsroom {
             id,
             status: item.status,
             published_at: item.published_at,
+            unpublish_at: item.unpublish_at,
             headline,
         };
-        self.take_step(w, actor, &standing, stored.embargo, command.step)
+        self.take_step(w, actor, &standing, stored.embargo, command)
             .await?;
         self.record_revision(w, actor, id, &stored, &links.section_slug)
             .await?;
@@ -570,8 +577,9 @@ impl Newsroom {
         actor: &Actor,
         item: &Standing<'_>,
         embargo: Option<Timestamp>,
-        step: Step,
+        command: &ItemCommand,
     ) -> Result<(), EditError> {
+        let step = command.step;
         let now = w.now();
         let id = item.id;
         let embargoed = |at: Timestamp| embargo.filter(|e| *e > at);
@@ -579,7 +587,7 @@ impl Newsroom {
             if let Some(until) = embargoed(at) {
                 return Err(refuse(
                     Field::Embargo,
-                    &format!("embargoed until {until}; it cannot be published before then"),
+                    &format!("{EMBARGOED_UNTIL} {until}; it cannot be published before then"),
                 ));
             }
             if item.status == Status::Published {
@@ -658,9 +666,38 @@ impl Newsroom {
             }
             Step::Unpublish => (Status::Unpublished, item.published_at, "unpublished"),
         };
+        // The expiry typed with publishing or scheduling; refused before anything of
+        // this step is written when it would come no later than the publication.
+        let withdraw_at = command
+            .withdraw_at
+            .filter(|_| matches!(status, Status::Published | Status::Scheduled));
+        if let Some(until) = withdraw_at
+            && published_at.is_some_and(|at| until <= at)
+        {
+            return Err(refuse(Field::UnpublishAt, WITHDRAW_AFTER_PUBLISHING));
+        }
         w.set_publication(id, status, published_at).await?;
         if status == Status::Unpublished {
             w.set_unpublish_at(id, None).await?;
+        }
+        // An expiry left from an earlier schedule must not withdraw the item the moment
+        // it goes out: one that no longer comes after the publication is dropped.
+        let outdated = item.unpublish_at.is_some()
+            && withdraw_at.is_none()
+            && (status == Status::Draft
+                || published_at.is_some_and(|at| item.unpublish_at.is_some_and(|u| u <= at)));
+        if outdated {
+            w.set_unpublish_at(id, None).await?;
+        }
+        if let Some(until) = withdraw_at {
+            w.set_unpublish_at(id, Some(until)).await?;
+            w.audit_by(
+                actor.by(),
+                "withdrawal scheduled",
+                &format!("item:{id}"),
+                &until.to_string(),
+            )
+            .await?;
         }
         let seq = w
             .append_change(Entity::Item, &id.to_string(), status.as_str())
@@ -881,7 +918,7 @@ impl Newsroom {
     }
 
     /// The editor's form for `item`: its newest revision when that is its current
-    /// version, else its fields; with the time it is to be withdrawn at, if any.
+    /// version, else its fields; with the times it is published and withdrawn at, if any.
     pub async fn form_of(&self, item: &Item) -> Result<ItemForm, NewsroomError> {
         let form = match self.store.revisions(item.id).await?.first() {
             Some(newest) if newest.version == item.version => {
@@ -895,7 +932,11 @@ impl Newsroom {
             Some(form) => form,
             None => ItemForm::from_input(&self.input_of(item).await?, &self.zone),
         };
-        Ok(form.withdrawing_at(item.unpublish_at, &self.zone))
+        // The times are the item's own, not in its revisions: shown as stored, so a
+        // save does not look as if it dropped them.
+        Ok(form
+            .publishing_at(item.published_at, &self.zone)
+            .withdrawing_at(item.unpublish_at, &self.zone))
     }
 
     /// The item's fields as a draft, to change and save back (an API's partial

@@ -186,6 +186,7 @@ impl Newsroom {
             let command = ItemCommand {
                 draft,
                 step: Step::Save,
+                withdraw_at: None,
             };
             self.save_in(&mut w, actor, id, item.version, &command, Action::Edit)
                 .await
@@ -241,6 +242,7 @@ impl Newsroom {
             let command = ItemCommand {
                 draft,
                 step: Step::PublishAsOf(filing.published_at),
+                withdraw_at: None,
             };
             let id = self
                 .create_in(&mut w, actor, &command, filing.source_key.as_deref())

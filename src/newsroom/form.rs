@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::command::{Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionRef, Step};
 use crate::domain::{Action, ItemId, time};
 
+/// Why a withdrawal time is refused that does not come after the publication time.
+pub const WITHDRAW_AFTER_PUBLISHING: &str = "withdraw after the time it is published";
+
 /// The editor form as typed: every field as text. Revisions keep it too, as JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -174,9 +177,24 @@ impl ItemForm {
                 None => None,
             },
         };
+        // Publishing or scheduling keeps the withdrawal time typed with it; the other
+        // steps leave an expiry as it stands.
+        let withdraw_at = match button {
+            Button::Publish | Button::Schedule => unpublish_at,
+            _ => None,
+        };
+        if let (Some(Step::Schedule(at)), Some(until)) = (step, withdraw_at)
+            && until <= at
+        {
+            errors.add(Field::UnpublishAt, WITHDRAW_AFTER_PUBLISHING);
+        }
         match draft {
             Ok(draft) if errors.is_empty() => match step {
-                Some(step) => Ok(ItemCommand { draft, step }),
+                Some(step) => Ok(ItemCommand {
+                    draft,
+                    step,
+                    withdraw_at,
+                }),
                 None => Err(FieldErrors::one(Field::Form, "choose what to do")),
             },
             Ok(_) => Err(errors),
@@ -274,6 +292,12 @@ impl ItemForm {
         Self::from_input(&draft.input(), zone)
     }
 
+    /// The same form with the time an item is (or is to be) published at.
+    pub(super) fn publishing_at(mut self, at: Option<Timestamp>, zone: &TimeZone) -> Self {
+        self.publish_at = local(at, zone);
+        self
+    }
+
     /// The same form with the time a published item is to be withdrawn at.
     pub(super) fn withdrawing_at(mut self, at: Option<Timestamp>, zone: &TimeZone) -> Self {
         self.unpublish_at = local(at, zone);
@@ -358,6 +382,31 @@ mod tests {
             later.step,
             Step::UnpublishAt("2025-05-22T05:00:00Z".parse().expect("time"))
         );
+    }
+
+    #[test]
+    fn a_withdrawal_typed_with_a_schedule_comes_with_it_and_must_come_after() {
+        let scheduled = ItemForm {
+            publish_at: "2025-05-22 09:00".into(),
+            unpublish_at: "2025-05-23 09:00".into(),
+            ..form()
+        };
+        let command = scheduled.command(Button::Schedule, &baku()).expect("valid");
+        assert_eq!(
+            command.withdraw_at,
+            Some("2025-05-23T05:00:00Z".parse().expect("time"))
+        );
+        let too_early = ItemForm {
+            unpublish_at: "2025-05-22 09:00".into(),
+            ..scheduled
+        };
+        let errors = too_early
+            .command(Button::Schedule, &baku())
+            .expect_err("invalid");
+        assert_eq!(errors.get("unpublish_at"), Some(WITHDRAW_AFTER_PUBLISHING));
+        // Saving leaves the expiry as it stands.
+        let saved = too_early.command(Button::Save, &baku()).expect("valid");
+        assert_eq!(saved.withdraw_at, None);
     }
 
     #[test]

@@ -139,6 +139,7 @@ impl ImportRun<'_> {
                 let command = ItemCommand {
                     draft,
                     step: step_towards(None, standing),
+                    withdraw_at: None,
                 };
                 let id = self
                     .newsroom
@@ -170,7 +171,11 @@ impl ImportRun<'_> {
                 {
                     return Ok(Outcome::Unchanged(id));
                 }
-                let command = ItemCommand { draft, step };
+                let command = ItemCommand {
+                    draft,
+                    step,
+                    withdraw_at: None,
+                };
                 self.newsroom
                     .save_in(
                         &mut self.w,

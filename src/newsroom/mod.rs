@@ -35,9 +35,9 @@ pub use accounts::{
 pub use command::{
     Draft, DraftInput, Field, FieldError, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
 };
-pub use editing::EditError;
+pub use editing::{EMBARGOED_UNTIL, EditError};
 pub use filing::{Batch, Filed, Filing, Related};
-pub use form::{Button, ItemForm, Snapshot};
+pub use form::{Button, ItemForm, Snapshot, WITHDRAW_AFTER_PUBLISHING};
 pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};
 pub use import_media::ImportedImage;
 pub use importing::{ImportError, ImportRun, Outcome, Standing};

@@ -208,6 +208,7 @@ impl Newsroom {
         let command = ItemCommand {
             draft,
             step: Step::Save,
+            withdraw_at: None,
         };
         let item = self
             .create_in(&mut w, actor, &command, None)

@@ -41,6 +41,8 @@ pub struct DeskItem {
     pub created_by: Option<String>,
     /// Embargo, if any.
     pub embargo_until: Option<Timestamp>,
+    /// When it is to be withdrawn, if that is set.
+    pub unpublish_at: Option<Timestamp>,
 }
 
 /// One line of the audit log.
@@ -357,12 +359,12 @@ impl Store {
         // old story does not bring it to the top); the rest by their last change.
         let sql = if status == Status::Published {
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
-             u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             u.display_name, i.embargo_until, i.unpublish_at FROM items i LEFT JOIN users u ON u.id = i.created_by \
              WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
              ORDER BY i.published_at DESC, i.id DESC LIMIT $3 OFFSET $4"
         } else {
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
-             u.display_name, i.embargo_until FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             u.display_name, i.embargo_until, i.unpublish_at FROM items i LEFT JOIN users u ON u.id = i.created_by \
              WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
              ORDER BY i.updated_at DESC, i.id DESC LIMIT $3 OFFSET $4"
         };
@@ -377,6 +379,7 @@ impl Store {
             .map(|r| {
                 let published: Option<i64> = r.try_get(4)?;
                 let embargo: Option<i64> = r.try_get(7)?;
+                let expiry: Option<i64> = r.try_get(8)?;
                 Ok(DeskItem {
                     id: r.try_get(0)?,
                     edition: r.try_get(1)?,
@@ -386,6 +389,7 @@ impl Store {
                     updated_at: rows::instant(r.try_get(5)?)?,
                     created_by: r.try_get(6)?,
                     embargo_until: embargo.map(rows::instant).transpose()?,
+                    unpublish_at: expiry.map(rows::instant).transpose()?,
                 })
             })
             .collect()

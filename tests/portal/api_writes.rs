@@ -148,7 +148,14 @@ fn brief(headline: &str) -> DraftInput {
 async fn item(app: &TestApp, actor: &Actor, headline: &str, step: Step) -> ItemId {
     let draft = newsline::newsroom::Draft::parse(brief(headline)).expect("valid");
     app.newsroom
-        .create_item(actor, &ItemCommand { draft, step })
+        .create_item(
+            actor,
+            &ItemCommand {
+                draft,
+                step,
+                withdraw_at: None,
+            },
+        )
         .await
         .expect("created")
 }
@@ -754,6 +761,7 @@ async fn only_drafts_are_deleted_and_the_deletion_is_recorded() {
                 &ItemCommand {
                     draft,
                     step: Step::Save,
+                    withdraw_at: None,
                 },
             )
             .await

@@ -18,6 +18,7 @@ mod headers;
 mod import;
 mod import_wordpress;
 mod interface_language;
+mod item_editor;
 mod limits;
 mod live;
 mod metadata;

@@ -422,7 +422,11 @@ async fn command(
     let step = step_of(body);
     let draft = Draft::parse(input.clone());
     match (draft, step) {
-        (Ok(draft), Ok(step)) => Ok(ItemCommand { draft, step }),
+        (Ok(draft), Ok(step)) => Ok(ItemCommand {
+            draft,
+            step,
+            withdraw_at: None,
+        }),
         (draft, step) => {
             let mut errors = FieldErrors::default();
             let action = match &step {
@@ -628,7 +632,16 @@ async fn take(
     let draft = state.newsroom.draft_of(&item).await?;
     state
         .newsroom
-        .save_item(caller.actor(), id, version, &ItemCommand { draft, step })
+        .save_item(
+            caller.actor(),
+            id,
+            version,
+            &ItemCommand {
+                draft,
+                step,
+                withdraw_at: None,
+            },
+        )
         .await?;
     written(state, id, StatusCode::OK).await
 }

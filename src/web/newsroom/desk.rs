@@ -21,6 +21,7 @@ struct Row {
     by: String,
     time: String,
     embargo: Option<String>,
+    withdraws: Option<String>,
 }
 
 /// One list of the desk.
@@ -96,6 +97,7 @@ pub async fn show_desk(
                     zone,
                 ),
                 embargo: i.embargo_until.map(|e| time::display(e, zone)),
+                withdraws: i.unpublish_at.map(|at| time::display(at, zone)),
             })
             .collect()
     };

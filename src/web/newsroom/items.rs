@@ -12,7 +12,9 @@ use similar::{ChangeTag, TextDiff};
 use super::Editor;
 use super::words::{NewsroomWords, Refusal};
 use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
-use crate::newsroom::{Button, EditError, FieldErrors, ItemCommand, ItemForm, Snapshot};
+use crate::newsroom::{
+    Button, EMBARGOED_UNTIL, EditError, FieldErrors, ItemCommand, ItemForm, Snapshot, random_token,
+};
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
@@ -43,6 +45,8 @@ pub(super) struct EditorFields {
     embargo: String,
     publish_at: String,
     unpublish_at: String,
+    /// The browser's autosave slot of a form for a new item.
+    draft_key: String,
 }
 
 impl EditorFields {
@@ -84,8 +88,10 @@ struct EditorPage {
     version: i64,
     action_url: String,
     autosave_key: String,
+    draft_key: String,
     form: ItemForm,
     errors: FieldErrors,
+    embargo_error: Option<String>,
     status: Option<&'static str>,
     public_url: Option<String>,
     embargo_notice: Option<String>,
@@ -118,6 +124,14 @@ struct Shown {
     saved: bool,
     stale: Option<StaleView>,
     preview: Option<String>,
+    /// The autosave slot a new item's form came with, kept across its re-renders.
+    draft_key: Option<String>,
+}
+
+/// A draft key as this editor hands them out: hex, not too long. Anything else is
+/// replaced rather than echoed into the browser's storage key.
+fn valid_draft_key(key: &str) -> bool {
+    (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Datetime-local inputs want `2025-05-21T16:29`.
@@ -135,13 +149,30 @@ async fn render_editor(
 ) -> Result<Response, PageError> {
     let actor = editor.actor();
     let zone = &state.site.time_zone;
+    let all_editions = state.newsroom.editions().await?;
+    // The use case names the embargo's end in UTC; the desk reads it in the edition's
+    // own time, as its readers will.
+    let embargo_error = shown
+        .errors
+        .get("embargo")
+        .filter(|message| message.starts_with(EMBARGOED_UNTIL))
+        .and_then(|_| time::parse_local(&form.embargo.replacen('T', " ", 1), zone).ok())
+        .map(|until| {
+            let own = all_editions
+                .iter()
+                .find(|e| e.code.as_ref() == form.edition)
+                .and_then(|e| e.time_zone.as_deref())
+                .and_then(|name| jiff::tz::TimeZone::get(name).ok());
+            let w = editor.words();
+            w.fill(
+                w.field_embargoed,
+                time::display(until, own.as_ref().unwrap_or(zone)),
+            )
+        });
     form.embargo = for_input(&form.embargo);
     form.publish_at = for_input(&form.publish_at);
     form.unpublish_at = for_input(&form.unpublish_at);
-    let editions = state
-        .newsroom
-        .editions()
-        .await?
+    let editions = all_editions
         .into_iter()
         .map(|e| (e.code.to_string(), e.name))
         .collect();
@@ -179,6 +210,13 @@ async fn render_editor(
         .map(|(section, i)| {
             crate::web::urls::item(i.edition.as_ref(), i.id, &i.slug, section.slug.as_ref())
         });
+    // Each new item's form gets its own autosave slot, so text kept from one unsaved
+    // draft is never offered on another; a saved item's slot is its own.
+    let draft_key = match (item, shown.draft_key.filter(|k| valid_draft_key(k))) {
+        (Some(_), _) => String::new(),
+        (None, Some(key)) => key,
+        (None, None) => random_token()?[..32].to_owned(),
+    };
     let page = EditorPage {
         chrome: NewsroomChrome::new(
             item.map_or(editor.words().new_item, |i| i.headline.as_str()),
@@ -190,8 +228,13 @@ async fn render_editor(
             || "/newsroom/items".to_owned(),
             |i| format!("/newsroom/items/{}", i.id),
         ),
-        autosave_key: item.map_or_else(|| "new".to_owned(), |i| format!("{}-v{}", i.id, i.version)),
+        autosave_key: item.map_or_else(
+            || format!("new-{draft_key}"),
+            |i| format!("{}-v{}", i.id, i.version),
+        ),
+        draft_key,
         errors: shown.errors,
+        embargo_error,
         status: item_status.map(|s| editor.words().status(s)),
         public_url,
         embargo_notice: item
@@ -283,24 +326,21 @@ pub async fn create_item(
 ) -> Result<Response, PageError> {
     editor.check_csrf(&fields.csrf)?;
     let form = fields.item_form();
+    let key = Some(fields.draft_key.clone());
     let Some(button) = button_of(&fields)? else {
-        return render_editor(
-            &state,
-            &editor,
-            None,
-            form.clone(),
-            preview_of(&form),
-            StatusCode::OK,
-        )
-        .await;
+        let shown = Shown {
+            draft_key: key,
+            ..preview_of(&form)
+        };
+        return render_editor(&state, &editor, None, form, shown, StatusCode::OK).await;
     };
     let command = match command_of(&state, &editor, None, &form, button).await {
         Ok(command) => command,
-        Err(err) => return edit_failed(&state, &editor, None, form, err).await,
+        Err(err) => return edit_failed(&state, &editor, None, form, err, key).await,
     };
     match state.newsroom.create_item(editor.actor(), &command).await {
         Ok(id) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
-        Err(err) => edit_failed(&state, &editor, None, form, err).await,
+        Err(err) => edit_failed(&state, &editor, None, form, err, key).await,
     }
 }
 
@@ -336,11 +376,13 @@ async fn edit_failed(
     item: Option<&Item>,
     form: ItemForm,
     err: EditError,
+    draft_key: Option<String>,
 ) -> Result<Response, PageError> {
     match err {
         EditError::Invalid(errors) => {
             let shown = Shown {
                 errors,
+                draft_key,
                 ..Shown::default()
             };
             render_editor(
@@ -460,7 +502,7 @@ pub async fn save_item(
         .map_err(|_| PageError::BadRequest(Refusal::Version.into()))?;
     let command = match command_of(&state, &editor, Some(&item), &form, button).await {
         Ok(command) => command,
-        Err(err) => return edit_failed(&state, &editor, Some(&item), form, err).await,
+        Err(err) => return edit_failed(&state, &editor, Some(&item), form, err, None).await,
     };
     match state
         .newsroom
@@ -468,7 +510,7 @@ pub async fn save_item(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/newsroom/items/{id}?saved=true")).into_response()),
-        Err(err) => edit_failed(&state, &editor, Some(&item), form, err).await,
+        Err(err) => edit_failed(&state, &editor, Some(&item), form, err, None).await,
     }
 }
 
@@ -489,7 +531,7 @@ async fn back_to_editor(
                 .await?
                 .ok_or(PageError::NotFound)?;
             let form = state.newsroom.form_of(&item).await?;
-            edit_failed(state, editor, Some(&item), form, err).await
+            edit_failed(state, editor, Some(&item), form, err, None).await
         }
     }
 }

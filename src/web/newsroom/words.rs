@@ -74,6 +74,7 @@ words {
     headline => ["Headline", "Başlıq", "Başlık", "Заголовок"],
     edition => ["Edition", "Buraxılış", "Baskı", "Выпуск"],
     by => ["By", "Müəllif", "Yazan", "Автор"],
+    withdraws_at => ["withdraws at {x}", "{x} geri çəkilir", "{x} yayından kalkar", "снимается в {x}"],
     embargoed_until => ["Embargoed until {x}", "{x} tarixinədək embarqo", "{x} tarihine kadar ambargolu", "Эмбарго до {x}"],
     drafts => ["Drafts", "Qaralamalar", "Taslaklar", "Черновики"],
     in_review => ["In review", "Yoxlamada", "İncelemede", "На проверке"],
@@ -367,6 +368,8 @@ words {
     field_choose_image => ["Choose an uploaded image.", "Yüklənmiş şəkil seçin.", "Yüklenmiş bir görsel seçin.", "Выберите загруженное изображение."],
     field_time => ["Use a date and time such as 2025-05-21 16:29.", "2025-05-21 16:29 kimi tarix və vaxt yazın.", "2025-05-21 16:29 gibi bir tarih ve saat yazın.", "Укажите дату и время, например 2025-05-21 16:29."],
     field_publish_time => ["Give the time to publish at.", "Dərc vaxtını göstərin.", "Yayın zamanını belirtin.", "Укажите время публикации."],
+    field_embargoed => ["It is embargoed until {x}; it cannot be published before then.", "{x} tarixinədək embarqo altındadır; o vaxtadək dərc oluna bilməz.", "{x} tarihine kadar ambargolu; o zamana kadar yayımlanamaz.", "Под эмбарго до {x}; до этого его нельзя опубликовать."],
+    field_withdraw_after => ["The withdrawal time must come after the publication time.", "Geri çəkilmə vaxtı dərc vaxtından sonra olmalıdır.", "Yayından kaldırma zamanı yayın zamanından sonra olmalıdır.", "Время снятия должно быть позже времени публикации."],
     // The newsroom's refusals on its other forms.
     wrong_password => ["The current password is not right.", "Hazırkı şifrə düzgün deyil.", "Mevcut parola doğru değil.", "Текущий пароль неверен."],
     weak_password => ["A password needs at least 10 characters (and at most 1024 bytes).", "Şifrə ən azı 10 simvoldan (və ən çoxu 1024 baytdan) ibarət olmalıdır.", "Parola en az 10 karakter (ve en fazla 1024 bayt) olmalı.", "Пароль должен быть не короче 10 символов (и не длиннее 1024 байт)."],
@@ -632,6 +635,7 @@ impl NewsroomWords {
             "choose an uploaded image" => self.field_choose_image,
             "use a date and time such as 2025-05-21 16:29" => self.field_time,
             "give the time to publish at" => self.field_publish_time,
+            crate::newsroom::WITHDRAW_AFTER_PUBLISHING => self.field_withdraw_after,
             other => return std::borrow::Cow::Borrowed(other),
         };
         std::borrow::Cow::Borrowed(known)
