@@ -57,17 +57,7 @@ pub async fn show_desk(
     editor: Editor,
     Query(query): Query<DeskQuery>,
 ) -> Result<Response, PageError> {
-    let page = match query.page.as_deref() {
-        None => 1,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| {
-                let words = editor.words();
-                PageError::BadRequest(words.fill(words.not_a_page_number, raw).into())
-            })?,
-    };
+    let page = super::page_number(query.page.as_deref(), &editor)?;
     let desk = state.newsroom.desk_page(editor.actor(), page).await?;
     if page > 1 && desk.published.is_empty() {
         return Err(PageError::NotFound);

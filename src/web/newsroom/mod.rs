@@ -249,6 +249,19 @@ impl IntoResponse for NotSignedIn {
     }
 }
 
+/// The page a newsroom list asks for with `?page=`: the first when none, a refusal
+/// in the account's language when not a page number.
+fn page_number(raw: Option<&str>, editor: &Editor) -> Result<i64, PageError> {
+    let Some(raw) = raw else { return Ok(1) };
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| (1..=100_000).contains(n))
+        .ok_or_else(|| {
+            let words = editor.words();
+            PageError::BadRequest(words.fill(words.not_a_page_number, raw).into())
+        })
+}
+
 /// What a path keeps unescaped as a query value: letters, digits, `-_./`.
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')

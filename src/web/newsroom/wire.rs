@@ -74,17 +74,7 @@ pub async fn show_wire(
     editor: Editor,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let page = match query.page.as_deref() {
-        None => 1,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| {
-                let words = editor.words();
-                PageError::BadRequest(words.fill(words.not_a_page_number, raw).into())
-            })?,
-    };
+    let page = super::page_number(query.page.as_deref(), &editor)?;
     let queue = state.newsroom.wire_queue(editor.actor(), page).await?;
     let pages = ((queue.waiting + WIRE_PAGE_SIZE - 1) / WIRE_PAGE_SIZE).max(1);
     if page > pages {
