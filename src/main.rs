@@ -1292,7 +1292,8 @@ async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyho
             next_publish += plan.publish_every;
         }
         if now >= next_sample {
-            memory.push((started.elapsed().as_secs(), soak::memory_mb()));
+            let cache = soak::page_cache_mb(&client, &origin).await;
+            memory.push((started.elapsed().as_secs(), soak::memory_mb(), cache));
             next_sample += Duration::from_secs(10);
         }
         bar.set_position(started.elapsed().as_secs());
@@ -1300,7 +1301,8 @@ async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyho
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     bar.finish_and_clear();
-    memory.push((started.elapsed().as_secs(), soak::memory_mb()));
+    let cache = soak::page_cache_mb(&client, &origin).await;
+    memory.push((started.elapsed().as_secs(), soak::memory_mb(), cache));
     let mut by_kind: std::collections::BTreeMap<&str, Measured> = Default::default();
     for reader in readers {
         for (name, measured) in reader.await? {
@@ -1334,24 +1336,26 @@ async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyho
         "\npublishes: {published} (p50 {p50:.1} ms, p99 {p99:.1} ms); live news lines: {} open, {events} events received, {breaks} broken",
         plan.streams
     );
-    println!("memory (resident / anonymous MB) before the load: {rss0:.0} / {anon0:.0}");
-    for (at, (rss, anon)) in &memory {
-        println!("  at {at:>4} s: {rss:.0} / {anon:.0}");
+    println!(
+        "memory (resident / anonymous / page cache MB) before the load: {rss0:.0} / {anon0:.0}"
+    );
+    for (at, (rss, anon), cache) in &memory {
+        println!("  at {at:>4} s: {rss:.0} / {anon:.0} / {cache:.1}");
     }
     // Flat means the last minute is no higher than the second minute, with some slack
     // for allocator noise: a leak grows steadily and shows here.
     let minute = |from: u64, to: u64| {
         memory
             .iter()
-            .filter(|(at, _)| (from..to).contains(at))
-            .map(|(_, (_, anon))| *anon)
+            .filter(|(at, _, _)| (from..to).contains(at))
+            .map(|(_, (_, anon), cache)| *anon - *cache)
             .fold(0.0_f64, f64::max)
     };
     let total = plan.duration.as_secs();
     if total >= 180 {
         let (early, late) = (minute(60, 120), minute(total - 60, total + 1));
         println!(
-            "anonymous memory, highest in the second minute {early:.0} MB, in the last minute {late:.0} MB"
+            "anonymous memory less the page cache, highest in the second minute {early:.0} MB, in the last minute {late:.0} MB"
         );
     }
     if errors > 0 || breaks > 0 {

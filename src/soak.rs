@@ -310,6 +310,23 @@ pub fn memory_mb() -> (f64, f64) {
     (field("VmRSS:"), field("RssAnon:"))
 }
 
+/// What the page cache holds, in MB, as the server's `/metrics` says (0 when unread).
+pub async fn page_cache_mb(client: &reqwest::Client, origin: &str) -> f64 {
+    let Ok(text) = text(client, &format!("{origin}/metrics")).await else {
+        return 0.0;
+    };
+    cache_bytes(&text) / (1024.0 * 1024.0)
+}
+
+/// The value of `newsline_page_cache_bytes` in a Prometheus text answer.
+fn cache_bytes(metrics: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("newsline_page_cache_bytes "))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
 /// The median and 99th percentile of some times, in milliseconds.
 pub fn median_p99(times: &mut [Duration]) -> (f64, f64) {
     times.sort();
@@ -332,6 +349,13 @@ mod tests {
         let html = r#"<a href="/en/author/x">x</a><a href="/en/tag/t?page=2&amp;q=1">t</a>"#;
         assert_eq!(links(html, "/en/author/"), ["/en/author/x"]);
         assert_eq!(links(html, "/en/tag/"), ["/en/tag/t?page=2&q=1"]);
+    }
+
+    #[test]
+    fn the_page_cache_size_is_read_from_the_metrics() {
+        let text = "# HELP newsline_page_cache_bytes Memory\nnewsline_page_cache_bytes 2097152\n";
+        assert_eq!(cache_bytes(text), 2_097_152.0);
+        assert_eq!(cache_bytes("nothing"), 0.0);
     }
 
     #[test]
