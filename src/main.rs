@@ -1307,7 +1307,7 @@ async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyho
     for reader in readers {
         for (name, measured) in reader.await? {
             let entry = by_kind.entry(name).or_default();
-            entry.times.extend(measured.times);
+            entry.times.merge(&measured.times);
             entry.errors += measured.errors;
         }
     }
@@ -1322,7 +1322,10 @@ async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyho
     println!("|---|---:|---:|---:|---:|---:|");
     let mut errors = 0;
     for (name, measured) in &mut by_kind {
-        let (p50, p99) = soak::median_p99(&mut measured.times);
+        let (p50, p99) = (
+            measured.times.quantile_ms(0.5),
+            measured.times.quantile_ms(0.99),
+        );
         errors += measured.errors;
         println!(
             "| {name} | {} | {} | {:.0} | {p50:.2} | {p99:.2} |",

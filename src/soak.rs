@@ -35,9 +35,75 @@ pub struct PageKind {
 #[derive(Debug, Default, Clone)]
 pub struct Measured {
     /// Time to the whole body, per request.
-    pub times: Vec<Duration>,
+    pub times: Latencies,
     /// Answers that were not 2xx, and requests that failed.
     pub errors: u64,
+}
+
+/// Request times in a fixed histogram of buckets 2 % wide, so that a run of hours
+/// measures the server's memory, not a list of its own records.
+#[derive(Debug, Clone)]
+pub struct Latencies {
+    buckets: Vec<u64>,
+    count: u64,
+}
+
+/// Bucket growth: each bucket is 2 % wider than the one before.
+const BUCKET_RATIO: f64 = 1.02;
+/// Buckets from 1 µs to beyond 100 s.
+const BUCKETS: usize = 1000;
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Self {
+            buckets: vec![0; BUCKETS],
+            count: 0,
+        }
+    }
+}
+
+impl Latencies {
+    /// Counts one request's time.
+    pub fn record(&mut self, time: Duration) {
+        let micros = time.as_micros().max(1) as f64;
+        let at = (micros.ln() / BUCKET_RATIO.ln()) as usize;
+        if let Some(bucket) = self.buckets.get_mut(at.min(BUCKETS - 1)) {
+            *bucket += 1;
+        }
+        self.count += 1;
+    }
+
+    /// Adds another histogram's counts to this one.
+    pub fn merge(&mut self, other: &Self) {
+        for (mine, theirs) in self.buckets.iter_mut().zip(&other.buckets) {
+            *mine += theirs;
+        }
+        self.count += other.count;
+    }
+
+    /// How many requests were counted.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The time below which a fraction `q` of requests fell, in milliseconds (the
+    /// upper edge of its bucket: at most 2 % high).
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        let wanted = ((self.count as f64 * q).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (at, n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if seen >= wanted {
+                return BUCKET_RATIO.powi(at as i32 + 1) / 1000.0;
+            }
+        }
+        0.0
+    }
 }
 
 /// A small, seeded generator: the same run draws the same pages.
@@ -238,7 +304,7 @@ pub async fn read(
             Err(_) => false,
         };
         let entry = measured.entry(kind.name).or_default();
-        entry.times.push(t0.elapsed());
+        entry.times.record(t0.elapsed());
         if !ok {
             entry.errors += 1;
             tracing::warn!(path, "a soak read failed");
@@ -356,6 +422,23 @@ mod tests {
         let text = "# HELP newsline_page_cache_bytes Memory\nnewsline_page_cache_bytes 2097152\n";
         assert_eq!(cache_bytes(text), 2_097_152.0);
         assert_eq!(cache_bytes("nothing"), 0.0);
+    }
+
+    #[test]
+    fn latencies_give_quantiles_within_their_bucket_width() {
+        let mut times = Latencies::default();
+        for ms in 1..=100 {
+            times.record(Duration::from_millis(ms));
+        }
+        let mut other = Latencies::default();
+        other.record(Duration::from_secs(30));
+        times.merge(&other);
+        assert_eq!(times.len(), 101);
+        let p50 = times.quantile_ms(0.5);
+        assert!((50.0..=51.0 * 1.03).contains(&p50), "{p50}");
+        let max = times.quantile_ms(1.0);
+        assert!((30_000.0..=30_000.0 * 1.03).contains(&max), "{max}");
+        assert_eq!(Latencies::default().quantile_ms(0.5), 0.0);
     }
 
     #[test]
