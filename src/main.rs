@@ -1122,22 +1122,8 @@ async fn bench_publish(mut settings: Settings, count: usize) -> anyhow::Result<(
     let mut times = Vec::with_capacity(count);
     for n in 0..count {
         let headline = format!("Bench publish {run} {n}");
-        let filing = Filing::brief(
-            "en",
-            SectionRef::Slug("section-0".into()),
-            &headline,
-            jiff::Timestamp::now(),
-        );
         let t0 = Instant::now();
-        newsroom
-            .file_batch(
-                &bencher,
-                &Batch {
-                    filings: vec![filing],
-                    ..Batch::default()
-                },
-            )
-            .await?;
+        publish_brief(&newsroom, &bencher, "en", "section-0", &headline).await?;
         loop {
             if get("/en/").await?.contains(&headline) {
                 break;
@@ -1193,11 +1179,33 @@ async fn bench_publish(mut settings: Settings, count: usize) -> anyhow::Result<(
     Ok(())
 }
 
+/// Publishes one brief now through the newsroom's use case, as the benchmarks do.
+async fn publish_brief(
+    newsroom: &Newsroom,
+    actor: &Actor,
+    edition: &str,
+    section: &str,
+    headline: &str,
+) -> anyhow::Result<()> {
+    use newsline::newsroom::{Filing, SectionRef};
+    let filing = Filing::brief(
+        edition,
+        SectionRef::Slug(section.into()),
+        headline,
+        jiff::Timestamp::now(),
+    );
+    let batch = Batch {
+        filings: vec![filing],
+        ..Batch::default()
+    };
+    newsroom.file_batch(actor, &batch).await?;
+    Ok(())
+}
+
 async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyhow::Result<()> {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use newsline::newsroom::{Filing, SectionRef};
     use newsline::soak::{self, Draw, Measured};
 
     settings.set("address", "127.0.0.1:0").context("address")?;
@@ -1271,22 +1279,10 @@ async fn bench_soak(mut settings: Settings, plan: newsline::soak::Plan) -> anyho
         let now = Instant::now();
         if now >= next_publish {
             let edition = editions[published as usize % editions.len()];
-            let filing = Filing::brief(
-                edition,
-                SectionRef::Slug(format!("section-{}", published % 12)),
-                &format!("Soak publish {} {published}", std::process::id()),
-                jiff::Timestamp::now(),
-            );
             let t0 = Instant::now();
-            newsroom
-                .file_batch(
-                    &publisher,
-                    &Batch {
-                        filings: vec![filing],
-                        ..Batch::default()
-                    },
-                )
-                .await?;
+            let section = format!("section-{}", published % 12);
+            let headline = format!("Soak publish {} {published}", std::process::id());
+            publish_brief(&newsroom, &publisher, edition, &section, &headline).await?;
             publish_times.push(t0.elapsed());
             published += 1;
             next_publish += plan.publish_every;
