@@ -298,7 +298,8 @@ async fn tokens_are_made_listed_and_revoked_from_the_command_line() {
             "--expires-in-days",
             "90",
         ],
-    );
+    )
+    .await;
     assert!(
         made.status.success(),
         "{}",
@@ -316,7 +317,7 @@ async fn tokens_are_made_listed_and_revoked_from_the_command_line() {
         serde_json::json!(["read", "write"])
     );
 
-    let listed = run_newsline(&app.db, &["token", "list", "--user", "deskhead"]);
+    let listed = run_newsline(&app.db, &["token", "list", "--user", "deskhead"]).await;
     assert!(listed.status.success());
     let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
     assert!(
@@ -401,18 +402,18 @@ async fn tokens_are_made_listed_and_revoked_from_the_command_line() {
     for (flags, named) in bad {
         let mut args = vec!["token", "create"];
         args.extend_from_slice(flags);
-        let out = run_newsline(&app.db, &args);
+        let out = run_newsline(&app.db, &args).await;
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{flags:?}");
         assert!(stderr.contains(named), "{flags:?}: {stderr}");
     }
-    let all = run_newsline(&app.db, &["token", "list"]);
+    let all = run_newsline(&app.db, &["token", "list"]).await;
     assert_eq!(String::from_utf8_lossy(&all.stdout).lines().count(), 1);
-    let unknown = run_newsline(&app.db, &["token", "list", "--user", "nobody"]);
+    let unknown = run_newsline(&app.db, &["token", "list", "--user", "nobody"]).await;
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("--user"));
 
-    let revoked = run_newsline(&app.db, &["token", "revoke", &id]);
+    let revoked = run_newsline(&app.db, &["token", "revoke", &id]).await;
     assert!(
         revoked.status.success(),
         "{}",
@@ -421,13 +422,13 @@ async fn tokens_are_made_listed_and_revoked_from_the_command_line() {
     get_json(&app, "/api/v1/me", Some(&secret))
         .await
         .problem(StatusCode::UNAUTHORIZED);
-    let again = run_newsline(&app.db, &["token", "revoke", &id]);
+    let again = run_newsline(&app.db, &["token", "revoke", &id]).await;
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already revoked"));
-    let missing = run_newsline(&app.db, &["token", "revoke", "ffffffffffff"]);
+    let missing = run_newsline(&app.db, &["token", "revoke", "ffffffffffff"]).await;
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no token"));
-    let listed = run_newsline(&app.db, &["token", "list"]);
+    let listed = run_newsline(&app.db, &["token", "list"]).await;
     assert!(String::from_utf8_lossy(&listed.stdout).contains("\trevoked\t"));
 }
 

@@ -118,7 +118,7 @@ async fn authors_and_tags_keep_their_order_through_edits_and_a_restart() {
 #[tokio::test]
 async fn a_bench_corpus_loads_whole_with_the_links_its_rows_hold() {
     let db = Database::fresh();
-    let out = newsline(&db, &["bench-data", "--items", "1500"]);
+    let out = newsline(&db, &["bench-data", "--items", "1500"]).await;
     assert!(
         out.status.success(),
         "{}",

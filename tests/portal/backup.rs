@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,15 +17,8 @@ use crate::support::*;
 
 /// Runs the `newsline` command with `args`, in a scratch directory holding the
 /// site config as its `newsline.toml` (which a backup copies).
-fn cli(args: &[String]) -> Output {
-    let scratch = tempfile::tempdir().expect("temp dir");
-    std::fs::write(scratch.path().join("newsline.toml"), SITE_CONFIG).expect("config written");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_newsline"));
-    command.current_dir(scratch.path()).args(args);
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
-        command.env_remove(key);
-    }
-    command.output().expect("the binary runs")
+async fn cli(args: &[String]) -> Output {
+    Cli::new().config(SITE_CONFIG).args(args).output().await
 }
 
 fn text(out: &Output) -> String {
@@ -51,11 +44,8 @@ fn restore_args(data_dir: &Path, src: &Path) -> Vec<String> {
     ]
 }
 
-/// Runs the command on a blocking thread, so that the test's server and writer go on.
 async fn run(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || cli(&args))
-        .await
-        .expect("joined")
+    cli(&args).await
 }
 
 fn manifest_of(dir: &Path) -> Manifest {

@@ -193,7 +193,8 @@ async fn importing_into_an_edition_the_site_lacks_is_refused_and_stores_nothing(
             "ru",
             file.to_str().expect("path"),
         ],
-    );
+    )
+    .await;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -217,7 +218,8 @@ async fn importing_into_an_edition_the_site_lacks_is_refused_and_stores_nothing(
         &Database::fresh(),
         "[site]\ndefault_edition = \"ru\"\n[[edition]]\ncode = \"en\"\nname = \"N\"\n",
         &["import", "text", file.to_str().expect("path")],
-    );
+    )
+    .await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("site.default_edition"));
 }

@@ -10,26 +10,13 @@ use newsline::newsroom::Filing;
 use crate::import::newsline;
 use crate::support::*;
 
-/// Runs the command on a blocking thread, so that the test's server goes on.
+/// Runs `export-static` on `db` into `dir`, in a scratch directory without a config.
 async fn export(db: &Database, dir: &Path) -> Output {
-    let mut args = db.flags();
-    args.extend(["export-static".into(), dir.display().to_string()]);
-    tokio::task::spawn_blocking(move || {
-        newsline_args(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .expect("joined")
-}
-
-/// Runs `newsline` with exactly `args`, in a scratch directory without a config.
-fn newsline_args(args: &[&str]) -> Output {
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsline"));
-    command.current_dir(scratch.path()).args(args);
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
-        command.env_remove(key);
-    }
-    command.output().expect("the binary runs")
+    Cli::new()
+        .args(db.flags())
+        .args(["export-static".into(), dir.display().to_string()])
+        .output()
+        .await
 }
 
 fn text(out: &Output) -> String {
@@ -267,7 +254,7 @@ async fn export_refuses_a_folder_that_holds_anything_and_changes_nothing() {
     assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 1);
     assert_eq!(std::fs::read_dir(scratch.path()).expect("dir").count(), 1);
 
-    let out = newsline(&app.db, &["export-static"]);
+    let out = newsline(&app.db, &["export-static"]).await;
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
     assert!(text(&out).contains("<DIR>"), "{}", text(&out));
 }

@@ -1,6 +1,6 @@
 //! `newsline import text`: copy in the seed's shape, all or nothing.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use reqwest::StatusCode;
 
@@ -14,23 +14,43 @@ pub const SITE_CONFIG: &str = "[[edition]]\ncode = \"en\"\nname = \"Test News\"\
 
 /// Runs the `newsline` command on `db`, in a scratch directory holding
 /// [`SITE_CONFIG`] as its `newsline.toml`.
-pub fn newsline(db: &Database, args: &[&str]) -> Output {
-    newsline_with_config(db, SITE_CONFIG, args)
+pub async fn newsline(db: &Database, args: &[&str]) -> Output {
+    newsline_with_config(db, SITE_CONFIG, args).await
 }
 
 /// Runs the `newsline` command on `db` with `config` as its `newsline.toml`.
-pub fn newsline_with_config(db: &Database, config: &str, args: &[&str]) -> Output {
-    let scratch = tempfile::tempdir().expect("temp dir");
-    std::fs::write(scratch.path().join("newsline.toml"), config).expect("config written");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_newsline"));
-    command
-        .current_dir(scratch.path())
+pub async fn newsline_with_config(db: &Database, config: &str, args: &[&str]) -> Output {
+    Cli::new()
+        .config(config)
         .args(db.flags())
-        .args(args);
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
-        command.env_remove(key);
-    }
-    command.output().expect("the binary runs")
+        .args(args)
+        .output()
+        .await
+}
+
+/// A command run while this test's server holds the write lock waits for it without
+/// stopping the server's runtime: had the test blocked its thread on the command, the
+/// lock's holder could never commit and both would wait for ever.
+#[tokio::test]
+async fn a_command_waiting_for_a_lock_the_tests_server_holds_finishes_once_it_commits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("copy.txt");
+    std::fs::write(&file, COPY).expect("write copy");
+    let app = TestApp::spawn().await;
+    let held = app.store.begin(app.now()).await.expect("write lock taken");
+    let path = file.to_str().expect("utf-8 path");
+    let args = ["import", "text", path];
+    let (out, committed) = tokio::join!(newsline(&app.db, &args), async {
+        tokio::task::yield_now().await;
+        held.commit().await
+    });
+    committed.expect("the lock's holder commits");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 4 new items"));
 }
 
 #[tokio::test]
@@ -39,7 +59,7 @@ async fn imported_copy_is_published_with_its_related_item_and_briefs() {
     let file = dir.path().join("copy.txt");
     std::fs::write(&file, COPY).expect("write copy");
     let db = Database::fresh();
-    let out = newsline(&db, &["import", "text", file.to_str().expect("utf-8 path")]);
+    let out = newsline(&db, &["import", "text", file.to_str().expect("utf-8 path")]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -47,7 +67,7 @@ async fn imported_copy_is_published_with_its_related_item_and_briefs() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 4 new items"));
 
-    let again = newsline(&db, &["import", "text", file.to_str().expect("utf-8 path")]);
+    let again = newsline(&db, &["import", "text", file.to_str().expect("utf-8 path")]).await;
     assert!(again.status.success());
     assert!(
         String::from_utf8_lossy(&again.stdout).contains("imported 0 new items (4 already present)")
@@ -102,7 +122,7 @@ async fn copy_in_another_shape_is_refused_with_its_line_and_nothing_is_imported(
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, "A headline\n\nPolitics at noon\n\nText.\n\nA//B\n").expect("write");
     let db = Database::fresh();
-    let out = newsline(&db, &["import", "text", first.to_str().expect("path")]);
+    let out = newsline(&db, &["import", "text", first.to_str().expect("path")]).await;
     assert!(out.status.success());
     let store = newsline::store::Store::open(&db.url).await.expect("store");
     let seq_before = store.last_seq().await.expect("seq");
@@ -116,7 +136,8 @@ async fn copy_in_another_shape_is_refused_with_its_line_and_nothing_is_imported(
             good.to_str().expect("path"),
             bad.to_str().expect("path"),
         ],
-    );
+    )
+    .await;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -139,19 +160,20 @@ async fn copy_in_another_shape_is_refused_with_its_line_and_nothing_is_imported(
 #[tokio::test]
 async fn unreadable_files_and_bad_flags_are_clear_errors() {
     let data = Database::fresh();
-    let out = newsline(&data, &["import", "text", "/no/such/file.txt"]);
+    let out = newsline(&data, &["import", "text", "/no/such/file.txt"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/file.txt"));
     let out = newsline(
         &data,
         &["import", "text", "--edition", "English", "/dev/null"],
-    );
+    )
+    .await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--edition"));
-    let out = newsline(&data, &["serve", "--address", "not-an-address"]);
+    let out = newsline(&data, &["serve", "--address", "not-an-address"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--address"));
-    let out = newsline(&data, &["serve", "--no-such-flag"]);
+    let out = newsline(&data, &["serve", "--no-such-flag"]).await;
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
 }
 
@@ -160,7 +182,7 @@ async fn an_import_while_the_server_runs_appears_without_a_restart() {
     let app = TestApp::spawn().await;
     let file = app.db.dir.path().join("copy.txt");
     std::fs::write(&file, COPY).expect("write");
-    let out = newsline(&app.db, &["import", "text", file.to_str().expect("path")]);
+    let out = newsline(&app.db, &["import", "text", file.to_str().expect("path")]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -201,7 +223,7 @@ async fn serve_demo_starts_the_demo_site_and_refuses_a_used_data_directory() {
     server.kill();
 
     let app = TestApp::spawn().await;
-    let out = newsline(&app.db, &["serve", "--demo"]);
+    let out = newsline(&app.db, &["serve", "--demo"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--demo needs a fresh database"));
 }

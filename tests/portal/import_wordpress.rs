@@ -142,8 +142,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-fn run(db: &Database, args: &[&str]) -> (bool, String, String) {
-    let out = newsline(db, args);
+async fn run(db: &Database, args: &[&str]) -> (bool, String, String) {
+    let out = newsline(db, args).await;
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -151,7 +151,7 @@ fn run(db: &Database, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-fn import(db: &Database, file: &Path, extra: &[&str]) -> String {
+async fn import(db: &Database, file: &Path, extra: &[&str]) -> String {
     let mut args = vec![
         "import",
         "wordpress",
@@ -160,7 +160,7 @@ fn import(db: &Database, file: &Path, extra: &[&str]) -> String {
         "en",
     ];
     args.extend_from_slice(extra);
-    let (ok, stdout, stderr) = run(db, &args);
+    let (ok, stdout, stderr) = run(db, &args).await;
     assert!(ok, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     stdout
@@ -199,7 +199,7 @@ async fn status_of(app: &TestApp, post_id: u32) -> Status {
 async fn an_export_imports_with_statuses_sections_tags_bylines_and_redirects() {
     let app = site().await;
     let file = write(app.db.dir.path(), "export.xml", &export());
-    let report = import(&app.db, &file, &["--pages"]);
+    let report = import(&app.db, &file, &["--pages"]).await;
     assert!(
         report.starts_with("9 imported, 0 updated, 0 unchanged, 4 skipped"),
         "{report}"
@@ -344,12 +344,12 @@ async fn importing_again_updates_what_changed_and_duplicates_nothing() {
     let app = site().await;
     let dir = app.db.dir.path().to_owned();
     let file = write(&dir, "export.xml", &export());
-    import(&app.db, &file, &[]);
+    import(&app.db, &file, &[]).await;
     let lead = id_of(&app, 10).await;
     let revisions = app.store.revisions(lead).await.expect("revisions").len();
     let seq = app.store.primary().last_seq().await.expect("seq");
 
-    let again = import(&app.db, &file, &[]);
+    let again = import(&app.db, &file, &[]).await;
     assert!(
         again.starts_with("0 imported, 0 updated, 8 unchanged"),
         "{again}"
@@ -370,7 +370,7 @@ async fn importing_again_updates_what_changed_and_duplicates_nothing() {
         "edited.xml",
         &export().replace("Ministers meet in Baku", "Ministers meet again in Baku"),
     );
-    let dry = import(&app.db, &edited, &["--dry-run"]);
+    let dry = import(&app.db, &edited, &["--dry-run"]).await;
     assert!(
         dry.starts_with("dry run, nothing stored: 0 imported, 1 updated, 7 unchanged"),
         "{dry}"
@@ -381,7 +381,7 @@ async fn importing_again_updates_what_changed_and_duplicates_nothing() {
         "a dry run stores nothing"
     );
 
-    let updated = import(&app.db, &edited, &[]);
+    let updated = import(&app.db, &edited, &[]).await;
     assert!(
         updated.starts_with("0 imported, 1 updated, 7 unchanged"),
         "{updated}"
@@ -418,7 +418,7 @@ async fn importing_again_updates_what_changed_and_duplicates_nothing() {
             1,
         ),
     );
-    let report = import(&app.db, &private, &[]);
+    let report = import(&app.db, &private, &[]).await;
     assert!(
         report.starts_with("0 imported, 1 updated, 7 unchanged"),
         "{report}"
@@ -448,7 +448,8 @@ async fn a_broken_export_or_an_unknown_edition_is_refused_and_nothing_is_importe
             "--edition",
             "en",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     let prefix = format!("{}:", truncated.display());
     let line = stderr
@@ -479,7 +480,8 @@ async fn a_broken_export_or_an_unknown_edition_is_refused_and_nothing_is_importe
             "--edition",
             "en",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     assert!(
         stderr.contains(&format!("{}:6:", wrong.display())),
@@ -497,7 +499,8 @@ async fn a_broken_export_or_an_unknown_edition_is_refused_and_nothing_is_importe
             "--edition",
             "fr",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     assert!(stderr.contains("there is no edition 'fr'"), "{stderr}");
     assert_eq!(
@@ -561,7 +564,8 @@ async fn every_wordpress_fixture_imports_with_its_own_counts_or_is_refused() {
                 "--pages",
                 "--no-download",
             ],
-        );
+        )
+        .await;
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         match importable(&path) {
             Some(expected) => {
@@ -870,7 +874,7 @@ async fn featured_and_inline_images_are_downloaded_stored_and_shown_with_alt_tex
         "images.xml",
         &image_export(&old.base, &dead, ""),
     );
-    let report = import(&app.db, &file, &[]);
+    let report = import(&app.db, &file, &[]).await;
     assert!(report.starts_with("2 imported, 0 updated"), "{report}");
     assert!(
         report.contains("images: 2 imported, 0 reused, 3 unreachable"),
@@ -922,7 +926,7 @@ async fn featured_and_inline_images_are_downloaded_stored_and_shown_with_alt_tex
     let files = media_files(&app.db);
     assert!(!files.is_empty());
     let seq = app.store.primary().last_seq().await.expect("seq");
-    let again = import(&app.db, &file, &[]);
+    let again = import(&app.db, &file, &[]).await;
     assert!(
         again.starts_with("0 imported, 0 updated, 2 unchanged"),
         "{again}"
@@ -965,7 +969,7 @@ async fn images_come_from_a_local_copy_of_the_uploads_and_never_from_outside_it(
         &image_export(base, base, &traversal),
     );
     let dir = uploads.to_str().expect("path");
-    let report = import(&app.db, &file, &["--uploads", dir, "--no-download"]);
+    let report = import(&app.db, &file, &["--uploads", dir, "--no-download"]).await;
     assert!(report.starts_with("2 imported, 0 updated"), "{report}");
     assert!(
         report.contains("images: 2 imported, 0 reused, 5 unreachable"),
@@ -1007,7 +1011,8 @@ async fn images_come_from_a_local_copy_of_the_uploads_and_never_from_outside_it(
             "--uploads",
             "/no/such/folder",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     assert!(
         stderr.contains("--uploads /no/such/folder: no such folder"),
@@ -1027,7 +1032,7 @@ async fn a_dry_run_fetches_images_but_stores_no_media() {
         &image_export(&old.base, &dead, ""),
     );
     let seq = app.store.primary().last_seq().await.expect("seq");
-    let report = import(&app.db, &file, &["--dry-run"]);
+    let report = import(&app.db, &file, &["--dry-run"]).await;
     assert!(
         report.starts_with("dry run, nothing stored: 2 imported"),
         "{report}"
@@ -1094,7 +1099,8 @@ async fn an_import_failing_as_it_commits_leaves_no_media_files_or_records() {
             "--edition",
             "en",
         ],
-    );
+    )
+    .await;
     assert!(!ok);
     assert!(stderr.contains("nothing was imported"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -1115,7 +1121,7 @@ async fn images_brought_over_later_fill_an_item_left_without_them() {
         "images.xml",
         &image_export(&old.base, &dead, ""),
     );
-    let offline = import(&app.db, &file, &["--no-download"]);
+    let offline = import(&app.db, &file, &["--no-download"]).await;
     assert!(
         offline.contains("images: 0 imported, 0 reused, 5 unreachable"),
         "{offline}"
@@ -1140,7 +1146,7 @@ async fn images_brought_over_later_fill_an_item_left_without_them() {
         None
     );
 
-    let online = import(&app.db, &file, &[]);
+    let online = import(&app.db, &file, &[]).await;
     assert!(
         online.starts_with("0 imported, 1 updated, 1 unchanged"),
         "{online}"
@@ -1203,7 +1209,8 @@ async fn an_image_too_large_or_redirected_away_from_http_is_reported_and_the_imp
             "--edition",
             "en",
         ],
-    );
+    )
+    .await;
     assert!(ok, "{stderr}");
     assert!(report.starts_with("2 imported, 0 updated"), "{report}");
     assert!(

@@ -69,8 +69,8 @@ async fn public_line(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn a_first_admin_from_the_command_line_signs_in_writes_and_publishes() {
     let app = TestApp::spawn().await;
-    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_newsline"));
-    add.args(app.db.flags())
+    let out = Cli::new()
+        .args(app.db.flags())
         .args([
             "user",
             "add",
@@ -80,27 +80,15 @@ async fn a_first_admin_from_the_command_line_signs_in_writes_and_publishes() {
             "Chief Editor",
             "chief",
         ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
-        add.env_remove(key);
-    }
-    let mut child = add.spawn().expect("runs");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(b"a long enough password\n")
-            .expect("password written");
-    }
-    let out = child.wait_with_output().expect("finishes");
+        .input(b"a long enough password\n")
+        .output()
+        .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let listed = run_newsline(&app.db, &["user", "list"]);
+    let listed = run_newsline(&app.db, &["user", "list"]).await;
     assert!(String::from_utf8_lossy(&listed.stdout).contains("chief\tadmin\tactive\tChief Editor"));
 
     let browser = app.browser();

@@ -541,11 +541,7 @@ async fn reindex_rebuilds_the_index_from_the_command_line() {
         app.server_stop().await;
         app.into_database()
     };
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_newsline"))
-        .args(db.flags())
-        .arg("reindex")
-        .output()
-        .expect("runs");
+    let output = Cli::new().args(db.flags()).args(["reindex"]).output().await;
     assert!(
         output.status.success(),
         "{}",

@@ -70,7 +70,7 @@ async fn the_seed_page_survives_import_and_reads_back_top_to_bottom() {
         let headline = lines.first().expect("the seed has a headline").clone();
 
         let db = Database::fresh();
-        let out = newsline(&db, &["import", "text", file.to_str().expect("path")]);
+        let out = newsline(&db, &["import", "text", file.to_str().expect("path")]).await;
         assert!(
             out.status.success(),
             "{}",

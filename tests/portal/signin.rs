@@ -590,7 +590,7 @@ async fn two_factor_is_turned_off_with_password_and_code_or_by_an_admin_command(
     enable_two_factor(&editor, app.now()).await;
     let asked = sign_in(&app.browser(), "editor", PASSWORD, None).await;
     assert!(asked.header("location").starts_with("/newsroom/login/code"));
-    let out = run_newsline(&app.db, &["user", "reset-2fa", "editor"]);
+    let out = run_newsline(&app.db, &["user", "reset-2fa", "editor"]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -598,7 +598,7 @@ async fn two_factor_is_turned_off_with_password_and_code_or_by_an_admin_command(
     );
     let plain = sign_in(&app.browser(), "editor", PASSWORD, None).await;
     assert_eq!(plain.header("location"), "/newsroom");
-    let missing = run_newsline(&app.db, &["user", "reset-2fa", "nobody"]);
+    let missing = run_newsline(&app.db, &["user", "reset-2fa", "nobody"]).await;
     assert!(!missing.status.success());
 }
 

@@ -745,3 +745,78 @@ pub fn serve_args(db: &Database) -> Vec<String> {
     args.extend(["serve", "--address", "127.0.0.1:0"].map(String::from));
     args
 }
+
+/// How long a `newsline` command may run before the test gives up on it: a command
+/// stuck on a lock fails its test instead of holding up the whole suite.
+const COMMAND_LIMIT: Duration = Duration::from_secs(300);
+
+/// The `newsline` command as the tests run it: in a scratch directory of its own,
+/// without the runner's `NEWSLINE_` variables, and waited for without blocking the
+/// runtime. A server in the same test runs on that runtime; blocking it while the
+/// command waits for a lock one of the server's transactions holds would hang both.
+pub struct Cli {
+    command: tokio::process::Command,
+    scratch: tempfile::TempDir,
+    input: Option<Vec<u8>>,
+}
+
+impl Cli {
+    pub fn new() -> Self {
+        let scratch = tempfile::tempdir().expect("temp dir");
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_newsline"));
+        command.current_dir(scratch.path()).kill_on_drop(true);
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
+            command.env_remove(key);
+        }
+        Self {
+            command,
+            scratch,
+            input: None,
+        }
+    }
+
+    /// Gives the command `toml` as its `newsline.toml`.
+    pub fn config(self, toml: &str) -> Self {
+        std::fs::write(self.scratch.path().join("newsline.toml"), toml).expect("config written");
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
+    /// Types `bytes` on the command's standard input.
+    pub fn input(mut self, bytes: &[u8]) -> Self {
+        self.input = Some(bytes.to_vec());
+        self
+    }
+
+    /// Runs the command to its end and returns what it printed.
+    pub async fn output(mut self) -> std::process::Output {
+        use std::process::Stdio;
+        use tokio::io::AsyncWriteExt;
+        let shown = format!("{:?}", self.command.as_std());
+        self.command
+            .stdin(if self.input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("the binary runs");
+        if let Some(bytes) = self.input.take() {
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin.write_all(&bytes).await.expect("input written");
+        }
+        match tokio::time::timeout(COMMAND_LIMIT, child.wait_with_output()).await {
+            Ok(out) => out.expect("the command's output is read"),
+            Err(_) => panic!("{shown} did not finish within {COMMAND_LIMIT:?}"),
+        }
+    }
+}

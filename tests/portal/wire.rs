@@ -381,25 +381,14 @@ async fn feeds_in_the_site_config_are_polled_and_marked_as_such() {
     assert!(page.body.contains("(config)"), "{}", page.body);
 }
 
-/// Runs `newsline` off the runtime's thread, so a feed server on it can answer.
+/// Runs `newsline` without blocking the runtime, so a feed server on it can answer.
 async fn run(db: &Database, args: Vec<String>) -> (bool, String, String) {
-    let flags = db.flags();
-    tokio::task::spawn_blocking(move || {
-        let scratch = tempfile::tempdir().expect("temp dir");
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsline"));
-        command.current_dir(scratch.path()).args(flags).args(args);
-        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("NEWSLINE_")) {
-            command.env_remove(key);
-        }
-        let out = command.output().expect("the binary runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    })
-    .await
-    .expect("joined")
+    let out = Cli::new().args(db.flags()).args(args).output().await;
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn args(list: &[&str]) -> Vec<String> {

@@ -339,7 +339,7 @@ async fn imported_items_have_revisions_and_audit_entries_naming_the_importer() {
     let file = dir.path().join("copy.txt");
     std::fs::write(&file, COPY).expect("write");
     let db = Database::fresh();
-    let out = newsline(&db, &["import", "text", file.to_str().expect("path")]);
+    let out = newsline(&db, &["import", "text", file.to_str().expect("path")]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -535,7 +535,7 @@ async fn import_text_refusing_copy_the_newsroom_refuses_changes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let good = dir.path().join("good.txt");
     std::fs::write(&good, COPY).expect("write");
-    let out = newsline(&db, &["import", "text", good.to_str().expect("path")]);
+    let out = newsline(&db, &["import", "text", good.to_str().expect("path")]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -558,7 +558,7 @@ async fn import_text_refusing_copy_the_newsroom_refuses_changes_nothing() {
     ] {
         let file = dir.path().join(name);
         std::fs::write(&file, copy).expect("write");
-        let out = newsline(&db, &["import", "text", file.to_str().expect("path")]);
+        let out = newsline(&db, &["import", "text", file.to_str().expect("path")]).await;
         assert!(!out.status.success(), "{name}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("nothing was imported"), "{stderr}");
@@ -581,7 +581,7 @@ async fn the_system_role_is_no_accounts_and_may_not_read_the_audit_log() {
         app.newsroom.two_factor_status(&system).await,
         Err(NewsroomError::Forbidden)
     ));
-    let out = newsline(&app.db, &["user", "add", "robot", "--role", "system"]);
+    let out = newsline(&app.db, &["user", "add", "robot", "--role", "system"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a role"));
     // What a draft input left empty says: the API starts from the same shape.
