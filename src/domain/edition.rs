@@ -45,6 +45,9 @@ pub struct Edition {
     pub language: LanguageTag,
     /// IANA time zone its times are shown in, when not the site's.
     pub time_zone: Option<String>,
+    /// False while the newsroom prepares it: readers see nothing of a draft edition
+    /// until an admin launches it.
+    pub launched: bool,
 }
 
 impl Edition {
@@ -56,6 +59,7 @@ impl Edition {
             name: name.into(),
             outlet: outlet.into(),
             time_zone: None,
+            launched: true,
         }
     }
 }

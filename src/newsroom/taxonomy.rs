@@ -96,7 +96,7 @@ impl Newsroom {
         Ok(applied)
     }
 
-    /// Adds an edition; admins only.
+    /// Adds an edition as a draft, unseen by readers until launched; admins only.
     pub async fn add_edition(
         &self,
         actor: &Actor,
@@ -114,7 +114,35 @@ impl Newsroom {
         if w.edition(&code).await?.is_some() {
             return Err(NewsroomError::EditionTaken(code.to_string()));
         }
-        insert_edition(&mut w, actor, &code, &name, &outlet).await?;
+        let mut edition = Edition::new(code, name.as_ref(), outlet.as_ref());
+        edition.launched = false;
+        insert_edition(&mut w, actor, &edition).await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Makes a draft edition public: its pages, feeds and sitemaps appear and every
+    /// page's language switcher lists it. Admins only; launching a public edition
+    /// changes nothing.
+    pub async fn launch_edition(&self, actor: &Actor, code: &str) -> Result<(), NewsroomError> {
+        if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let code = EditionCode::parse(code.trim())?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let Some(edition) = w.edition(&code).await? else {
+            return Err(NewsroomError::UnknownEdition(code.to_string()));
+        };
+        if edition.launched {
+            return Ok(());
+        }
+        w.launch_edition(&code).await?;
+        let subject = format!("edition:{code}");
+        w.append_change(Entity::Taxonomy, &subject, "launched")
+            .await?;
+        w.audit_by(actor.by(), "edition launched", &subject, &edition.name)
+            .await?;
         w.commit().await?;
         self.after_commit();
         Ok(())
@@ -160,9 +188,10 @@ pub(super) async fn ensure_edition(
     if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
         return Err(NewsroomError::Forbidden);
     }
-    let name = PersonName::parse(&edition.name)?;
-    let outlet = PersonName::parse(&edition.outlet)?;
-    insert_edition(w, actor, &edition.code, &name, &outlet).await?;
+    let mut checked = edition.clone();
+    checked.name = PersonName::parse(&edition.name)?.as_ref().to_owned();
+    checked.outlet = PersonName::parse(&edition.outlet)?.as_ref().to_owned();
+    insert_edition(w, actor, &checked).await?;
     Ok(())
 }
 
@@ -191,19 +220,12 @@ pub(super) async fn ensure_section(
     Ok(())
 }
 
-async fn insert_edition(
-    w: &mut Writer,
-    actor: &Actor,
-    code: &EditionCode,
-    name: &PersonName,
-    outlet: &PersonName,
-) -> StoreResult<()> {
-    w.insert_edition(&Edition::new(code.clone(), name.as_ref(), outlet.as_ref()))
-        .await?;
-    let subject = format!("edition:{code}");
+async fn insert_edition(w: &mut Writer, actor: &Actor, edition: &Edition) -> StoreResult<()> {
+    w.insert_edition(edition).await?;
+    let subject = format!("edition:{}", edition.code);
     w.append_change(Entity::Taxonomy, &subject, "created")
         .await?;
-    w.audit_by(actor.by(), "edition added", &subject, name.as_ref())
+    w.audit_by(actor.by(), "edition added", &subject, &edition.name)
         .await
 }
 

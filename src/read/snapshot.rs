@@ -69,7 +69,10 @@ fn leave_group(groups: &mut Translations, item: &ItemMeta) {
 /// The taxonomy, small and replaced whole when it changes.
 #[derive(Debug, Default)]
 struct Catalog {
+    /// Launched editions: the only ones readers see.
     editions: Vec<Arc<Edition>>,
+    /// Editions the newsroom is preparing, not yet launched.
+    drafts: Vec<Arc<Edition>>,
     codes: HashMap<String, Arc<str>>,
     sections: HashMap<SectionId, Arc<Section>>,
     section_order: HashMap<String, Vec<SectionId>>,
@@ -111,7 +114,20 @@ pub struct Taxonomy {
 impl Catalog {
     fn of(taxonomy: &Taxonomy) -> Self {
         let mut catalog = Self {
-            editions: taxonomy.editions.iter().cloned().map(Arc::new).collect(),
+            editions: taxonomy
+                .editions
+                .iter()
+                .filter(|e| e.launched)
+                .cloned()
+                .map(Arc::new)
+                .collect(),
+            drafts: taxonomy
+                .editions
+                .iter()
+                .filter(|e| !e.launched)
+                .cloned()
+                .map(Arc::new)
+                .collect(),
             codes: taxonomy
                 .editions
                 .iter()
@@ -447,6 +463,8 @@ impl Snapshot {
                 .iter()
                 .position(|e| e.code.as_ref() == code)
         };
+        // A version in a draft edition has no public page to point to yet.
+        found.retain(|other| position(&other.edition).is_some());
         found.sort_by_key(|other| (position(&other.edition), other.id));
         found
     }
@@ -492,12 +510,25 @@ impl Snapshot {
         self.items.is_empty()
     }
 
-    /// Every edition in display order.
+    /// Every launched edition in display order.
     pub fn editions(&self) -> &[Arc<Edition>] {
         &self.catalog.editions
     }
 
-    /// The edition with this code.
+    /// Every edition, launched ones first in display order, then the drafts: for the
+    /// newsroom.
+    pub fn all_editions(&self) -> impl Iterator<Item = &Arc<Edition>> {
+        self.catalog.editions.iter().chain(&self.catalog.drafts)
+    }
+
+    /// The edition with this code, launched or still a draft: for the newsroom, which
+    /// prepares a draft edition before readers see it.
+    pub fn any_edition(&self, code: &str) -> Option<&Arc<Edition>> {
+        self.edition(code)
+            .or_else(|| self.catalog.drafts.iter().find(|e| e.code.as_ref() == code))
+    }
+
+    /// The launched edition with this code.
     pub fn edition(&self, code: &str) -> Option<&Arc<Edition>> {
         self.catalog
             .editions

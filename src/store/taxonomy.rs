@@ -7,7 +7,7 @@ use crate::domain::{
 };
 
 /// Columns of [`edition_from`].
-const EDITION_COLUMNS: &str = "code, name, outlet, language, time_zone";
+const EDITION_COLUMNS: &str = "code, name, outlet, language, time_zone, launched";
 
 fn edition_from(row: &AnyRow) -> StoreResult<Edition> {
     let mut edition = Edition::new(
@@ -19,6 +19,7 @@ fn edition_from(row: &AnyRow) -> StoreResult<Edition> {
         edition.language = LanguageTag::parse(&tag).map_err(rows::corrupt)?;
     }
     edition.time_zone = row.try_get("time_zone")?;
+    edition.launched = row.try_get::<i64, _>("launched")? != 0;
     Ok(edition)
 }
 
@@ -101,14 +102,15 @@ impl Writer {
     /// Adds an edition at the end of the display order.
     pub async fn insert_edition(&mut self, edition: &Edition) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO editions (code, name, outlet, language, time_zone, position) \
-             VALUES ($1, $2, $3, $4, $5, (SELECT COUNT(*) FROM editions))",
+            "INSERT INTO editions (code, name, outlet, language, time_zone, launched, position) \
+             VALUES ($1, $2, $3, $4, $5, $6, (SELECT COUNT(*) FROM editions))",
         )
         .bind(edition.code.as_ref())
         .bind(&edition.name)
         .bind(&edition.outlet)
         .bind(edition.language.as_ref())
         .bind(edition.time_zone.as_deref())
+        .bind(i64::from(edition.launched))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -118,7 +120,7 @@ impl Writer {
     pub async fn update_edition(&mut self, edition: &Edition, position: i64) -> StoreResult<()> {
         sqlx::query(
             "UPDATE editions SET name = $1, outlet = $2, language = $3, time_zone = $4, \
-             position = $5 WHERE code = $6",
+             position = $5, launched = $7 WHERE code = $6",
         )
         .bind(&edition.name)
         .bind(&edition.outlet)
@@ -126,8 +128,18 @@ impl Writer {
         .bind(edition.time_zone.as_deref())
         .bind(position)
         .bind(edition.code.as_ref())
+        .bind(i64::from(edition.launched))
         .execute(&mut *self.tx)
         .await?;
+        Ok(())
+    }
+
+    /// Makes a draft edition public.
+    pub async fn launch_edition(&mut self, code: &EditionCode) -> StoreResult<()> {
+        sqlx::query("UPDATE editions SET launched = 1 WHERE code = $1")
+            .bind(code.as_ref())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

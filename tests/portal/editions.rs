@@ -583,3 +583,155 @@ async fn the_demo_has_three_editions_a_translated_story_and_an_editor_to_try() {
     }
     store.close().await;
 }
+
+#[tokio::test]
+async fn a_new_edition_is_a_draft_readers_do_not_see_until_an_admin_launches_it() {
+    let app = site().await;
+    let admin = app.signed_in("chief", Role::Admin).await;
+    let added = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/editions",
+            &[
+                ("code", "tr"),
+                ("name", "Haber Ajansı"),
+                ("outlet", "Ajans"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let section = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/sections",
+            &[("edition", "tr"), ("slug", "gundem"), ("name", "Gündem")],
+        )
+        .await;
+    assert_eq!(section.status, StatusCode::SEE_OTHER, "{}", section.body);
+    // The desk prepares the edition: a published story and its English original.
+    let english = create(&admin, &story("en", "politics", "Ministers meet", "")).await;
+    let original = english.to_string();
+    let turkish = create(
+        &admin,
+        &story("tr", "gundem", "Bakanlar buluştu", &original),
+    )
+    .await;
+    app.settle().await;
+
+    let (seen, links, robots, sitemaps) = what_readers_see(&app, english).await;
+    for (path, status) in &seen {
+        assert_eq!(*status, StatusCode::NOT_FOUND, "a draft edition's {path}");
+    }
+    assert!(
+        links.iter().all(|href| !href.contains("/tr/")),
+        "no link leads readers to the draft: {links:?}"
+    );
+    assert!(!robots.contains("/sitemaps/tr/"), "{robots}");
+    assert!(!sitemaps.contains("/tr/"), "{sitemaps}");
+    let story_page = app.get(&app.item_path(turkish).await).await;
+    assert_eq!(story_page.status, StatusCode::NOT_FOUND);
+
+    // The newsroom lists it as a draft, and an editor's preview still works there.
+    let sections_page = admin.get("/newsroom/sections").await;
+    assert_eq!(
+        sections_page.texts(".editions .edition-draft").len(),
+        1,
+        "{}",
+        sections_page.body
+    );
+    let front = admin.get("/newsroom/front-page/tr").await;
+    assert_eq!(front.status, StatusCode::OK, "{}", front.body);
+
+    // Launching it is one step; it is audited and readers see it at once.
+    let token = csrf_of(&sections_page);
+    let launched = admin
+        .post("/newsroom/editions/tr/launch", &[("csrf", token.as_str())])
+        .await;
+    assert_eq!(launched.status, StatusCode::SEE_OTHER, "{}", launched.body);
+    app.settle().await;
+    let (seen, links, robots, _) = what_readers_see(&app, english).await;
+    for (path, status) in &seen {
+        assert_eq!(*status, StatusCode::OK, "a launched edition's {path}");
+    }
+    assert!(links.iter().any(|href| href.contains("/tr/")), "{links:?}");
+    assert!(robots.contains("/sitemaps/tr/news.xml"), "{robots}");
+    assert_eq!(
+        app.get(&app.item_path(turkish).await).await.status,
+        StatusCode::OK
+    );
+    let audit = admin.get("/newsroom/audit").await;
+    assert!(audit.body.contains("edition launched"), "{}", audit.body);
+    let sections_page = admin.get("/newsroom/sections").await;
+    assert!(sections_page.texts(".editions .edition-draft").is_empty());
+
+    // An unknown edition is not there to launch; a form without its token changes nothing.
+    let token = csrf_of(&sections_page);
+    let unknown = admin
+        .post("/newsroom/editions/xx/launch", &[("csrf", token.as_str())])
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_edition_the_config_declares_is_public_even_if_the_newsroom_added_it_first() {
+    let db = Database::fresh();
+    {
+        let app = TestApp::spawn_on(db).await;
+        let admin = app.signed_in("chief", Role::Admin).await;
+        let added = admin
+            .submit(
+                "/newsroom/sections",
+                "/newsroom/editions",
+                &[
+                    ("code", "ru"),
+                    ("name", "Агентство"),
+                    ("outlet", "Агентство"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        app.settle().await;
+        assert!(app.read.snapshot().edition("ru").is_none());
+        let db = {
+            app.server_stop().await;
+            app.into_database()
+        };
+        let app = TestApp::spawn_with(db, configured(CONFIG)).await;
+        app.settle().await;
+        assert_eq!(app.get("/ru/").await.status, StatusCode::OK);
+    }
+}
+
+/// Statuses of a `tr` edition's pages, the links pages of `en` and its story
+/// `english` give readers, robots.txt and the sitemap index.
+async fn what_readers_see(
+    app: &TestApp,
+    english: i64,
+) -> (Vec<(String, StatusCode)>, Vec<String>, String, String) {
+    let mut seen = Vec::new();
+    for path in [
+        "/tr/",
+        "/tr/gundem",
+        "/tr/feed.xml",
+        "/sitemaps/tr/news.xml",
+    ] {
+        seen.push((path.to_owned(), app.get(path).await.status));
+    }
+    let home = app.get("/en/").await;
+    let english_path = app.item_path(english).await;
+    let article = app.get(&english_path).await;
+    assert_eq!(article.status, StatusCode::OK, "{english_path}");
+    let links = [
+        home.hrefs("nav.editions a"),
+        article.hrefs("nav.editions a"),
+        alternates(&article)
+            .into_iter()
+            .map(|(_, href)| href)
+            .collect(),
+        article.hrefs(".translations a"),
+    ]
+    .concat();
+    let robots = app.get("/robots.txt").await.body;
+    let sitemap_index = app.get("/sitemap.xml").await.body;
+    (seen, links, robots, sitemap_index)
+}

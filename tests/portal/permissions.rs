@@ -974,6 +974,40 @@ async fn sections_editions_uploads_and_the_audit_log_follow_the_same_rule() {
             .await;
         assert_eq!(direct.is_ok(), edition, "{name}: {direct:?}");
 
+        // Launching a draft edition: over HTTP, then through the use case.
+        let draft = format!("z{}", &name[..2]);
+        app.newsroom
+            .add_edition(&system_admin(), &draft, "Draft", "Draft")
+            .await
+            .expect("a draft edition");
+        let token = csrf_of(&page);
+        let launched = browser
+            .post(
+                &format!("/newsroom/editions/{draft}/launch"),
+                &[("csrf", token.as_str())],
+            )
+            .await;
+        assert_eq!(launched.status, expect(edition), "{name} launches");
+        app.settle().await;
+        assert_eq!(
+            app.read.snapshot().edition(&draft).is_some(),
+            edition,
+            "{name}"
+        );
+        let again = format!("w{}", &name[..2]);
+        app.newsroom
+            .add_edition(&system_admin(), &again, "Draft", "Draft")
+            .await
+            .expect("a draft edition");
+        let direct = app.newsroom.launch_edition(&actor, &again).await;
+        assert_eq!(direct.is_ok(), edition, "{name}: {direct:?}");
+        app.settle().await;
+        assert_eq!(
+            app.read.snapshot().edition(&again).is_some(),
+            edition,
+            "{name}"
+        );
+
         // Everyone may upload images.
         let uploads = app.store.primary().media(100).await.expect("media").len();
         let uploaded = upload(&browser, png(size, 20), "photo.png", "A photo").await;
@@ -1070,4 +1104,9 @@ async fn flags_an_editor_set_survive_a_reporters_save_and_restore() {
         restored.pinned && restored.breaking,
         "a restore does not clear flags its actor may not change"
     );
+}
+
+/// An admin acting for the tests' set-up, as the config does.
+fn system_admin() -> Actor {
+    Actor::system("config")
 }

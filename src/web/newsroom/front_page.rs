@@ -106,8 +106,7 @@ pub async fn list_front_pages(
     let editions = state
         .read
         .snapshot()
-        .editions()
-        .iter()
+        .all_editions()
         .map(|e| (e.code.to_string(), e.name.clone()))
         .collect();
     respond::private_html(&EditionsPage {
@@ -122,7 +121,7 @@ pub async fn show_front_page(
     editor: Editor,
     Path(edition): Path<String>,
 ) -> Result<Response, PageError> {
-    if state.read.snapshot().edition(&edition).is_none() {
+    if state.read.snapshot().any_edition(&edition).is_none() {
         return Err(PageError::NotFound);
     }
     let desk = state
@@ -351,7 +350,7 @@ async fn refuse(
         NewsroomError::UnknownEdition(_) => return Err(PageError::NotFound),
         _ => return Err(why.into()),
     };
-    if state.read.snapshot().edition(edition).is_none() {
+    if state.read.snapshot().any_edition(edition).is_none() {
         return Err(PageError::NotFound);
     }
     let desk = state

@@ -135,6 +135,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(sections::show_sections).post(sections::add_section),
         )
         .route("/newsroom/editions", post(sections::add_edition))
+        .route(
+            "/newsroom/editions/{code}/launch",
+            post(sections::launch_edition),
+        )
         .route("/newsroom/media", get(media::show_media))
         .route("/newsroom/items/new", get(items::new_item))
         .route("/newsroom/items", post(items::create_item))

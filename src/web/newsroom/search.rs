@@ -75,7 +75,7 @@ pub async fn show_search(
     let zone = &state.site.time_zone;
     let parsed = parse(&q);
     let status_filter = Status::parse(&status).ok();
-    let edition_filter = snapshot.edition(&edition).map(|e| e.code.to_string());
+    let edition_filter = snapshot.any_edition(&edition).map(|e| e.code.to_string());
     let author_filter = snapshot.author_by_slug(&author).map(|a| a.id);
     let actor = editor.actor();
     let results = state
@@ -152,8 +152,7 @@ pub async fn show_search(
             })
             .collect(),
         editions: snapshot
-            .editions()
-            .iter()
+            .all_editions()
             .map(|e| choose(e.code.to_string(), e.name.clone(), &edition))
             .collect(),
         authors: snapshot

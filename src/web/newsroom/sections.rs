@@ -20,10 +20,17 @@ use crate::web::views::NewsroomChrome;
 struct SectionsPage {
     chrome: NewsroomChrome,
     sections: Vec<(String, String, String)>,
-    editions: Vec<String>,
+    editions: Vec<EditionRow>,
     can_add_section: bool,
     can_add_edition: bool,
     error: Option<String>,
+}
+
+/// An edition as the list shows it.
+struct EditionRow {
+    code: String,
+    name: String,
+    launched: bool,
 }
 
 async fn render(
@@ -46,7 +53,11 @@ async fn render(
             .editions()
             .await?
             .into_iter()
-            .map(|e| e.code.to_string())
+            .map(|e| EditionRow {
+                code: e.code.to_string(),
+                name: e.name,
+                launched: e.launched,
+            })
             .collect(),
         can_add_section: may(editor.actor().role, Action::ManageTaxonomy, Scope::Newsroom),
         can_add_edition: may(editor.actor().role, Action::ManageEditions, Scope::Newsroom),
@@ -126,6 +137,30 @@ pub async fn add_edition(
         .newsroom
         .add_edition(editor.actor(), &form.code, &form.name, &form.outlet)
         .await;
+    match outcome(&editor, result)? {
+        None => Ok(Redirect::to("/newsroom/sections").into_response()),
+        Some(error) => render(&state, &editor, Some(error)).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct LaunchForm {
+    csrf: String,
+}
+
+/// Launches a draft edition.
+pub async fn launch_edition(
+    State(state): State<AppState>,
+    editor: Editor,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Form(form): Form<LaunchForm>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&form.csrf)?;
+    let result = state.newsroom.launch_edition(editor.actor(), &code).await;
+    if let Err(NewsroomError::UnknownEdition(_)) = &result {
+        return Err(PageError::NotFound);
+    }
     match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
         Some(error) => render(&state, &editor, Some(error)).await,

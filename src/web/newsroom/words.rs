@@ -220,6 +220,13 @@ words {
     site_name_in_edition => ["Site name in this edition", "Bu buraxılışda saytın adı", "Bu baskıda sitenin adı", "Название сайта в этом выпуске"],
     outlet_after_bylines => ["Outlet shown after bylines", "Müəllif adlarından sonra göstərilən nəşr", "İmzalardan sonra gösterilen yayın kuruluşu", "Издание, указываемое после подписи"],
     add_edition => ["Add edition", "Buraxılış əlavə et", "Baskı ekle", "Добавить выпуск"],
+    editions_heading => ["Editions", "Buraxılışlar", "Baskılar", "Выпуски"],
+    edition_public => ["Public", "Açıq", "Yayında", "Открыт читателям"],
+    edition_draft => ["Draft: readers do not see it yet", "Qaralama: oxucular hələ görmür", "Taslak: okurlar henüz görmüyor", "Черновик: читатели его пока не видят"],
+    launch_edition => ["Launch", "Açın", "Yayına aç", "Открыть"],
+    new_editions_are_drafts => ["A new edition starts as a draft: prepare its sections, stories and front page, then launch it.", "Yeni buraxılış qaralama kimi başlayır: bölmələrini, xəbərlərini və ön səhifəsini hazırlayın, sonra açın.", "Yeni baskı taslak olarak başlar: bölümlerini, haberlerini ve ön sayfasını hazırlayın, sonra yayına açın.", "Новый выпуск создаётся черновиком: подготовьте разделы, материалы и главную страницу, затем откройте его."],
+    status_heading => ["Status", "Vəziyyət", "Durum", "Статус"],
+    name_heading => ["Name", "Ad", "Ad", "Название"],
     // The editor.
     item => ["Item", "Material", "Haber", "Материал"],
     edit => ["Edit", "Redaktə et", "Düzenle", "Редактировать"],
