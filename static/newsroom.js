@@ -76,3 +76,14 @@
     }, 30000);
   }
 })();
+
+// A button with data-confirm asks before its form is sent: withdrawing or restoring
+// a live story, disabling an account.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+})();

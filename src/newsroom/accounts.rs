@@ -322,6 +322,9 @@ impl Newsroom {
         }
         let account = self.existing(username).await?;
         let mut w = self.store.begin(self.clock.now()).await?;
+        if disabled && account.role == Role::Admin && !account.disabled {
+            keep_an_admin(&mut w).await?;
+        }
         w.set_disabled(account.id, disabled).await?;
         let action = if disabled {
             "account disabled"
@@ -333,6 +336,40 @@ impl Newsroom {
             action,
             &format!("account:{username}"),
             "",
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Changes what an account may do; admins only. The last active admin keeps the role,
+    /// so the site is never left without one.
+    pub async fn change_role(
+        &self,
+        username: &str,
+        role: Role,
+        by: Option<&Actor>,
+    ) -> Result<(), NewsroomError> {
+        if by.is_some_and(|a| !may(a.role, Action::ManageUsers, Scope::Newsroom)) {
+            return Err(NewsroomError::Forbidden);
+        }
+        if role == Role::System {
+            return Err(crate::domain::DomainError::UnknownRole(role.as_str().to_owned()).into());
+        }
+        let account = self.existing(username).await?;
+        if account.role == role {
+            return Ok(());
+        }
+        let mut w = self.store.begin(self.clock.now()).await?;
+        if account.role == Role::Admin && !account.disabled {
+            keep_an_admin(&mut w).await?;
+        }
+        w.set_role(account.id, role).await?;
+        w.audit(
+            by.and_then(|a| a.id),
+            "role changed",
+            &format!("account:{username}"),
+            &format!("{} to {}", account.role.as_str(), role.as_str()),
         )
         .await?;
         w.commit().await?;
@@ -707,6 +744,15 @@ impl Newsroom {
     pub async fn log_out(&self, token: &str) -> Result<(), NewsroomError> {
         Ok(self.store.delete_session(&token_hash(token)).await?)
     }
+}
+
+/// Refuses a change that would take away the last active admin, read inside the
+/// change's transaction so two admins demoting each other cannot both succeed.
+async fn keep_an_admin(w: &mut crate::store::Writer) -> Result<(), NewsroomError> {
+    if w.active_admins().await? <= 1 {
+        return Err(NewsroomError::LastAdmin);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

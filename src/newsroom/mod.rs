@@ -97,6 +97,9 @@ pub enum NewsroomError {
     /// No account has this login name.
     #[error("there is no account '{0}'")]
     NoAccount(String),
+
+    #[error("the site must keep at least one active admin")]
+    LastAdmin,
     /// The account is disabled.
     #[error("the account '{0}' is disabled")]
     AccountDisabled(String),

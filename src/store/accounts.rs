@@ -115,6 +115,26 @@ impl Writer {
         Ok(())
     }
 
+    /// Sets what an account may do; its sessions see the new role at their next request.
+    pub async fn set_role(&mut self, id: UserId, role: Role) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// How many admin accounts are not disabled.
+    pub async fn active_admins(&mut self) -> StoreResult<i64> {
+        let count = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE role = 'admin' AND disabled = 0",
+        )
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(count)
+    }
+
     /// Replaces an account's password hash and ends its sessions.
     pub async fn set_password(&mut self, id: UserId, password_hash: &str) -> StoreResult<()> {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")

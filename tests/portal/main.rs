@@ -31,6 +31,7 @@ mod permissions;
 mod search;
 mod seed;
 mod signin;
+mod staff;
 mod stopping;
 mod storm;
 mod support;

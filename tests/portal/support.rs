@@ -633,10 +633,17 @@ impl TestApp {
             .create_account(username, &format!("{username} name"), role, password, None)
             .await
             .expect("account created");
+        let (browser, answer) = self.sign_in(username, password).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "signed in");
+        browser
+    }
+
+    /// A new browser that has sent the sign-in form, and the answer it got.
+    pub async fn sign_in(&self, username: &str, password: &str) -> (Browser, Fetched) {
         let browser = self.browser();
         let login = browser.get("/newsroom/login").await;
         let token = csrf_of(&login);
-        let response = browser
+        let answer = browser
             .post(
                 "/newsroom/login",
                 &[
@@ -647,8 +654,7 @@ impl TestApp {
                 ],
             )
             .await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "signed in");
-        browser
+        (browser, answer)
     }
 }
 

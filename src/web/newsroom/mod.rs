@@ -13,6 +13,7 @@ mod refused;
 mod search;
 mod sections;
 mod session;
+mod staff;
 mod tokens;
 mod webhooks;
 mod wire;
@@ -135,6 +136,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(sections::show_sections).post(sections::add_section),
         )
         .route("/newsroom/editions", post(sections::add_edition))
+        .route(
+            "/newsroom/accounts",
+            get(staff::show_accounts).post(staff::add_account),
+        )
+        .route("/newsroom/accounts/{login}/role", post(staff::change_role))
+        .route(
+            "/newsroom/accounts/{login}/disabled",
+            post(staff::set_disabled),
+        )
+        .route(
+            "/newsroom/accounts/{login}/password",
+            post(staff::reset_password),
+        )
         .route(
             "/newsroom/editions/{code}/launch",
             post(sections::launch_edition),
