@@ -61,6 +61,8 @@ pub struct Section {
     pub slug: Slug,
     /// Display name in the edition's language.
     pub name: String,
+    /// Left out of the masthead and the automatic home page; its page stays.
+    pub hidden: bool,
 }
 
 impl Section {

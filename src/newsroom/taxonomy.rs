@@ -148,6 +148,122 @@ impl Newsroom {
         Ok(())
     }
 
+    /// Gives a section a new name and address (slug); editors and admins. Its old
+    /// address redirects to the new one, and its items' pages move with it.
+    pub async fn edit_section(
+        &self,
+        actor: &Actor,
+        edition: &str,
+        slug: &str,
+        new_slug: &str,
+        new_name: &str,
+    ) -> Result<(), NewsroomError> {
+        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let code = EditionCode::parse(edition.trim())?;
+        let new_slug = Section::check_slug(new_slug.trim())?;
+        let name = PersonName::parse(new_name)?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let section = existing_section(&mut w, &code, slug).await?;
+        if section.slug == new_slug && section.name == name.as_ref() {
+            return Ok(());
+        }
+        if section.slug != new_slug && w.section(&code, new_slug.as_ref()).await?.is_some() {
+            return Err(NewsroomError::SectionTaken(new_slug.to_string()));
+        }
+        w.readdress_section(&section, new_slug.as_ref(), name.as_ref())
+            .await?;
+        let subject = format!("section:{code}:{}", section.slug);
+        let (change, said) = if section.slug == new_slug {
+            (subject.clone(), name.as_ref().to_owned())
+        } else {
+            (
+                format!("{subject}:address"),
+                format!("{} at /{code}/{new_slug}", name.as_ref()),
+            )
+        };
+        w.append_change(Entity::Taxonomy, &change, "renamed")
+            .await?;
+        w.audit_by(actor.by(), "section renamed", &subject, &said)
+            .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Hides a section from the masthead and the automatic home page, or shows it
+    /// again; editors and admins.
+    pub async fn set_section_hidden(
+        &self,
+        actor: &Actor,
+        edition: &str,
+        slug: &str,
+        hidden: bool,
+    ) -> Result<(), NewsroomError> {
+        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let code = EditionCode::parse(edition.trim())?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let section = existing_section(&mut w, &code, slug).await?;
+        if section.hidden == hidden {
+            return Ok(());
+        }
+        w.set_section_hidden(section.id, hidden).await?;
+        // The home page's automatic blocks list sections too.
+        let subject = format!("section:{code}:{}", section.slug);
+        w.append_change(Entity::Taxonomy, &format!("{subject}:address"), "shown")
+            .await?;
+        let action = if hidden {
+            "section hidden"
+        } else {
+            "section shown"
+        };
+        w.audit_by(actor.by(), action, &subject, &section.name)
+            .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Moves a section one place earlier (`earlier`) or later in its edition's order;
+    /// editors and admins. At either end it stays.
+    pub async fn move_section(
+        &self,
+        actor: &Actor,
+        edition: &str,
+        slug: &str,
+        earlier: bool,
+    ) -> Result<(), NewsroomError> {
+        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let code = EditionCode::parse(edition.trim())?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let section = existing_section(&mut w, &code, slug).await?;
+        let mut order = w.section_order(&code).await?;
+        let Some(at) = order.iter().position(|id| *id == section.id) else {
+            return Ok(());
+        };
+        let to = if earlier {
+            at.checked_sub(1)
+        } else {
+            Some(at + 1).filter(|to| *to < order.len())
+        };
+        let Some(to) = to else { return Ok(()) };
+        order.swap(at, to);
+        w.set_section_order(&order).await?;
+        let subject = format!("section:{code}:{}", section.slug);
+        w.append_change(Entity::Taxonomy, &format!("{subject}:address"), "moved")
+            .await?;
+        w.audit_by(actor.by(), "section moved", &subject, &section.name)
+            .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
     /// Adds a section to an edition; editors and admins.
     pub async fn add_section(
         &self,
@@ -245,4 +361,18 @@ pub(super) async fn insert_section(
     w.audit_by(actor.by(), "section added", &subject, name.as_ref())
         .await?;
     Ok(id)
+}
+
+/// The section at `slug` in `code`, or why there is none.
+async fn existing_section(
+    w: &mut Writer,
+    code: &EditionCode,
+    slug: &str,
+) -> Result<Section, NewsroomError> {
+    w.section(code, slug.trim()).await?.ok_or_else(|| {
+        NewsroomError::Invalid(crate::domain::DomainError::UnknownSection {
+            edition: code.to_string(),
+            section: slug.to_owned(),
+        })
+    })
 }

@@ -218,6 +218,7 @@ async fn load_taxonomy(store: &Store) -> StoreResult<Taxonomy> {
         authors: store.authors().await?,
         tags: store.tags().await?,
         media: store.media(i64::MAX).await?,
+        section_redirects: store.section_redirects().await?,
     })
 }
 

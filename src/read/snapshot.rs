@@ -77,6 +77,8 @@ struct Catalog {
     sections: HashMap<SectionId, Arc<Section>>,
     section_order: HashMap<String, Vec<SectionId>>,
     sections_by_slug: HashMap<(String, String), SectionId>,
+    /// Sections' earlier addresses, by (edition, old slug).
+    moved_sections: HashMap<(String, String), SectionId>,
     authors: HashMap<AuthorId, Arc<Author>>,
     authors_by_slug: HashMap<String, AuthorId>,
     tags: HashMap<TagId, Arc<Tag>>,
@@ -109,6 +111,8 @@ pub struct Taxonomy {
     pub tags: Vec<Tag>,
     /// Uploaded images.
     pub media: Vec<crate::store::MediaRecord>,
+    /// Sections' earlier addresses: (edition, old slug, section).
+    pub section_redirects: Vec<(String, String, SectionId)>,
 }
 
 impl Catalog {
@@ -145,6 +149,11 @@ impl Catalog {
             catalog
                 .sections_by_slug
                 .insert((s.edition.to_string(), s.slug.to_string()), s.id);
+        }
+        for (edition, slug, id) in &taxonomy.section_redirects {
+            catalog
+                .moved_sections
+                .insert((edition.clone(), slug.clone()), *id);
         }
         for a in &taxonomy.authors {
             catalog.authors.insert(a.id, Arc::new(a.clone()));
@@ -569,6 +578,14 @@ impl Snapshot {
             .unwrap_or_default()
     }
 
+    /// The section that used to be at `slug` in `edition`, before its address changed.
+    pub fn moved_section(&self, edition: &str, slug: &str) -> Option<&Arc<Section>> {
+        self.catalog
+            .moved_sections
+            .get(&(edition.to_owned(), slug.to_owned()))
+            .and_then(|id| self.catalog.sections.get(id))
+    }
+
     /// A section of an edition by slug.
     pub fn section_by_slug(&self, edition: &str, slug: &str) -> Option<&Arc<Section>> {
         let id = self
@@ -742,6 +759,7 @@ mod tests {
                     edition: code(if id % 2 == 0 { "az" } else { "en" }),
                     slug: Slug::parse(&format!("s{id}")).expect("valid"),
                     name: format!("{section_name} {id}"),
+                    hidden: false,
                 })
                 .collect(),
             ..Taxonomy::default()

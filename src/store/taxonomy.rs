@@ -29,6 +29,7 @@ fn section_from(row: &AnyRow) -> StoreResult<Section> {
         edition: rows::edition(&row.try_get::<String, _>("edition")?)?,
         slug: rows::slug(&row.try_get::<String, _>("slug")?)?,
         name: row.try_get("name")?,
+        hidden: row.try_get::<i64, _>("hidden")? != 0,
     })
 }
 
@@ -63,11 +64,27 @@ impl Store {
     /// Every section of every edition, in display order.
     pub async fn sections(&self) -> StoreResult<Vec<Section>> {
         let rows = sqlx::query(
-            "SELECT id, edition, slug, name FROM sections ORDER BY edition, position, id",
+            "SELECT id, edition, slug, name, hidden FROM sections ORDER BY edition, position, id",
         )
         .fetch_all(&self.reads)
         .await?;
         rows.iter().map(section_from).collect()
+    }
+
+    /// Every section's earlier addresses: (edition, old slug, section).
+    pub async fn section_redirects(&self) -> StoreResult<Vec<(String, String, SectionId)>> {
+        let rows = sqlx::query("SELECT edition, slug, section_id FROM section_redirects")
+            .fetch_all(&self.reads)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("edition")?,
+                    r.try_get("slug")?,
+                    r.try_get("section_id")?,
+                ))
+            })
+            .collect()
     }
 
     /// Every author.
@@ -153,6 +170,70 @@ impl Writer {
         Ok(position)
     }
 
+    /// Gives a section a new address and name; the old address redirects to it.
+    pub async fn readdress_section(
+        &mut self,
+        section: &Section,
+        slug: &str,
+        name: &str,
+    ) -> StoreResult<()> {
+        // A section taking an address that used to be another's ends that redirect.
+        sqlx::query("DELETE FROM section_redirects WHERE edition = $1 AND slug = $2")
+            .bind(section.edition.as_ref())
+            .bind(slug)
+            .execute(&mut *self.tx)
+            .await?;
+        if section.slug.as_ref() != slug {
+            sqlx::query(
+                "INSERT INTO section_redirects (edition, slug, section_id) VALUES ($1, $2, $3)",
+            )
+            .bind(section.edition.as_ref())
+            .bind(section.slug.as_ref())
+            .bind(section.id)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        sqlx::query("UPDATE sections SET slug = $1, name = $2 WHERE id = $3")
+            .bind(slug)
+            .bind(name)
+            .bind(section.id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Shows or hides a section in the masthead and the automatic home page.
+    pub async fn set_section_hidden(&mut self, id: SectionId, hidden: bool) -> StoreResult<()> {
+        sqlx::query("UPDATE sections SET hidden = $1 WHERE id = $2")
+            .bind(i64::from(hidden))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// An edition's sections in display order.
+    pub async fn section_order(&mut self, edition: &EditionCode) -> StoreResult<Vec<SectionId>> {
+        let ids =
+            sqlx::query_scalar("SELECT id FROM sections WHERE edition = $1 ORDER BY position, id")
+                .bind(edition.as_ref())
+                .fetch_all(&mut *self.tx)
+                .await?;
+        Ok(ids)
+    }
+
+    /// Sets an edition's display order to `ids`, first to last.
+    pub async fn set_section_order(&mut self, ids: &[SectionId]) -> StoreResult<()> {
+        for (position, id) in ids.iter().enumerate() {
+            sqlx::query("UPDATE sections SET position = $1 WHERE id = $2")
+                .bind(position as i64)
+                .bind(*id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Renames a section.
     pub async fn rename_section(&mut self, id: SectionId, name: &str) -> StoreResult<()> {
         sqlx::query("UPDATE sections SET name = $1 WHERE id = $2")
@@ -170,7 +251,7 @@ impl Writer {
         slug: &str,
     ) -> StoreResult<Option<Section>> {
         let row = sqlx::query(
-            "SELECT id, edition, slug, name FROM sections WHERE edition = $1 AND slug = $2",
+            "SELECT id, edition, slug, name, hidden FROM sections WHERE edition = $1 AND slug = $2",
         )
         .bind(edition.as_ref())
         .bind(slug)
@@ -186,7 +267,7 @@ impl Writer {
         name: &str,
     ) -> StoreResult<Option<Section>> {
         let row = sqlx::query(
-            "SELECT id, edition, slug, name FROM sections WHERE edition = $1 AND name = $2",
+            "SELECT id, edition, slug, name, hidden FROM sections WHERE edition = $1 AND name = $2",
         )
         .bind(edition.as_ref())
         .bind(name)

@@ -191,15 +191,23 @@ async fn show_topic_feed(
     origin: Origin,
     Path((_, kind, slug, format)): Path<(String, String, String, String)>,
 ) -> Result<Response, PageError> {
-    let format = Format::parse(&format).ok_or(PageError::NotFound)?;
+    let format_name = format;
+    let format = Format::parse(&format_name).ok_or(PageError::NotFound)?;
     let code = reader.code();
     let snapshot = &reader.snapshot;
     let site_name = &reader.edition.name;
     let listing = match kind.as_str() {
         "section" => {
-            let section = snapshot
-                .section_by_slug(code, &slug)
-                .ok_or(PageError::NotFound)?;
+            let Some(section) = snapshot.section_by_slug(code, &slug) else {
+                // Readers subscribed at a section's old address are sent to the new one.
+                let moved = snapshot
+                    .moved_section(code, &slug)
+                    .ok_or(PageError::NotFound)?;
+                return Ok(crate::web::respond::moved_permanently(&format!(
+                    "/{code}/feeds/section/{}/{format_name}",
+                    moved.slug
+                )));
+            };
             Listing {
                 title: format!("{} | {site_name}", section.name),
                 page: urls::section(code, section.slug.as_ref(), 1),

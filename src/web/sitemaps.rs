@@ -415,6 +415,7 @@ mod tests {
                 edition: EditionCode::parse("en").expect("valid"),
                 slug: Slug::parse("politics").expect("valid"),
                 name: "Politics".into(),
+                hidden: false,
             }],
             ..Taxonomy::default()
         };

@@ -103,6 +103,7 @@ impl Chrome {
             sections: snapshot
                 .sections_of(code)
                 .into_iter()
+                .filter(|s| !s.hidden)
                 .map(|s| NavLink {
                     href: urls::section(code, s.slug.as_ref(), 1),
                     label: s.name.clone(),

@@ -293,6 +293,7 @@ async fn every_newsroom_page_speaks_only_the_account_s_language() {
             ("search", "/newsroom/search?q=qwzx".to_owned()),
             ("sections", "/newsroom/sections".to_owned()),
             ("audit", "/newsroom/audit".to_owned()),
+            ("accounts", "/newsroom/accounts".to_owned()),
             ("webhooks", "/newsroom/webhooks".to_owned()),
             ("account", "/newsroom/account".to_owned()),
             ("tokens", "/newsroom/tokens".to_owned()),

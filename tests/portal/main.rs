@@ -29,6 +29,7 @@ mod operations;
 mod pages;
 mod permissions;
 mod search;
+mod sections;
 mod seed;
 mod signin;
 mod staff;

@@ -41,7 +41,7 @@ async fn an_admin_adds_a_reporter_changes_the_role_disables_enables_and_resets_t
     assert!(added.texts("[role=status]").concat().contains("ayla"));
     assert_eq!(
         row(&admin, "ayla").await,
-        ("reporter".into(), "active".into(), "off".into())
+        ("Reporter".into(), "active".into(), "off".into())
     );
     let (ayla, answer) = app.sign_in("ayla", FIRST).await;
     assert_eq!(
@@ -62,7 +62,7 @@ async fn an_admin_adds_a_reporter_changes_the_role_disables_enables_and_resets_t
         )
         .await;
     assert_eq!(promoted.status, StatusCode::OK, "{}", promoted.body);
-    assert_eq!(row(&admin, "ayla").await.0, "editor");
+    assert_eq!(row(&admin, "ayla").await.0, "Editor");
     assert_ne!(
         ayla.get("/newsroom/front-page/en").await.status,
         StatusCode::FORBIDDEN
@@ -200,7 +200,7 @@ async fn the_last_active_admin_cannot_be_demoted_or_disabled() {
     }
     assert_eq!(
         row(&chief, "chief").await,
-        ("admin".into(), "active".into(), "off".into())
+        ("Admin".into(), "active".into(), "off".into())
     );
     // With a second admin, one may step down.
     app.signed_in("deputy", Role::Admin).await;

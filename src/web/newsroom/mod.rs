@@ -137,6 +137,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/newsroom/editions", post(sections::add_edition))
         .route(
+            "/newsroom/sections/{edition}/{slug}/{what}",
+            post(sections::change_section),
+        )
+        .route(
             "/newsroom/accounts",
             get(staff::show_accounts).post(staff::add_account),
         )

@@ -19,11 +19,19 @@ use crate::web::views::NewsroomChrome;
 #[template(path = "newsroom/sections.html")]
 struct SectionsPage {
     chrome: NewsroomChrome,
-    sections: Vec<(String, String, String)>,
+    sections: Vec<SectionRow>,
     editions: Vec<EditionRow>,
     can_add_section: bool,
     can_add_edition: bool,
     error: Option<String>,
+}
+
+/// A section as the list shows it.
+struct SectionRow {
+    edition: String,
+    name: String,
+    slug: String,
+    hidden: bool,
 }
 
 /// An edition as the list shows it.
@@ -46,7 +54,12 @@ async fn render(
             .sections()
             .await?
             .into_iter()
-            .map(|s| (s.edition.to_string(), s.name, s.slug.to_string()))
+            .map(|s| SectionRow {
+                edition: s.edition.to_string(),
+                name: s.name,
+                slug: s.slug.to_string(),
+                hidden: s.hidden,
+            })
             .collect(),
         editions: state
             .newsroom
@@ -159,6 +172,70 @@ pub async fn launch_edition(
     editor.check_csrf(&form.csrf)?;
     let result = state.newsroom.launch_edition(editor.actor(), &code).await;
     if let Err(NewsroomError::UnknownEdition(_)) = &result {
+        return Err(PageError::NotFound);
+    }
+    match outcome(&editor, result)? {
+        None => Ok(Redirect::to("/newsroom/sections").into_response()),
+        Some(error) => render(&state, &editor, Some(error)).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct SectionChange {
+    csrf: String,
+    /// For a new name and address.
+    slug: String,
+    name: String,
+    /// For hiding (`1`) or showing (`0`).
+    hidden: String,
+    /// For a move: `earlier` or `later`.
+    to: String,
+}
+
+/// What a change to a section asks for, from the path's last segment and the form.
+enum Asked {
+    Edit,
+    Hide(bool),
+    Move(bool),
+}
+
+/// Renames, re-addresses, hides, shows or moves a section.
+pub async fn change_section(
+    State(state): State<AppState>,
+    editor: Editor,
+    axum::extract::Path((edition, slug, what)): axum::extract::Path<(String, String, String)>,
+    Form(form): Form<SectionChange>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&form.csrf)?;
+    let bad = |why: &str| PageError::BadRequest(why.to_owned().into());
+    let asked = match (what.as_str(), form.hidden.as_str(), form.to.as_str()) {
+        ("edit", _, _) => Asked::Edit,
+        ("hidden", "1", _) => Asked::Hide(true),
+        ("hidden", "0", _) => Asked::Hide(false),
+        ("move", _, "earlier") => Asked::Move(true),
+        ("move", _, "later") => Asked::Move(false),
+        ("hidden", _, _) => return Err(bad("hidden must be 0 or 1")),
+        ("move", _, _) => return Err(bad("to must be earlier or later")),
+        _ => return Err(PageError::NotFound),
+    };
+    let newsroom = &state.newsroom;
+    let actor = editor.actor();
+    let result = match asked {
+        Asked::Edit => {
+            newsroom
+                .edit_section(actor, &edition, &slug, &form.slug, &form.name)
+                .await
+        }
+        Asked::Hide(hidden) => {
+            newsroom
+                .set_section_hidden(actor, &edition, &slug, hidden)
+                .await
+        }
+        Asked::Move(earlier) => newsroom.move_section(actor, &edition, &slug, earlier).await,
+    };
+    if let Err(NewsroomError::Invalid(crate::domain::DomainError::UnknownSection { .. })) = &result
+    {
         return Err(PageError::NotFound);
     }
     match outcome(&editor, result)? {

@@ -51,7 +51,8 @@ fn role_label(editor: &Editor, role: Role) -> &'static str {
     match role {
         Role::Admin => words.role_admin,
         Role::Editor => words.role_editor,
-        Role::Reporter | Role::System => words.role_reporter,
+        // No account has the system's role; shown as the least it could be.
+        _ => words.role_reporter,
     }
 }
 

@@ -272,6 +272,7 @@ fn automatic(reader: &Reader, breaking: Vec<ItemLine>) -> Front {
         .snapshot
         .sections_of(reader.code())
         .into_iter()
+        .filter(|s| !s.hidden)
         .map(|s| SectionBlock {
             section: s.id,
             count: AUTOMATIC_BLOCK,

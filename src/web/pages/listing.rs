@@ -64,11 +64,23 @@ pub async fn list_section(
     Path((_, slug)): Path<(String, String)>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let section = reader
+    let Some(section) = reader
         .snapshot
         .section_by_slug(reader.code(), &slug)
-        .ok_or(PageError::NotFound)?
-        .clone();
+        .cloned()
+    else {
+        // An address the section had before it moved leads to where it is now.
+        let moved = reader
+            .snapshot
+            .moved_section(reader.code(), &slug)
+            .ok_or(PageError::NotFound)?;
+        let page = query.number()?;
+        return Ok(crate::web::respond::moved_permanently(&urls::section(
+            reader.code(),
+            moved.slug.as_ref(),
+            page,
+        )));
+    };
     let list = reader.snapshot.in_section(reader.code(), section.id);
     let code = reader.code().to_owned();
     let key = Dependency::Section(reader.edition_key(), section.id);
