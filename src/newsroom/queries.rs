@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, Item, ItemId, Scope, Section, Status, may};
-use crate::store::{AuditEntry, DeskItem, MediaRecord, Revision};
+use crate::store::{AuditEntry, DeskFilter, DeskItem, MediaRecord, Revision};
 
 /// Refuses when `actor` may not see `item`: a guard for reads given an item.
 fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
@@ -47,20 +47,39 @@ impl Newsroom {
 
     /// The desk with the `page`th page (from 1) of what is published, newest first.
     pub async fn desk_page(&self, actor: &Actor, page: i64) -> Result<Desk, NewsroomError> {
+        self.desk_filtered(actor, page, &DeskFilter::default(), None)
+            .await
+    }
+
+    /// The desk narrowed by `filter`, and to the list of `status` alone when one is
+    /// given, with the `page`th page of what is published.
+    pub async fn desk_filtered(
+        &self,
+        actor: &Actor,
+        page: i64,
+        filter: &DeskFilter,
+        status: Option<Status>,
+    ) -> Result<Desk, NewsroomError> {
         let per_page = DESK_PUBLISHED_PER_PAGE;
         let offset = (page.max(1) - 1).saturating_mul(per_page);
+        let wanted = |s: Status| status.is_none_or(|only| only == s);
+        let list = |s: Status, limit: i64, offset: i64| async move {
+            if wanted(s) {
+                self.desk_list(actor, s, filter, limit, offset).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
         // One more than shown tells whether there is a next page.
-        let mut published = self
-            .desk_list(actor, Status::Published, per_page + 1, offset)
-            .await?;
+        let mut published = list(Status::Published, per_page + 1, offset).await?;
         let more_published = published.len() as i64 > per_page;
         published.truncate(per_page as usize);
         Ok(Desk {
-            drafts: self.desk_list(actor, Status::Draft, 50, 0).await?,
-            in_review: self.desk_list(actor, Status::Review, 50, 0).await?,
-            scheduled: self.desk_list(actor, Status::Scheduled, 50, 0).await?,
+            drafts: list(Status::Draft, 50, 0).await?,
+            in_review: list(Status::Review, 50, 0).await?,
+            scheduled: list(Status::Scheduled, 50, 0).await?,
             published,
-            unpublished: self.desk_list(actor, Status::Unpublished, 10, 0).await?,
+            unpublished: list(Status::Unpublished, 10, 0).await?,
             more_published,
         })
     }
@@ -69,6 +88,7 @@ impl Newsroom {
         &self,
         actor: &Actor,
         status: Status,
+        filter: &DeskFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<DeskItem>, NewsroomError> {
@@ -80,7 +100,10 @@ impl Newsroom {
         } else {
             return Ok(Vec::new());
         };
-        Ok(self.store.desk(status, created_by, limit, offset).await?)
+        Ok(self
+            .store
+            .desk(status, created_by, filter, limit, offset)
+            .await?)
     }
 
     /// An item in any status, as it is now, whoever asks: for the system and tests.

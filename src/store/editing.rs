@@ -22,6 +22,21 @@ pub struct Revision {
     pub saved_at: Timestamp,
 }
 
+/// What the desk's lists are narrowed to; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskFilter {
+    /// Only this edition's items.
+    pub edition: Option<String>,
+    /// Only this section's items.
+    pub section: Option<crate::domain::SectionId>,
+    /// Only items this author has a byline on.
+    pub author: Option<crate::domain::AuthorId>,
+    /// Only items whose list time (publication, schedule or last change) is at or after this.
+    pub since: Option<jiff::Timestamp>,
+    /// And before this.
+    pub until: Option<jiff::Timestamp>,
+}
+
 /// An item as the desk lists it.
 #[derive(Debug, Clone)]
 pub struct DeskItem {
@@ -352,27 +367,36 @@ impl Store {
         &self,
         status: Status,
         created_by: Option<UserId>,
+        filter: &DeskFilter,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<DeskItem>> {
-        // What is published is listed by when it went out, newest first (an edit of an
-        // old story does not bring it to the top); the rest by their last change.
-        let sql = if status == Status::Published {
-            "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
-             u.display_name, i.embargo_until, i.unpublish_at FROM items i LEFT JOIN users u ON u.id = i.created_by \
-             WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
-             ORDER BY i.published_at DESC, i.id DESC LIMIT $3 OFFSET $4"
-        } else {
-            "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
-             u.display_name, i.embargo_until, i.unpublish_at FROM items i LEFT JOIN users u ON u.id = i.created_by \
-             WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
-             ORDER BY i.updated_at DESC, i.id DESC LIMIT $3 OFFSET $4"
+        // What is published or scheduled is listed by when it goes out, newest first
+        // (an edit of an old story does not bring it to the top); the rest by their
+        // last change. The date filter reads the same time.
+        let time = match status {
+            Status::Published | Status::Scheduled => "i.published_at",
+            _ => "i.updated_at",
         };
-        let rows = sqlx::query(sql)
+        let sql = format!(
+            "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
+             u.display_name, i.embargo_until, i.unpublish_at FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
+             AND ($5 IS NULL OR i.edition = $5) AND ($6 IS NULL OR i.section_id = $6) \
+             AND ($7 IS NULL OR EXISTS (SELECT 1 FROM item_authors ia WHERE ia.item_id = i.id AND ia.author_id = $7)) \
+             AND ($8 IS NULL OR {time} >= $8) AND ($9 IS NULL OR {time} < $9) \
+             ORDER BY {time} DESC, i.id DESC LIMIT $3 OFFSET $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(status.as_str())
             .bind(created_by)
             .bind(limit)
             .bind(offset)
+            .bind(filter.edition.as_deref())
+            .bind(filter.section)
+            .bind(filter.author)
+            .bind(filter.since.map(|t| t.as_microsecond()))
+            .bind(filter.until.map(|t| t.as_microsecond()))
             .fetch_all(&self.pool)
             .await?;
         rows.iter()

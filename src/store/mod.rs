@@ -39,7 +39,7 @@ pub use api_items::StatusFilter;
 pub use backup::{CopyContents, back_up_sqlite, latest_schema_version};
 pub use bulk::BulkLoad;
 pub use change_log::{Change, Entity};
-pub use editing::{AuditEntry, By, DeskItem, ItemUpdate, Revision};
+pub use editing::{AuditEntry, By, DeskFilter, DeskItem, ItemUpdate, Revision};
 pub use front_pages::{DueFrontPage, FrontPageRecord};
 pub use items::{BulkItem, ItemExtras, NewItemRow};
 pub use listen::listen_for_changes;

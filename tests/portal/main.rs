@@ -8,6 +8,7 @@ mod archive;
 mod backup;
 mod cache;
 mod cluster;
+mod desk;
 mod distribution;
 mod editions;
 mod errors;

@@ -6,12 +6,14 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::Editor;
+use crate::domain::Status;
 use crate::domain::time;
-use crate::store::DeskItem;
+use crate::store::{DeskFilter, DeskItem};
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
 use crate::web::views::NewsroomChrome;
+use jiff::Timestamp;
 
 /// One row of a desk list.
 struct Row {
@@ -38,16 +40,100 @@ struct List {
     older: Option<String>,
 }
 
+/// One choice of a filter's menu: value, label, chosen.
+type Choice = (String, String, bool);
+
 #[derive(Template)]
 #[template(path = "newsroom/desk.html")]
 struct DeskPage {
     chrome: NewsroomChrome,
     lists: Vec<List>,
+    editions: Vec<Choice>,
+    sections: Vec<Choice>,
+    authors: Vec<Choice>,
+    statuses: Vec<Choice>,
+    from: String,
+    to: String,
+    filtered: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(super) struct DeskQuery {
     page: Option<String>,
+    edition: String,
+    /// `edition/slug`.
+    section: String,
+    author: String,
+    status: String,
+    /// Dates, `YYYY-MM-DD`, in the site's zone; `to` is included.
+    from: String,
+    to: String,
+}
+
+impl DeskQuery {
+    /// The filter it asks for, or the first field that names nothing the desk knows.
+    fn filter(
+        &self,
+        state: &AppState,
+    ) -> Result<(DeskFilter, Option<Status>), (&'static str, String)> {
+        let snapshot = state.read.snapshot();
+        let zone = &state.site.time_zone;
+        let given = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        let mut filter = DeskFilter::default();
+        if let Some(code) = given(&self.edition) {
+            let edition = snapshot.any_edition(&code).ok_or(("edition", code))?;
+            filter.edition = Some(edition.code.to_string());
+        }
+        if let Some(value) = given(&self.section) {
+            let (code, slug) = value.split_once('/').unwrap_or(("", &value));
+            let section = snapshot
+                .section_by_slug(code, slug)
+                .ok_or_else(|| ("section", value.clone()))?;
+            filter.section = Some(section.id);
+        }
+        if let Some(slug) = given(&self.author) {
+            let author = snapshot.author_by_slug(&slug).ok_or(("author", slug))?;
+            filter.author = Some(author.id);
+        }
+        let status = match given(&self.status) {
+            Some(s) => Some(Status::parse(&s).map_err(|_| ("status", s))?),
+            None => None,
+        };
+        let day = |field: &'static str,
+                   raw: &str|
+         -> Result<Option<(Timestamp, Timestamp)>, (&'static str, String)> {
+            let Some(raw) = given(raw) else {
+                return Ok(None);
+            };
+            raw.parse::<jiff::civil::Date>()
+                .ok()
+                .and_then(|d| time::day_bounds(d, zone))
+                .map(Some)
+                .ok_or((field, raw))
+        };
+        filter.since = day("from", &self.from)?.map(|(start, _)| start);
+        filter.until = day("to", &self.to)?.map(|(_, end)| end);
+        Ok((filter, status))
+    }
+
+    /// The query string that keeps this filter on another page of the desk.
+    fn keep(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("edition", &self.edition),
+            ("section", &self.section),
+            ("author", &self.author),
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.trim().is_empty() {
+                query.append_pair(name, value.trim());
+            }
+        }
+        query.finish()
+    }
 }
 
 /// The desk: drafts, items in review, scheduled items, latest published (a page at a
@@ -58,15 +144,38 @@ pub async fn show_desk(
     Query(query): Query<DeskQuery>,
 ) -> Result<Response, PageError> {
     let page = super::page_number(query.page.as_deref(), &editor)?;
-    let desk = state.newsroom.desk_page(editor.actor(), page).await?;
+    let (filter, status) = query.filter(&state).map_err(|(field, value)| {
+        let words = editor.words();
+        PageError::BadRequest(
+            words
+                .fill2(
+                    words.desk_filter_unknown,
+                    field,
+                    value.chars().take(80).collect::<String>(),
+                )
+                .into(),
+        )
+    })?;
+    let desk = state
+        .newsroom
+        .desk_filtered(editor.actor(), page, &filter, status)
+        .await?;
     if page > 1 && desk.published.is_empty() {
         return Err(PageError::NotFound);
     }
+    let kept = query.keep();
     let page_href = |n: i64| {
-        if n == 1 {
+        let mut parts = Vec::new();
+        if n > 1 {
+            parts.push(format!("page={n}"));
+        }
+        if !kept.is_empty() {
+            parts.push(kept.clone());
+        }
+        if parts.is_empty() {
             "/newsroom#list-published".to_owned()
         } else {
-            format!("/newsroom?page={n}#list-published")
+            format!("/newsroom?{}#list-published", parts.join("&"))
         }
     };
     let zone = &state.site.time_zone;
@@ -139,9 +248,58 @@ pub async fn show_desk(
             older: None,
         },
     ];
+    let snapshot = state.read.snapshot();
+    let chosen = |value: &str, asked: &str| value == asked.trim();
+    let editions = snapshot
+        .all_editions()
+        .map(|e| {
+            let code = e.code.to_string();
+            let on = chosen(&code, &query.edition);
+            (code, e.name.clone(), on)
+        })
+        .collect();
+    let sections = snapshot
+        .all_editions()
+        .flat_map(|e| snapshot.sections_of(e.code.as_ref()))
+        .map(|s| {
+            let value = format!("{}/{}", s.edition, s.slug);
+            let label = format!("{} ({})", s.name, s.edition);
+            let on = chosen(&value, &query.section);
+            (value, label, on)
+        })
+        .collect();
+    let authors = snapshot
+        .authors()
+        .into_iter()
+        .map(|a| {
+            let slug = a.slug.to_string();
+            let on = chosen(&slug, &query.author);
+            (slug, a.name.clone(), on)
+        })
+        .collect();
+    let statuses = [
+        Status::Draft,
+        Status::Review,
+        Status::Scheduled,
+        Status::Published,
+        Status::Unpublished,
+    ]
+    .into_iter()
+    .map(|s| {
+        let on = chosen(s.as_str(), &query.status);
+        (s.as_str().to_owned(), w.status(s).to_owned(), on)
+    })
+    .collect();
     respond::private_html(&DeskPage {
         chrome: NewsroomChrome::new(editor.words().desk, &editor),
         lists,
+        editions,
+        sections,
+        authors,
+        statuses,
+        from: query.from.trim().chars().take(10).collect(),
+        to: query.to.trim().chars().take(10).collect(),
+        filtered: filter != DeskFilter::default() || status.is_some(),
     })
 }
 
