@@ -106,3 +106,37 @@
   p.appendChild(a);
   story.insertBefore(p, story.firstChild);
 })();
+
+// The masthead's editions and sections fold behind a menu button when they would
+// take more than one line; without this script they are always shown.
+(function () {
+  "use strict";
+  var button = document.querySelector(".menu-button");
+  var menu = document.getElementById("site-menu");
+  if (!button || !menu) { return; }
+  var open = false;
+  function fits() {
+    menu.classList.remove("folded");
+    var lists = menu.querySelectorAll("ul");
+    for (var i = 0; i < lists.length; i++) {
+      var first = lists[i].firstElementChild;
+      if (first && lists[i].offsetHeight > first.offsetHeight * 1.5) { return false; }
+    }
+    return true;
+  }
+  function arrange() {
+    if (fits()) {
+      button.hidden = true;
+      return;
+    }
+    button.hidden = false;
+    button.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("folded", !open);
+  }
+  button.addEventListener("click", function () {
+    open = !open;
+    arrange();
+  });
+  window.addEventListener("resize", arrange);
+  arrange();
+})();

@@ -28,6 +28,8 @@ pub struct Strings {
     pub sections: &'static str,
     /// Label of the edition switcher.
     pub editions: &'static str,
+    /// The button that opens the masthead's menu on a narrow screen.
+    pub menu: &'static str,
     /// The skip link.
     pub skip_to_content: &'static str,
     /// Word before a tag in a heading.
@@ -175,6 +177,7 @@ const EN: Strings = Strings {
     related: "Read also",
     sections: "Sections",
     editions: "Editions",
+    menu: "Menu",
     skip_to_content: "Skip to content",
     tag: "Tag",
     correction: "Correction",
@@ -264,6 +267,7 @@ const AZ: Strings = Strings {
     related: "Həmçinin oxuyun",
     sections: "Bölmələr",
     editions: "Dillər",
+    menu: "Menyu",
     skip_to_content: "Məzmuna keç",
     tag: "Teq",
     correction: "Düzəliş",
@@ -346,6 +350,7 @@ const TR: Strings = Strings {
     related: "Ayrıca okuyun",
     sections: "Bölümler",
     editions: "Diller",
+    menu: "Menü",
     skip_to_content: "İçeriğe geç",
     tag: "Etiket",
     correction: "Düzeltme",
@@ -431,6 +436,7 @@ const RU: Strings = Strings {
     related: "Читайте также",
     sections: "Разделы",
     editions: "Языки",
+    menu: "Меню",
     skip_to_content: "Перейти к содержанию",
     tag: "Тег",
     correction: "Исправление",

@@ -46,6 +46,12 @@ export async function watch(page) {
     if (message.text().includes("Content Security Policy")) { incidents.push(`${page.url()}: ${message.text()}`); }
   });
   page.on("dialog", async (dialog) => {
+    // A journey that expects a confirmation sets `page.answer` to "accept" or "dismiss".
+    if (page.answer && dialog.type() === "confirm") {
+      page.asked = [...(page.asked || []), dialog.message()];
+      await (page.answer === "accept" ? dialog.accept() : dialog.dismiss());
+      return;
+    }
     incidents.push(`${page.url()}: a ${dialog.type()} dialog said ${JSON.stringify(dialog.message())}`);
     await dialog.dismiss().catch(() => {});
   });

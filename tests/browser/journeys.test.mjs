@@ -52,6 +52,11 @@ for (const size of ["phone", "desktop"]) {
     await Promise.all([page.waitForURL(/\/en\/news\/\d{4}\/\d{2}\/\d{2}$/), page.click(".day h2 a >> nth=0")]);
     assert.match(await page.textContent("main h1"), /All news: \d{1,2} [A-Z][a-z]+ \d{4}/);
     await snap(page, "reader", size, "day");
+    // On a phone the sections fold behind the menu button.
+    if (await page.isVisible(".menu-button")) {
+      await page.click(".menu-button");
+      assert.equal(await page.getAttribute(".menu-button", "aria-expanded"), "true");
+    }
     await Promise.all([page.waitForURL(/\/en\/politics$/), page.click(".sections a >> text=Politics")]);
     assert.equal(await page.textContent("main h1"), "Politics");
     await snap(page, "reader", size, "section");
