@@ -555,7 +555,12 @@ impl Newsroom {
         if item.status == Status::Published && !matches!(command.step, Step::Unpublish) {
             self.announce(w, id, WebhookEvent::Updated, seq).await?;
         }
-        w.audit_by(actor.by(), "saved", &format!("item:{id}"), headline)
+        let action = if how == Action::Restore {
+            "restored"
+        } else {
+            "saved"
+        };
+        w.audit_by(actor.by(), action, &format!("item:{id}"), headline)
             .await?;
         let standing = Standing {
             id,

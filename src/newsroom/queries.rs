@@ -106,6 +106,19 @@ impl Newsroom {
             .await?)
     }
 
+    /// What happened to `item` (created, submitted, returned, published, corrected,
+    /// restored, withdrawn...), by whom and when, newest first: for whoever may see it.
+    pub async fn item_events(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Vec<AuditEntry>, NewsroomError> {
+        if !may(actor.role, Action::View, actor.scope_of(item)) {
+            return Err(NewsroomError::Forbidden);
+        }
+        Ok(self.store.audit_of(&format!("item:{}", item.id)).await?)
+    }
+
     /// An item in any status, as it is now, whoever asks: for the system and tests.
     /// Pages use [`Newsroom::item_for`].
     pub async fn item(&self, id: ItemId) -> Result<Option<Item>, NewsroomError> {

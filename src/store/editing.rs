@@ -419,6 +419,30 @@ impl Store {
             .collect()
     }
 
+    /// Every audit entry about `subject` (such as `item:42`), newest first.
+    pub async fn audit_of(&self, subject: &str) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT a.at, u.display_name, a.action, a.subject, a.detail, a.system_actor \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE a.subject = $1 \
+             ORDER BY a.id DESC LIMIT 500",
+        )
+        .bind(subject)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: rows::instant(r.try_get(0)?)?,
+                    user: r.try_get(1)?,
+                    action: r.try_get(2)?,
+                    subject: r.try_get(3)?,
+                    detail: r.try_get(4)?,
+                    system: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
     /// The newest entries of the audit log.
     pub async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         let rows = sqlx::query(

@@ -354,3 +354,82 @@ async fn every_refused_newsroom_post_answers_in_the_newsrooms_frame() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_history_says_what_happened_by_whom_and_when() {
+    let app = TestApp::spawn().await;
+    let reporter = app.signed_in("reporter", Role::Reporter).await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    // An editor's story brings the byline and tag a reporter may then use.
+    create(&editor, &article_fields("An earlier story", "save")).await;
+    let fields = article_fields("A story with a past", "save");
+    let id = create(&reporter, &fields).await;
+    take_step(&reporter, id, &fields, "submit").await;
+    take_step(&editor, id, &fields, "draft").await;
+    take_step(&editor, id, &fields, "publish").await;
+    let page = editor.get(&format!("/newsroom/items/{id}")).await;
+    let restored = editor
+        .post(
+            &format!("/newsroom/items/{id}/restore"),
+            &[
+                ("csrf", csrf_of(&page).as_str()),
+                ("revision", "1"),
+                ("version", version_of(&page).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER, "{}", restored.body);
+    take_step(&editor, id, &fields, "unpublish").await;
+
+    let history = editor.get(&format!("/newsroom/items/{id}/history")).await;
+    assert_eq!(history.status, StatusCode::OK);
+    let what = history.texts(".events tbody td.event");
+    let expected = [
+        "withdrawn",
+        "restored an earlier version",
+        "published",
+        "saved",
+        "returned to draft",
+        "saved",
+        "submitted for review",
+        "saved",
+        "created",
+    ];
+    let happened: Vec<&str> = what
+        .iter()
+        .map(String::as_str)
+        .filter(|w| *w != "saved")
+        .collect();
+    assert_eq!(
+        happened,
+        expected
+            .iter()
+            .copied()
+            .filter(|w| *w != "saved")
+            .collect::<Vec<_>>(),
+        "{what:?}"
+    );
+    let who = history.texts(".events tbody td:nth-child(2)");
+    assert_eq!(who.first().map(String::as_str), Some("editor name"));
+    assert_eq!(who.last().map(String::as_str), Some("reporter name"));
+    // Nobody learns a colleague's draft's history by its number.
+    let theirs = create(&editor, &article_fields("An editor's draft", "save")).await;
+    assert_eq!(
+        reporter
+            .get(&format!("/newsroom/items/{theirs}/history"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// Saves `fields` over item `id` with the button `step`, which must succeed.
+async fn take_step(browser: &Browser, id: i64, fields: &[(&str, &str)], step: &str) {
+    let answer = crate::newsroom::save(browser, id, fields, step).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{step}: {}",
+        answer.body
+    );
+}

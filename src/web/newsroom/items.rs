@@ -575,9 +575,11 @@ struct HistoryPage {
     id: ItemId,
     headline: String,
     revisions: Vec<(i64, String, String)>,
+    /// What happened, newest first: when, who, what.
+    events: Vec<(String, String, String)>,
 }
 
-/// Every saved version of an item.
+/// Every saved version of an item, and what happened to it.
 pub async fn show_history(
     State(state): State<AppState>,
     editor: Editor,
@@ -599,11 +601,26 @@ pub async fn show_history(
             )
         })
         .collect();
+    let words = editor.words();
+    let events = state
+        .newsroom
+        .item_events(editor.actor(), &item)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                time::display(e.at, zone),
+                who(e.user, e.system),
+                words.item_event(&e.action).to_owned(),
+            )
+        })
+        .collect();
     respond::private_html(&HistoryPage {
         chrome: NewsroomChrome::new(editor.words().history_title, &editor),
         id,
         headline: item.headline,
         revisions,
+        events,
     })
 }
 

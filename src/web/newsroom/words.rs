@@ -235,9 +235,21 @@ words {
     filter_desk => ["Filter", "Süz", "Süz", "Отобрать"],
     clear_filter => ["Show everything", "Hamısını göstər", "Hepsini göster", "Показать всё"],
     any_choice => ["any", "hamısı", "hepsi", "любой"],
-    from_day => ["From", "Başlanğıc", "Başlangıç", "С"],
-    to_day => ["To", "Son", "Bitiş", "По"],
+    from_day => ["From", "Başlanğıc tarixi", "Başlangıç", "С"],
+    to_day => ["To", "Son tarix", "Bitiş", "По"],
     author_word => ["Author", "Müəllif", "Yazar", "Автор"],
+    what_happened => ["What happened", "Nə baş verdi", "Neler oldu", "Что происходило"],
+    event_created => ["created", "yaradıldı", "oluşturuldu", "создан"],
+    event_saved => ["saved", "saxlanıldı", "kaydedildi", "сохранён"],
+    event_submitted => ["submitted for review", "yoxlamaya göndərildi", "incelemeye gönderildi", "отправлен на проверку"],
+    event_returned => ["returned to draft", "qaralamaya qaytarıldı", "taslağa döndürüldü", "возвращён в черновики"],
+    event_published_on_schedule => ["published on schedule", "planla dərc olundu", "zamanında yayımlandı", "опубликован по расписанию"],
+    event_scheduled => ["scheduled", "planlaşdırıldı", "zamanlandı", "запланирован"],
+    event_restored => ["restored an earlier version", "əvvəlki versiya bərpa edildi", "önceki sürüm geri yüklendi", "восстановлена прежняя версия"],
+    event_item_withdrawn => ["withdrawn", "geri çəkildi", "yayından kaldırıldı", "снят с публикации"],
+    event_withdrawn_on_schedule => ["withdrawn on schedule", "planla geri çəkildi", "zamanında yayından kaldırıldı", "снят по расписанию"],
+    event_withdrawal_scheduled => ["withdrawal scheduled", "geri çəkilmə planlaşdırıldı", "yayından kaldırma zamanlandı", "снятие запланировано"],
+    event_held_back => ["held back", "saxlanıldı, dərc olunmadı", "yayımlanmadan tutuldu", "придержан"],
     accounts => ["Accounts", "Hesablar", "Hesaplar", "Учётные записи"],
     add_an_account => ["Add an account", "Hesab əlavə edin", "Hesap ekleyin", "Добавить учётную запись"],
     add_account => ["Add account", "Hesab əlavə et", "Hesap ekle", "Добавить"],
@@ -648,6 +660,27 @@ impl NewsroomWords {
     /// `phrase` for a count the store keeps as a signed number (never below zero).
     pub fn count_stored(&self, phrase: &Count, n: &i64) -> String {
         plural(self.lang, phrase, usize::try_from(*n).unwrap_or(0))
+    }
+
+    /// What an audit entry about an item says happened, in this language; an action
+    /// the catalogue does not know is shown as stored.
+    pub fn item_event<'a>(&self, action: &'a str) -> &'a str {
+        match action {
+            "created" => self.event_created,
+            "saved" => self.event_saved,
+            "submitted for review" => self.event_submitted,
+            "returned to draft" => self.event_returned,
+            "published" => self.event_published,
+            "published on schedule" => self.event_published_on_schedule,
+            "scheduled" => self.event_scheduled,
+            "corrected" => self.event_corrected,
+            "restored" => self.event_restored,
+            "unpublished" => self.event_item_withdrawn,
+            "withdrawn on schedule" => self.event_withdrawn_on_schedule,
+            "withdrawal scheduled" => self.event_withdrawal_scheduled,
+            "held back" => self.event_held_back,
+            other => other,
+        }
     }
 
     /// An item's status as a word.
