@@ -87,3 +87,55 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 })();
+
+// The editor's helpers: characters counted against each limit as they are typed,
+// only the chosen edition's sections offered, and keys for save, preview and publish.
+(function () {
+  "use strict";
+  var form = document.getElementById("item-form");
+  if (!form) { return; }
+  form.querySelectorAll("input[data-count][maxlength]").forEach(function (input) {
+    var limit = Number(input.getAttribute("maxlength"));
+    var counter = document.createElement("span");
+    counter.className = "char-count";
+    counter.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", counter);
+    function count() {
+      var used = Array.from(input.value).length;
+      counter.textContent = input.getAttribute("data-count").replace("{x}", used).replace("{y}", limit);
+      counter.classList.toggle("near-limit", used > limit * 0.9);
+    }
+    input.addEventListener("input", count);
+    count();
+  });
+  var edition = document.getElementById("edition");
+  var section = document.getElementById("section");
+  if (edition && section) {
+    var narrow = function () {
+      var chosen = section.selectedOptions[0];
+      section.querySelectorAll("option[data-edition]").forEach(function (o) {
+        var other = o.getAttribute("data-edition") !== edition.value;
+        o.hidden = other;
+        o.disabled = other;
+      });
+      if (chosen && chosen.disabled) {
+        var first = section.querySelector("option:not([disabled])");
+        if (first) { section.value = first.value; }
+      }
+    };
+    edition.addEventListener("change", narrow);
+    narrow();
+  }
+  document.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey)) { return; }
+    var step = null;
+    if (event.key === "s" || event.key === "S") { step = event.shiftKey ? null : "save"; }
+    if ((event.key === "p" || event.key === "P") && event.shiftKey) { step = "preview"; }
+    if (event.key === "Enter") { step = "publish"; }
+    var button = step && form.querySelector("button[name=step][value=" + step + "]");
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+})();

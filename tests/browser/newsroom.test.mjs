@@ -191,3 +191,23 @@ test("the reader's masthead folds behind a menu button on a phone and opens with
   assert.equal(await page.isVisible("nav.sections"), true);
   await page.close();
 });
+
+test("the editor counts characters, offers the chosen edition's sections and saves with Ctrl+S", async () => {
+  const page = await newPage(context, server.address, "desktop");
+  await signIn(page, "editor");
+  await page.goto(`${server.address}/newsroom/items/new`);
+  await page.fill("#headline", "Counted");
+  assert.equal(await page.textContent("#headline + .char-count"), "7 of 200 characters");
+  const offered = async () => page.$$eval("#section option", (all) => all.filter((o) => !o.disabled).map((o) => o.textContent));
+  await page.selectOption("#edition", "az");
+  assert.ok((await offered()).every((label) => label.endsWith("(az)")), `${await offered()}`);
+  await page.selectOption("#edition", "en");
+  assert.ok((await offered()).every((label) => label.endsWith("(en)")), `${await offered()}`);
+  await page.selectOption("#section", { label: "Politics (en)" });
+  await page.fill("#body", "Saved from the keyboard.");
+  await page.fill("#authors", "editor name");
+  await page.focus("#body");
+  await Promise.all([page.waitForURL(/saved=true/), page.keyboard.press("Control+s")]);
+  assert.equal(await page.inputValue("#headline"), "Counted");
+  await page.close();
+});

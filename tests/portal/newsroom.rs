@@ -600,7 +600,7 @@ async fn revisions_show_differences_and_restore() {
         StatusCode::SEE_OTHER
     );
     let history = editor.get(&format!("/newsroom/items/{id}/history")).await;
-    let versions: Vec<String> = history.texts("tbody tr td:first-child");
+    let versions: Vec<String> = history.texts("form tbody tr td:first-child");
     assert!(versions.len() >= 2, "{versions:?}");
     let (newest, oldest) = (versions[0].clone(), versions[versions.len() - 1].clone());
     let diff = editor

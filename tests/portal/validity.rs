@@ -143,7 +143,7 @@ async fn every_page_type_passes_the_nu_html_validator() {
     form.push(("csrf", &token));
     admin.post("/newsroom/items/1", &form).await;
     let history = admin.get("/newsroom/items/1/history").await;
-    let versions = history.texts("tbody tr td:first-child");
+    let versions = history.texts("form tbody tr td:first-child");
     let diff = format!(
         "/newsroom/items/1/diff?from={}&to={}",
         versions.last().cloned().unwrap_or_default(),

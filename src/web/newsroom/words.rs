@@ -250,6 +250,8 @@ words {
     event_withdrawn_on_schedule => ["withdrawn on schedule", "planla geri çəkildi", "zamanında yayından kaldırıldı", "снят по расписанию"],
     event_withdrawal_scheduled => ["withdrawal scheduled", "geri çəkilmə planlaşdırıldı", "yayından kaldırma zamanlandı", "снятие запланировано"],
     event_held_back => ["held back", "saxlanıldı, dərc olunmadı", "yayımlanmadan tutuldu", "придержан"],
+    characters_left => ["{x} of {y} characters", "{x} / {y} simvol", "{x} / {y} karakter", "{x} из {y} символов"],
+    editor_shortcuts => ["Keys: Ctrl+S saves, Ctrl+Shift+P previews, Ctrl+Enter publishes.", "Düymələr: Ctrl+S saxlayır, Ctrl+Shift+P önizləyir, Ctrl+Enter dərc edir.", "Tuşlar: Ctrl+S kaydeder, Ctrl+Shift+P önizler, Ctrl+Enter yayımlar.", "Клавиши: Ctrl+S сохраняет, Ctrl+Shift+P показывает предпросмотр, Ctrl+Enter публикует."],
     accounts => ["Accounts", "Hesablar", "Hesaplar", "Учётные записи"],
     add_an_account => ["Add an account", "Hesab əlavə edin", "Hesap ekleyin", "Добавить учётную запись"],
     add_account => ["Add account", "Hesab əlavə et", "Hesap ekle", "Добавить"],
