@@ -133,7 +133,7 @@ pub struct ItemContent {
     pub kind: ItemKind,
     /// The headline.
     pub headline: Headline,
-    /// URL decoration derived from the headline.
+    /// URL decoration: derived from the headline unless an editor chose one.
     pub slug: Slug,
     /// Optional standfirst.
     pub dek: Option<String>,

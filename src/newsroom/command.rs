@@ -25,6 +25,8 @@ pub enum Field {
     Kind,
     /// The headline.
     Headline,
+    /// The address (slug) chosen instead of the headline's.
+    Slug,
     /// The standfirst.
     Dek,
     /// The body in Markdown.
@@ -62,6 +64,7 @@ impl Field {
             Self::Edition => "edition",
             Self::Kind => "kind",
             Self::Headline => "headline",
+            Self::Slug => "slug",
             Self::Dek => "dek",
             Self::Body => "body",
             Self::Section => "section",
@@ -207,6 +210,8 @@ pub struct DraftInput {
     pub kind: String,
     /// Headline.
     pub headline: String,
+    /// The address (slug) chosen for it; empty to make it from the headline.
+    pub slug: String,
     /// Standfirst; empty for none.
     pub dek: String,
     /// Body in Markdown.
@@ -334,13 +339,27 @@ impl Draft {
         if input.lead_media.is_some_and(|id| id <= 0) {
             errors.add(Field::LeadMedia, "choose an uploaded image");
         }
+        let chosen_slug = match input.slug.trim() {
+            "" => None,
+            typed => match Slug::parse(typed) {
+                Ok(slug) => Some(slug),
+                Err(_) => {
+                    errors.add(
+                        Field::Slug,
+                        "use lowercase letters, digits and single hyphens, at most 96",
+                    );
+                    None
+                }
+            },
+        };
         let draft = (|| {
             let (headline, kind) = (headline?, kind?);
             Some(Self {
                 edition: edition?,
                 section: section?,
                 content: ItemContent {
-                    slug: Slug::from_text(headline.as_ref(), kind.as_str()),
+                    slug: chosen_slug
+                        .unwrap_or_else(|| Slug::from_text(headline.as_ref(), kind.as_str())),
                     kind,
                     headline,
                     dek: dek?,
@@ -369,6 +388,13 @@ impl Draft {
             edition: self.edition.to_string(),
             kind: c.kind.as_str().to_owned(),
             headline: c.headline.to_string(),
+            // Shown only when it is not the one the headline gives, so that a slug that
+            // follows the headline keeps following it.
+            slug: if c.slug == Slug::from_text(c.headline.as_ref(), c.kind.as_str()) {
+                String::new()
+            } else {
+                c.slug.to_string()
+            },
             dek: c.dek.clone().unwrap_or_default(),
             body: c.body.markdown.clone(),
             section: match &self.section {

@@ -960,6 +960,13 @@ impl Newsroom {
             edition: item.edition.to_string(),
             kind: item.kind.as_str().to_owned(),
             headline: item.headline.clone(),
+            slug: if item.slug
+                == crate::domain::Slug::from_text(&item.headline, item.kind.as_str()).as_ref()
+            {
+                String::new()
+            } else {
+                item.slug.clone()
+            },
             dek: item.dek.clone().unwrap_or_default(),
             body: item.body.markdown.clone(),
             section: SectionRef::Slug(

@@ -85,6 +85,7 @@ impl Filing {
             edition: self.edition.clone(),
             kind: self.kind.as_str().to_owned(),
             headline: self.headline.clone(),
+            slug: String::new(),
             dek: self.dek.clone().unwrap_or_default(),
             body: self.body.clone(),
             section: self.section.clone(),

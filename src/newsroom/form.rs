@@ -20,6 +20,8 @@ pub struct ItemForm {
     pub kind: String,
     /// Headline.
     pub headline: String,
+    /// The address (slug) chosen; empty to make it from the headline.
+    pub slug: String,
     /// Standfirst.
     pub dek: String,
     /// Body in Markdown.
@@ -243,6 +245,7 @@ impl ItemForm {
             edition: self.edition.clone(),
             kind: self.kind.clone(),
             headline: self.headline.clone(),
+            slug: self.slug.clone(),
             dek: self.dek.clone(),
             body: self.body.clone(),
             section: SectionRef::Slug(self.section.clone()),
@@ -265,6 +268,7 @@ impl ItemForm {
             edition: input.edition.clone(),
             kind: input.kind.clone(),
             headline: input.headline.clone(),
+            slug: input.slug.clone(),
             dek: input.dek.clone(),
             body: input.body.clone(),
             section: match &input.section {

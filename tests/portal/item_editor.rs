@@ -433,3 +433,54 @@ async fn take_step(browser: &Browser, id: i64, fields: &[(&str, &str)], step: &s
         answer.body
     );
 }
+
+#[tokio::test]
+async fn an_editor_chooses_an_items_address_and_the_old_one_redirects() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let mut fields = article_fields("Ministers meet in Baku", "publish");
+    fields.push(("slug", "ministers-baku-talks"));
+    let id = create(&editor, &fields).await;
+    app.settle().await;
+    let chosen = app.item_path(id).await;
+    assert!(
+        chosen.ends_with(&format!("/{id}-ministers-baku-talks")),
+        "{chosen}"
+    );
+    let from_headline = format!("/en/politics/{id}-ministers-meet-in-baku");
+    let answer = app.get(&from_headline).await;
+    assert_eq!(answer.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(answer.header("location"), chosen);
+    let form = editor.get(&format!("/newsroom/items/{id}")).await;
+    assert_eq!(input_value(&form, "slug"), "ministers-baku-talks");
+
+    // A new headline keeps the chosen address; an empty one follows the headline again.
+    let mut edited = article_fields("Ministers meet again in Baku", "save");
+    edited.push(("slug", "ministers-baku-talks"));
+    let saved = crate::newsroom::save(&editor, id, &edited, "save").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    app.settle().await;
+    assert_eq!(app.item_path(id).await, chosen);
+    let mut followed = article_fields("Ministers meet again in Baku", "save");
+    followed.push(("slug", ""));
+    crate::newsroom::save(&editor, id, &followed, "save").await;
+    app.settle().await;
+    let now = app.item_path(id).await;
+    assert!(now.ends_with("-ministers-meet-again-in-baku"), "{now}");
+    assert_eq!(app.get(&chosen).await.header("location"), now);
+
+    // An address that is not one is refused next to the field, keeping what was typed.
+    let before = app.store.primary().last_seq().await.expect("seq");
+    let mut bad = article_fields("Ministers meet again in Baku", "save");
+    bad.push(("slug", "Not An Address!"));
+    let refused = crate::newsroom::save(&editor, id, &bad, "save").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(input_value(&refused, "slug"), "Not An Address!");
+    assert_eq!(
+        refused.texts("#slug + .field-error").len(),
+        1,
+        "{}",
+        refused.body
+    );
+    assert_eq!(app.store.primary().last_seq().await.expect("seq"), before);
+}

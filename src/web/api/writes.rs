@@ -378,6 +378,7 @@ fn merged(base: DraftInput, body: &ItemIn) -> DraftInput {
         edition: or(&body.edition, base.edition),
         kind: or(&body.kind, base.kind),
         headline: or(&body.headline, base.headline),
+        slug: base.slug,
         dek: or(&body.dek, base.dek),
         body: or(&body.body, base.body),
         section: match &body.section {
