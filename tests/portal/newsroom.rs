@@ -609,8 +609,16 @@ async fn revisions_show_differences_and_restore() {
         ))
         .await;
     assert_eq!(diff.status, StatusCode::OK);
-    assert_eq!(diff.texts(".diff del"), ["- First headline"]);
-    assert_eq!(diff.texts(".diff ins"), ["+ Second headline"]);
+    // Marked word by word: only the word that changed, the rest as it was.
+    assert_eq!(diff.texts(".diff del"), ["[-First]"]);
+    assert_eq!(diff.texts(".diff ins"), ["[+Second]"]);
+    assert!(
+        diff.texts(".diff .diff-words")
+            .concat()
+            .contains("[-First][+Second] headline"),
+        "{}",
+        diff.body
+    );
     let restore = editor
         .submit(
             &format!("/newsroom/items/{id}/diff?from={oldest}&to={newest}"),

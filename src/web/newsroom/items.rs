@@ -645,7 +645,7 @@ pub(super) struct DiffQuery {
     to: String,
 }
 
-/// Line-by-line differences of every field between two revisions.
+/// Word-by-word differences of every field between two revisions.
 fn differences(
     w: &'static NewsroomWords,
     a: &ItemForm,
@@ -676,18 +676,25 @@ fn differences(
         .into_iter()
         .filter(|(_, x, y)| x != y)
         .map(|(name, x, y)| {
-            let lines = TextDiff::from_lines(&x, &y)
-                .iter_all_changes()
-                .map(|c| {
-                    let tag = match c.tag() {
-                        ChangeTag::Insert => '+',
-                        ChangeTag::Delete => '-',
-                        ChangeTag::Equal => ' ',
-                    };
-                    (tag, c.value().trim_end_matches('\n').to_owned())
-                })
-                .collect();
-            (name, lines)
+            // Word by word, so a changed word is marked rather than its whole line; a
+            // long body gives up searching for the smallest diff after a moment.
+            let mut words: Vec<(char, String)> = Vec::new();
+            let diff = TextDiff::configure()
+                .timeout(std::time::Duration::from_millis(200))
+                .diff_words(&x, &y);
+            for change in diff.iter_all_changes() {
+                let tag = match change.tag() {
+                    ChangeTag::Insert => '+',
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Equal => ' ',
+                };
+                // Runs of one kind are joined, so "ministers meet" is one mark.
+                match words.last_mut() {
+                    Some((last, text)) if *last == tag => text.push_str(change.value()),
+                    _ => words.push((tag, change.value().to_owned())),
+                }
+            }
+            (name, words)
         })
         .collect()
 }
