@@ -4,7 +4,7 @@ use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{
     Action, Edition, EditionCode, PersonName, Scope, Section, SectionId, Slug, may,
 };
-use crate::store::{Entity, StoreResult, Writer};
+use crate::store::{EVERYWHERE, Entity, StoreResult, Writer};
 
 /// What applying the config's editions changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -158,14 +158,10 @@ impl Newsroom {
         new_slug: &str,
         new_name: &str,
     ) -> Result<(), NewsroomError> {
-        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
-            return Err(NewsroomError::Forbidden);
-        }
-        let code = EditionCode::parse(edition.trim())?;
+        may_manage_sections(actor)?;
         let new_slug = Section::check_slug(new_slug.trim())?;
         let name = PersonName::parse(new_name)?;
-        let mut w = self.store.begin(self.clock.now()).await?;
-        let section = existing_section(&mut w, &code, slug).await?;
+        let (mut w, code, section) = self.open_section(actor, edition, slug).await?;
         if section.slug == new_slug && section.name == name.as_ref() {
             return Ok(());
         }
@@ -174,12 +170,12 @@ impl Newsroom {
         }
         w.readdress_section(&section, new_slug.as_ref(), name.as_ref())
             .await?;
-        let subject = format!("section:{code}:{}", section.slug);
+        let subject = subject_of(&section);
         let (change, said) = if section.slug == new_slug {
             (subject.clone(), name.as_ref().to_owned())
         } else {
             (
-                format!("{subject}:address"),
+                format!("{subject}:{EVERYWHERE}"),
                 format!("{} at /{code}/{new_slug}", name.as_ref()),
             )
         };
@@ -187,9 +183,7 @@ impl Newsroom {
             .await?;
         w.audit_by(actor.by(), "section renamed", &subject, &said)
             .await?;
-        w.commit().await?;
-        self.after_commit();
-        Ok(())
+        self.close_section(w).await
     }
 
     /// Hides a section from the masthead and the automatic home page, or shows it
@@ -201,20 +195,19 @@ impl Newsroom {
         slug: &str,
         hidden: bool,
     ) -> Result<(), NewsroomError> {
-        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
-            return Err(NewsroomError::Forbidden);
-        }
-        let code = EditionCode::parse(edition.trim())?;
-        let mut w = self.store.begin(self.clock.now()).await?;
-        let section = existing_section(&mut w, &code, slug).await?;
+        let (mut w, _, section) = self.open_section(actor, edition, slug).await?;
         if section.hidden == hidden {
             return Ok(());
         }
         w.set_section_hidden(section.id, hidden).await?;
         // The home page's automatic blocks list sections too.
-        let subject = format!("section:{code}:{}", section.slug);
-        w.append_change(Entity::Taxonomy, &format!("{subject}:address"), "shown")
-            .await?;
+        let subject = subject_of(&section);
+        w.append_change(
+            Entity::Taxonomy,
+            &format!("{subject}:{EVERYWHERE}"),
+            "shown",
+        )
+        .await?;
         let action = if hidden {
             "section hidden"
         } else {
@@ -222,9 +215,7 @@ impl Newsroom {
         };
         w.audit_by(actor.by(), action, &subject, &section.name)
             .await?;
-        w.commit().await?;
-        self.after_commit();
-        Ok(())
+        self.close_section(w).await
     }
 
     /// Moves a section one place earlier (`earlier`) or later in its edition's order;
@@ -236,12 +227,7 @@ impl Newsroom {
         slug: &str,
         earlier: bool,
     ) -> Result<(), NewsroomError> {
-        if !may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
-            return Err(NewsroomError::Forbidden);
-        }
-        let code = EditionCode::parse(edition.trim())?;
-        let mut w = self.store.begin(self.clock.now()).await?;
-        let section = existing_section(&mut w, &code, slug).await?;
+        let (mut w, code, section) = self.open_section(actor, edition, slug).await?;
         let mut order = w.section_order(&code).await?;
         let Some(at) = order.iter().position(|id| *id == section.id) else {
             return Ok(());
@@ -254,11 +240,35 @@ impl Newsroom {
         let Some(to) = to else { return Ok(()) };
         order.swap(at, to);
         w.set_section_order(&order).await?;
-        let subject = format!("section:{code}:{}", section.slug);
-        w.append_change(Entity::Taxonomy, &format!("{subject}:address"), "moved")
-            .await?;
+        let subject = subject_of(&section);
+        w.append_change(
+            Entity::Taxonomy,
+            &format!("{subject}:{EVERYWHERE}"),
+            "moved",
+        )
+        .await?;
         w.audit_by(actor.by(), "section moved", &subject, &section.name)
             .await?;
+        self.close_section(w).await
+    }
+
+    /// A write transaction on the section at `slug` in `edition`, for `actor` who
+    /// may manage sections: the start of every change to one section.
+    async fn open_section(
+        &self,
+        actor: &Actor,
+        edition: &str,
+        slug: &str,
+    ) -> Result<(Writer, EditionCode, Section), NewsroomError> {
+        may_manage_sections(actor)?;
+        let code = EditionCode::parse(edition.trim())?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let section = existing_section(&mut w, &code, slug).await?;
+        Ok((w, code, section))
+    }
+
+    /// Commits a change to a section and lets the read side know.
+    async fn close_section(&self, w: Writer) -> Result<(), NewsroomError> {
         w.commit().await?;
         self.after_commit();
         Ok(())
@@ -361,6 +371,20 @@ pub(super) async fn insert_section(
     w.audit_by(actor.by(), "section added", &subject, name.as_ref())
         .await?;
     Ok(id)
+}
+
+/// A section's subject in the change and audit logs.
+fn subject_of(section: &Section) -> String {
+    format!("section:{}:{}", section.edition, section.slug)
+}
+
+/// Refuses anyone whose role may not manage sections.
+fn may_manage_sections(actor: &Actor) -> Result<(), NewsroomError> {
+    if may(actor.role, Action::ManageTaxonomy, Scope::Newsroom) {
+        Ok(())
+    } else {
+        Err(NewsroomError::Forbidden)
+    }
 }
 
 /// The section at `slug` in `code`, or why there is none.

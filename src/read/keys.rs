@@ -83,7 +83,9 @@ pub fn taxonomy_change(entity_id: &str) -> TaxonomyChange {
         }
         // A section's new address (every URL of its items), place or visibility (the
         // masthead, the home page) reaches pages beyond its own.
-        (Some("section"), Some(_ed), Some(_slug), Some("address")) => TaxonomyChange::Everything,
+        (Some("section"), Some(_ed), Some(_slug), Some(crate::store::EVERYWHERE)) => {
+            TaxonomyChange::Everything
+        }
         (Some("author"), Some(_slug), None, None) => TaxonomyChange::Keys(Vec::new()),
         (Some("tag"), Some(_ed), Some(_slug), None) => TaxonomyChange::Keys(Vec::new()),
         (Some("media"), Some(id), None, None) => match id.parse() {

@@ -3,6 +3,11 @@ use sqlx::Row;
 
 use super::{Store, StoreError, StoreResult, Writer};
 
+/// The last part of a section's change-log subject when the change reaches pages
+/// beyond the section's own: a new address moves its items' URLs, a new place or
+/// visibility changes the masthead and the home page.
+pub const EVERYWHERE: &str = "everywhere";
+
 /// What kind of thing a change-log entry is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {

@@ -22,6 +22,21 @@ pub struct Revision {
     pub saved_at: Timestamp,
 }
 
+/// The audit log's columns as [`audit_entry_from`] reads them, with who acted.
+const AUDIT_SELECT: &str = "SELECT a.at, u.display_name, a.action, a.subject, a.detail, \
+     a.system_actor FROM audit_log a LEFT JOIN users u ON u.id = a.user_id";
+
+fn audit_entry_from(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        at: rows::instant(r.try_get(0)?)?,
+        user: r.try_get(1)?,
+        action: r.try_get(2)?,
+        subject: r.try_get(3)?,
+        detail: r.try_get(4)?,
+        system: r.try_get(5)?,
+    })
+}
+
 /// What the desk's lists are narrowed to; every part is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeskFilter {
@@ -421,49 +436,24 @@ impl Store {
 
     /// Every audit entry about `subject` (such as `item:42`), newest first.
     pub async fn audit_of(&self, subject: &str) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT a.at, u.display_name, a.action, a.subject, a.detail, a.system_actor \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE a.subject = $1 \
-             ORDER BY a.id DESC LIMIT 500",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{AUDIT_SELECT} WHERE a.subject = $1 ORDER BY a.id DESC LIMIT 500"
+        )))
         .bind(subject)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: rows::instant(r.try_get(0)?)?,
-                    user: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    subject: r.try_get(3)?,
-                    detail: r.try_get(4)?,
-                    system: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_entry_from).collect()
     }
 
     /// The newest entries of the audit log.
     pub async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT a.at, u.display_name, a.action, a.subject, a.detail, a.system_actor \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{AUDIT_SELECT} ORDER BY a.id DESC LIMIT $1"
+        )))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: rows::instant(r.try_get(0)?)?,
-                    user: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    subject: r.try_get(3)?,
-                    detail: r.try_get(4)?,
-                    system: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_entry_from).collect()
     }
 
     /// Notes that `user` has `item` open at `now`.

@@ -38,7 +38,7 @@ pub use accounts::{Account, PendingLogin, Removed, SessionRecord, TotpState};
 pub use api_items::StatusFilter;
 pub use backup::{CopyContents, back_up_sqlite, latest_schema_version};
 pub use bulk::BulkLoad;
-pub use change_log::{Change, Entity};
+pub use change_log::{Change, EVERYWHERE, Entity};
 pub use editing::{AuditEntry, By, DeskFilter, DeskItem, ItemUpdate, Revision};
 pub use front_pages::{DueFrontPage, FrontPageRecord};
 pub use items::{BulkItem, ItemExtras, NewItemRow};
