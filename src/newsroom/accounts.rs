@@ -298,9 +298,18 @@ impl Newsroom {
         Ok(id)
     }
 
-    /// Every account.
+    /// Every account: for the command line and tests. Pages use
+    /// [`Newsroom::accounts_for`].
     pub async fn accounts(&self) -> Result<Vec<Account>, NewsroomError> {
         Ok(self.store.accounts().await?)
+    }
+
+    /// Every account, for `actor` who may manage them (admins).
+    pub async fn accounts_for(&self, actor: &Actor) -> Result<Vec<Account>, NewsroomError> {
+        if !may(actor.role, Action::ManageUsers, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        self.accounts().await
     }
 
     async fn existing(&self, username: &str) -> Result<Account, NewsroomError> {

@@ -114,6 +114,17 @@ async fn an_admin_adds_a_reporter_changes_the_role_disables_enables_and_resets_t
     );
 
     let audit = admin.get("/newsroom/audit").await.body;
+    // An admin resetting their own password is signed out with every other session.
+    let own = admin
+        .submit(
+            "/newsroom/accounts",
+            "/newsroom/accounts/chief/password",
+            &[("password", "the chiefs new password")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER, "{}", own.body);
+    assert_eq!(own.header("location"), "/newsroom/login");
+    assert_eq!(admin.get("/newsroom").await.status, StatusCode::SEE_OTHER);
     for entry in [
         "account created",
         "role changed",

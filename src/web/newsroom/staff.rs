@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Editor;
-use crate::domain::{Action, Role, Scope, may};
+use crate::domain::Role;
 use crate::newsroom::NewsroomError;
 use crate::web::AppState;
 use crate::web::error::PageError;
@@ -63,16 +63,10 @@ async fn render(
     error: Option<String>,
     typed: Typed,
 ) -> Result<Response, PageError> {
-    // Asked here as well as by the use cases, so that no one else sees the list.
-    if !may(editor.actor().role, Action::ManageUsers, Scope::Newsroom) {
-        return Err(PageError::Forbidden(
-            super::words::Refusal::RoleForbids.into(),
-        ));
-    }
     let failed = error.is_some();
     let accounts = state
         .newsroom
-        .accounts()
+        .accounts_for(editor.actor())
         .await?
         .into_iter()
         .map(|a| Row {
@@ -219,8 +213,7 @@ pub async fn change_role(
         }
         Err(e) => Err(e.clone().into()),
     };
-    let own = state.newsroom.login_of(editor.actor()).await?;
-    if result.is_ok() && own.as_deref() == Some(login.as_str()) && role != Ok(Role::Admin) {
+    if result.is_ok() && role != Ok(Role::Admin) && is_own(&state, &editor, &login).await? {
         // An admin who stepped down may no longer see this page.
         return Ok(Redirect::to("/newsroom").into_response());
     }
@@ -249,10 +242,8 @@ pub async fn set_disabled(
         .newsroom
         .set_account_disabled(&login, disabled, Some(editor.actor()))
         .await;
-    let own = state.newsroom.login_of(editor.actor()).await?;
-    if result.is_ok() && disabled && own.as_deref() == Some(login.as_str()) {
-        // One's own sessions ended with the account.
-        return Ok(Redirect::to("/newsroom/login").into_response());
+    if result.is_ok() && disabled && is_own(&state, &editor, &login).await? {
+        return Ok(signed_out());
     }
     let notice = editor.words().fill(editor.words().account_changed, &login);
     after_change(&state, &editor, result, notice).await
@@ -270,8 +261,22 @@ pub async fn reset_password(
         .newsroom
         .reset_password(&login, &form.password, Some(editor.actor()))
         .await;
+    if result.is_ok() && is_own(&state, &editor, &login).await? {
+        return Ok(signed_out());
+    }
     let notice = editor
         .words()
         .fill(editor.words().password_was_reset, &login);
     after_change(&state, &editor, result, notice).await
+}
+
+/// Whether `login` is the signed-in admin's own account.
+async fn is_own(state: &AppState, editor: &Editor, login: &str) -> Result<bool, PageError> {
+    let own = state.newsroom.login_of(editor.actor()).await?;
+    Ok(own.as_deref() == Some(login))
+}
+
+/// Where an admin goes whose own sessions a change just ended.
+fn signed_out() -> Response {
+    Redirect::to("/newsroom/login").into_response()
 }
