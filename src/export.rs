@@ -297,22 +297,13 @@ fn file_for(target: &str) -> Option<PathBuf> {
     Some(file)
 }
 
-/// A path segment with `%XX` escapes decoded, as a web server reads it.
+/// A path segment with `%XX` escapes decoded, as a web server reads it; none when the
+/// bytes are not UTF-8.
 fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// The page with its links to `?page=N` made static, and the exported targets it
