@@ -139,3 +139,95 @@
     }
   });
 })();
+
+// The social card and the preview follow the form as it is typed. The preview is
+// the server's own rendering (the editor's preview step), fetched when typing pauses.
+(function () {
+  var form = document.getElementById("item-form");
+  var preview = document.getElementById("preview");
+  if (!form || !preview) { return; }
+  var field = function (name) { return form.querySelector("[name=" + name + "]"); };
+  var cardTitle = document.querySelector("[data-card-title]");
+  var cardDescription = document.querySelector("[data-card-description]");
+  var card = function () {
+    var own = function (a, b) {
+      var first = field(a), second = field(b);
+      var text = first ? first.value.trim() : "";
+      return text || (second ? second.value.trim() : "");
+    };
+    if (cardTitle) { cardTitle.textContent = own("seo_title", "headline"); }
+    if (cardDescription) { cardDescription.textContent = own("seo_description", "dek"); }
+  };
+  var wide = window.matchMedia("(min-width: 75rem)");
+  var timer = null;
+  var asked = 0;
+  var refresh = function () {
+    if (!wide.matches && !preview.classList.contains("asked")) { return; }
+    var data = new FormData(form);
+    data.set("step", "preview");
+    var mine = ++asked;
+    fetch(form.action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html || mine !== asked) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("preview");
+        if (fresh) { preview.replaceChildren.apply(preview, Array.from(fresh.childNodes)); }
+      })
+      .catch(function () { /* the preview button still works */ });
+  };
+  form.addEventListener("input", function () {
+    card();
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 700);
+  });
+  form.addEventListener("change", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 200);
+  });
+})();
+
+// Author and tag names, and related items by headline, offered while typing: the
+// server's suggestions fill a datalist, so the browser's own list shows them. In a
+// comma-separated field only the name being typed is looked up.
+(function () {
+  var form = document.getElementById("item-form");
+  if (!form) { return; }
+  form.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var list = input.getAttribute("data-suggest");
+    var several = list !== "items";
+    var datalist = document.createElement("datalist");
+    datalist.id = "suggest-" + input.id;
+    input.insertAdjacentElement("afterend", datalist);
+    input.setAttribute("list", datalist.id);
+    var timer = null;
+    var asked = 0;
+    var lookUp = function () {
+      var value = input.value;
+      var cut = several ? value.lastIndexOf(",") + 1 : 0;
+      var head = several && cut > 0 ? value.slice(0, cut).trim() + " " : "";
+      var typed = value.slice(cut).trim();
+      if (typed.length < 2 || (!several && /^[0-9]+$/.test(typed))) { return; }
+      var edition = form.querySelector("[name=edition]");
+      var url = "/newsroom/suggest?list=" + list + "&q=" + encodeURIComponent(typed) +
+        "&edition=" + encodeURIComponent(edition ? edition.value : "");
+      var mine = ++asked;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (found) {
+          if (mine !== asked) { return; }
+          datalist.replaceChildren();
+          found.forEach(function (s) {
+            var option = document.createElement("option");
+            option.value = several ? head + s.value : s.value;
+            if (s.label !== s.value) { option.label = s.label; }
+            datalist.appendChild(option);
+          });
+        })
+        .catch(function () { /* typing still works */ });
+    };
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookUp, 200);
+    });
+  });
+})();

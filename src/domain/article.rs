@@ -9,6 +9,12 @@ pub type ItemId = i64;
 pub const MAX_DEK_CHARS: usize = 400;
 /// Largest body accepted, in bytes of Markdown source.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
+/// Longest title for search engines and social cards, in characters: search results
+/// cut titles at about 60.
+pub const MAX_SEO_TITLE_CHARS: usize = 70;
+/// Longest description for search engines and social cards, in characters: search
+/// results cut descriptions at about 155.
+pub const MAX_SEO_DESCRIPTION_CHARS: usize = 200;
 
 /// What an item is: a full article, or a brief that is a headline and a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,6 +132,55 @@ pub struct Correction {
     pub note: String,
 }
 
+/// What search engines and social cards show instead of the headline and standfirst;
+/// each falls back to them when not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seo {
+    /// The title for search results and shares.
+    pub title: Option<String>,
+    /// The description for search results and shares.
+    pub description: Option<String>,
+}
+
+impl Seo {
+    /// Folds white space in both; an empty one is none; refuses either over its limit.
+    pub fn parse(title: &str, description: &str) -> Result<Self, DomainError> {
+        Ok(Self {
+            title: Self::check_title(title)?,
+            description: Self::check_description(description)?,
+        })
+    }
+
+    /// A title with white space folded, or none; refused over [`MAX_SEO_TITLE_CHARS`]
+    /// or with a control character.
+    pub fn check_title(raw: &str) -> Result<Option<String>, DomainError> {
+        let title = folded(raw);
+        let chars = title.chars().count();
+        if chars > MAX_SEO_TITLE_CHARS {
+            return Err(DomainError::SeoTitleTooLong(chars));
+        }
+        if title.chars().any(char::is_control) {
+            return Err(DomainError::ControlCharacter);
+        }
+        Ok(Some(title).filter(|t| !t.is_empty()))
+    }
+
+    /// A description with white space folded, or none; refused over
+    /// [`MAX_SEO_DESCRIPTION_CHARS`].
+    pub fn check_description(raw: &str) -> Result<Option<String>, DomainError> {
+        let description = folded(raw);
+        let chars = description.chars().count();
+        if chars > MAX_SEO_DESCRIPTION_CHARS {
+            return Err(DomainError::SeoDescriptionTooLong(chars));
+        }
+        Ok(Some(description).filter(|d| !d.is_empty()))
+    }
+}
+
+fn folded(raw: &str) -> String {
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The checked editorial content of an item, before it is filed in a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemContent {
@@ -143,13 +198,15 @@ pub struct ItemContent {
     pub byline: Byline,
     /// Topic labels.
     pub tags: Vec<PersonName>,
+    /// Title and description for search engines and social cards.
+    pub seo: Seo,
 }
 
 impl ItemContent {
     /// Folds white space in a standfirst; none when nothing is left; refuses one over
     /// [`MAX_DEK_CHARS`].
     pub fn check_dek(raw: &str) -> Result<Option<String>, DomainError> {
-        let dek = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let dek = folded(raw);
         let chars = dek.chars().count();
         if chars > MAX_DEK_CHARS {
             return Err(DomainError::DekTooLong(chars));
@@ -196,6 +253,7 @@ impl ItemContent {
             body: Body::from_markdown(body_markdown)?,
             byline: Byline { authors, outlet },
             tags,
+            seo: Seo::default(),
         })
     }
 }
@@ -215,6 +273,8 @@ pub struct Item {
     pub slug: String,
     /// Optional standfirst.
     pub dek: Option<String>,
+    /// Title and description for search engines and social cards.
+    pub seo: Seo,
     /// Markdown source and sanitized HTML.
     pub body: Body,
     /// The section it is filed in.

@@ -33,6 +33,10 @@ pub enum DomainError {
     UnknownStatus(String),
     #[error("the standfirst has {0} characters; at most {max} are allowed", max = super::article::MAX_DEK_CHARS)]
     DekTooLong(usize),
+    #[error("the title for search engines has {0} characters; at most {max} are allowed", max = super::article::MAX_SEO_TITLE_CHARS)]
+    SeoTitleTooLong(usize),
+    #[error("the description for search engines has {0} characters; at most {max} are allowed", max = super::article::MAX_SEO_DESCRIPTION_CHARS)]
+    SeoDescriptionTooLong(usize),
     #[error("the body has {0} bytes; at most {max} are allowed", max = super::article::MAX_BODY_BYTES)]
     BodyTooLong(usize),
     #[error("'{0}' is not a time in the form HH:MM DD.MM.YYYY")]

@@ -17,7 +17,8 @@ mod wire;
 
 pub use account::{Action, InterfaceLanguage, Role, Scope, UserId, Username, check_password, may};
 pub use article::{
-    Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, MAX_DEK_CHARS, Status,
+    Body, Byline, Correction, Item, ItemContent, ItemId, ItemKind, MAX_DEK_CHARS,
+    MAX_SEO_DESCRIPTION_CHARS, MAX_SEO_TITLE_CHARS, Seo, Status,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use edition::{Edition, EditionCode, LanguageTag};

@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use crate::domain::{
     Action, Body, Byline, DomainError, EditionCode, Headline, ItemContent, ItemId, ItemKind,
-    PersonName, Section, Slug,
+    PersonName, Section, Seo, Slug,
 };
 
 /// A field of an item, as errors name it (and as forms and the API call it).
@@ -29,6 +29,10 @@ pub enum Field {
     Slug,
     /// The standfirst.
     Dek,
+    /// The title for search engines and social cards.
+    SeoTitle,
+    /// The description for search engines and social cards.
+    SeoDescription,
     /// The body in Markdown.
     Body,
     /// The section.
@@ -66,6 +70,8 @@ impl Field {
             Self::Headline => "headline",
             Self::Slug => "slug",
             Self::Dek => "dek",
+            Self::SeoTitle => "seo_title",
+            Self::SeoDescription => "seo_description",
             Self::Body => "body",
             Self::Section => "section",
             Self::Authors => "authors",
@@ -214,12 +220,20 @@ pub struct DraftInput {
     pub slug: String,
     /// Standfirst; empty for none.
     pub dek: String,
+    /// Title for search engines and social cards; empty for the headline.
+    pub seo_title: String,
+    /// Description for search engines and social cards; empty for the standfirst.
+    pub seo_description: String,
     /// Body in Markdown.
     pub body: String,
     /// Section.
     pub section: SectionRef,
     /// Author names in byline order.
     pub authors: Vec<String>,
+    /// The authors not yet known that the person typing confirmed as new; `None`
+    /// where the names come from a program (the API, an import), whose new names are
+    /// added as the role allows.
+    pub new_authors: Option<Vec<String>>,
     /// Outlet after the byline; empty for the edition's own.
     pub outlet: String,
     /// Tag names.
@@ -258,6 +272,8 @@ pub struct Draft {
     pub pinned: bool,
     /// Breaking news.
     pub breaking: bool,
+    /// The unknown authors the person typing confirmed as new; `None` for programs.
+    pub new_authors: Option<Vec<String>>,
     /// Not to be published, by any path, before this time.
     pub embargo: Option<Timestamp>,
 }
@@ -305,6 +321,12 @@ impl Draft {
             .ok();
         let body = Body::from_markdown(&input.body)
             .map_err(|e| errors.add(Field::Body, e.to_string()))
+            .ok();
+        let seo_title = Seo::check_title(&input.seo_title)
+            .map_err(|e| errors.add(Field::SeoTitle, e.to_string()))
+            .ok();
+        let seo_description = Seo::check_description(&input.seo_description)
+            .map_err(|e| errors.add(Field::SeoDescription, e.to_string()))
             .ok();
         let section = match &input.section {
             SectionRef::Slug(slug) => Section::check_slug(slug.trim())
@@ -369,7 +391,12 @@ impl Draft {
                         outlet: outlet.map(|o| o.as_ref().to_owned()),
                     },
                     tags,
+                    seo: Seo {
+                        title: seo_title?,
+                        description: seo_description?,
+                    },
                 },
+                new_authors: input.new_authors.clone(),
                 related: input.related,
                 translation_of: input.translation_of,
                 lead_media: input.lead_media,
@@ -396,12 +423,15 @@ impl Draft {
                 c.slug.to_string()
             },
             dek: c.dek.clone().unwrap_or_default(),
+            seo_title: c.seo.title.clone().unwrap_or_default(),
+            seo_description: c.seo.description.clone().unwrap_or_default(),
             body: c.body.markdown.clone(),
             section: match &self.section {
                 SectionChoice::Slug(slug) => SectionRef::Slug(slug.to_string()),
                 SectionChoice::Named(name) => SectionRef::Named(name.as_ref().to_owned()),
             },
             authors: names_of(&c.byline.authors),
+            new_authors: self.new_authors.clone(),
             outlet: c.byline.outlet.clone().unwrap_or_default(),
             tags: names_of(&c.tags),
             related: self.related,

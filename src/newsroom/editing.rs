@@ -95,6 +95,8 @@ struct Refs<'a> {
     edition: Option<&'a EditionCode>,
     section: Option<&'a SectionChoice>,
     authors: &'a [PersonName],
+    /// Unknown authors confirmed as new; `None` lets the role decide alone.
+    new_authors: Option<&'a [String]>,
     tags: &'a [PersonName],
     related: Option<ItemId>,
     lead_media: Option<i64>,
@@ -106,6 +108,7 @@ impl<'a> Refs<'a> {
             edition: Some(&draft.edition),
             section: Some(&draft.section),
             authors: &draft.content.byline.authors,
+            new_authors: draft.new_authors.as_deref(),
             tags: &draft.content.tags,
             related: draft.related,
             lead_media: draft.lead_media,
@@ -176,6 +179,9 @@ async fn resolve(w: &mut Writer, actor: &Actor, draft: &Draft) -> Result<Plan, E
     }
 }
 
+/// How a refusal of an unconfirmed new author starts; the name follows.
+pub const NEW_AUTHOR: &str = "confirm that this is a new author, not a slip:";
+
 /// Looks up every reference, reading only: a plan when the section was found, and
 /// every reference that is wrong. Unknown authors and tags are planned for adding when
 /// `actor` may add them, and refused next to their field when not.
@@ -212,12 +218,27 @@ async fn look_up(
         let slug = Slug::from_text(name.as_ref(), "author");
         match w.author(slug.as_ref()).await? {
             Some(a) => authors.push(Found::Existing(a.id)),
-            // Editors add authors as they credit them; anyone may credit themselves.
-            None if may_manage || (may_credit_self && name.as_ref() == actor.name) => {
+            // Editors add authors as they credit them, once a person typing has
+            // confirmed the name is new rather than a slip; anyone may credit themselves.
+            None if name.as_ref() == actor.name && (may_manage || may_credit_self) => {
                 authors.push(Found::New {
                     slug,
                     name: name.clone(),
                 });
+            }
+            None if may_manage => {
+                let confirmed = refs.new_authors.is_none_or(|list| {
+                    list.iter()
+                        .any(|typed| Slug::from_text(typed, "author") == slug)
+                });
+                if confirmed {
+                    authors.push(Found::New {
+                        slug,
+                        name: name.clone(),
+                    });
+                } else {
+                    errors.add(Field::Authors, format!("{NEW_AUTHOR} '{}'", name.as_ref()));
+                }
             }
             None => errors.add(
                 Field::Authors,
@@ -909,6 +930,7 @@ impl Newsroom {
             edition: edition.as_ref(),
             section: section.as_ref(),
             authors: &authors,
+            new_authors: input.new_authors.as_deref(),
             tags: &tags,
             related: input.related.filter(|id| *id > 0),
             lead_media: input.lead_media.filter(|id| *id > 0),
@@ -957,6 +979,7 @@ impl Newsroom {
         let tags = primary.tags().await?;
         let sections = primary.sections().await?;
         Ok(DraftInput {
+            new_authors: None,
             edition: item.edition.to_string(),
             kind: item.kind.as_str().to_owned(),
             headline: item.headline.clone(),
@@ -968,6 +991,8 @@ impl Newsroom {
                 item.slug.clone()
             },
             dek: item.dek.clone().unwrap_or_default(),
+            seo_title: item.seo.title.clone().unwrap_or_default(),
+            seo_description: item.seo.description.clone().unwrap_or_default(),
             body: item.body.markdown.clone(),
             section: SectionRef::Slug(
                 sections
@@ -1055,6 +1080,7 @@ pub(super) async fn same_fields(
         && item.headline == content.headline.as_ref()
         && item.slug == content.slug.as_ref()
         && item.dek == content.dek
+        && item.seo == content.seo
         && item.body.markdown == content.body.markdown
         && item.outlet == content.byline.outlet
         && item.pinned == draft.pinned

@@ -82,11 +82,14 @@ impl Filing {
     /// linked as it is filed), or every field that is wrong. Writes nothing.
     pub fn draft(&self) -> Result<Draft, FieldErrors> {
         Draft::parse(DraftInput {
+            new_authors: None,
             edition: self.edition.clone(),
             kind: self.kind.as_str().to_owned(),
             headline: self.headline.clone(),
             slug: String::new(),
             dek: self.dek.clone().unwrap_or_default(),
+            seo_title: String::new(),
+            seo_description: String::new(),
             body: self.body.clone(),
             section: self.section.clone(),
             authors: self.authors.clone(),

@@ -24,12 +24,22 @@ pub struct ItemForm {
     pub slug: String,
     /// Standfirst.
     pub dek: String,
+    /// Title for search engines and social cards; empty for the headline.
+    pub seo_title: String,
+    /// Description for search engines and social cards; empty for the standfirst.
+    pub seo_description: String,
     /// Body in Markdown.
     pub body: String,
     /// Section slug.
     pub section: String,
     /// Author names, comma-separated.
     pub authors: String,
+    /// The names among `authors` confirmed as new authors, comma-separated.
+    pub new_authors: String,
+    /// Whether a person typed the form, so that a name no author has is added only
+    /// once confirmed in `new_authors`; forms made by programs leave it off.
+    #[serde(skip)]
+    pub typed: bool,
     /// Outlet after the byline, when not the edition's own.
     pub outlet: String,
     /// Tag names, comma-separated.
@@ -247,9 +257,12 @@ impl ItemForm {
             headline: self.headline.clone(),
             slug: self.slug.clone(),
             dek: self.dek.clone(),
+            seo_title: self.seo_title.clone(),
+            seo_description: self.seo_description.clone(),
             body: self.body.clone(),
             section: SectionRef::Slug(self.section.clone()),
             authors: split_names(&self.authors),
+            new_authors: self.typed.then(|| split_names(&self.new_authors)),
             outlet: self.outlet.clone(),
             tags: split_names(&self.tags),
             related,
@@ -270,11 +283,19 @@ impl ItemForm {
             headline: input.headline.clone(),
             slug: input.slug.clone(),
             dek: input.dek.clone(),
+            seo_title: input.seo_title.clone(),
+            seo_description: input.seo_description.clone(),
             body: input.body.clone(),
             section: match &input.section {
                 SectionRef::Slug(s) | SectionRef::Named(s) => s.clone(),
             },
             authors: input.authors.join(", "),
+            new_authors: input
+                .new_authors
+                .as_deref()
+                .map(|names| names.join(", "))
+                .unwrap_or_default(),
+            typed: input.new_authors.is_some(),
             outlet: input.outlet.clone(),
             tags: input.tags.join(", "),
             related: input.related.map(|r| r.to_string()).unwrap_or_default(),

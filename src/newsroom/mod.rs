@@ -35,7 +35,7 @@ pub use accounts::{
 pub use command::{
     Draft, DraftInput, Field, FieldError, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
 };
-pub use editing::{EMBARGOED_UNTIL, EditError};
+pub use editing::{EMBARGOED_UNTIL, EditError, NEW_AUTHOR};
 pub use filing::{Batch, Filed, Filing, Related};
 pub use form::{Button, ItemForm, Snapshot, WITHDRAW_AFTER_PUBLISHING};
 pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};

@@ -12,6 +12,8 @@ pub struct ArticleBody {
     pub html: String,
     /// The first paragraph as plain text, if the body has one.
     pub summary: Option<String>,
+    /// What search engines and social cards show, when the newsroom chose it.
+    pub seo: crate::domain::Seo,
 }
 
 /// Reads items' rendered bodies. The read model keeps metadata only; a page cache miss
@@ -32,10 +34,9 @@ impl Bodies {
     pub async fn body(&self, id: ItemId) -> StoreResult<Option<ArticleBody>> {
         Ok(self
             .store
-            .bodies(&[id])
+            .article_body(id)
             .await?
-            .pop()
-            .map(|(_, html, summary)| ArticleBody { html, summary }))
+            .map(|(html, summary, seo)| ArticleBody { html, summary, seo }))
     }
 
     /// Several items' summaries, in one query; items whose body has none are left out.

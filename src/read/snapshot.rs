@@ -792,6 +792,7 @@ mod tests {
             headline: format!("Item {id} v{}", rng.below(1000)),
             slug: format!("item-{id}"),
             dek: None,
+            seo: crate::domain::Seo::default(),
             body: Body::default(),
             section,
             authors,

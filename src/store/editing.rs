@@ -219,11 +219,14 @@ impl Writer {
         .execute(&mut *self.tx)
         .await?;
         sqlx::query(
-            "UPDATE item_bodies SET markdown = $1, html = $2, summary = $3 WHERE item_id = $4",
+            "UPDATE item_bodies SET markdown = $1, html = $2, summary = $3, seo_title = $4, \
+             seo_description = $5 WHERE item_id = $6",
         )
         .bind(&c.body.markdown)
         .bind(&c.body.html)
         .bind(super::items::summary_of(&c.body.html))
+        .bind(c.seo.title.as_deref())
+        .bind(c.seo.description.as_deref())
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, Row};
 use super::published::id_list;
 use super::{Dialect, Store, StoreResult, Writer, rows};
 use crate::domain::{
-    AuthorId, Body, Correction, EditionCode, Item, ItemContent, ItemId, ItemKind, SectionId,
+    AuthorId, Body, Correction, EditionCode, Item, ItemContent, ItemId, ItemKind, SectionId, Seo,
     Status, TagId,
 };
 
@@ -56,7 +56,7 @@ pub struct ItemExtras {
 }
 
 /// Columns of [`item_from`], read from [`ITEM_TABLES`].
-pub(super) const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, markdown, html, \
+pub(super) const ITEM_COLUMNS: &str = "id, edition, kind, headline, slug, dek, markdown, html, seo_title, seo_description, \
     section_id, outlet, related_id, translation_of, status, pinned, published_at, updated_at, \
     breaking, embargo_until, unpublish_at, lead_media_id, created_by, version";
 
@@ -75,6 +75,10 @@ pub(super) fn item_from(row: &AnyRow) -> StoreResult<Item> {
         headline: row.try_get("headline")?,
         slug: row.try_get("slug")?,
         dek: row.try_get("dek")?,
+        seo: Seo {
+            title: row.try_get("seo_title")?,
+            description: row.try_get("seo_description")?,
+        },
         body: Body {
             markdown: row.try_get("markdown")?,
             html: row.try_get("html")?,
@@ -250,12 +254,15 @@ impl Writer {
         .fetch_one(&mut *self.tx)
         .await?;
         sqlx::query(
-            "INSERT INTO item_bodies (item_id, markdown, html, summary) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO item_bodies (item_id, markdown, html, summary, seo_title, seo_description) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(&c.body.markdown)
         .bind(&c.body.html)
         .bind(summary_of(&c.body.html))
+        .bind(c.seo.title.as_deref())
+        .bind(c.seo.description.as_deref())
         .execute(&mut *self.tx)
         .await?;
         self.set_authors(id, new.authors).await?;
@@ -436,21 +443,28 @@ impl Store {
         items_where(&self.reads, &filter, ids).await
     }
 
-    /// The rendered bodies of these items with their summaries, in no particular order;
-    /// ids with no row are left out.
-    pub async fn bodies(
+    /// An item's rendered body with its summary and its words for search engines;
+    /// `None` when it has no row.
+    pub async fn article_body(
         &self,
-        ids: &[ItemId],
-    ) -> StoreResult<Vec<(ItemId, String, Option<String>)>> {
-        self.body_rows("html, summary", ids)
-            .await?
-            .into_iter()
-            .map(|(id, html, summary)| {
-                let html = html.unwrap_or_default();
-                let summary = summary_read(summary, &html);
-                Ok((id, html, summary))
-            })
-            .collect()
+        id: ItemId,
+    ) -> StoreResult<Option<(String, Option<String>, Seo)>> {
+        let row = sqlx::query(
+            "SELECT html, summary, seo_title, seo_description FROM item_bodies WHERE item_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.reads)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let html: String = row.try_get::<Option<String>, _>(0)?.unwrap_or_default();
+        let summary = summary_read(row.try_get(1)?, &html);
+        let seo = Seo {
+            title: row.try_get(2)?,
+            description: row.try_get(3)?,
+        };
+        Ok(Some((html, summary, seo)))
     }
 
     /// These items' summaries (the first paragraph of each body, as text); items whose

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::assets::LOGO;
 use super::reader::Reader;
+use crate::domain::Seo;
 use crate::read::ItemMeta;
 
 /// The head of a page beyond its title.
@@ -109,19 +110,22 @@ impl Reader {
     }
 
     /// The head of an article page: everything search engines and social cards read.
-    /// `summary` is the body's first paragraph as text, described when there is no standfirst.
+    /// `summary` is the body's first paragraph as text, described when there is no standfirst;
+    /// `seo` holds the newsroom's own title and description for search and shares.
     pub fn article_meta(
         &self,
         item: &ItemMeta,
         summary: Option<&str>,
+        seo: &Seo,
         canonical_path: &str,
     ) -> HeadMeta {
         let views = self.views();
         let url = self.absolute(canonical_path);
-        let description = item
-            .dek
-            .as_deref()
-            .map(str::to_owned)
+        let title = seo.title.as_deref().unwrap_or(&item.headline).to_owned();
+        let description = seo
+            .description
+            .clone()
+            .or_else(|| item.dek.as_deref().map(str::to_owned))
             .or_else(|| summary.and_then(shortened));
         let published = item.published_at();
         let modified = item
@@ -190,7 +194,7 @@ impl Reader {
         trail.push((item.headline.to_string(), canonical_path.to_owned()));
         let mut properties = vec![
             ("og:type", "article".to_owned()),
-            ("og:title", item.headline.to_string()),
+            ("og:title", title.clone()),
             ("og:url", url.clone()),
             ("og:site_name", self.edition.name.clone()),
             ("og:locale", self.code().to_owned()),
@@ -210,7 +214,7 @@ impl Reader {
                 }
                 .to_owned(),
             ),
-            ("twitter:title", item.headline.to_string()),
+            ("twitter:title", title),
         ];
         if let Some(d) = &description {
             properties.push(("og:description", d.clone()));

@@ -382,6 +382,7 @@ mod tests {
             headline: format!("Item {id}"),
             slug: format!("item-{id}"),
             dek: None,
+            seo: crate::domain::Seo::default(),
             body: Body::default(),
             section: 1,
             authors: Vec::new(),

@@ -66,6 +66,7 @@ fn story<'a>(
         ("body", "The text of the story."),
         ("section", section),
         ("authors", "Ayla Karimova"),
+        ("new_authors", "Ayla Karimova"),
         ("tags", ""),
         ("translation_of", translation_of),
         ("step", "publish"),

@@ -11,6 +11,7 @@ mod cluster;
 mod desk;
 mod distribution;
 mod editions;
+mod editor_tools;
 mod errors;
 mod export;
 mod extractors;

@@ -22,6 +22,8 @@ pub fn article_fields<'a>(headline: &'a str, step: &'a str) -> Vec<(&'a str, &'a
         ("body", "First paragraph.\n\nSecond paragraph."),
         ("section", "politics"),
         ("authors", "Ayla Karimova"),
+        // The byline's name is new in a fresh newsroom; the editor confirms it.
+        ("new_authors", "Ayla Karimova"),
         ("tags", "Parliament"),
         ("step", step),
     ]

@@ -489,7 +489,10 @@ impl Cast {
                 NewOp::Withdraw => ("unpublish", vec![("unpublish_at", &later)]),
                 NewOp::ReturnToDraft => ("draft", vec![]),
                 NewOp::Flag => ("save", vec![("pinned", "true"), ("breaking", "true")]),
-                NewOp::NewAuthor => ("save", vec![("authors", &new_author)]),
+                NewOp::NewAuthor => (
+                    "save",
+                    vec![("authors", &new_author), ("new_authors", &new_author)],
+                ),
                 NewOp::NewTag => ("save", vec![("tags", &new_tag)]),
                 NewOp::OwnByline => ("save", vec![("authors", self.me.name.as_str())]),
             };
@@ -521,6 +524,9 @@ impl Cast {
                         "breaking" => f.breaking = true,
                         "authors" => f.authors = v.to_string(),
                         "tags" => f.tags = v.to_string(),
+                        // Confirming a new author is the typed form's; the use case
+                        // takes a program's names as the role allows.
+                        "new_authors" => {}
                         other => unreachable!("{other}"),
                     }
                 }

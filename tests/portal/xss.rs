@@ -370,6 +370,7 @@ async fn no_payload_in_any_field_runs_anywhere() {
             ("body", payload.as_str()),
             ("section", slug.as_str()),
             ("authors", payload.as_str()),
+            ("new_authors", payload.as_str()),
             ("outlet", payload.as_str()),
             ("tags", payload.as_str()),
             ("related", previous.as_str()),

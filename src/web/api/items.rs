@@ -226,6 +226,14 @@ pub struct ItemOut {
     /// The rendered, sanitized body; only in answers about one item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body_html: Option<String>,
+    /// Title for search engines and social cards, when one was chosen; only in
+    /// answers about one item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_title: Option<String>,
+    /// Description for search engines and social cards, when one was chosen; only in
+    /// answers about one item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_description: Option<String>,
     /// Correction notes, oldest first.
     pub corrections: Vec<CorrectionOut>,
     /// The lead image.
@@ -270,6 +278,7 @@ struct Record {
     lead_media: Option<i64>,
     translation_of: Option<ItemId>,
     body_html: Option<String>,
+    seo: crate::domain::Seo,
 }
 
 impl Record {
@@ -291,6 +300,7 @@ impl Record {
             lead_media: meta.lead_media,
             translation_of: meta.translation_of,
             body_html: None,
+            seo: crate::domain::Seo::default(),
         }
     }
 
@@ -312,6 +322,11 @@ impl Record {
             lead_media: item.lead_media,
             translation_of: item.translation_of,
             body_html: with_body.then_some(item.body.html),
+            seo: if with_body {
+                item.seo
+            } else {
+                crate::domain::Seo::default()
+            },
         }
     }
 }
@@ -429,6 +444,8 @@ impl Render<'_> {
             published_at: r.published_at.map(|t| t.to_string()),
             updated_at: r.updated_at.to_string(),
             body_html: r.body_html,
+            seo_title: r.seo.title,
+            seo_description: r.seo.description,
             corrections: r
                 .corrections
                 .into_iter()
@@ -1035,6 +1052,7 @@ pub async fn show_item(
             .map_err(Problem::from)?;
         let mut record = Record::published(meta);
         record.body_html = Some(body.html);
+        record.seo = body.seo;
         return Ok(render.one(record, version, format, private, &headers));
     }
     let Some(caller) = &caller else {

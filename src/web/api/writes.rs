@@ -68,6 +68,10 @@ pub struct ItemIn {
     pub headline: Option<String>,
     /// Standfirst.
     pub dek: Option<String>,
+    /// Title for search engines and social cards; empty for the headline.
+    pub seo_title: Option<String>,
+    /// Description for search engines and social cards; empty for the standfirst.
+    pub seo_description: Option<String>,
     /// Body in Markdown.
     pub body: Option<String>,
     /// Section slug of the edition.
@@ -380,12 +384,16 @@ fn merged(base: DraftInput, body: &ItemIn) -> DraftInput {
         headline: or(&body.headline, base.headline),
         slug: base.slug,
         dek: or(&body.dek, base.dek),
+        seo_title: or(&body.seo_title, base.seo_title),
+        seo_description: or(&body.seo_description, base.seo_description),
         body: or(&body.body, base.body),
         section: match &body.section {
             Some(slug) => SectionRef::Slug(slug.clone()),
             None => base.section,
         },
         authors: body.authors.clone().unwrap_or(base.authors),
+        // A program names its authors on purpose; its role decides what it may add.
+        new_authors: None,
         outlet: or(&body.outlet, base.outlet),
         tags: body.tags.clone().unwrap_or(base.tags),
         related: body.related.or(base.related),

@@ -32,9 +32,13 @@ pub(super) struct EditorFields {
     headline: String,
     slug: String,
     dek: String,
+    seo_title: String,
+    seo_description: String,
     body: String,
     section: String,
     authors: String,
+    /// The unknown author names the editor confirmed as new, comma-separated.
+    new_authors: String,
     outlet: String,
     tags: String,
     related: String,
@@ -58,9 +62,13 @@ impl EditorFields {
             headline: self.headline.clone(),
             slug: self.slug.clone(),
             dek: self.dek.clone(),
+            seo_title: self.seo_title.clone(),
+            seo_description: self.seo_description.clone(),
             body: self.body.clone(),
             section: self.section.clone(),
             authors: self.authors.clone(),
+            new_authors: self.new_authors.clone(),
+            typed: true,
             outlet: self.outlet.clone(),
             tags: self.tags.clone(),
             related: self.related.clone(),
@@ -73,6 +81,56 @@ impl EditorFields {
             unpublish_at: self.unpublish_at.clone(),
         }
     }
+}
+
+/// The item as readers will see it, from the form as typed.
+struct PreviewView {
+    /// Asked for with the Preview button: shown on a phone too.
+    asked: bool,
+    html: String,
+    image: Option<(String, String)>,
+    section: String,
+    byline: String,
+    time: String,
+}
+
+/// The item as a link shared on a social network shows it.
+struct SocialCard {
+    site: String,
+    title: String,
+    description: String,
+    image: Option<String>,
+}
+
+/// The names in `typed` (comma-separated) that no author has, apart from `own` (one
+/// may always credit oneself), each with the known name nearest to it when one is a
+/// likely slip (at most two letters apart).
+fn unknown_authors(
+    snapshot: &crate::read::Snapshot,
+    typed: &str,
+    own: &str,
+) -> Vec<(String, Option<String>)> {
+    typed
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && *name != own)
+        .filter(|name| {
+            snapshot
+                .author_by_slug(crate::domain::Slug::from_text(name, "author").as_ref())
+                .is_none()
+        })
+        .map(|name| {
+            let slug = crate::domain::Slug::from_text(name, "author");
+            let nearest = snapshot
+                .authors()
+                .into_iter()
+                .map(|a| (strsim::levenshtein(a.slug.as_ref(), slug.as_ref()), a))
+                .filter(|(distance, _)| *distance <= 2)
+                .min_by_key(|(distance, _)| *distance)
+                .map(|(_, a)| a.name.clone());
+            (name.to_owned(), nearest)
+        })
+        .collect()
 }
 
 /// The other side of a stale save.
@@ -100,10 +158,15 @@ struct EditorPage {
     others_here: Vec<String>,
     saved: bool,
     stale: Option<StaleView>,
-    preview: Option<String>,
+    preview: PreviewView,
+    card: SocialCard,
     editions: Vec<(String, String)>,
     sections: Vec<(String, String, String)>,
     media: Vec<(String, String)>,
+    /// Names in the byline that no author has yet, each with the nearest known name.
+    unknown_authors: Vec<(String, Option<String>)>,
+    /// The related item's headline, when the field names one.
+    related_headline: Option<String>,
     zone: String,
     read_only: bool,
     reading: Option<String>,
@@ -118,6 +181,17 @@ struct EditorPage {
     corrections: Vec<(String, String)>,
 }
 
+impl EditorPage {
+    /// The unknown author names, as the confirming checkbox sends them.
+    fn unknown_authors_list(&self) -> String {
+        self.unknown_authors
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// What an editor page shows besides the form.
 #[derive(Default)]
 struct Shown {
@@ -125,7 +199,8 @@ struct Shown {
     others_here: Vec<String>,
     saved: bool,
     stale: Option<StaleView>,
-    preview: Option<String>,
+    /// Whether the editor asked for the preview (shown on a phone only then).
+    preview: bool,
     /// The autosave slot a new item's form came with, kept across its re-renders.
     draft_key: Option<String>,
 }
@@ -219,6 +294,79 @@ async fn render_editor(
         (None, Some(key)) => key,
         (None, None) => random_token()?[..32].to_owned(),
     };
+    let lead = form
+        .lead_media
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| snapshot.media(id).cloned());
+    let preview = PreviewView {
+        asked: shown.preview,
+        html: render_markdown(&form.body),
+        image: lead
+            .as_ref()
+            .map(|m| (crate::web::views::media_src(m, Some(1024)), m.alt.clone())),
+        section: sections
+            .iter()
+            .find(|(e, slug, _)| *e == form.edition && *slug == form.section)
+            .map(|(_, _, name)| name.clone())
+            .unwrap_or_default(),
+        byline: match form.outlet.trim() {
+            "" => form.authors.clone(),
+            outlet => format!("{}//{outlet}", form.authors),
+        },
+        time: time::parse_local(&form.publish_at.replacen('T', " ", 1), zone)
+            .ok()
+            .or_else(|| item.and_then(|i| i.published_at))
+            .map_or_else(
+                || time::display(state.newsroom.now(), zone),
+                |at| time::display(at, zone),
+            ),
+    };
+    // Offered only where the save was refused for want of that confirmation.
+    let unconfirmed = shown
+        .errors
+        .get("authors")
+        .is_some_and(|message| message.starts_with(crate::newsroom::NEW_AUTHOR));
+    let unknown_authors = if unconfirmed {
+        unknown_authors(&snapshot, &form.authors, &actor.name)
+    } else {
+        Vec::new()
+    };
+    let related_headline = match form.related.trim().parse::<ItemId>() {
+        Ok(id) => match snapshot.item(id) {
+            Some(found) => Some(found.headline.to_string()),
+            None => state
+                .newsroom
+                .item(id)
+                .await
+                .ok()
+                .flatten()
+                .filter(|i| may(actor.role, Action::View, actor.scope_of(i)))
+                .map(|i| i.headline),
+        },
+        Err(_) => None,
+    };
+    let card = SocialCard {
+        site: state
+            .site
+            .base_url
+            .as_deref()
+            .and_then(|u| u.parse::<axum::http::Uri>().ok())
+            .and_then(|u| u.host().map(str::to_owned))
+            .unwrap_or_else(|| state.site.name.clone()),
+        title: Some(form.seo_title.trim())
+            .filter(|t| !t.is_empty())
+            .unwrap_or(form.headline.trim())
+            .to_owned(),
+        description: Some(form.seo_description.trim())
+            .filter(|d| !d.is_empty())
+            .unwrap_or(form.dek.trim())
+            .to_owned(),
+        image: lead
+            .as_ref()
+            .map(|m| crate::web::views::media_src(m, Some(640))),
+    };
     let page = EditorPage {
         chrome: NewsroomChrome::new(
             item.map_or(editor.words().new_item, |i| i.headline.as_str()),
@@ -246,10 +394,13 @@ async fn render_editor(
         others_here: shown.others_here,
         saved: shown.saved,
         stale: shown.stale,
-        preview: shown.preview,
+        preview,
+        card,
         editions,
         sections,
         media,
+        unknown_authors,
+        related_headline,
         zone: state.site.time_zone_name.clone(),
         read_only,
         reading: read_only.then(|| render_markdown(&form.body)),
@@ -313,9 +464,9 @@ fn button_of(fields: &EditorFields) -> Result<Option<Button>, PageError> {
     }
 }
 
-fn preview_of(form: &ItemForm) -> Shown {
+fn preview_of(_form: &ItemForm) -> Shown {
     Shown {
-        preview: Some(render_markdown(&form.body)),
+        preview: true,
         ..Shown::default()
     }
 }

@@ -14,6 +14,7 @@ mod search;
 mod sections;
 mod session;
 mod staff;
+mod suggest;
 mod tokens;
 mod webhooks;
 mod wire;
@@ -158,6 +159,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(sections::launch_edition),
         )
         .route("/newsroom/media", get(media::show_media))
+        .route("/newsroom/suggest", get(suggest::suggest))
         .route("/newsroom/items/new", get(items::new_item))
         .route("/newsroom/items", post(items::create_item))
         .route(

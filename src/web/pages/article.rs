@@ -162,8 +162,8 @@ pub async fn show_item(
         .related
         .and_then(|id| reader.snapshot.item(id))
         .map(|r| views.line(r, None));
-    let mut chrome = reader.chrome(&item.headline);
-    chrome.head = reader.article_meta(item, body.summary.as_deref(), &canonical);
+    let mut chrome = reader.chrome(body.seo.title.as_deref().unwrap_or(&item.headline));
+    chrome.head = reader.article_meta(item, body.summary.as_deref(), &body.seo, &canonical);
     let mut translations = Vec::new();
     for other in reader.snapshot.translations(item) {
         let href = views.item_href(&other);
