@@ -74,6 +74,12 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// A site with an article carrying an uploaded image, a brief, and the editor's browser.
 async fn site_with_an_image() -> TestApp {
     let app = TestApp::spawn().await;
+    fill_in(&app).await;
+    app
+}
+
+/// The items and image every site of these tests starts with: two published.
+async fn fill_in(app: &TestApp) {
     let media = app.uploaded_image().await;
     app.file(filings(vec![
         Filing {
@@ -88,7 +94,35 @@ async fn site_with_an_image() -> TestApp {
         brief("Harbour reopens", "economy", "2025-05-21T11:00:00Z"),
     ]))
     .await;
-    app
+}
+
+/// How many items [`fill_in`] publishes.
+const FILLED_IN: i64 = 2;
+
+/// The brief the writer under load files `n`th, and when it is dated.
+fn nth_brief(n: usize) -> Filing {
+    let at = format!("2025-05-22T{:02}:{:02}:00Z", n / 60 % 24, n % 60);
+    brief(&format!("Brief {n}"), "economy", &at)
+}
+
+/// Both crawls list the same pages with the same status and bytes.
+fn assert_same_site(
+    original: &BTreeMap<String, (StatusCode, Vec<u8>)>,
+    restored: &BTreeMap<String, (StatusCode, Vec<u8>)>,
+) {
+    assert_eq!(
+        original.keys().collect::<Vec<_>>(),
+        restored.keys().collect::<Vec<_>>()
+    );
+    for (path, (status, body)) in original {
+        let (restored_status, restored_body) = &restored[path];
+        assert_eq!(status, restored_status, "{path}");
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{path}: {status}"
+        );
+        assert!(body == restored_body, "{path} differs after restoring");
+    }
 }
 
 /// Whether a same-site path is one a reader's crawl follows: not the newsroom, the
@@ -222,12 +256,8 @@ async fn a_backup_taken_while_publishing_restores_the_same_public_site() {
         tokio::spawn(async move {
             let mut n = 0;
             while !stop.load(Ordering::SeqCst) && n < 400 {
-                let at = format!("2025-05-22T{:02}:{:02}:00Z", n / 60 % 24, n % 60);
                 newsroom
-                    .file_batch(
-                        &importer(),
-                        &filings(vec![brief(&format!("Brief {n}"), "economy", &at)]),
-                    )
+                    .file_batch(&importer(), &filings(vec![nth_brief(n)]))
                     .await
                     .expect("filed");
                 n += 1;
@@ -263,9 +293,25 @@ async fn a_backup_taken_while_publishing_restores_the_same_public_site() {
     let copy = serve_restored(restored, app.clock.clone()).await;
     assert_eq!(copy.read.snapshot().len() as i64, first.published_items);
     assert_eq!(copy.store.last_seq().await.expect("seq"), first.last_seq);
-    let page = copy.get("/en/news").await;
-    assert_eq!(page.status, StatusCode::OK);
+    // Every public page is the one the site served when the copy was taken: a site
+    // given the same items, one transaction each, on the same clock, serves them.
+    let reference = TestApp::spawn_at(app.clock.clone()).await;
+    fill_in(&reference).await;
+    let briefs = usize::try_from(first.published_items - FILLED_IN).expect("a count");
+    for n in 0..briefs {
+        reference.file(filings(vec![nth_brief(n)])).await;
+    }
+    reference.settle().await;
+    copy.settle().await;
+    let expected = crawl(&reference.address).await;
+    assert!(
+        expected.len() > first.published_items as usize,
+        "{}",
+        expected.len()
+    );
+    assert_same_site(&expected, &crawl(&copy.address).await);
     drop(copy);
+    drop(reference);
 
     // With writes stopped, a second backup restores to exactly the same public site.
     stop.store(true, Ordering::SeqCst);
@@ -291,19 +337,7 @@ async fn a_backup_taken_while_publishing_restores_the_same_public_site() {
         "{}",
         original.len()
     );
-    assert_eq!(
-        original.keys().collect::<Vec<_>>(),
-        restored.keys().collect::<Vec<_>>()
-    );
-    for (path, (status, body)) in &original {
-        let (restored_status, restored_body) = &restored[path];
-        assert_eq!(status, restored_status, "{path}");
-        assert!(
-            status.is_success() || status.is_redirection(),
-            "{path}: {status}"
-        );
-        assert!(body == restored_body, "{path} differs after restoring");
-    }
+    assert_same_site(&original, &restored);
     // The search index was not in the backup: the restored server built its own.
     copy.settle_search().await;
     let found = copy.get("/en/search?q=summit").await;

@@ -137,7 +137,16 @@ pub fn settings_for(db: &Database) -> Settings {
 impl TestApp {
     /// A server on an empty site with one edition, `en`.
     pub async fn spawn() -> Self {
-        let app = Self::spawn_on(Database::fresh()).await;
+        Self::with_test_edition(Self::spawn_on(Database::fresh()).await).await
+    }
+
+    /// A server like [`Self::spawn`]'s whose time is `clock`.
+    pub async fn spawn_at(clock: Arc<ManualClock>) -> Self {
+        Self::with_test_edition(Self::spawn_with_clock(Database::fresh(), clock, |_| {}).await)
+            .await
+    }
+
+    async fn with_test_edition(app: Self) -> Self {
         app.file(Batch {
             editions: vec![edition("en", "Test News")],
             sections: vec![
