@@ -464,7 +464,8 @@ fn button_of(fields: &EditorFields) -> Result<Option<Button>, PageError> {
     }
 }
 
-fn preview_of(_form: &ItemForm) -> Shown {
+/// What the Preview button shows: the form again with the preview open on a phone too.
+fn previewed() -> Shown {
     Shown {
         preview: true,
         ..Shown::default()
@@ -483,7 +484,7 @@ pub async fn create_item(
     let Some(button) = button_of(&fields)? else {
         let shown = Shown {
             draft_key: key,
-            ..preview_of(&form)
+            ..previewed()
         };
         return render_editor(&state, &editor, None, form, shown, StatusCode::OK).await;
     };
@@ -643,8 +644,8 @@ pub async fn save_item(
             &state,
             &editor,
             Some(&item),
-            form.clone(),
-            preview_of(&form),
+            form,
+            previewed(),
             StatusCode::OK,
         )
         .await;
