@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, Item, ItemId, Scope, Section, Status, may};
-use crate::store::{AuditEntry, DeskFilter, DeskItem, MediaRecord, Revision};
+use crate::store::{AuditEntry, DeskFilter, DeskItem, DeskNews, HandOver, MediaRecord, Revision};
 
 /// Refuses when `actor` may not see `item`: a guard for reads given an item.
 fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
@@ -117,6 +117,54 @@ impl Newsroom {
             return Err(NewsroomError::Forbidden);
         }
         Ok(self.store.audit_of(&format!("item:{}", item.id)).await?)
+    }
+
+    /// Every note handed over with `item` (submitted, sent back), newest first, for
+    /// whoever may see the item.
+    pub async fn hand_over_notes(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Vec<HandOver>, NewsroomError> {
+        sees(actor, item)?;
+        Ok(self.store.hand_over_notes(item.id).await?)
+    }
+
+    /// The latest hand-over of `item`, for whoever may see the item.
+    pub async fn last_hand_over(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Option<HandOver>, NewsroomError> {
+        sees(actor, item)?;
+        Ok(self.store.last_hand_over(item.id).await?)
+    }
+
+    /// `actor` looks at the desk now: what happened since they last looked (nothing
+    /// the first time) and when that was, and the mark moves to now, so the next look
+    /// counts from here.
+    pub async fn look_at_desk(
+        &self,
+        actor: &Actor,
+    ) -> Result<(DeskNews, Option<jiff::Timestamp>), NewsroomError> {
+        let id = actor.account()?;
+        let now = self.clock.now();
+        let seen = self.store.desk_seen(id).await?;
+        // Submitted items are news to those who review others' work.
+        let reviews = may(
+            actor.role,
+            Action::ReturnToDraft,
+            Scope::Item {
+                own: false,
+                status: Status::Review,
+            },
+        );
+        let news = match seen {
+            Some(since) => self.store.desk_news(id, since, now, reviews).await?,
+            None => DeskNews::default(),
+        };
+        self.store.mark_desk_seen(id, now).await?;
+        Ok((news, seen))
     }
 
     /// An item in any status, as it is now, whoever asks: for the system and tests.

@@ -427,6 +427,7 @@ async fn command(
             draft,
             step,
             withdraw_at: None,
+            note: None,
         }),
         (draft, step) => {
             let mut errors = FieldErrors::default();
@@ -641,6 +642,7 @@ async fn take(
                 draft,
                 step,
                 withdraw_at: None,
+                note: None,
             },
         )
         .await?;

@@ -48,6 +48,8 @@ pub(super) struct EditorFields {
     unpublish_at: String,
     /// The browser's autosave slot of a form for a new item.
     draft_key: String,
+    /// The note sent with submitting or sending back to draft.
+    note: String,
 }
 
 impl EditorFields {
@@ -71,6 +73,7 @@ impl EditorFields {
             embargo: self.embargo.clone(),
             publish_at: self.publish_at.clone(),
             unpublish_at: self.unpublish_at.clone(),
+            note: self.note.clone(),
         }
     }
 }
@@ -116,6 +119,8 @@ struct EditorPage {
     can_correct: bool,
     published: bool,
     corrections: Vec<(String, String)>,
+    /// The note of the item's latest hand-over: the step's words, who, when, the note.
+    hand_over: Option<(&'static str, String, String, String)>,
 }
 
 /// What an editor page shows besides the form.
@@ -200,6 +205,21 @@ async fn render_editor(
         .map(|m| (m.id.to_string(), m.alt))
         .collect();
     let item_status = item.map(|i| i.status);
+    let hand_over = match item {
+        Some(i) => state.newsroom.last_hand_over(actor, i).await?,
+        None => None,
+    };
+    let hand_over = hand_over.and_then(|h| {
+        let words = editor.words();
+        let step = if h.step == "draft" {
+            words.event_returned
+        } else {
+            words.event_submitted
+        };
+        let by = h.by.unwrap_or_else(|| "system".into());
+        h.note
+            .map(|note| (step, by, time::display(h.at, zone), note))
+    });
     let scope = item.map_or(Scope::NewItem, |i| actor.scope_of(i));
     let can = |action| may(actor.role, action, scope);
     // What the account may only read is shown as text, not as a form that ends in a 403.
@@ -270,6 +290,7 @@ async fn render_editor(
                     .collect()
             })
             .unwrap_or_default(),
+        hand_over,
         form,
     };
     let mut response = respond::private_html(&page)?;
@@ -579,6 +600,8 @@ struct HistoryPage {
     revisions: Vec<(i64, String, String)>,
     /// What happened, newest first: when, who, what.
     events: Vec<(String, String, String)>,
+    /// Notes handed over with the item, newest first: when, who, with what step, note.
+    notes: Vec<(String, String, String, String)>,
 }
 
 /// Every saved version of an item, and what happened to it.
@@ -617,12 +640,29 @@ pub async fn show_history(
             )
         })
         .collect();
+    let notes = state
+        .newsroom
+        .hand_over_notes(editor.actor(), &item)
+        .await?
+        .into_iter()
+        .filter_map(|h| {
+            let step = if h.step == "draft" {
+                words.event_returned
+            } else {
+                words.event_submitted
+            };
+            let by = h.by.unwrap_or_else(|| "system".into());
+            h.note
+                .map(|note| (time::display(h.at, zone), by, step.to_owned(), note))
+        })
+        .collect();
     respond::private_html(&HistoryPage {
         chrome: NewsroomChrome::new(editor.words().history_title, &editor),
         id,
         headline: item.headline,
         revisions,
         events,
+        notes,
     })
 }
 

@@ -157,6 +157,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/newsroom/editions/{code}/launch",
             post(sections::launch_edition),
         )
+        .route(
+            "/newsroom/editions/{code}/name",
+            post(sections::rename_edition),
+        )
         .route("/newsroom/media", get(media::show_media))
         .route("/newsroom/items/new", get(items::new_item))
         .route("/newsroom/items", post(items::create_item))
