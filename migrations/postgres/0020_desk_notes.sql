@@ -13,3 +13,6 @@ CREATE INDEX desk_steps_item ON desk_steps (item_id, id);
 
 -- When each account last looked at the desk: what its badges count from.
 ALTER TABLE users ADD COLUMN desk_seen_at BIGINT;
+
+-- The desk counts what went out since an account last looked, in every edition.
+CREATE INDEX items_status_published ON items (status, published_at);

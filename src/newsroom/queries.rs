@@ -15,6 +15,18 @@ fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
     }
 }
 
+/// Whether items others submit are news to `actor`: they review others' work.
+fn reviews(actor: &Actor) -> bool {
+    may(
+        actor.role,
+        Action::ReturnToDraft,
+        Scope::Item {
+            own: false,
+            status: Status::Review,
+        },
+    )
+}
+
 /// How long an open editor counts as someone being on the item.
 const PRESENCE_WINDOW: SignedDuration = SignedDuration::from_mins(2);
 
@@ -150,21 +162,28 @@ impl Newsroom {
         let id = actor.account()?;
         let now = self.clock.now();
         let seen = self.store.desk_seen(id).await?;
-        // Submitted items are news to those who review others' work.
-        let reviews = may(
-            actor.role,
-            Action::ReturnToDraft,
-            Scope::Item {
-                own: false,
-                status: Status::Review,
-            },
-        );
         let news = match seen {
-            Some(since) => self.store.desk_news(id, since, now, reviews).await?,
+            Some(since) => self.store.desk_news(id, since, now, reviews(actor)).await?,
             None => DeskNews::default(),
         };
         self.store.mark_desk_seen(id, now).await?;
         Ok((news, seen))
+    }
+
+    /// How many items are new on the desk for `actor` since they last looked, all
+    /// lists together; reads only, so the mark stays where it is.
+    pub async fn desk_news(&self, actor: &Actor) -> Result<i64, NewsroomError> {
+        let Some(id) = actor.id else {
+            return Ok(0);
+        };
+        let Some(since) = self.store.desk_seen(id).await? else {
+            return Ok(0);
+        };
+        let news = self
+            .store
+            .desk_news(id, since, self.clock.now(), reviews(actor))
+            .await?;
+        Ok(news.returned + news.submitted + news.published)
     }
 
     /// An item in any status, as it is now, whoever asks: for the system and tests.

@@ -359,3 +359,28 @@ async fn desk_badges_count_what_is_new_since_the_last_look_and_clear_on_the_next
     assert!(page.texts(".desk-news").is_empty(), "{}", page.body);
     assert!(page.texts("tr.new-since").is_empty());
 }
+
+#[tokio::test]
+async fn the_navigations_desk_link_counts_what_is_new_until_the_desk_is_looked_at() {
+    let (app, reporter, editor) = newsroom().await;
+    let fields = crate::newsroom::article_fields("Harbour reopens", "save");
+    let id = crate::newsroom::create(&reporter, &fields).await;
+    editor.get("/newsroom").await;
+    app.advance(jiff::SignedDuration::from_mins(1)).await;
+    crate::newsroom::save(&reporter, id, &fields, "submit").await;
+    app.advance(jiff::SignedDuration::from_mins(1)).await;
+    // Another page of the newsroom shows the count and leaves the mark where it is.
+    for _ in 0..2 {
+        let page = editor.get("/newsroom/sections").await;
+        assert_eq!(
+            page.texts(".desk-nav-news [aria-hidden=true]"),
+            ["1"],
+            "{}",
+            page.body
+        );
+    }
+    let desk = editor.get("/newsroom").await;
+    assert_eq!(desk.texts(".desk-nav-news [aria-hidden=true]"), ["1"]);
+    let after = editor.get("/newsroom/sections").await;
+    assert!(after.texts(".desk-nav-news").is_empty(), "{}", after.body);
+}
