@@ -247,6 +247,22 @@ async fn a_note_sent_with_submit_and_with_back_to_draft_reaches_the_other_side()
     let page = reporter.get(&editor_path).await;
     assert_eq!(page.texts(".hand-over .desk-note"), [answer]);
 
+    // Once the item moves on, its editor page no longer shows the hand-over's note.
+    let published = crate::newsroom::save(&editor, id, &fields, "publish").await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert!(
+        editor
+            .get(&editor_path)
+            .await
+            .texts(".hand-over")
+            .is_empty()
+    );
+
     let history = editor.get(&format!("{editor_path}/history")).await;
     let notes = history.texts(".hand-over-notes tbody tr");
     assert_eq!(notes.len(), 2, "{notes:?}");

@@ -209,17 +209,26 @@ async fn render_editor(
         Some(i) => state.newsroom.last_hand_over(actor, i).await?,
         None => None,
     };
-    let hand_over = hand_over.and_then(|h| {
-        let words = editor.words();
-        let step = if h.step == "draft" {
-            words.event_returned
-        } else {
-            words.event_submitted
-        };
-        let by = h.by.unwrap_or_else(|| "system".into());
-        h.note
-            .map(|note| (step, by, time::display(h.at, zone), note))
-    });
+    // Shown while the hand-over is what put the item where it is; the history keeps
+    // every note.
+    let hand_over = hand_over
+        .filter(|h| {
+            matches!(
+                (h.step.as_str(), item_status),
+                ("draft", Some(Status::Draft)) | ("submit", Some(Status::Review))
+            )
+        })
+        .and_then(|h| {
+            let words = editor.words();
+            let step = if h.step == "draft" {
+                words.event_returned
+            } else {
+                words.event_submitted
+            };
+            let by = h.by.unwrap_or_else(|| "system".into());
+            h.note
+                .map(|note| (step, by, time::display(h.at, zone), note))
+        });
     let scope = item.map_or(Scope::NewItem, |i| actor.scope_of(i));
     let can = |action| may(actor.role, action, scope);
     // What the account may only read is shown as text, not as a form that ends in a 403.
