@@ -1199,3 +1199,33 @@ async fn flags_an_editor_set_survive_a_reporters_save_and_restore() {
 fn system_admin() -> Actor {
     Actor::system("config")
 }
+
+#[tokio::test]
+async fn a_hand_over_with_a_note_but_without_the_forms_token_changes_nothing_for_any_role() {
+    for role in [Role::Reporter, Role::Editor, Role::Admin] {
+        let cast = Cast::new(role).await;
+        for (status, step) in [(Status::Draft, "submit"), (Status::Review, "draft")] {
+            let label = format!("{role:?} forged {step}");
+            let item = cast.item_in(true, status, &label).await;
+            let before = cast.seen(Some(item.id)).await;
+            let version = item.version.to_string();
+            let mut fields = article_fields(&label, step);
+            fields.push(("note", NOTE));
+            fields.push(("version", &version));
+            let forged = cast
+                .browser
+                .post(&format!("/newsroom/items/{}", item.id), &fields)
+                .await;
+            assert!(
+                forged.status.is_client_error(),
+                "{label}: {}",
+                forged.status
+            );
+            assert_eq!(
+                cast.seen(Some(item.id)).await,
+                before,
+                "{label}: nothing may change"
+            );
+        }
+    }
+}

@@ -186,6 +186,16 @@ pub async fn show_desk(
     };
     let (news, seen) = state.newsroom.look_at_desk(editor.actor()).await?;
     let me = editor.actor().id;
+    // Items others submit are counted for those who review others' work, so only
+    // their rows are marked.
+    let reviewer = crate::domain::may(
+        editor.actor().role,
+        crate::domain::Action::ReturnToDraft,
+        crate::domain::Scope::Item {
+            own: false,
+            status: Status::Review,
+        },
+    );
     // What put a row on its list, and whether that is news to this account: a
     // hand-over by someone else, or going out, since the last look.
     let fresh = |at: Timestamp| seen.is_some_and(|seen| at > seen);
@@ -205,7 +215,9 @@ pub async fn show_desk(
                     Status::Draft => handed.is_some_and(|h| {
                         fresh(h.at) && h.by_id != me && i.owner.is_some() && i.owner == me
                     }),
-                    Status::Review => handed.is_some_and(|h| fresh(h.at) && h.by_id != me),
+                    Status::Review => {
+                        reviewer && handed.is_some_and(|h| fresh(h.at) && h.by_id != me)
+                    }
                     _ => false,
                 };
                 let note = handed.and_then(|h| {
