@@ -772,6 +772,12 @@ async fn an_admin_renames_an_edition_and_every_page_of_it_shows_the_new_name() {
         app.get(&story).await.texts(".site-name a"),
         ["Harbour Herald"]
     );
+    let home = app.get("/en/").await;
+    assert!(
+        home.body.contains("title=\"Harbour Herald (RSS)\""),
+        "the feed's link is named anew: {}",
+        home.body
+    );
     let feed = app.get("/en/feed.xml").await;
     assert!(feed.body.contains("Harbour Herald"), "{}", feed.body);
     let audit = admin.get("/newsroom/audit").await;
