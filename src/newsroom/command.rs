@@ -57,6 +57,8 @@ pub enum Field {
     UnpublishAt,
     /// A correction's note.
     Note,
+    /// The note sent with submitting an item or sending it back to draft.
+    DeskNote,
     /// The item as a whole, or the workflow step asked for.
     Form,
 }
@@ -84,6 +86,7 @@ impl Field {
             Self::PublishAt => "publish_at",
             Self::UnpublishAt => "unpublish_at",
             Self::Note => "note",
+            Self::DeskNote => "desk_note",
             Self::Form => "form",
         }
     }
@@ -495,6 +498,45 @@ pub struct ItemCommand {
     pub step: Step,
     /// When to withdraw the item again, given with publishing or scheduling it.
     pub withdraw_at: Option<Timestamp>,
+    /// The note for the other side, sent with submitting or sending back to draft.
+    pub note: Option<DeskNote>,
+}
+
+/// Why a desk note is refused.
+pub const DESK_NOTE_TOO_LONG: &str = "keep the note to 1000 characters";
+
+/// A plain-text note handed over with a workflow step: trimmed, never empty, at most
+/// [`DeskNote::MAX_CHARS`] characters; line breaks kept, other control characters
+/// dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskNote(String);
+
+impl DeskNote {
+    /// Longest note accepted, in characters.
+    pub const MAX_CHARS: usize = 1000;
+
+    /// The note typed, `None` when nothing was, or why it is refused.
+    pub fn parse(raw: &str) -> Result<Option<Self>, FieldErrors> {
+        let kept: String = raw
+            .replace("\r\n", "\n")
+            .chars()
+            .filter(|c| *c == '\n' || !c.is_control())
+            .collect();
+        let note = kept.trim();
+        if note.is_empty() {
+            return Ok(None);
+        }
+        if note.chars().count() > Self::MAX_CHARS {
+            return Err(FieldErrors::one(Field::DeskNote, DESK_NOTE_TOO_LONG));
+        }
+        Ok(Some(Self(note.to_owned())))
+    }
+}
+
+impl AsRef<str> for DeskNote {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
 
 #[cfg(test)]
@@ -618,6 +660,18 @@ mod tests {
         assert_eq!(Step::PublishAsOf(later).action(now), Action::Schedule);
         assert_eq!(Step::Schedule(later).action(now), Action::Schedule);
         assert_eq!(Step::UnpublishAt(later).action(now), Action::Unpublish);
+    }
+
+    #[test]
+    fn a_desk_note_is_trimmed_kept_to_its_length_and_may_be_left_out() {
+        assert_eq!(DeskNote::parse("  \r\n "), Ok(None));
+        let note = DeskNote::parse(" Check the\r\nfigures\u{7} ")
+            .expect("valid")
+            .expect("given");
+        assert_eq!(note.as_ref(), "Check the\nfigures");
+        assert!(DeskNote::parse(&"é".repeat(DeskNote::MAX_CHARS)).is_ok());
+        let errors = DeskNote::parse(&"é".repeat(DeskNote::MAX_CHARS + 1)).expect_err("long");
+        assert_eq!(errors.for_field(Field::DeskNote), Some(DESK_NOTE_TOO_LONG));
     }
 
     #[test]

@@ -733,7 +733,25 @@ impl Newsroom {
             Status::Unpublished => self.announce(w, id, WebhookEvent::Withdrawn, seq).await?,
             _ => {}
         }
-        w.audit_by(actor.by(), audit, &format!("item:{id}"), item.headline)
+        // A hand-over keeps its note with it, so the other side reads why.
+        let hand_over = match step {
+            Step::Submit => Some("submit"),
+            Step::ReturnToDraft => Some("draft"),
+            _ => None,
+        };
+        let note = command
+            .note
+            .as_ref()
+            .filter(|_| hand_over.is_some())
+            .map(AsRef::as_ref);
+        if let Some(kind) = hand_over {
+            w.insert_hand_over(id, kind, note, actor.by()).await?;
+        }
+        let detail = match note {
+            Some(note) => format!("{}; note: {note}", item.headline),
+            None => item.headline.to_owned(),
+        };
+        w.audit_by(actor.by(), audit, &format!("item:{id}"), &detail)
             .await?;
         Ok(())
     }

@@ -191,6 +191,7 @@ impl Newsroom {
                 draft,
                 step: Step::Save,
                 withdraw_at: None,
+                note: None,
             };
             self.save_in(&mut w, actor, id, item.version, &command, Action::Edit)
                 .await
@@ -247,6 +248,7 @@ impl Newsroom {
                 draft,
                 step: Step::PublishAsOf(filing.published_at),
                 withdraw_at: None,
+                note: None,
             };
             let id = self
                 .create_in(&mut w, actor, &command, filing.source_key.as_deref())

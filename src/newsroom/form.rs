@@ -4,7 +4,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use super::command::{Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionRef, Step};
+use super::command::{
+    DeskNote, Draft, DraftInput, Field, FieldErrors, ItemCommand, SectionRef, Step,
+};
 use crate::domain::{Action, ItemId, time};
 
 /// Why a withdrawal time is refused that does not come after the publication time.
@@ -60,6 +62,10 @@ pub struct ItemForm {
     pub publish_at: String,
     /// When to withdraw, local time.
     pub unpublish_at: String,
+    /// The note for the other side, sent with submitting or sending back to draft;
+    /// a hand-over, not content, so revisions do not keep it.
+    #[serde(skip)]
+    pub note: String,
 }
 
 /// The button an editor pressed besides the fields.
@@ -200,12 +206,21 @@ impl ItemForm {
         {
             errors.add(Field::UnpublishAt, WITHDRAW_AFTER_PUBLISHING);
         }
+        // A note goes with a hand-over only; the other buttons leave it unread.
+        let note = match button {
+            Button::Submit | Button::ReturnToDraft => DeskNote::parse(&self.note)
+                .map_err(|e| errors.extend(e))
+                .ok()
+                .flatten(),
+            _ => None,
+        };
         match draft {
             Ok(draft) if errors.is_empty() => match step {
                 Some(step) => Ok(ItemCommand {
                     draft,
                     step,
                     withdraw_at,
+                    note,
                 }),
                 None => Err(FieldErrors::one(Field::Form, "choose what to do")),
             },
@@ -309,6 +324,7 @@ impl ItemForm {
             embargo: local(input.embargo, zone),
             publish_at: String::new(),
             unpublish_at: String::new(),
+            note: String::new(),
         }
     }
 
@@ -432,6 +448,32 @@ mod tests {
         // Saving leaves the expiry as it stands.
         let saved = too_early.command(Button::Save, &baku()).expect("valid");
         assert_eq!(saved.withdraw_at, None);
+    }
+
+    #[test]
+    fn a_note_goes_with_a_hand_over_and_a_long_one_is_refused_with_the_fields() {
+        let typed = ItemForm {
+            note: " Please check the quote ".into(),
+            ..form()
+        };
+        let submitted = typed.command(Button::Submit, &baku()).expect("valid");
+        assert_eq!(
+            submitted.note.as_ref().map(AsRef::as_ref),
+            Some("Please check the quote")
+        );
+        assert_eq!(
+            typed.command(Button::Save, &baku()).expect("valid").note,
+            None
+        );
+        let errors = ItemForm {
+            note: "x".repeat(DeskNote::MAX_CHARS + 1),
+            headline: String::new(),
+            ..form()
+        }
+        .command(Button::ReturnToDraft, &baku())
+        .expect_err("too long");
+        assert!(errors.get("desk_note").is_some(), "{errors}");
+        assert!(errors.get("headline").is_some(), "{errors}");
     }
 
     #[test]

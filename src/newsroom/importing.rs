@@ -140,6 +140,7 @@ impl ImportRun<'_> {
                     draft,
                     step: step_towards(None, standing),
                     withdraw_at: None,
+                    note: None,
                 };
                 let id = self
                     .newsroom
@@ -175,6 +176,7 @@ impl ImportRun<'_> {
                     draft,
                     step,
                     withdraw_at: None,
+                    note: None,
                 };
                 self.newsroom
                     .save_in(

@@ -33,7 +33,8 @@ pub use accounts::{
     token_hash,
 };
 pub use command::{
-    Draft, DraftInput, Field, FieldError, FieldErrors, ItemCommand, SectionChoice, SectionRef, Step,
+    DESK_NOTE_TOO_LONG, DeskNote, Draft, DraftInput, Field, FieldError, FieldErrors, ItemCommand,
+    SectionChoice, SectionRef, Step,
 };
 pub use editing::{EMBARGOED_UNTIL, EditError, NEW_AUTHOR};
 pub use filing::{Batch, Filed, Filing, Related};

@@ -4,7 +4,7 @@ use jiff::SignedDuration;
 
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, Item, ItemId, Scope, Section, Status, may};
-use crate::store::{AuditEntry, DeskFilter, DeskItem, MediaRecord, Revision};
+use crate::store::{AuditEntry, DeskFilter, DeskItem, DeskNews, HandOver, MediaRecord, Revision};
 
 /// Refuses when `actor` may not see `item`: a guard for reads given an item.
 fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
@@ -13,6 +13,18 @@ fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
     } else {
         Err(NewsroomError::Forbidden)
     }
+}
+
+/// Whether items others submit are news to `actor`: they review others' work.
+fn reviews(actor: &Actor) -> bool {
+    may(
+        actor.role,
+        Action::ReturnToDraft,
+        Scope::Item {
+            own: false,
+            status: Status::Review,
+        },
+    )
 }
 
 /// How long an open editor counts as someone being on the item.
@@ -117,6 +129,61 @@ impl Newsroom {
             return Err(NewsroomError::Forbidden);
         }
         Ok(self.store.audit_of(&format!("item:{}", item.id)).await?)
+    }
+
+    /// Every note handed over with `item` (submitted, sent back), newest first, for
+    /// whoever may see the item.
+    pub async fn hand_over_notes(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Vec<HandOver>, NewsroomError> {
+        sees(actor, item)?;
+        Ok(self.store.hand_over_notes(item.id).await?)
+    }
+
+    /// The latest hand-over of `item`, for whoever may see the item.
+    pub async fn last_hand_over(
+        &self,
+        actor: &Actor,
+        item: &Item,
+    ) -> Result<Option<HandOver>, NewsroomError> {
+        sees(actor, item)?;
+        Ok(self.store.last_hand_over(item.id).await?)
+    }
+
+    /// `actor` looks at the desk now: what happened since they last looked (nothing
+    /// the first time) and when that was, and the mark moves to now, so the next look
+    /// counts from here.
+    pub async fn look_at_desk(
+        &self,
+        actor: &Actor,
+    ) -> Result<(DeskNews, Option<jiff::Timestamp>), NewsroomError> {
+        let id = actor.account()?;
+        let now = self.clock.now();
+        let seen = self.store.desk_seen(id).await?;
+        let news = match seen {
+            Some(since) => self.store.desk_news(id, since, now, reviews(actor)).await?,
+            None => DeskNews::default(),
+        };
+        self.store.mark_desk_seen(id, now).await?;
+        Ok((news, seen))
+    }
+
+    /// How many items are new on the desk for `actor` since they last looked, all
+    /// lists together; reads only, so the mark stays where it is.
+    pub async fn desk_news(&self, actor: &Actor) -> Result<i64, NewsroomError> {
+        let Some(id) = actor.id else {
+            return Ok(0);
+        };
+        let Some(since) = self.store.desk_seen(id).await? else {
+            return Ok(0);
+        };
+        let news = self
+            .store
+            .desk_news(id, since, self.clock.now(), reviews(actor))
+            .await?;
+        Ok(news.returned + news.submitted + news.published)
     }
 
     /// An item in any status, as it is now, whoever asks: for the system and tests.

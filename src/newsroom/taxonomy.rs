@@ -148,6 +148,47 @@ impl Newsroom {
         Ok(())
     }
 
+    /// Gives an edition a new site name and outlet (the name after bylines); admins
+    /// only. Every page of the edition shows them: masthead, switcher, feeds.
+    pub async fn rename_edition(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        outlet: &str,
+    ) -> Result<(), NewsroomError> {
+        if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let code = EditionCode::parse(code.trim())?;
+        let name = PersonName::parse(name)?;
+        let outlet = PersonName::parse(outlet)?;
+        let mut w = self.store.begin(self.clock.now()).await?;
+        let Some(mut edition) = w.edition(&code).await? else {
+            return Err(NewsroomError::UnknownEdition(code.to_string()));
+        };
+        if edition.name == name.as_ref() && edition.outlet == outlet.as_ref() {
+            return Ok(());
+        }
+        edition.name = name.as_ref().to_owned();
+        edition.outlet = outlet.as_ref().to_owned();
+        let position = w.edition_position(&code).await?.unwrap_or_default();
+        w.update_edition(&edition, position).await?;
+        let subject = format!("edition:{code}");
+        w.append_change(Entity::Taxonomy, &subject, "renamed")
+            .await?;
+        w.audit_by(
+            actor.by(),
+            "edition renamed",
+            &subject,
+            &format!("{}//{}", edition.name, edition.outlet),
+        )
+        .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
     /// Gives a section a new name and address (slug); editors and admins. Its old
     /// address redirects to the new one, and its items' pages move with it.
     pub async fn edit_section(

@@ -209,6 +209,7 @@ impl Newsroom {
             draft,
             step: Step::Save,
             withdraw_at: None,
+            note: None,
         };
         let item = self
             .create_in(&mut w, actor, &command, None)

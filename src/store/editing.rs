@@ -73,6 +73,10 @@ pub struct DeskItem {
     pub embargo_until: Option<Timestamp>,
     /// When it is to be withdrawn, if that is set.
     pub unpublish_at: Option<Timestamp>,
+    /// Its latest hand-over between reporter and editors, if it had one.
+    pub hand_over: Option<super::HandOver>,
+    /// The account that created it, if one did.
+    pub owner: Option<UserId>,
 }
 
 /// One line of the audit log.
@@ -398,7 +402,11 @@ impl Store {
         };
         let sql = format!(
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
-             u.display_name, i.embargo_until, i.unpublish_at FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             u.display_name, i.embargo_until, i.unpublish_at, \
+             s.step, s.note, su.display_name, s.user_id, s.at, i.created_by \
+             FROM items i LEFT JOIN users u ON u.id = i.created_by \
+             LEFT JOIN desk_steps s ON s.id = (SELECT MAX(d.id) FROM desk_steps d WHERE d.item_id = i.id) \
+             LEFT JOIN users su ON su.id = s.user_id \
              WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
              AND ($5 IS NULL OR i.edition = $5) AND ($6 IS NULL OR i.section_id = $6) \
              AND ($7 IS NULL OR EXISTS (SELECT 1 FROM item_authors ia WHERE ia.item_id = i.id AND ia.author_id = $7)) \
@@ -422,6 +430,18 @@ impl Store {
                 let published: Option<i64> = r.try_get(4)?;
                 let embargo: Option<i64> = r.try_get(7)?;
                 let expiry: Option<i64> = r.try_get(8)?;
+                let step: Option<String> = r.try_get(9)?;
+                let handed_at: Option<i64> = r.try_get(13)?;
+                let hand_over = match (step, handed_at) {
+                    (Some(step), Some(at)) => Some(super::HandOver {
+                        step,
+                        note: r.try_get(10)?,
+                        by: r.try_get(11)?,
+                        by_id: r.try_get(12)?,
+                        at: rows::instant(at)?,
+                    }),
+                    _ => None,
+                };
                 Ok(DeskItem {
                     id: r.try_get(0)?,
                     edition: r.try_get(1)?,
@@ -432,6 +452,8 @@ impl Store {
                     created_by: r.try_get(6)?,
                     embargo_until: embargo.map(rows::instant).transpose()?,
                     unpublish_at: expiry.map(rows::instant).transpose()?,
+                    hand_over,
+                    owner: r.try_get(14)?,
                 })
             })
             .collect()

@@ -287,6 +287,8 @@ pub struct NewsroomChrome {
     pub arranges: bool,
     /// The session's CSRF token, for the sign-out form.
     pub csrf: String,
+    /// How many items are new on the desk since the account last looked.
+    pub desk_news: i64,
 }
 
 impl NewsroomChrome {
@@ -308,6 +310,7 @@ impl NewsroomChrome {
                 crate::domain::Scope::Newsroom,
             ),
             csrf: editor.session.csrf_token.clone(),
+            desk_news: editor.desk_news,
         }
     }
 
@@ -325,6 +328,7 @@ impl NewsroomChrome {
             admin: false,
             arranges: false,
             csrf: String::new(),
+            desk_news: 0,
         }
     }
 }

@@ -154,6 +154,7 @@ async fn item(app: &TestApp, actor: &Actor, headline: &str, step: Step) -> ItemI
                 draft,
                 step,
                 withdraw_at: None,
+                note: None,
             },
         )
         .await
@@ -762,6 +763,7 @@ async fn only_drafts_are_deleted_and_the_deletion_is_recorded() {
                     draft,
                     step: Step::Save,
                     withdraw_at: None,
+                    note: None,
                 },
             )
             .await

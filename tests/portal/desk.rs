@@ -168,3 +168,235 @@ async fn the_published_pages_keep_the_filter() {
             .is_empty()
     );
 }
+
+/// A site with a reporter and an editor, and the byline and tag the reporter's
+/// stories name (which only an editor may add).
+async fn newsroom() -> (TestApp, Browser, Browser) {
+    let app = TestApp::spawn().await;
+    let reporter = app.signed_in("reporter", Role::Reporter).await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    crate::newsroom::create(
+        &editor,
+        &crate::newsroom::article_fields("An earlier story", "save"),
+    )
+    .await;
+    (app, reporter, editor)
+}
+
+/// The desk's rows in the list `id`, each row's text.
+async fn rows_of(browser: &Browser, list: &str) -> Vec<String> {
+    let page = browser.get("/newsroom").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.texts(&format!("section[aria-labelledby=list-{list}] tbody tr"))
+}
+
+#[tokio::test]
+async fn a_note_sent_with_submit_and_with_back_to_draft_reaches_the_other_side() {
+    let (_app, reporter, editor) = newsroom().await;
+    let fields = crate::newsroom::article_fields("Harbour reopens", "save");
+    let id = crate::newsroom::create(&reporter, &fields).await;
+    let editor_path = format!("/newsroom/items/{id}");
+
+    // Markup in a note is text, never HTML.
+    let asked = "Is the <b>quote</b> on the record?\nCheck with the port.";
+    // As a page's text reads it, the line break one space.
+    let shown = "Is the <b>quote</b> on the record? Check with the port.";
+    let mut with_note = fields.clone();
+    with_note.push(("note", asked));
+    let submitted = crate::newsroom::save(&reporter, id, &with_note, "submit").await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+
+    let review = rows_of(&editor, "review").await;
+    assert_eq!(review.len(), 1);
+    assert!(review[0].contains("Harbour reopens"), "{review:?}");
+    assert!(review[0].contains(shown), "{review:?}");
+    let page = editor.get(&editor_path).await;
+    assert_eq!(page.texts(".hand-over .desk-note"), [shown]);
+    assert!(!page.body.contains("<b>quote</b>"), "{}", page.body);
+    assert!(
+        page.texts(".hand-over strong")
+            .concat()
+            .contains("reporter name")
+    );
+
+    let answer = "The quote needs a second source.";
+    let mut returned = fields.clone();
+    returned.push(("note", answer));
+    let sent_back = crate::newsroom::save(&editor, id, &returned, "draft").await;
+    assert_eq!(
+        sent_back.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        sent_back.body
+    );
+    let drafts = rows_of(&reporter, "drafts").await;
+    assert!(drafts[0].contains(answer), "{drafts:?}");
+    assert!(drafts[0].contains("editor name"), "{drafts:?}");
+    let page = reporter.get(&editor_path).await;
+    assert_eq!(page.texts(".hand-over .desk-note"), [answer]);
+
+    // A save without a step keeps no note, and the hand-over's stays in view.
+    let mut ignored = fields.clone();
+    ignored.push(("note", "not sent"));
+    crate::newsroom::save(&reporter, id, &ignored, "save").await;
+    let page = reporter.get(&editor_path).await;
+    assert_eq!(page.texts(".hand-over .desk-note"), [answer]);
+
+    // Once the item moves on, its editor page no longer shows the hand-over's note.
+    let published = crate::newsroom::save(&editor, id, &fields, "publish").await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert!(
+        editor
+            .get(&editor_path)
+            .await
+            .texts(".hand-over")
+            .is_empty()
+    );
+
+    let history = editor.get(&format!("{editor_path}/history")).await;
+    let notes = history.texts(".hand-over-notes tbody tr");
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].contains("editor name") && notes[0].contains(answer));
+    assert!(notes[1].contains("reporter name") && notes[1].contains(shown));
+}
+
+#[tokio::test]
+async fn a_note_too_long_is_refused_with_every_typed_word_kept_and_nothing_changes() {
+    let (app, reporter, _) = newsroom().await;
+    let fields = crate::newsroom::article_fields("Harbour reopens", "save");
+    let id = crate::newsroom::create(&reporter, &fields).await;
+    let before = app.store.primary().last_seq().await.expect("seq");
+    let long = format!("{} end", "word ".repeat(200));
+    let mut typed = fields.clone();
+    typed.retain(|(k, _)| *k != "headline");
+    typed.push(("headline", "Harbour reopens at dawn"));
+    typed.push(("note", &long));
+    let refused = crate::newsroom::save(&reporter, id, &typed, "submit").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let collapsed = long.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(refused.texts("#desk-note"), [collapsed]);
+    assert!(refused.body.contains(&long), "every space kept too");
+    assert_eq!(input_value(&refused, "headline"), "Harbour reopens at dawn");
+    assert_eq!(refused.texts("#note-error").len(), 1, "{}", refused.body);
+    assert_eq!(app.store.primary().last_seq().await.expect("seq"), before);
+    let item = app.newsroom.item(id).await.expect("read").expect("item");
+    assert_eq!(item.status, newsline::domain::Status::Draft);
+    assert_eq!(item.headline, "Harbour reopens");
+
+    // At the limit it goes.
+    let mut at_limit = fields.clone();
+    let most = "n".repeat(1000);
+    at_limit.push(("note", &most));
+    let sent = crate::newsroom::save(&reporter, id, &at_limit, "submit").await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+}
+
+/// The badge beside the heading of the desk's list `list`, if it shows one.
+fn badge(page: &Fetched, list: &str) -> Vec<String> {
+    page.texts(&format!("#list-{list} .desk-news"))
+}
+
+/// Headlines of the rows marked new in the desk's list `list`.
+fn marked(page: &Fetched, list: &str) -> Vec<String> {
+    page.texts(&format!(
+        "section[aria-labelledby=list-{list}] tr.new-since td:first-child > a:not(.edit)"
+    ))
+}
+
+#[tokio::test]
+async fn desk_badges_count_what_is_new_since_the_last_look_and_clear_on_the_next() {
+    let (app, reporter, editor) = newsroom().await;
+    let minute = jiff::SignedDuration::from_mins(1);
+    let fields = crate::newsroom::article_fields("Harbour reopens", "save");
+    let id = crate::newsroom::create(&reporter, &fields).await;
+    let other = crate::newsroom::create(
+        &reporter,
+        &crate::newsroom::article_fields("Ferry returns", "save"),
+    )
+    .await;
+    // The first look counts nothing: there is no earlier one.
+    for browser in [&reporter, &editor] {
+        let page = browser.get("/newsroom").await;
+        assert!(page.texts(".desk-news").is_empty(), "{}", page.body);
+    }
+
+    app.advance(minute).await;
+    crate::newsroom::save(&reporter, id, &fields, "submit").await;
+    crate::newsroom::save(
+        &reporter,
+        other,
+        &crate::newsroom::article_fields("Ferry returns", "save"),
+        "submit",
+    )
+    .await;
+    app.advance(minute).await;
+    let page = editor.get("/newsroom").await;
+    assert_eq!(badge(&page, "review"), ["2 new since your last visit"]);
+    assert_eq!(marked(&page, "review").len(), 2);
+    // The submitter's own step is no news to them.
+    let page = reporter.get("/newsroom").await;
+    assert!(page.texts(".desk-news").is_empty(), "{}", page.body);
+    // Looked at, it is gone, with no time passing.
+    let page = editor.get("/newsroom").await;
+    assert!(badge(&page, "review").is_empty(), "{}", page.body);
+    assert!(marked(&page, "review").is_empty());
+
+    app.advance(minute).await;
+    crate::newsroom::save(&editor, id, &fields, "draft").await;
+    crate::newsroom::save(
+        &editor,
+        other,
+        &crate::newsroom::article_fields("Ferry returns", "save"),
+        "publish",
+    )
+    .await;
+    app.advance(minute).await;
+    let page = reporter.get("/newsroom").await;
+    assert_eq!(badge(&page, "drafts"), ["1 new since your last visit"]);
+    assert_eq!(marked(&page, "drafts"), ["Harbour reopens"]);
+    assert_eq!(badge(&page, "published"), ["1 new since your last visit"]);
+    assert_eq!(marked(&page, "published"), ["Ferry returns"]);
+    // Editors count what went out too, but not what they sent back themselves.
+    let page = editor.get("/newsroom").await;
+    assert_eq!(badge(&page, "published"), ["1 new since your last visit"]);
+    assert!(badge(&page, "drafts").is_empty());
+    assert!(badge(&page, "review").is_empty());
+    let page = reporter.get("/newsroom").await;
+    assert!(page.texts(".desk-news").is_empty(), "{}", page.body);
+    assert!(page.texts("tr.new-since").is_empty());
+}
+
+#[tokio::test]
+async fn the_navigations_desk_link_counts_what_is_new_until_the_desk_is_looked_at() {
+    let (app, reporter, editor) = newsroom().await;
+    let fields = crate::newsroom::article_fields("Harbour reopens", "save");
+    let id = crate::newsroom::create(&reporter, &fields).await;
+    editor.get("/newsroom").await;
+    app.advance(jiff::SignedDuration::from_mins(1)).await;
+    crate::newsroom::save(&reporter, id, &fields, "submit").await;
+    app.advance(jiff::SignedDuration::from_mins(1)).await;
+    // Another page of the newsroom shows the count and leaves the mark where it is.
+    for _ in 0..2 {
+        let page = editor.get("/newsroom/sections").await;
+        assert_eq!(
+            page.texts(".desk-nav-news [aria-hidden=true]"),
+            ["1"],
+            "{}",
+            page.body
+        );
+    }
+    let desk = editor.get("/newsroom").await;
+    assert_eq!(desk.texts(".desk-nav-news [aria-hidden=true]"), ["1"]);
+    let after = editor.get("/newsroom/sections").await;
+    assert!(after.texts(".desk-nav-news").is_empty(), "{}", after.body);
+}

@@ -736,3 +736,92 @@ async fn what_readers_see(
     let sitemap_index = app.get("/sitemap.xml").await.body;
     (seen, links, robots, sitemap_index)
 }
+
+#[tokio::test]
+async fn an_admin_renames_an_edition_and_every_page_of_it_shows_the_new_name() {
+    let app = TestApp::spawn().await;
+    let filed = app
+        .file(filings(vec![brief(
+            "Ministers meet",
+            "politics",
+            "2025-05-21T10:00:00Z",
+        )]))
+        .await;
+    app.settle().await;
+    let old = app.get("/en/").await.texts(".site-name a");
+    assert_eq!(old.len(), 1);
+    // Pages readers have seen are cached: the rename must reach them all the same.
+    let story = app.item_path(filed[0].id()).await;
+    for path in ["/en/", "/en/feed.xml", story.as_str()] {
+        assert_eq!(app.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    let admin = app.signed_in("chief", Role::Admin).await;
+    let renamed = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/editions/en/name",
+            &[("name", "Harbour Herald"), ("outlet", "Herald")],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    app.settle().await;
+    assert_eq!(
+        app.get("/en/").await.texts(".site-name a"),
+        ["Harbour Herald"]
+    );
+    assert_eq!(
+        app.get(&story).await.texts(".site-name a"),
+        ["Harbour Herald"]
+    );
+    let home = app.get("/en/").await;
+    assert!(
+        home.body.contains("title=\"Harbour Herald (RSS)\""),
+        "the feed's link is named anew: {}",
+        home.body
+    );
+    let feed = app.get("/en/feed.xml").await;
+    assert!(feed.body.contains("Harbour Herald"), "{}", feed.body);
+    let audit = admin.get("/newsroom/audit").await;
+    assert!(audit.body.contains("edition renamed"), "{}", audit.body);
+    let list = admin.get("/newsroom/sections").await;
+    assert_eq!(input_value(&list, "name"), "Harbour Herald");
+
+    // Refused names keep what was typed in the row, and change nothing.
+    let before = app.store.primary().last_seq().await.expect("seq");
+    let long = "H".repeat(121);
+    for (name, outlet) in [("   ", "Herald"), (long.as_str(), "Herald"), ("Fine", "")] {
+        let refused = admin
+            .submit(
+                "/newsroom/sections",
+                "/newsroom/editions/en/name",
+                &[("name", name), ("outlet", outlet)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert_eq!(refused.texts("#edition-en .field-error").len(), 1);
+        let typed = |id: &str| {
+            let selector = scraper::Selector::parse(id).expect("selector");
+            refused
+                .html()
+                .select(&selector)
+                .next()
+                .and_then(|i| i.value().attr("value").map(str::to_owned))
+                .unwrap_or_default()
+        };
+        assert_eq!(typed("#edition-name-en"), name);
+        assert_eq!(typed("#edition-outlet-en"), outlet);
+    }
+    assert_eq!(app.store.primary().last_seq().await.expect("seq"), before);
+    let unknown = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/editions/xx/name",
+            &[("name", "Nowhere"), ("outlet", "Nowhere")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/en/").await.texts(".site-name a"),
+        ["Harbour Herald"]
+    );
+}

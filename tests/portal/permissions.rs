@@ -26,6 +26,10 @@ enum Op {
     Save,
     Submit,
     ReturnToDraft,
+    /// Submit for review with a note for the editors.
+    SubmitWithNote,
+    /// Back to draft with a note for the reporter.
+    ReturnWithNote,
     Publish,
     Schedule,
     Withdraw,
@@ -35,7 +39,10 @@ enum Op {
     Flag,
 }
 
-const OPS: [Op; 14] = [
+/// The note the hand-overs with a note send.
+const NOTE: &str = "Please check the second paragraph.";
+
+const OPS: [Op; 16] = [
     Op::Open,
     Op::History,
     Op::Diff,
@@ -43,6 +50,8 @@ const OPS: [Op; 14] = [
     Op::Save,
     Op::Submit,
     Op::ReturnToDraft,
+    Op::SubmitWithNote,
+    Op::ReturnWithNote,
     Op::Publish,
     Op::Schedule,
     Op::Withdraw,
@@ -102,8 +111,8 @@ fn expected(role: Role, own: bool, status: Status, op: Op) -> Outcome {
         }
     }
     let fits = match op {
-        Submit => status == Status::Draft,
-        ReturnToDraft => matches!(status, Status::Review | Status::Scheduled),
+        Submit | SubmitWithNote => status == Status::Draft,
+        ReturnToDraft | ReturnWithNote => matches!(status, Status::Review | Status::Scheduled),
         Publish | Schedule => status != Status::Published,
         Withdraw | WithdrawAt | Correct => status == Status::Published,
         _ => true,
@@ -201,6 +210,8 @@ struct Seen {
     item: Option<Item>,
     seq: i64,
     public: Public,
+    /// The note of the item's latest hand-over.
+    note: Option<String>,
 }
 
 /// A site with an account under test, a colleague, and an editor who moves items
@@ -303,6 +314,16 @@ impl Cast {
             },
             seq: self.app.store.primary().last_seq().await.expect("seq"),
             public,
+            note: match id {
+                Some(id) => self
+                    .app
+                    .store
+                    .last_hand_over(id)
+                    .await
+                    .expect("hand-overs")
+                    .and_then(|h| h.note),
+                None => None,
+            },
         }
     }
 
@@ -354,6 +375,8 @@ impl Cast {
                     Op::Save => (&saved, "save", vec![]),
                     Op::Submit => (label, "submit", vec![]),
                     Op::ReturnToDraft => (label, "draft", vec![]),
+                    Op::SubmitWithNote => (label, "submit", vec![("note", NOTE)]),
+                    Op::ReturnWithNote => (label, "draft", vec![("note", NOTE)]),
                     Op::Publish => (label, "publish", vec![]),
                     Op::Schedule => (label, "schedule", vec![("publish_at", &later)]),
                     Op::Withdraw => (label, "unpublish", vec![]),
@@ -411,6 +434,14 @@ impl Cast {
             }
             Op::Submit => Button::Submit,
             Op::ReturnToDraft => Button::ReturnToDraft,
+            Op::SubmitWithNote => {
+                f.note = NOTE.into();
+                Button::Submit
+            }
+            Op::ReturnWithNote => {
+                f.note = NOTE.into();
+                Button::ReturnToDraft
+            }
             Op::Publish => Button::Publish,
             Op::Schedule => {
                 f.publish_at = later();
@@ -674,6 +705,19 @@ fn check_effect(op: Op, before: &Seen, after: &Seen, label: &str) {
         }
         Op::Submit => assert_eq!(a.status, Status::Review, "{label}"),
         Op::ReturnToDraft => assert_eq!(a.status, Status::Draft, "{label}"),
+        Op::SubmitWithNote | Op::ReturnWithNote => {
+            let to = if op == Op::SubmitWithNote {
+                Status::Review
+            } else {
+                Status::Draft
+            };
+            assert_eq!(a.status, to, "{label}");
+            assert_eq!(
+                after.note.as_deref(),
+                Some(NOTE),
+                "{label}: the note is kept"
+            );
+        }
         Op::Publish => {
             assert_eq!(a.status, Status::Published, "{label}");
             assert!(listed(after), "{label}: in the news line");
@@ -1014,6 +1058,51 @@ async fn sections_editions_uploads_and_the_audit_log_follow_the_same_rule() {
             "{name}"
         );
 
+        // Renaming an edition: a form without its token, with it, then the use case.
+        let en_name = || async {
+            app.newsroom
+                .editions()
+                .await
+                .expect("editions")
+                .into_iter()
+                .find(|e| e.code.as_ref() == "en")
+                .map(|e| (e.name, e.outlet))
+                .expect("en")
+        };
+        let stored = en_name().await;
+        let before = app.store.primary().last_seq().await.expect("seq");
+        let wanted = format!("Renamed by {name}");
+        let fields = [("name", wanted.as_str()), ("outlet", "Outlet")];
+        let forged = browser.post("/newsroom/editions/en/name", &fields).await;
+        assert!(forged.status.is_client_error(), "{name}: {}", forged.status);
+        assert_eq!(app.store.primary().last_seq().await.expect("seq"), before);
+        assert_eq!(
+            en_name().await,
+            stored,
+            "{name}: a forged rename changes nothing"
+        );
+        let mut with_token = fields.to_vec();
+        with_token.push(("csrf", token.as_str()));
+        let renamed = browser
+            .post("/newsroom/editions/en/name", &with_token)
+            .await;
+        assert_eq!(renamed.status, expect(edition), "{name} renames an edition");
+        assert_eq!(en_name().await.0 == wanted, edition, "{name}");
+        if !edition {
+            assert_eq!(en_name().await, stored, "{name}: nothing changed");
+            assert_eq!(app.store.primary().last_seq().await.expect("seq"), before);
+        }
+        let direct = app
+            .newsroom
+            .rename_edition(&actor, "en", &format!("Direct {name}"), "Outlet")
+            .await;
+        assert_eq!(direct.is_ok(), edition, "{name}: {direct:?}");
+        assert_eq!(
+            en_name().await.0 == format!("Direct {name}"),
+            edition,
+            "{name}"
+        );
+
         // Everyone may upload images.
         let uploads = app.store.primary().media(100).await.expect("media").len();
         let uploaded = upload(&browser, png(size, 20), "photo.png", "A photo").await;
@@ -1115,4 +1204,34 @@ async fn flags_an_editor_set_survive_a_reporters_save_and_restore() {
 /// An admin acting for the tests' set-up, as the config does.
 fn system_admin() -> Actor {
     Actor::system("config")
+}
+
+#[tokio::test]
+async fn a_hand_over_with_a_note_but_without_the_forms_token_changes_nothing_for_any_role() {
+    for role in [Role::Reporter, Role::Editor, Role::Admin] {
+        let cast = Cast::new(role).await;
+        for (status, step) in [(Status::Draft, "submit"), (Status::Review, "draft")] {
+            let label = format!("{role:?} forged {step}");
+            let item = cast.item_in(true, status, &label).await;
+            let before = cast.seen(Some(item.id)).await;
+            let version = item.version.to_string();
+            let mut fields = article_fields(&label, step);
+            fields.push(("note", NOTE));
+            fields.push(("version", &version));
+            let forged = cast
+                .browser
+                .post(&format!("/newsroom/items/{}", item.id), &fields)
+                .await;
+            assert!(
+                forged.status.is_client_error(),
+                "{label}: {}",
+                forged.status
+            );
+            assert_eq!(
+                cast.seen(Some(item.id)).await,
+                before,
+                "{label}: nothing may change"
+            );
+        }
+    }
 }

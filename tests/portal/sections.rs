@@ -223,3 +223,52 @@ async fn a_reporter_changes_no_section_and_every_form_needs_its_token() {
     );
     assert_eq!(masthead(&app).await, ["Politics", "Economy"]);
 }
+
+#[tokio::test]
+async fn a_refused_section_row_shows_what_was_typed_in_it_and_the_others_as_stored() {
+    let (app, _) = site().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let value = |page: &Fetched, id: &str| {
+        let selector = scraper::Selector::parse(id).expect("selector");
+        page.html()
+            .select(&selector)
+            .next()
+            .and_then(|i| i.value().attr("value").map(str::to_owned))
+            .unwrap_or_default()
+    };
+    for (name, slug) in [
+        ("Money Matters", "Not An Address"),
+        ("Money Matters", "politics"),
+        ("\u{7}", "money"),
+    ] {
+        let refused = editor
+            .submit(
+                "/newsroom/sections",
+                "/newsroom/sections/en/economy/edit",
+                &[("name", name), ("slug", slug)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{slug}");
+        assert_eq!(value(&refused, "#name-en-economy"), name, "{slug}");
+        assert_eq!(value(&refused, "#slug-en-economy"), slug);
+        assert_eq!(
+            refused.texts("#section-en-economy .field-error").len(),
+            1,
+            "{slug}"
+        );
+        assert_eq!(value(&refused, "#name-en-politics"), "Politics");
+        assert_eq!(value(&refused, "#slug-en-politics"), "politics");
+    }
+    // The form for a new section keeps its text too.
+    let refused = editor
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/sections",
+            &[("edition", "en"), ("slug", "economy"), ("name", "Markets")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(value(&refused, "#name"), "Markets");
+    assert_eq!(value(&refused, "#slug"), "economy");
+    assert_eq!(masthead(&app).await, ["Politics", "Economy"]);
+}

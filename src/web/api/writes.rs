@@ -435,6 +435,7 @@ async fn command(
             draft,
             step,
             withdraw_at: None,
+            note: None,
         }),
         (draft, step) => {
             let mut errors = FieldErrors::default();
@@ -649,6 +650,7 @@ async fn take(
                 draft,
                 step,
                 withdraw_at: None,
+                note: None,
             },
         )
         .await?;

@@ -24,6 +24,10 @@ struct Row {
     time: String,
     embargo: Option<String>,
     withdraws: Option<String>,
+    /// Whether what put it on this list happened since the account last looked.
+    new: bool,
+    /// The note handed over with it to this list, and who wrote it.
+    note: Option<(String, String)>,
 }
 
 /// One list of the desk.
@@ -34,6 +38,8 @@ struct List {
     rows: Vec<Row>,
     /// Whether each row has an edit link of its own beside the headline.
     edit_links: bool,
+    /// How many of its items are new since the account last looked, when any are.
+    news: i64,
     /// The page of newer rows, when this is not the first.
     newer: Option<String>,
     /// The page of older rows, when there are more.
@@ -178,11 +184,50 @@ pub async fn show_desk(
             format!("/newsroom?{}#list-published", parts.join("&"))
         }
     };
+    let (news, seen) = state.newsroom.look_at_desk(editor.actor()).await?;
+    let me = editor.actor().id;
+    // Items others submit are counted for those who review others' work, so only
+    // their rows are marked.
+    let reviewer = crate::domain::may(
+        editor.actor().role,
+        crate::domain::Action::ReturnToDraft,
+        crate::domain::Scope::Item {
+            own: false,
+            status: Status::Review,
+        },
+    );
+    // What put a row on its list, and whether that is news to this account: a
+    // hand-over by someone else, or going out, since the last look.
+    let fresh = |at: Timestamp| seen.is_some_and(|seen| at > seen);
     let zone = &state.site.time_zone;
     let rows = |items: Vec<DeskItem>, by_publication: bool| -> Vec<Row> {
         items
             .into_iter()
-            .map(|i| Row {
+            .map(|i| {
+                let handed = i.hand_over.as_ref().filter(|h| {
+                    matches!(
+                        (h.step.as_str(), i.status),
+                        ("draft", Status::Draft) | ("submit", Status::Review)
+                    )
+                });
+                let new = match i.status {
+                    Status::Published => i.published_at.is_some_and(fresh),
+                    Status::Draft => handed.is_some_and(|h| {
+                        fresh(h.at) && h.by_id != me && i.owner.is_some() && i.owner == me
+                    }),
+                    Status::Review => {
+                        reviewer && handed.is_some_and(|h| fresh(h.at) && h.by_id != me)
+                    }
+                    _ => false,
+                };
+                let note = handed.and_then(|h| {
+                    h.note
+                        .clone()
+                        .map(|n| (h.by.clone().unwrap_or_else(|| "system".into()), n))
+                });
+                (i, new, note)
+            })
+            .map(|(i, new, note)| Row {
                 id: i.id,
                 headline: i.headline,
                 edition: i.edition,
@@ -197,6 +242,8 @@ pub async fn show_desk(
                 ),
                 embargo: i.embargo_until.map(|e| time::display(e, zone)),
                 withdraws: i.unpublish_at.map(|at| time::display(at, zone)),
+                new,
+                note,
             })
             .collect()
     };
@@ -208,6 +255,7 @@ pub async fn show_desk(
             time_label: w.last_saved,
             rows: rows(desk.drafts, false),
             edit_links: false,
+            news: news.returned,
             newer: None,
             older: None,
         },
@@ -217,6 +265,7 @@ pub async fn show_desk(
             time_label: w.last_saved,
             rows: rows(desk.in_review, false),
             edit_links: false,
+            news: news.submitted,
             newer: None,
             older: None,
         },
@@ -226,6 +275,7 @@ pub async fn show_desk(
             time_label: w.goes_live,
             rows: rows(desk.scheduled, true),
             edit_links: false,
+            news: 0,
             newer: None,
             older: None,
         },
@@ -235,6 +285,7 @@ pub async fn show_desk(
             time_label: w.published,
             rows: rows(desk.published, true),
             edit_links: true,
+            news: news.published,
             newer: (page > 1).then(|| page_href(page - 1)),
             older: desk.more_published.then(|| page_href(page + 1)),
         },
@@ -244,6 +295,7 @@ pub async fn show_desk(
             time_label: w.last_change,
             rows: rows(desk.unpublished, false),
             edit_links: false,
+            news: 0,
             newer: None,
             older: None,
         },

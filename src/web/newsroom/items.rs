@@ -52,6 +52,8 @@ pub(super) struct EditorFields {
     unpublish_at: String,
     /// The browser's autosave slot of a form for a new item.
     draft_key: String,
+    /// The note sent with submitting or sending back to draft.
+    note: String,
 }
 
 impl EditorFields {
@@ -79,6 +81,7 @@ impl EditorFields {
             embargo: self.embargo.clone(),
             publish_at: self.publish_at.clone(),
             unpublish_at: self.unpublish_at.clone(),
+            note: self.note.clone(),
         }
     }
 }
@@ -179,6 +182,8 @@ struct EditorPage {
     can_correct: bool,
     published: bool,
     corrections: Vec<(String, String)>,
+    /// The note of the item's latest hand-over: the step's words, who, when, the note.
+    hand_over: Option<(&'static str, String, String, String)>,
 }
 
 impl EditorPage {
@@ -275,6 +280,30 @@ async fn render_editor(
         .map(|m| (m.id.to_string(), m.alt))
         .collect();
     let item_status = item.map(|i| i.status);
+    let hand_over = match item {
+        Some(i) => state.newsroom.last_hand_over(actor, i).await?,
+        None => None,
+    };
+    // Shown while the hand-over is what put the item where it is; the history keeps
+    // every note.
+    let hand_over = hand_over
+        .filter(|h| {
+            matches!(
+                (h.step.as_str(), item_status),
+                ("draft", Some(Status::Draft)) | ("submit", Some(Status::Review))
+            )
+        })
+        .and_then(|h| {
+            let words = editor.words();
+            let step = if h.step == "draft" {
+                words.event_returned
+            } else {
+                words.event_submitted
+            };
+            let by = h.by.unwrap_or_else(|| "system".into());
+            h.note
+                .map(|note| (step, by, time::display(h.at, zone), note))
+        });
     let scope = item.map_or(Scope::NewItem, |i| actor.scope_of(i));
     let can = |action| may(actor.role, action, scope);
     // What the account may only read is shown as text, not as a form that ends in a 403.
@@ -421,6 +450,7 @@ async fn render_editor(
                     .collect()
             })
             .unwrap_or_default(),
+        hand_over,
         form,
     };
     let mut response = respond::private_html(&page)?;
@@ -731,6 +761,8 @@ struct HistoryPage {
     revisions: Vec<(i64, String, String)>,
     /// What happened, newest first: when, who, what.
     events: Vec<(String, String, String)>,
+    /// Notes handed over with the item, newest first: when, who, with what step, note.
+    notes: Vec<(String, String, String, String)>,
 }
 
 /// Every saved version of an item, and what happened to it.
@@ -769,12 +801,29 @@ pub async fn show_history(
             )
         })
         .collect();
+    let notes = state
+        .newsroom
+        .hand_over_notes(editor.actor(), &item)
+        .await?
+        .into_iter()
+        .filter_map(|h| {
+            let step = if h.step == "draft" {
+                words.event_returned
+            } else {
+                words.event_submitted
+            };
+            let by = h.by.unwrap_or_else(|| "system".into());
+            h.note
+                .map(|note| (time::display(h.at, zone), by, step.to_owned(), note))
+        })
+        .collect();
     respond::private_html(&HistoryPage {
         chrome: NewsroomChrome::new(editor.words().history_title, &editor),
         id,
         headline: item.headline,
         revisions,
         events,
+        notes,
     })
 }
 

@@ -158,6 +158,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/newsroom/editions/{code}/launch",
             post(sections::launch_edition),
         )
+        .route(
+            "/newsroom/editions/{code}/name",
+            post(sections::rename_edition),
+        )
         .route("/newsroom/media", get(media::show_media))
         .route("/newsroom/suggest", get(suggest::suggest))
         .route("/newsroom/items/new", get(items::new_item))
@@ -189,6 +193,9 @@ pub struct Editor {
     pub session: Session,
     /// The language the newsroom speaks to this account.
     pub lang: &'static str,
+    /// How many items are new on the desk since the account last looked there,
+    /// counted for pages (GET) only.
+    pub desk_news: i64,
 }
 
 impl Editor {
@@ -324,7 +331,21 @@ impl FromRequestParts<AppState> for Editor {
                 let lang = session
                     .language
                     .map_or_else(|| default_language(state), |l| l.code());
-                let editor = Self { session, lang };
+                // Counted for the navigation's Desk link; a form's answer does without.
+                let desk_news = if parts.method == axum::http::Method::GET {
+                    state
+                        .newsroom
+                        .desk_news(&session.actor)
+                        .await
+                        .map_err(|err| NotSignedIn::Failed(err.into()))?
+                } else {
+                    0
+                };
+                let editor = Self {
+                    session,
+                    lang,
+                    desk_news,
+                };
                 if let Some(slot) = parts.extensions.get::<refused::ChromeSlot>() {
                     slot.fill(crate::web::views::NewsroomChrome::new(
                         editor.words().newsroom,

@@ -24,6 +24,10 @@ struct SectionsPage {
     can_add_section: bool,
     can_add_edition: bool,
     error: Option<String>,
+    /// What was typed into the form for a new section, shown again after a refusal.
+    new_section: (String, String, String),
+    /// What was typed into the form for a new edition: code, name, outlet.
+    new_edition: (String, String, String),
 }
 
 /// A section as the list shows it.
@@ -32,21 +36,70 @@ struct SectionRow {
     name: String,
     slug: String,
     hidden: bool,
+    /// The row form's values: the stored ones, or what was typed when it was refused.
+    typed_name: String,
+    typed_slug: String,
+    /// Why this row's form was refused.
+    error: Option<String>,
 }
 
 /// An edition as the list shows it.
 struct EditionRow {
     code: String,
     name: String,
+    outlet: String,
     launched: bool,
+    /// The row form's values: the stored ones, or what was typed when it was refused.
+    typed_name: String,
+    typed_outlet: String,
+    /// Why this row's form was refused.
+    error: Option<String>,
+}
+
+/// Which form was refused, with what was typed in it, so the page shows it again.
+enum Typed {
+    Nothing,
+    NewSection(SectionForm),
+    NewEdition(EditionForm),
+    /// A section's row: its edition and address, then the name and address typed.
+    Section {
+        edition: String,
+        slug: String,
+        name: String,
+        new_slug: String,
+    },
+    /// An edition's row: its code, then the name and outlet typed.
+    Edition(String, EditionNames),
 }
 
 async fn render(
     state: &AppState,
     editor: &Editor,
     error: Option<String>,
+    typed: Typed,
 ) -> Result<Response, PageError> {
     let failed = error.is_some();
+    let (mut new_section, mut new_edition) = Default::default();
+    let mut row_error = None;
+    let (mut section_row, mut edition_row) = (None, None);
+    match typed {
+        Typed::Nothing => {}
+        Typed::NewSection(f) => new_section = (f.edition, f.name, f.slug),
+        Typed::NewEdition(f) => new_edition = (f.code, f.name, f.outlet),
+        Typed::Section {
+            edition,
+            slug,
+            name,
+            new_slug,
+        } => {
+            row_error = error.clone();
+            section_row = Some((edition, slug, name, new_slug));
+        }
+        Typed::Edition(code, names) => {
+            row_error = error.clone();
+            edition_row = Some((code, names));
+        }
+    }
     let mut response = respond::private_html(&SectionsPage {
         chrome: NewsroomChrome::new(editor.words().editions_and_sections, editor),
         sections: state
@@ -54,11 +107,21 @@ async fn render(
             .sections()
             .await?
             .into_iter()
-            .map(|s| SectionRow {
-                edition: s.edition.to_string(),
-                name: s.name,
-                slug: s.slug.to_string(),
-                hidden: s.hidden,
+            .map(|s| {
+                let edition = s.edition.to_string();
+                let slug = s.slug.to_string();
+                let refused = section_row
+                    .as_ref()
+                    .filter(|(e, sl, _, _)| *e == edition && *sl == slug);
+                SectionRow {
+                    typed_name: refused.map_or_else(|| s.name.clone(), |r| r.2.clone()),
+                    typed_slug: refused.map_or_else(|| slug.clone(), |r| r.3.clone()),
+                    error: refused.and(row_error.clone()),
+                    edition,
+                    name: s.name,
+                    slug,
+                    hidden: s.hidden,
+                }
             })
             .collect(),
         editions: state
@@ -66,15 +129,25 @@ async fn render(
             .editions()
             .await?
             .into_iter()
-            .map(|e| EditionRow {
-                code: e.code.to_string(),
-                name: e.name,
-                launched: e.launched,
+            .map(|e| {
+                let code = e.code.to_string();
+                let refused = edition_row.as_ref().filter(|(c, _)| *c == code);
+                EditionRow {
+                    typed_name: refused.map_or_else(|| e.name.clone(), |r| r.1.name.clone()),
+                    typed_outlet: refused.map_or_else(|| e.outlet.clone(), |r| r.1.outlet.clone()),
+                    error: refused.and(row_error.clone()),
+                    code,
+                    name: e.name,
+                    outlet: e.outlet,
+                    launched: e.launched,
+                }
             })
             .collect(),
         can_add_section: may(editor.actor().role, Action::ManageTaxonomy, Scope::Newsroom),
         can_add_edition: may(editor.actor().role, Action::ManageEditions, Scope::Newsroom),
         error,
+        new_section,
+        new_edition,
     })?;
     if failed {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -87,7 +160,7 @@ pub async fn show_sections(
     State(state): State<AppState>,
     editor: Editor,
 ) -> Result<Response, PageError> {
-    render(&state, &editor, None).await
+    render(&state, &editor, None, Typed::Nothing).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -126,7 +199,7 @@ pub async fn add_section(
         .await;
     match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
-        Some(error) => render(&state, &editor, Some(error)).await,
+        Some(error) => render(&state, &editor, Some(error), Typed::NewSection(form)).await,
     }
 }
 
@@ -152,7 +225,36 @@ pub async fn add_edition(
         .await;
     match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
-        Some(error) => render(&state, &editor, Some(error)).await,
+        Some(error) => render(&state, &editor, Some(error), Typed::NewEdition(form)).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct EditionNames {
+    csrf: String,
+    name: String,
+    outlet: String,
+}
+
+/// Gives an edition a new site name and outlet; admins only.
+pub async fn rename_edition(
+    State(state): State<AppState>,
+    editor: Editor,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Form(form): Form<EditionNames>,
+) -> Result<Response, PageError> {
+    editor.check_csrf(&form.csrf)?;
+    let result = state
+        .newsroom
+        .rename_edition(editor.actor(), &code, &form.name, &form.outlet)
+        .await;
+    if let Err(NewsroomError::UnknownEdition(_)) = &result {
+        return Err(PageError::NotFound);
+    }
+    match outcome(&editor, result)? {
+        None => Ok(Redirect::to("/newsroom/sections").into_response()),
+        Some(error) => render(&state, &editor, Some(error), Typed::Edition(code, form)).await,
     }
 }
 
@@ -176,7 +278,7 @@ pub async fn launch_edition(
     }
     match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
-        Some(error) => render(&state, &editor, Some(error)).await,
+        Some(error) => render(&state, &editor, Some(error), Typed::Nothing).await,
     }
 }
 
@@ -194,6 +296,7 @@ pub(super) struct SectionChange {
 }
 
 /// What a change to a section asks for, from the path's last segment and the form.
+#[derive(Clone, Copy)]
 enum Asked {
     Edit,
     Hide(bool),
@@ -238,8 +341,18 @@ pub async fn change_section(
     {
         return Err(PageError::NotFound);
     }
+    // Only the name-and-address form has text to show again; the buttons have none.
+    let typed = match asked {
+        Asked::Edit => Typed::Section {
+            edition,
+            slug,
+            name: form.name,
+            new_slug: form.slug,
+        },
+        Asked::Hide(_) | Asked::Move(_) => Typed::Nothing,
+    };
     match outcome(&editor, result)? {
         None => Ok(Redirect::to("/newsroom/sections").into_response()),
-        Some(error) => render(&state, &editor, Some(error)).await,
+        Some(error) => render(&state, &editor, Some(error), typed).await,
     }
 }

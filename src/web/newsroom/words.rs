@@ -276,6 +276,7 @@ words {
     last_admin => ["The site must keep at least one active admin. Nothing was changed.", "Saytda ən azı bir aktiv admin qalmalıdır. Heç nə dəyişmədi.", "Sitede en az bir etkin yönetici kalmalı. Hiçbir şey değişmedi.", "На сайте должен остаться хотя бы один активный администратор. Ничего не изменено."],
     launch_edition => ["Launch", "Açın", "Yayına aç", "Открыть"],
     new_editions_are_drafts => ["A new edition starts as a draft: prepare its sections, stories and front page, then launch it.", "Yeni buraxılış qaralama kimi başlayır: bölmələrini, xəbərlərini və ön səhifəsini hazırlayın, sonra açın.", "Yeni baskı taslak olarak başlar: bölümlerini, haberlerini ve ön sayfasını hazırlayın, sonra yayına açın.", "Новый выпуск создаётся черновиком: подготовьте разделы, материалы и главную страницу, затем откройте его."],
+    save_edition_name => ["Save name and outlet", "Adı və nəşri saxla", "Adı ve yayın kuruluşunu kaydet", "Сохранить название и издание"],
     // The editor.
     item => ["Item", "Material", "Haber", "Материал"],
     edit => ["Edit", "Redaktə et", "Düzenle", "Редактировать"],
@@ -339,6 +340,14 @@ words {
     publish_now => ["Publish now", "İndi dərc et", "Şimdi yayımla", "Опубликовать сейчас"],
     schedule => ["Schedule", "Planlaşdır", "Zamanla", "Запланировать"],
     back_to_draft => ["Back to draft", "Qaralamaya qaytar", "Taslağa geri al", "Вернуть в черновики"],
+    desk_note_label => ["Note for the other side, sent with Submit for review or Back to draft (optional, up to 1000 characters)", "Qarşı tərəf üçün qeyd: «Yoxlamaya göndər» və ya «Qaralamaya qaytar» ilə göndərilir (istəyə bağlı, 1000 simvola qədər)", "Karşı taraf için açıklama: «İncelemeye gönder» veya «Taslağa geri al» ile gider (isteğe bağlı, en fazla 1000 karakter)", "Заметка для другой стороны, уходит с «Отправить на проверку» или «Вернуть в черновики» (необязательно, до 1000 символов)"],
+    desk_note_too_long => ["Keep the note to 1000 characters.", "Qeyd 1000 simvoldan uzun olmamalıdır.", "Açıklama en fazla 1000 karakter olmalı.", "Заметка должна быть не длиннее 1000 символов."],
+    desk_note => ["Note", "Qeyd", "Açıklama", "Заметка"],
+    note_with_step => ["Note ({x}, {y}):", "Qeyd ({x}, {y}):", "Açıklama ({x}, {y}):", "Заметка ({x}, {y}):"],
+    note_from => ["Note from {x}:", "Qeyd ({x}):", "Açıklama ({x}):", "Заметка ({x}):"],
+    hand_over_notes => ["Notes handed over", "Ötürmə qeydləri", "Devir açıklamaları", "Заметки при передаче"],
+    new_since_last_look => ["{x} new since your last visit", "son baxışınızdan bəri {x} yeni", "son bakışınızdan beri {x} yeni", "новых с прошлого визита: {x}"],
+    new_mark => ["new", "yeni", "yeni", "новое"],
     withdraw => ["Withdraw", "Geri çək", "Yayından kaldır", "Снять с публикации"],
     breaking => ["Breaking", "Təcili", "Son dakika", "Срочно"],
     embargo => ["Embargo", "Embarqo", "Ambargo", "Эмбарго"],
@@ -722,6 +731,7 @@ impl NewsroomWords {
             "use a date and time such as 2025-05-21 16:29" => self.field_time,
             "give the time to publish at" => self.field_publish_time,
             crate::newsroom::WITHDRAW_AFTER_PUBLISHING => self.field_withdraw_after,
+            crate::newsroom::DESK_NOTE_TOO_LONG => self.desk_note_too_long,
             other => return std::borrow::Cow::Borrowed(other),
         };
         std::borrow::Cow::Borrowed(known)
