@@ -112,6 +112,24 @@ pub struct EditionSpec {
     pub sections: Vec<(crate::domain::Slug, String)>,
 }
 
+impl EditionSpec {
+    /// Everything the entry says, at `position` among the config's editions, as one
+    /// string: equal strings mean the entry did not change.
+    pub fn fingerprint(&self, position: usize) -> String {
+        let e = &self.edition;
+        serde_json::json!({
+            "code": e.code.as_ref(),
+            "name": e.name,
+            "outlet": e.outlet,
+            "language": e.language.as_ref(),
+            "time_zone": e.time_zone,
+            "position": position,
+            "sections": self.sections.iter().map(|(slug, name)| [slug.as_ref(), name.as_str()]).collect::<Vec<_>>(),
+        })
+        .to_string()
+    }
+}
+
 impl FileEdition {
     /// The entry checked, naming the field at fault as `edition[n].field`.
     fn check(self, n: usize) -> Result<EditionSpec, ConfigError> {

@@ -42,10 +42,19 @@ impl Newsroom {
             return Ok(applied);
         }
         let mut w = self.store.begin(self.clock.now()).await?;
+        let mut recorded = false;
         for (position, spec) in specs.iter().enumerate() {
             let wanted = &spec.edition;
             let code = &wanted.code;
             let subject = format!("edition:{code}");
+            // An entry applied before and unchanged since leaves the edition as the
+            // newsroom has made it (renamed, sections moved or renamed).
+            let fingerprint = spec.fingerprint(position);
+            if w.config_fingerprint(&subject).await?.as_deref() == Some(fingerprint.as_str()) {
+                continue;
+            }
+            w.set_config_fingerprint(&subject, &fingerprint).await?;
+            recorded = true;
             match w.edition(code).await? {
                 None => {
                     w.insert_edition(wanted).await?;
@@ -70,6 +79,8 @@ impl Newsroom {
             }
             for (slug, name) in &spec.sections {
                 match w.section(code, slug.as_ref()).await? {
+                    // The newsroom moved it to another address: it is not missing.
+                    None if w.section_moved_from(code, slug.as_ref()).await? => {}
                     None => {
                         let name = PersonName::parse(name)?;
                         insert_section(&mut w, actor, code, slug, &name).await?;
@@ -88,11 +99,13 @@ impl Newsroom {
                 }
             }
         }
-        if applied.is_empty() {
+        if !recorded {
             return Ok(applied);
         }
         w.commit().await?;
-        self.after_commit();
+        if !applied.is_empty() {
+            self.after_commit();
+        }
         Ok(applied)
     }
 

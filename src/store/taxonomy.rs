@@ -170,6 +170,49 @@ impl Writer {
         Ok(position)
     }
 
+    /// Whether an edition's old section address now leads to a section moved elsewhere.
+    pub async fn section_moved_from(
+        &mut self,
+        edition: &EditionCode,
+        slug: &str,
+    ) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT section_id FROM section_redirects WHERE edition = $1 AND slug = $2",
+        )
+        .bind(edition.as_ref())
+        .bind(slug)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// What the site config said of `subject` when it was last applied, if ever.
+    pub async fn config_fingerprint(&mut self, subject: &str) -> StoreResult<Option<String>> {
+        let fingerprint =
+            sqlx::query_scalar("SELECT fingerprint FROM config_applied WHERE subject = $1")
+                .bind(subject)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(fingerprint)
+    }
+
+    /// Records what the site config says of `subject` as applied.
+    pub async fn set_config_fingerprint(
+        &mut self,
+        subject: &str,
+        fingerprint: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO config_applied (subject, fingerprint) VALUES ($1, $2) \
+             ON CONFLICT (subject) DO UPDATE SET fingerprint = excluded.fingerprint",
+        )
+        .bind(subject)
+        .bind(fingerprint)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Gives a section a new address and name; the old address redirects to it.
     pub async fn readdress_section(
         &mut self,

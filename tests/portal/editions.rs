@@ -825,3 +825,49 @@ async fn an_admin_renames_an_edition_and_every_page_of_it_shows_the_new_name() {
         ["Harbour Herald"]
     );
 }
+
+#[tokio::test]
+async fn what_the_newsroom_changes_in_a_configured_edition_outlives_restarts_until_the_config_changes()
+ {
+    let app = site().await;
+    let admin = app.signed_in("chief", Role::Admin).await;
+    let renamed = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/editions/en/name",
+            &[("name", "Harbour Herald"), ("outlet", "Herald")],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let moved = admin
+        .submit(
+            "/newsroom/sections",
+            "/newsroom/sections/en/politics/edit",
+            &[("name", "Power"), ("slug", "power")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+
+    // The same config at the next start puts nothing back and adds nothing.
+    app.server_stop().await;
+    let app = TestApp::spawn_with(app.into_database(), configured(CONFIG)).await;
+    let home = app.get("/en/").await;
+    assert_eq!(home.texts(".site-name a"), ["Harbour Herald"]);
+    assert_eq!(home.texts(".sections a"), ["Power"]);
+    assert_eq!(
+        app.get("/en/politics").await.header("location"),
+        "/en/power"
+    );
+
+    // A config that changes the edition is applied again.
+    let changed = CONFIG.replace("name = \"News Agency\"", "name = \"The News Agency\"");
+    app.server_stop().await;
+    let app = TestApp::spawn_with(app.into_database(), configured(&changed)).await;
+    let home = app.get("/en/").await;
+    assert_eq!(home.texts(".site-name a"), ["The News Agency"]);
+    assert_eq!(
+        home.texts(".sections a"),
+        ["Power"],
+        "a section the newsroom moved is not made again at its old address"
+    );
+}
