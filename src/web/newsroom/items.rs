@@ -10,6 +10,7 @@ use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::Editor;
+use super::media::Row;
 use super::words::{NewsroomWords, Refusal};
 use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
 use crate::newsroom::{
@@ -19,6 +20,9 @@ use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
 use crate::web::views::NewsroomChrome;
+
+/// How many of the latest images the lead image picker offers besides the chosen one.
+const PICKER_SIZE: i64 = 24;
 
 /// The editor form as the browser sends it.
 #[derive(Debug, Default, Deserialize)]
@@ -103,7 +107,11 @@ struct EditorPage {
     preview: Option<String>,
     editions: Vec<(String, String)>,
     sections: Vec<(String, String, String)>,
-    media: Vec<(String, String)>,
+    media: Vec<Row>,
+    /// The chosen lead image as the preview shows it: cropped as on the home page.
+    lead_preview: Option<Row>,
+    /// The upload limit in megabytes.
+    max_mb: String,
     zone: String,
     read_only: bool,
     reading: Option<String>,
@@ -192,13 +200,27 @@ async fn render_editor(
     {
         form.section = slug.clone();
     }
-    let media = state
-        .newsroom
-        .media(100)
-        .await?
-        .into_iter()
-        .map(|m| (m.id.to_string(), m.alt))
-        .collect();
+    // The picker offers the latest images and always the chosen one; older ones are
+    // found by searching.
+    let chosen = match form.lead_media.trim().parse::<i64>() {
+        Ok(id) if id > 0 => state.newsroom.image(id).await?,
+        _ => None,
+    };
+    let mut media: Vec<Row> = Vec::new();
+    let chosen_id = chosen.as_ref().map(|m| m.id);
+    if let Some(m) = chosen.clone() {
+        media.push(Row::of(m));
+    }
+    media.extend(
+        state
+            .newsroom
+            .media(PICKER_SIZE)
+            .await?
+            .into_iter()
+            .filter(|m| Some(m.id) != chosen_id)
+            .map(Row::of),
+    );
+    let lead_preview = shown.preview.as_ref().and(chosen).map(Row::of);
     let item_status = item.map(|i| i.status);
     let scope = item.map_or(Scope::NewItem, |i| actor.scope_of(i));
     let can = |action| may(actor.role, action, scope);
@@ -250,6 +272,8 @@ async fn render_editor(
         editions,
         sections,
         media,
+        lead_preview,
+        max_mb: super::media::megabytes(state.max_upload_bytes),
         zone: state.site.time_zone_name.clone(),
         read_only,
         reading: read_only.then(|| render_markdown(&form.body)),

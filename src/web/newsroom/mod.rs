@@ -158,6 +158,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(sections::launch_edition),
         )
         .route("/newsroom/media", get(media::show_media))
+        .route(
+            "/newsroom/media/{id}/focal-point",
+            post(media::set_focal_point),
+        )
         .route("/newsroom/items/new", get(items::new_item))
         .route("/newsroom/items", post(items::create_item))
         .route(
