@@ -152,18 +152,32 @@
 })();
 
 // The image library: clicking an image sets its focal point's numbers, which the form
-// beside it saves (the numbers can be typed without this script).
+// beside it saves (the numbers can be typed without this script); the crop beside the
+// image follows the numbers before they are saved.
 (function () {
   "use strict";
   document.querySelectorAll("img[data-focal-form]").forEach(function (img) {
     var form = document.getElementById(img.getAttribute("data-focal-form"));
+    var item = img.closest("li");
+    var sample = item && item.querySelector(".crop-sample img");
     if (!form) { return; }
+    var x = form.querySelector("input[name=x]");
+    var y = form.querySelector("input[name=y]");
+    // The same 5% steps the server rounds to.
+    function follow() {
+      if (!sample || !x.checkValidity() || !y.checkValidity()) { return; }
+      var step = function (v) { return Math.floor((Number(v) + 25) / 50) * 5; };
+      sample.className = "crop fx-" + step(x.value) + " fy-" + step(y.value);
+    }
+    x.addEventListener("input", follow);
+    y.addEventListener("input", follow);
     img.addEventListener("click", function (event) {
       var box = img.getBoundingClientRect();
       if (!box.width || !box.height) { return; }
       var clamp = function (v) { return Math.max(0, Math.min(1000, Math.round(v * 1000))); };
-      form.querySelector("input[name=x]").value = clamp((event.clientX - box.left) / box.width);
-      form.querySelector("input[name=y]").value = clamp((event.clientY - box.top) / box.height);
+      x.value = clamp((event.clientX - box.left) / box.width);
+      y.value = clamp((event.clientY - box.top) / box.height);
+      follow();
       form.querySelector("button[type=submit]").focus();
     });
   });

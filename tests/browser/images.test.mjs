@@ -1,6 +1,6 @@
 // Images where the editor works, at a phone and a desktop size: an editor writing a new
-// item uploads its lead image from the editor (a refusal first, which keeps every typed
-// word), sees it chosen in the picker, publishes, frames it on the images page by
+// item drops its lead image on the editor's upload zone (a refusal first, which keeps
+// every typed word), sees it chosen in the picker, publishes, frames it on the images page by
 // clicking where its subject is, puts the story on the front page, and readers see the
 // lead image cropped around that point. The editor and the images page pass axe.
 import { test, before, after, afterEach } from "node:test";
@@ -110,7 +110,16 @@ for (const size of ["phone", "desktop"]) {
     await snap(editor, "images", size, "upload-refused");
 
     const picture = png(size === "phone" ? 480 : 640, 360, size === "phone" ? 40 : 90);
-    await editor.setInputFiles("#upload-file", { name: "subject.png", mimeType: "image/png", buffer: picture });
+    // Dropped on the zone, as from a desktop's file manager.
+    const dropped = await editor.evaluateHandle((bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], "subject.png", { type: "image/png" }));
+      return transfer;
+    }, [...picture]);
+    await editor.dispatchEvent("#drop-zone", "dragenter", { dataTransfer: dropped });
+    assert.match(await editor.getAttribute("#drop-zone", "class"), /dragging/);
+    await editor.dispatchEvent("#drop-zone", "drop", { dataTransfer: dropped });
+    assert.equal(await editor.evaluate(() => document.querySelector("#upload-file").files[0]?.name), "subject.png");
     await editor.click("#drop-zone button[type=submit]");
     await editor.waitForFunction(() => !document.querySelector("#upload-status").classList.contains("failed")
       && document.querySelector("#upload-status").textContent.startsWith("Uploaded"));
@@ -149,6 +158,8 @@ for (const size of ["phone", "desktop"]) {
     const x = Number(await editor.inputValue(`#fx-${media}`));
     const y = Number(await editor.inputValue(`#fy-${media}`));
     assert.ok(Math.abs(x - 200) <= 20 && Math.abs(y - 800) <= 20, `${x},${y}`);
+    assert.equal(await editor.getAttribute(`#image-${media} .crop-sample img`, "class"), "crop fx-20 fy-80",
+      "the sample crop follows before saving");
     await Promise.all([editor.waitForURL(/framed=/), editor.click(`#focal-${media} button[type=submit]`)]);
     assert.equal(await editor.getAttribute(`#image-${media} .crop-sample img`, "class"), "crop fx-20 fy-80");
     await snap(editor, "images", size, "framed");
