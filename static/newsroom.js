@@ -185,12 +185,12 @@
 
 // The editor's lead image picker: the search filters the choices as it is typed, and an
 // image dropped or chosen in the upload zone is uploaded with its description, shown with
-// its progress, and chosen. Without this script the search opens the image library and
-// the library's page takes uploads.
+// its progress, and chosen. Without this script the search shows the editor again with
+// the picker narrowed, and the library's page takes uploads.
 (function () {
   "use strict";
   var list = document.getElementById("picker-list");
-  var search = document.getElementById("picker-search");
+  var searchButton = document.getElementById("picker-search-button");
   var upload = document.getElementById("editor-upload");
   var zone = document.getElementById("drop-zone");
   var itemForm = document.getElementById("item-form");
@@ -256,10 +256,16 @@
       .then(function (found) { if (found) { show(found.images); } })
       .catch(function () { /* aborted or offline: the choices stay as they were */ });
   }
-  if (search && query) {
-    search.addEventListener("submit", function (event) {
+  if (searchButton && query) {
+    searchButton.addEventListener("click", function (event) {
       event.preventDefault();
       find();
+    });
+    query.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        find();
+      }
     });
     query.addEventListener("input", function () {
       clearTimeout(timer);

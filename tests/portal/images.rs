@@ -483,3 +483,50 @@ async fn the_library_pages_and_the_picker_keeps_an_older_chosen_image() {
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn without_a_script_the_picker_is_searched_by_showing_the_editor_again() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let chosen = uploaded(&app, &editor, 40, 30, "Chosen before").await;
+    let street = uploaded(&app, &editor, 41, 30, "A quiet street").await;
+    uploaded(&app, &editor, 42, 30, "The session").await;
+    let chosen_id = chosen.to_string();
+    let mut fields = article_fields("Typed and kept", "find-images");
+    fields.push(("lead_media", &chosen_id));
+    fields.push(("image_q", "QUIET"));
+    let page = editor
+        .submit("/newsroom/items/new", "/newsroom/items", &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let html = page.html();
+    let radios: Vec<(String, bool)> = html
+        .select(&scraper::Selector::parse("input[name=lead_media]").expect("selector"))
+        .map(|i| {
+            (
+                i.value().attr("value").unwrap_or_default().to_owned(),
+                i.value().attr("checked").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        radios,
+        [
+            (String::new(), false),
+            (chosen_id.clone(), true),
+            (street.to_string(), false)
+        ]
+    );
+    assert_eq!(input_value(&page, "headline"), "Typed and kept");
+    assert_eq!(input_value(&page, "image_q"), "QUIET");
+    // Nothing was saved.
+    assert!(
+        editor
+            .get("/newsroom")
+            .await
+            .texts("main")
+            .concat()
+            .find("Typed and kept")
+            .is_none()
+    );
+}

@@ -52,6 +52,9 @@ pub(super) struct EditorFields {
     unpublish_at: String,
     /// The browser's autosave slot of a form for a new item.
     draft_key: String,
+    /// Words the lead image picker is narrowed to (sent with a preview when the page
+    /// has no script to ask for them alone).
+    image_q: String,
 }
 
 impl EditorFields {
@@ -110,6 +113,8 @@ struct EditorPage {
     media: Vec<Row>,
     /// The chosen lead image as the preview shows it: cropped as on the home page.
     lead_preview: Option<Row>,
+    /// Words the picker was narrowed to.
+    image_query: String,
     /// The upload limit in megabytes.
     max_mb: String,
     zone: String,
@@ -136,6 +141,8 @@ struct Shown {
     preview: Option<String>,
     /// The autosave slot a new item's form came with, kept across its re-renders.
     draft_key: Option<String>,
+    /// Words the lead image picker is narrowed to.
+    image_query: String,
 }
 
 /// A draft key as this editor hands them out: hex, not too long. Anything else is
@@ -211,11 +218,15 @@ async fn render_editor(
     if let Some(m) = chosen.clone() {
         media.push(Row::of(m));
     }
-    media.extend(
-        state
-            .newsroom
-            .media(PICKER_SIZE)
+    let offered = if shown.image_query.is_empty() {
+        state.newsroom.media(PICKER_SIZE).await?
+    } else {
+        super::media::search_images(state, &shown.image_query, 1)
             .await?
+            .0
+    };
+    media.extend(
+        offered
             .into_iter()
             .filter(|m| Some(m.id) != chosen_id)
             .map(Row::of),
@@ -273,6 +284,7 @@ async fn render_editor(
         sections,
         media,
         lead_preview,
+        image_query: shown.image_query,
         max_mb: super::media::megabytes(state.max_upload_bytes),
         zone: state.site.time_zone_name.clone(),
         read_only,
@@ -330,16 +342,19 @@ pub async fn new_item(
 
 fn button_of(fields: &EditorFields) -> Result<Option<Button>, PageError> {
     match fields.step.as_str() {
-        "preview" => Ok(None),
+        // Searching the lead image picker without a script shows the editor again, as
+        // a preview does.
+        "preview" | "find-images" => Ok(None),
         raw => Button::parse(raw)
             .map(Some)
             .ok_or(PageError::BadRequest(Refusal::Step.into())),
     }
 }
 
-fn preview_of(form: &ItemForm) -> Shown {
+fn preview_of(fields: &EditorFields, form: &ItemForm) -> Shown {
     Shown {
         preview: Some(render_markdown(&form.body)),
+        image_query: fields.image_q.trim().to_owned(),
         ..Shown::default()
     }
 }
@@ -356,7 +371,7 @@ pub async fn create_item(
     let Some(button) = button_of(&fields)? else {
         let shown = Shown {
             draft_key: key,
-            ..preview_of(&form)
+            ..preview_of(&fields, &form)
         };
         return render_editor(&state, &editor, None, form, shown, StatusCode::OK).await;
     };
@@ -517,7 +532,7 @@ pub async fn save_item(
             &editor,
             Some(&item),
             form.clone(),
-            preview_of(&form),
+            preview_of(&fields, &form),
             StatusCode::OK,
         )
         .await;

@@ -597,3 +597,15 @@ fn too_large(state: &AppState, editor: &Editor) -> String {
     let w = editor.words();
     w.fill(w.file_too_large, megabytes(state.max_upload_bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+
+    #[test]
+    fn searches_fold_case_and_letters_as_the_site_search_does() {
+        assert_eq!(folded("HALL"), "hall ");
+        assert_eq!(folded("Şəki  SARAYI"), "seki sarayi ");
+        assert_eq!(folded("Ёлкин İstanbul"), "елкин istanbul ");
+    }
+}
