@@ -111,6 +111,21 @@ async fn who_may_move_a_focal_point_reporters_their_own_images_only() {
         let (x, y) = (100 + n as i64, 900 - n as i64);
         let answer = frame(&browser, id, &x.to_string(), &y.to_string()).await;
         let after = image(&app, id).await;
+        let audited = app
+            .store
+            .audit_entries(100)
+            .await
+            .expect("audit")
+            .into_iter()
+            .any(|e| {
+                e.action == "image focal point set"
+                    && e.subject == format!("media:{id}")
+                    && e.detail == format!("{x},{y}")
+                    && e.user
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with(&format!("framer{n}")))
+            });
+        assert_eq!(audited, allowed, "{role:?} {whose}: audited");
         if allowed {
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{role:?} {whose}");
             assert_eq!((after.focal_x, after.focal_y), (x, y), "{role:?} {whose}");
