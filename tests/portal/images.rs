@@ -488,7 +488,10 @@ async fn the_library_pages_and_the_picker_keeps_an_older_chosen_image() {
     assert!(html.select(&owned).next().is_none());
     let file = scraper::Selector::parse("input[type=file][form=editor-upload]").expect("selector");
     assert!(html.select(&file).next().is_some());
-    // Without the script, the editor links to the library's upload form.
+    // Without the script, the upload zone stays hidden and the editor links to the
+    // library's upload form instead.
+    let zone = scraper::Selector::parse("#drop-zone[hidden]").expect("selector");
+    assert!(html.select(&zone).next().is_some());
     assert!(
         page.hrefs("#lead-picker a")
             .contains(&"/newsroom/media".to_owned())
