@@ -8,20 +8,31 @@
   var form = document.getElementById("item-form");
   if (!form) { return; }
   var key = "newsline-autosave:" + form.getAttribute("data-autosave-key");
-  var fields = form.querySelectorAll("input[name], textarea[name], select[name]");
+  // The item's own fields only: the image search and upload fields inside it belong to
+  // forms of their own. Asked each time, as the picker's choices change.
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (f) {
+      return f.name && /^(INPUT|TEXTAREA|SELECT)$/.test(f.tagName) && f.type !== "file";
+    });
+  }
 
   function current() {
     var data = {};
-    fields.forEach(function (f) {
+    fields().forEach(function (f) {
       if (f.type === "hidden" || f.type === "submit") { return; }
+      if (f.type === "radio") {
+        if (f.checked) { data[f.name] = f.value; }
+        return;
+      }
       data[f.name] = f.type === "checkbox" ? f.checked : f.value;
     });
     return data;
   }
 
   function apply(data) {
-    fields.forEach(function (f) {
+    fields().forEach(function (f) {
       if (!(f.name in data)) { return; }
+      if (f.type === "radio") { f.checked = f.value === data[f.name]; return; }
       if (f.type === "checkbox") { f.checked = !!data[f.name]; } else { f.value = data[f.name]; }
     });
   }
@@ -229,5 +240,212 @@
       clearTimeout(timer);
       timer = setTimeout(lookUp, 200);
     });
+  });
+})();
+// The image library: clicking an image sets its focal point's numbers, which the form
+// beside it saves (the numbers can be typed without this script); the crop beside the
+// image follows the numbers before they are saved.
+(function () {
+  "use strict";
+  document.querySelectorAll("img[data-focal-form]").forEach(function (img) {
+    var form = document.getElementById(img.getAttribute("data-focal-form"));
+    var item = img.closest("li");
+    var sample = item && item.querySelector(".crop-sample img");
+    if (!form) { return; }
+    var x = form.querySelector("input[name=x]");
+    var y = form.querySelector("input[name=y]");
+    // The same 5% steps the server rounds to.
+    function follow() {
+      if (!sample || !x.checkValidity() || !y.checkValidity()) { return; }
+      var step = function (v) { return Math.floor((Number(v) + 25) / 50) * 5; };
+      sample.className = "crop fx-" + step(x.value) + " fy-" + step(y.value);
+    }
+    x.addEventListener("input", follow);
+    y.addEventListener("input", follow);
+    img.addEventListener("click", function (event) {
+      var box = img.getBoundingClientRect();
+      if (!box.width || !box.height) { return; }
+      var clamp = function (v) { return Math.max(0, Math.min(1000, Math.round(v * 1000))); };
+      x.value = clamp((event.clientX - box.left) / box.width);
+      y.value = clamp((event.clientY - box.top) / box.height);
+      follow();
+      form.querySelector("button[type=submit]").focus();
+    });
+  });
+})();
+
+// The editor's lead image picker: the search filters the choices as it is typed, and an
+// image dropped or chosen in the upload zone is uploaded with its description, shown with
+// its progress, and chosen. Without this script the search shows the editor again with
+// the picker narrowed, and the library's page takes uploads.
+(function () {
+  "use strict";
+  var list = document.getElementById("picker-list");
+  var searchButton = document.getElementById("picker-search-button");
+  var upload = document.getElementById("editor-upload");
+  var zone = document.getElementById("drop-zone");
+  var itemForm = document.getElementById("item-form");
+  if (!list || !itemForm) { return; }
+
+  function choice(image, checked) {
+    var li = document.createElement("li");
+    var label = document.createElement("label");
+    label.className = "picker-choice";
+    var radio = document.createElement("input");
+    radio.type = "radio";
+    radio.name = "lead_media";
+    radio.value = String(image.id);
+    radio.checked = !!checked;
+    var img = document.createElement("img");
+    img.src = image.thumb;
+    img.alt = "";
+    img.width = image.thumb_width;
+    img.height = image.thumb_height;
+    img.className = image.crop;
+    var text = document.createElement("span");
+    text.className = "picker-text";
+    [["picker-alt", image.alt], ["picker-caption", image.caption], ["picker-credit", image.credit]].forEach(function (part) {
+      if (!part[1]) { return; }
+      var span = document.createElement("span");
+      span.className = part[0];
+      span.textContent = part[1];
+      text.appendChild(span);
+    });
+    label.append(radio, " ", img, " ", text);
+    li.appendChild(label);
+    return li;
+  }
+
+  // The "no image" choice and the chosen one stay; the rest are the images found.
+  function show(images) {
+    var kept = {};
+    Array.prototype.slice.call(list.children).forEach(function (li) {
+      var radio = li.querySelector("input[type=radio]");
+      if (radio && (radio.value === "" || radio.checked)) {
+        kept[radio.value] = true;
+      } else {
+        li.remove();
+      }
+    });
+    images.forEach(function (image) {
+      if (!kept[String(image.id)]) { list.appendChild(choice(image, false)); }
+    });
+  }
+
+  var query = document.getElementById("picker-q");
+  var pending = null;
+  var timer = null;
+  function find() {
+    var q = query ? query.value : "";
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    fetch("/newsroom/media?q=" + encodeURIComponent(q), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      signal: pending.signal
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (found) { if (found) { show(found.images); } })
+      .catch(function () { /* aborted or offline: the choices stay as they were */ });
+  }
+  if (searchButton && query) {
+    searchButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      find();
+    });
+    query.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        find();
+      }
+    });
+    query.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(find, 250);
+    });
+  }
+
+  if (!upload || !zone) { return; }
+  zone.hidden = false;
+  var fileInput = document.getElementById("upload-file");
+  var progress = document.getElementById("upload-progress");
+  var status = document.getElementById("upload-status");
+  var dropped = null;
+
+  function say(text, failed) {
+    status.textContent = text;
+    status.classList.toggle("failed", !!failed);
+    status.setAttribute("role", failed ? "alert" : "status");
+  }
+
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (name) {
+    zone.addEventListener(name, function () { zone.classList.remove("dragging"); });
+  });
+  zone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    var files = event.dataTransfer && event.dataTransfer.files;
+    if (!files || !files.length) { return; }
+    dropped = files[0];
+    try {
+      var transfer = new DataTransfer();
+      transfer.items.add(dropped);
+      fileInput.files = transfer.files;
+      dropped = null;
+    } catch (e) { /* older browsers: the dropped file is sent as it is */ }
+    say(files[0].name, false);
+  });
+
+  upload.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = dropped || (fileInput.files && fileInput.files[0]);
+    var alt = document.getElementById("upload-alt");
+    if (!alt.reportValidity() || (!file && !fileInput.reportValidity())) { return; }
+    // The text fields first and the file last, as the server reads them: a file too
+    // large is refused without losing what was typed.
+    var data = new FormData();
+    data.append("csrf", upload.elements.namedItem("csrf").value);
+    data.append("alt", alt.value);
+    data.append("caption", document.getElementById("upload-caption").value);
+    data.append("credit", document.getElementById("upload-credit").value);
+    data.append("file", file);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", upload.action);
+    xhr.setRequestHeader("Accept", "application/json");
+    progress.value = 0;
+    progress.hidden = false;
+    say(status.getAttribute("data-uploading"), false);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) { progress.value = Math.round(e.loaded * 100 / e.total); }
+    });
+    xhr.addEventListener("load", function () {
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+      if (xhr.status === 201 && body) {
+        progress.value = 100;
+        list.querySelectorAll("input[name=lead_media]").forEach(function (r) { r.checked = false; });
+        var first = list.children[1] || null;
+        list.insertBefore(choice(body, true), first);
+        ["upload-alt", "upload-caption", "upload-credit"].forEach(function (id) {
+          document.getElementById(id).value = "";
+        });
+        fileInput.value = "";
+        dropped = null;
+        say(status.getAttribute("data-done"), false);
+        itemForm.dispatchEvent(new Event("input", { bubbles: true }));
+      } else {
+        progress.hidden = true;
+        say((body && body.detail) || status.getAttribute("data-failed"), true);
+      }
+    });
+    xhr.addEventListener("error", function () {
+      progress.hidden = true;
+      say(status.getAttribute("data-failed"), true);
+    });
+    xhr.send(data);
   });
 })();

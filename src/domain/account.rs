@@ -91,6 +91,8 @@ pub enum Action {
     SetFlags,
     /// Upload images.
     Upload,
+    /// Move an uploaded image's focal point, which every crop of it keeps in view.
+    FrameImage,
     /// Add or change sections, authors and tags.
     ManageTaxonomy,
     /// Add editions.
@@ -115,7 +117,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tables and tests that must not miss one.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::View,
         Self::Create,
         Self::Edit,
@@ -128,6 +130,7 @@ impl Action {
         Self::Restore,
         Self::SetFlags,
         Self::Upload,
+        Self::FrameImage,
         Self::ManageTaxonomy,
         Self::ManageEditions,
         Self::ManageUsers,
@@ -150,6 +153,11 @@ pub enum Scope {
     OwnByline,
     /// The item the actor is creating in this very request.
     NewItem,
+    /// An uploaded image: whether the actor uploaded it.
+    Image {
+        /// The actor uploaded it.
+        own: bool,
+    },
     /// An existing item: whether the actor created it, and its status now.
     Item {
         /// The actor created it.
@@ -196,7 +204,7 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
                 Scope::Item { own, status } => {
                     own && matches!(status, Status::Draft | Status::Review)
                 }
-                Scope::Newsroom | Scope::OwnByline => false,
+                Scope::Newsroom | Scope::OwnByline | Scope::Image { .. } => false,
             };
             match action {
                 A::View => {
@@ -214,6 +222,8 @@ pub fn may(role: Role, action: Action, scope: Scope) -> bool {
                 // whether the item is in a state to go back.
                 A::Edit | A::Restore | A::SubmitForReview | A::ReturnToDraft => with_writer,
                 A::Upload => scope == Scope::Newsroom,
+                // A colleague's framing may have been chosen for a published story.
+                A::FrameImage => scope == Scope::Image { own: true },
                 A::ManageTaxonomy => scope == Scope::OwnByline,
                 // Reporters read the wire and take copy as their own draft (an editor
                 // reviews it before it goes out); dismissing hides it from the whole desk.
@@ -278,7 +288,13 @@ mod tests {
 
     /// Every scope an action can be asked about.
     fn scopes() -> Vec<Scope> {
-        let mut all = vec![Scope::Newsroom, Scope::OwnByline, Scope::NewItem];
+        let mut all = vec![
+            Scope::Newsroom,
+            Scope::OwnByline,
+            Scope::NewItem,
+            Scope::Image { own: true },
+            Scope::Image { own: false },
+        ];
         for status in Status::ALL {
             for own in [true, false] {
                 all.push(Scope::Item { own, status });
@@ -314,6 +330,7 @@ mod tests {
                 own_writing || scope == Scope::NewItem
             }
             A::Upload => scope == Scope::Newsroom,
+            A::FrameImage => scope == Scope::Image { own: true },
             A::ManageTaxonomy => scope == Scope::OwnByline,
             A::ReadWire => scope == Scope::Newsroom,
             _ => false,

@@ -195,6 +195,78 @@ impl Newsroom {
     }
 }
 
+impl Newsroom {
+    /// Moves an image's focal point, which every crop of it keeps in view; pages showing
+    /// the image are refreshed through the change log. Reporters frame their own
+    /// uploads only.
+    pub async fn set_focal_point(
+        &self,
+        actor: &Actor,
+        id: i64,
+        point: FocalPoint,
+    ) -> Result<(), NewsroomError> {
+        let now = self.clock.now();
+        let mut w = self.store.begin(now).await?;
+        let uploader = w
+            .media_uploader(id)
+            .await?
+            .ok_or(NewsroomError::NoImage(id))?;
+        let own = uploader.is_some() && uploader == actor.id;
+        if !may(actor.role, Action::FrameImage, Scope::Image { own }) {
+            return Err(NewsroomError::Forbidden);
+        }
+        w.set_focal_point(id, point.x(), point.y()).await?;
+        let key = format!("media:{id}");
+        w.append_change(Entity::Taxonomy, &key, "focal point")
+            .await?;
+        w.audit_by(
+            actor.by(),
+            "image focal point set",
+            &key,
+            &format!("{},{}", point.x(), point.y()),
+        )
+        .await?;
+        w.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+}
+
+/// Where an image's subject is, in thousandths of its width and height from the top
+/// left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FocalPoint {
+    x: i64,
+    y: i64,
+}
+
+impl FocalPoint {
+    /// The middle of the image: where crops centre until someone says otherwise.
+    pub const CENTRE: Self = Self { x: 500, y: 500 };
+    /// The largest coordinate: the right or bottom edge.
+    pub const MAX: i64 = 1000;
+
+    /// Checks a point: both coordinates from 0 to 1000.
+    pub fn parse(x: i64, y: i64) -> Result<Self, NewsroomError> {
+        let within = |v: i64| (0..=Self::MAX).contains(&v);
+        if within(x) && within(y) {
+            Ok(Self { x, y })
+        } else {
+            Err(NewsroomError::BadFocalPoint)
+        }
+    }
+
+    /// Thousandths from the left.
+    pub fn x(self) -> i64 {
+        self.x
+    }
+
+    /// Thousandths from the top.
+    pub fn y(self) -> i64 {
+        self.y
+    }
+}
+
 /// How long after it started an upload that never finished is taken for abandoned:
 /// far longer than an upload may take (the request's timeout ends it sooner).
 pub const ABANDONED_AFTER: SignedDuration = SignedDuration::from_hours(1);
@@ -285,6 +357,32 @@ impl ImageFacts {
             caption: texts.caption,
             credit: texts.credit,
             uploaded_at: at,
+            focal_x: FocalPoint::CENTRE.x(),
+            focal_y: FocalPoint::CENTRE.y(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FocalPoint;
+
+    #[test]
+    fn a_focal_point_lies_within_the_image() {
+        assert!(FocalPoint::parse(0, 0).is_ok());
+        assert!(FocalPoint::parse(1000, 1000).is_ok());
+        assert_eq!(
+            FocalPoint::parse(250, 750).map(|p| (p.x(), p.y())).ok(),
+            Some((250, 750))
+        );
+        for (x, y) in [
+            (-1, 500),
+            (500, -1),
+            (1001, 500),
+            (500, 1001),
+            (i64::MAX, 0),
+        ] {
+            assert!(FocalPoint::parse(x, y).is_err(), "{x},{y}");
         }
     }
 }

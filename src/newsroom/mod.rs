@@ -42,7 +42,7 @@ pub use form::{Button, ItemForm, Snapshot, WITHDRAW_AFTER_PUBLISHING};
 pub use front_page::{FRONT_PAGE_HISTORY, FrontPageDesk, GoLive};
 pub use import_media::ImportedImage;
 pub use importing::{ImportError, ImportRun, Outcome, Standing};
-pub use media::{ABANDONED_AFTER, ImageFacts, ImageTexts};
+pub use media::{ABANDONED_AFTER, FocalPoint, ImageFacts, ImageTexts};
 pub use queries::Backlog;
 pub use queries::Desk;
 pub use taxonomy::EditionsApplied;
@@ -155,6 +155,12 @@ pub enum NewsroomError {
     /// An upload was refused; the message says why.
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
+    /// No uploaded image has this id.
+    #[error("there is no image {0}")]
+    NoImage(i64),
+    /// A focal point outside the image.
+    #[error("the focal point must lie within the image: 0 to 1000 across and down")]
+    BadFocalPoint,
     /// A front-page arrangement was refused; the error says why.
     #[error(transparent)]
     Arrangement(#[from] crate::domain::ArrangementError),

@@ -280,6 +280,11 @@ impl Newsroom {
     pub async fn media(&self, limit: i64) -> Result<Vec<MediaRecord>, NewsroomError> {
         Ok(self.store.primary().media(limit).await?)
     }
+
+    /// The uploaded image `id`, if there is one.
+    pub async fn image(&self, id: i64) -> Result<Option<MediaRecord>, NewsroomError> {
+        Ok(self.store.primary().media_by_id(id).await?)
+    }
 }
 
 /// What waits to be done, counted for operators.

@@ -30,6 +30,10 @@ pub struct MediaRecord {
     pub credit: Option<String>,
     /// When it was uploaded.
     pub uploaded_at: Timestamp,
+    /// Where its subject is across its width, in thousandths from the left.
+    pub focal_x: i64,
+    /// Where its subject is down its height, in thousandths from the top.
+    pub focal_y: i64,
 }
 
 fn media_from(row: &AnyRow) -> StoreResult<MediaRecord> {
@@ -44,11 +48,13 @@ fn media_from(row: &AnyRow) -> StoreResult<MediaRecord> {
         caption: row.try_get("caption")?,
         credit: row.try_get("credit")?,
         uploaded_at: rows::instant(row.try_get("uploaded_at")?)?,
+        focal_x: row.try_get("focal_x")?,
+        focal_y: row.try_get("focal_y")?,
     })
 }
 
 const MEDIA_COLUMNS: &str =
-    "id, hash, format, width, height, widths, alt, caption, credit, uploaded_at";
+    "id, hash, format, width, height, widths, alt, caption, credit, uploaded_at, focal_x, focal_y";
 
 /// An upload that never finished: the process storing it died before its image's row
 /// committed.
@@ -79,6 +85,28 @@ impl Writer {
             .fetch_optional(&mut *self.tx)
             .await?;
         Ok(found.is_some())
+    }
+
+    /// Who uploaded the image `id`: `None` when there is no such image, `Some(None)`
+    /// when no account did (an import).
+    pub async fn media_uploader(&mut self, id: i64) -> StoreResult<Option<Option<UserId>>> {
+        let found: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT uploaded_by FROM media WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(found)
+    }
+
+    /// Moves the image `id`'s focal point to (`x`, `y`) thousandths.
+    pub async fn set_focal_point(&mut self, id: i64, x: i64, y: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE media SET focal_x = $1, focal_y = $2 WHERE id = $3")
+            .bind(x)
+            .bind(y)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     /// Records an upload; the same image uploaded again keeps its first record.
@@ -166,6 +194,16 @@ impl Store {
             .fetch_all(&self.reads)
             .await?;
         rows.iter().map(media_from).collect()
+    }
+
+    /// The image `id`, if there is one.
+    pub async fn media_by_id(&self, id: i64) -> StoreResult<Option<MediaRecord>> {
+        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await?;
+        row.as_ref().map(media_from).transpose()
     }
 
     /// Whether an import stored an image from `source_url` before.

@@ -150,7 +150,8 @@ impl From<NewsroomError> for PageError {
             NewsroomError::NoToken(_)
             | NewsroomError::NoWebhook(_)
             | NewsroomError::NoWireCopy(_)
-            | NewsroomError::NoWireFeed(_) => Self::NotFound,
+            | NewsroomError::NoWireFeed(_)
+            | NewsroomError::NoImage(_) => Self::NotFound,
             handled @ NewsroomError::WireCopyHandled(_) => {
                 Self::Conflict(handled.to_string().into())
             }

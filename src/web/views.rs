@@ -356,3 +356,11 @@ pub fn media_srcset(media: &crate::store::MediaRecord, ext: &str) -> String {
     parts.push(format!("/media/{}.{ext} {}w", media.hash, media.width));
     parts.join(", ")
 }
+
+/// The classes that crop an image to the page's fixed shape around its focal point:
+/// `crop fx-35 fy-50`. The point is rounded to 5% steps, which site.css has a class
+/// for each of, since the security policy allows no inline style.
+pub fn focal_classes(media: &crate::store::MediaRecord) -> String {
+    let step = |v: i64| (v.clamp(0, 1000) + 25) / 50 * 5;
+    format!("crop fx-{} fy-{}", step(media.focal_x), step(media.focal_y))
+}

@@ -521,7 +521,7 @@ async fn items_edited_in_the_newsroom_keep_their_ids_and_show_their_lead_images(
     .await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
     let form = editor.get("/newsroom/items/new").await;
-    let select = scraper::Selector::parse("#lead_media option").expect("selector");
+    let select = scraper::Selector::parse("input[name=lead_media]").expect("selector");
     let media_id = form
         .html()
         .select(&select)

@@ -17,6 +17,7 @@ mod export;
 mod extractors;
 mod front_page;
 mod headers;
+mod images;
 mod import;
 mod import_wordpress;
 mod interface_language;

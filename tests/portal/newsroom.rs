@@ -897,7 +897,7 @@ async fn images_are_checked_by_decoding_and_become_lead_images_with_variants() {
     let option = scraper::Selector::parse("img").expect("selector");
     assert!(html.select(&option).next().is_some());
     let editor_page = editor.get("/newsroom/items/new").await;
-    let select = scraper::Selector::parse("#lead_media option").expect("selector");
+    let select = scraper::Selector::parse("input[name=lead_media]").expect("selector");
     let media_id = editor_page
         .html()
         .select(&select)

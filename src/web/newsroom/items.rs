@@ -10,6 +10,7 @@ use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::Editor;
+use super::media::Row;
 use super::words::{NewsroomWords, Refusal};
 use crate::domain::{Action, Item, ItemId, Scope, Status, may, render_markdown, time};
 use crate::newsroom::{
@@ -19,6 +20,9 @@ use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
 use crate::web::views::NewsroomChrome;
+
+/// How many of the latest images the lead image picker offers besides the chosen one.
+const PICKER_SIZE: i64 = 24;
 
 /// The editor form as the browser sends it.
 #[derive(Debug, Default, Deserialize)]
@@ -54,6 +58,9 @@ pub(super) struct EditorFields {
     draft_key: String,
     /// The note sent with submitting or sending back to draft.
     note: String,
+    /// Words the lead image picker is narrowed to (sent with a preview when the page
+    /// has no script to ask for them alone).
+    image_q: String,
 }
 
 impl EditorFields {
@@ -91,7 +98,6 @@ struct PreviewView {
     /// Asked for with the Preview button: shown on a phone too.
     asked: bool,
     html: String,
-    image: Option<(String, String)>,
     section: String,
     byline: String,
     time: String,
@@ -165,11 +171,17 @@ struct EditorPage {
     card: SocialCard,
     editions: Vec<(String, String)>,
     sections: Vec<(String, String, String)>,
-    media: Vec<(String, String)>,
+    media: Vec<Row>,
     /// Names in the byline that no author has yet, each with the nearest known name.
     unknown_authors: Vec<(String, Option<String>)>,
     /// The related item's headline, when the field names one.
     related_headline: Option<String>,
+    /// The chosen lead image as the preview shows it: cropped as on the home page.
+    lead_preview: Option<Row>,
+    /// Words the picker was narrowed to.
+    image_query: String,
+    /// The upload limit in megabytes.
+    max_mb: String,
     zone: String,
     read_only: bool,
     reading: Option<String>,
@@ -208,6 +220,8 @@ struct Shown {
     preview: bool,
     /// The autosave slot a new item's form came with, kept across its re-renders.
     draft_key: Option<String>,
+    /// Words the lead image picker is narrowed to.
+    image_query: String,
 }
 
 /// A draft key as this editor hands them out: hex, not too long. Anything else is
@@ -272,13 +286,31 @@ async fn render_editor(
     {
         form.section = slug.clone();
     }
-    let media = state
-        .newsroom
-        .media(100)
-        .await?
-        .into_iter()
-        .map(|m| (m.id.to_string(), m.alt))
-        .collect();
+    // The picker offers the latest images and always the chosen one; older ones are
+    // found by searching.
+    let chosen = match form.lead_media.trim().parse::<i64>() {
+        Ok(id) if id > 0 => state.newsroom.image(id).await?,
+        _ => None,
+    };
+    let mut media: Vec<Row> = Vec::new();
+    let chosen_id = chosen.as_ref().map(|m| m.id);
+    if let Some(m) = chosen.clone() {
+        media.push(Row::of(m));
+    }
+    let offered = if shown.image_query.is_empty() {
+        state.newsroom.media(PICKER_SIZE).await?
+    } else {
+        super::media::search_images(state, &shown.image_query, 1)
+            .await?
+            .0
+    };
+    media.extend(
+        offered
+            .into_iter()
+            .filter(|m| Some(m.id) != chosen_id)
+            .map(Row::of),
+    );
+    let lead_preview = chosen.map(Row::of);
     let item_status = item.map(|i| i.status);
     let hand_over = match item {
         Some(i) => state.newsroom.last_hand_over(actor, i).await?,
@@ -323,18 +355,9 @@ async fn render_editor(
         (None, Some(key)) => key,
         (None, None) => random_token()?[..32].to_owned(),
     };
-    let lead = form
-        .lead_media
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| snapshot.media(id).cloned());
     let preview = PreviewView {
         asked: shown.preview,
         html: render_markdown(&form.body),
-        image: lead
-            .as_ref()
-            .map(|m| (crate::web::views::media_src(m, Some(1024)), m.alt.clone())),
         section: sections
             .iter()
             .find(|(e, slug, _)| *e == form.edition && *slug == form.section)
@@ -392,9 +415,7 @@ async fn render_editor(
             .filter(|d| !d.is_empty())
             .unwrap_or(form.dek.trim())
             .to_owned(),
-        image: lead
-            .as_ref()
-            .map(|m| crate::web::views::media_src(m, Some(640))),
+        image: lead_preview.as_ref().map(|m| m.large.clone()),
     };
     let page = EditorPage {
         chrome: NewsroomChrome::new(
@@ -430,6 +451,9 @@ async fn render_editor(
         media,
         unknown_authors,
         related_headline,
+        lead_preview,
+        image_query: shown.image_query,
+        max_mb: super::media::megabytes(state.max_upload_bytes),
         zone: state.site.time_zone_name.clone(),
         read_only,
         reading: read_only.then(|| render_markdown(&form.body)),
@@ -487,17 +511,21 @@ pub async fn new_item(
 
 fn button_of(fields: &EditorFields) -> Result<Option<Button>, PageError> {
     match fields.step.as_str() {
-        "preview" => Ok(None),
+        // Searching the lead image picker without a script shows the editor again, as
+        // a preview does.
+        "preview" | "find-images" => Ok(None),
         raw => Button::parse(raw)
             .map(Some)
             .ok_or(PageError::BadRequest(Refusal::Step.into())),
     }
 }
 
-/// What the Preview button shows: the form again with the preview open on a phone too.
-fn previewed() -> Shown {
+/// What the Preview button shows: the form again with the preview open on a phone
+/// too, and the lead image picker narrowed to the words sent with it.
+fn previewed(fields: &EditorFields) -> Shown {
     Shown {
         preview: true,
+        image_query: fields.image_q.trim().to_owned(),
         ..Shown::default()
     }
 }
@@ -514,7 +542,7 @@ pub async fn create_item(
     let Some(button) = button_of(&fields)? else {
         let shown = Shown {
             draft_key: key,
-            ..previewed()
+            ..previewed(&fields)
         };
         return render_editor(&state, &editor, None, form, shown, StatusCode::OK).await;
     };
@@ -675,7 +703,7 @@ pub async fn save_item(
             &editor,
             Some(&item),
             form,
-            previewed(),
+            previewed(&fields),
             StatusCode::OK,
         )
         .await;

@@ -164,6 +164,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/newsroom/media", get(media::show_media))
         .route("/newsroom/suggest", get(suggest::suggest))
+        .route(
+            "/newsroom/media/{id}/focal-point",
+            post(media::set_focal_point),
+        )
         .route("/newsroom/items/new", get(items::new_item))
         .route("/newsroom/items", post(items::create_item))
         .route(

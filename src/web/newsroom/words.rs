@@ -327,6 +327,30 @@ words {
     someone_first => ["Someone got there first. Nothing was changed.", "Kimsə sizdən əvvəl etdi. Heç nə dəyişmədi.", "Biri sizden önce yaptı. Hiçbir şey değişmedi.", "Кто-то успел раньше. Ничего не изменено."],
     related => ["Related item", "Əlaqəli material", "İlgili haber", "Связанный материал"],
     lead_image => ["Lead image", "Əsas şəkil", "Ana görsel", "Главное изображение"],
+    no_image => ["No image", "Şəkilsiz", "Görsel yok", "Без изображения"],
+    caption => ["Caption", "Şəkilaltı yazı", "Altyazı", "Подпись"],
+    credit => ["Credit", "Müəllif hüququ", "Telif", "Автор снимка"],
+    search_images => ["Search images by alt text, caption or credit", "Şəkilləri alternativ mətnə, şəkilaltı yazıya və ya müəllif hüququna görə axtar", "Görselleri alternatif metne, altyazıya ya da telife göre ara", "Искать изображения по альтернативному тексту, подписи или автору снимка"],
+    no_images_match => ["No image matches.", "Uyğun şəkil yoxdur.", "Eşleşen görsel yok.", "Подходящих изображений нет."],
+    latest_images => ["Showing the latest images; search for older ones.", "Son şəkillər göstərilir; köhnələri axtarışla tapın.", "Son görseller gösteriliyor; eskileri arayarak bulun.", "Показаны последние изображения; более старые найдите поиском."],
+    focal_point => ["Focal point", "Fokus nöqtəsi", "Odak noktası", "Точка фокуса"],
+    focal_help => ["Click the image where its subject is, or type the numbers: every crop keeps that point in view.", "Şəklin əsas obyekti olan yerə klikləyin və ya rəqəmləri yazın: hər kəsim bu nöqtəni görünən saxlayır.", "Görselde konunun bulunduğu yere tıklayın ya da sayıları yazın: her kırpma bu noktayı görünür tutar.", "Щёлкните по изображению там, где главный объект, или введите числа: любая обрезка сохранит эту точку в кадре."],
+    focal_across => ["Across (0 left, 1000 right)", "Üfüqi (0 sol, 1000 sağ)", "Yatay (0 sol, 1000 sağ)", "По горизонтали (0 слева, 1000 справа)"],
+    focal_down => ["Down (0 top, 1000 bottom)", "Şaquli (0 yuxarı, 1000 aşağı)", "Dikey (0 üst, 1000 alt)", "По вертикали (0 сверху, 1000 снизу)"],
+    save_focal_point => ["Save focal point", "Fokus nöqtəsini saxla", "Odak noktasını kaydet", "Сохранить точку фокуса"],
+    focal_point_saved => ["Focal point saved.", "Fokus nöqtəsi saxlanıldı.", "Odak noktası kaydedildi.", "Точка фокуса сохранена."],
+    as_cropped => ["As crops show it", "Kəsimdə belə görünür", "Kırpılmış hâli", "Так выглядит обрезка"],
+    bad_focal_point => ["The focal point must lie within the image: 0 to 1000 across and down.", "Fokus nöqtəsi şəklin daxilində olmalıdır: üfüqi və şaquli 0-dan 1000-ə qədər.", "Odak noktası görselin içinde olmalı: yatay ve dikey 0 ile 1000 arası.", "Точка фокуса должна быть внутри изображения: от 0 до 1000 по горизонтали и вертикали."],
+    not_an_image => ["The file is not a JPEG, PNG, WebP or GIF image.", "Fayl JPEG, PNG, WebP və ya GIF şəkli deyil.", "Dosya bir JPEG, PNG, WebP ya da GIF görseli değil.", "Файл не является изображением JPEG, PNG, WebP или GIF."],
+    image_unreadable => ["The image could not be read: it is damaged, too big or of an unsupported kind.", "Şəkli oxumaq mümkün olmadı: zədələnib, çox böyükdür və ya dəstəklənməyən növdədir.", "Görsel okunamadı: bozuk, çok büyük ya da desteklenmeyen türde.", "Изображение не удалось прочитать: оно повреждено, слишком велико или неподдерживаемого вида."],
+    upload_lead_image => ["Upload a lead image", "Əsas şəkil yüklə", "Ana görsel yükle", "Загрузить главное изображение"],
+    drop_image_here => ["Drop an image here, or choose a file below.", "Şəkli bura atın və ya aşağıda fayl seçin.", "Görseli buraya bırakın ya da aşağıdan bir dosya seçin.", "Перетащите изображение сюда или выберите файл ниже."],
+    upload_and_choose => ["Upload and choose as lead image", "Yüklə və əsas şəkil kimi seç", "Yükle ve ana görsel olarak seç", "Загрузить и выбрать главным изображением"],
+    uploading => ["Uploading…", "Yüklənir…", "Yükleniyor…", "Загрузка…"],
+    uploaded_chosen => ["Uploaded and chosen as the lead image; save the item to keep it.", "Yükləndi və əsas şəkil kimi seçildi; saxlamaq üçün materialı yadda saxlayın.", "Yüklendi ve ana görsel olarak seçildi; korumak için haberi kaydedin.", "Загружено и выбрано главным изображением; сохраните материал, чтобы это осталось."],
+    upload_failed => ["The upload failed; nothing typed was lost. Try again.", "Yükləmə alınmadı; yazılanlar itmədi. Yenidən cəhd edin.", "Yükleme başarısız oldu; yazılanlar kaybolmadı. Yeniden deneyin.", "Загрузка не удалась; набранное не потеряно. Попробуйте снова."],
+    refused_page => ["Give the page as a whole number from 1.", "Səhifəni 1-dən başlayan tam ədədlə göstərin.", "Sayfayı 1'den başlayan bir tam sayıyla belirtin.", "Укажите страницу целым числом от 1."],
+    upload_on_media_page => ["Upload images on the images page", "Şəkilləri şəkillər səhifəsində yükləyin", "Görselleri görseller sayfasında yükleyin", "Загружайте изображения на странице изображений"],
     none => ["None", "Yoxdur", "Yok", "Нет"],
     placement => ["Placement", "Yerləşmə", "Yerleşim", "Размещение"],
     lead_story => ["Lead story on the home page", "Ana səhifədə əsas xəbər", "Ana sayfada manşet", "Главная новость на первой странице"],
@@ -748,6 +772,7 @@ impl NewsroomWords {
             NewsroomError::Invalid(DomainError::EmptyHeadline) => self.field_headline_empty,
             NewsroomError::Invalid(DomainError::MissingAuthor) => self.field_missing_author,
             NewsroomError::MissingAlt => self.missing_alt,
+            NewsroomError::BadFocalPoint => self.bad_focal_point,
             NewsroomError::Token(e) => return self.token_refusal(e),
             NewsroomError::Webhook(e) => return self.webhook_refusal(e),
             NewsroomError::Forbidden => self.refused_role,
@@ -961,6 +986,10 @@ pub enum Refusal {
     PauseOrResume,
     /// A language the newsroom does not speak.
     Language,
+    /// A page number that is not a whole number from 1.
+    Page,
+    /// A focal point outside the image, or not numbers.
+    FocalPoint,
 }
 
 impl Refusal {
@@ -982,6 +1011,8 @@ impl Refusal {
             Self::WorkersBusy => w.refused_workers_busy,
             Self::PauseOrResume => w.refused_pause_or_resume,
             Self::Language => w.refused_language,
+            Self::Page => w.refused_page,
+            Self::FocalPoint => w.bad_focal_point,
         }
         .to_owned()
     }
@@ -1080,6 +1111,7 @@ mod tests {
             (en.webhook_no_events, WebhookError::NoEvents.to_string()),
             (en.wrong_password, NewsroomError::WrongPassword.to_string()),
             (en.missing_alt, NewsroomError::MissingAlt.to_string()),
+            (en.bad_focal_point, NewsroomError::BadFocalPoint.to_string()),
             (en.weak_password, DomainError::WeakPassword.to_string()),
             (
                 en.field_headline_empty,

@@ -16,7 +16,7 @@ use crate::web::cache::CacheUntil;
 use crate::web::error::PageError;
 use crate::web::reader::Reader;
 use crate::web::respond;
-use crate::web::views::{Chrome, ItemLine, NewsLine, media_src, media_srcset};
+use crate::web::views::{Chrome, ItemLine, NewsLine, focal_classes, media_src, media_srcset};
 
 /// How many pinned stories lead an automatic front.
 const LEADS: usize = 8;
@@ -41,6 +41,8 @@ pub struct LeadImage {
     pub height: i64,
     /// What it shows.
     pub alt: String,
+    /// Classes cropping it around its focal point.
+    pub crop: String,
 }
 
 /// The lead story: a line with its image.
@@ -231,6 +233,7 @@ fn lead_story(reader: &Reader, item: &ItemMeta) -> LeadStory {
                     width: m.width,
                     height: m.height,
                     alt: m.alt.clone(),
+                    crop: focal_classes(m),
                 }
             }),
     }
