@@ -4,7 +4,9 @@ use jiff::SignedDuration;
 
 use super::{Actor, Newsroom, NewsroomError};
 use crate::domain::{Action, Item, ItemId, Scope, Section, Status, may};
-use crate::store::{AuditEntry, DeskFilter, DeskItem, DeskNews, HandOver, MediaRecord, Revision};
+use crate::store::{
+    AuditEntry, DeskFilter, DeskItem, DeskList, DeskNews, HandOver, MediaRecord, Revision,
+};
 
 /// Refuses when `actor` may not see `item`: a guard for reads given an item.
 fn sees(actor: &Actor, item: &Item) -> Result<(), NewsroomError> {
@@ -41,6 +43,8 @@ pub struct Desk {
     pub scheduled: Vec<DeskItem>,
     /// Latest published.
     pub published: Vec<DeskItem>,
+    /// Published with a withdrawal time, the soonest to go first.
+    pub expiring: Vec<DeskItem>,
     /// Withdrawn.
     pub unpublished: Vec<DeskItem>,
     /// Whether older published items follow on the next page.
@@ -77,7 +81,8 @@ impl Newsroom {
         let wanted = |s: Status| status.is_none_or(|only| only == s);
         let list = |s: Status, limit: i64, offset: i64| async move {
             if wanted(s) {
-                self.desk_list(actor, s, filter, limit, offset).await
+                self.desk_list(actor, DeskList::Status(s), filter, limit, offset)
+                    .await
             } else {
                 Ok(Vec::new())
             }
@@ -91,6 +96,12 @@ impl Newsroom {
             in_review: list(Status::Review, 50, 0).await?,
             scheduled: list(Status::Scheduled, 50, 0).await?,
             published,
+            expiring: if wanted(Status::Published) {
+                self.desk_list(actor, DeskList::Expiring, filter, 50, 0)
+                    .await?
+            } else {
+                Vec::new()
+            },
             unpublished: list(Status::Unpublished, 10, 0).await?,
             more_published,
         })
@@ -99,11 +110,15 @@ impl Newsroom {
     async fn desk_list(
         &self,
         actor: &Actor,
-        status: Status,
+        list: DeskList,
         filter: &DeskFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<DeskItem>, NewsroomError> {
+        let status = match list {
+            DeskList::Status(s) => s,
+            DeskList::Expiring => Status::Published,
+        };
         let sees = |own| may(actor.role, Action::View, Scope::Item { own, status });
         let created_by = if sees(false) {
             None
@@ -114,7 +129,7 @@ impl Newsroom {
         };
         Ok(self
             .store
-            .desk(status, created_by, filter, limit, offset)
+            .desk(list, created_by, filter, limit, offset)
             .await?)
     }
 

@@ -37,6 +37,15 @@ fn audit_entry_from(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     })
 }
 
+/// One of the desk's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskList {
+    /// Every item in a status, newest first by the time that matters for it.
+    Status(Status),
+    /// Published items with a withdrawal time, the soonest to go first.
+    Expiring,
+}
+
 /// What the desk's lists are narrowed to; every part is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeskFilter {
@@ -383,22 +392,31 @@ impl Store {
             .collect()
     }
 
-    /// Items for the desk in one status, most recently changed first, `limit` of them
+    /// Items for the desk in one of its lists, in that list's order, `limit` of them
     /// after skipping `offset`; only those `created_by` created when given.
     pub async fn desk(
         &self,
-        status: Status,
+        list: DeskList,
         created_by: Option<UserId>,
         filter: &DeskFilter,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<DeskItem>> {
         // What is published or scheduled is listed by when it goes out, newest first
-        // (an edit of an old story does not bring it to the top); the rest by their
-        // last change. The date filter reads the same time.
-        let time = match status {
-            Status::Published | Status::Scheduled => "i.published_at",
-            _ => "i.updated_at",
+        // (an edit of an old story does not bring it to the top); what expires by when
+        // it is withdrawn, soonest first; the rest by their last change. The date
+        // filter reads the same time.
+        let (status, time, expiring, direction) = match list {
+            DeskList::Status(s @ (Status::Published | Status::Scheduled)) => {
+                (s, "i.published_at", "", "DESC")
+            }
+            DeskList::Status(s) => (s, "i.updated_at", "", "DESC"),
+            DeskList::Expiring => (
+                Status::Published,
+                "i.unpublish_at",
+                "AND i.unpublish_at IS NOT NULL",
+                "ASC",
+            ),
         };
         let sql = format!(
             "SELECT i.id, i.edition, i.headline, i.status, i.published_at, i.updated_at, \
@@ -407,11 +425,11 @@ impl Store {
              FROM items i LEFT JOIN users u ON u.id = i.created_by \
              LEFT JOIN desk_steps s ON s.id = (SELECT MAX(d.id) FROM desk_steps d WHERE d.item_id = i.id) \
              LEFT JOIN users su ON su.id = s.user_id \
-             WHERE i.status = $1 AND ($2 IS NULL OR i.created_by = $2) \
+             WHERE i.status = $1 {expiring} AND ($2 IS NULL OR i.created_by = $2) \
              AND ($5 IS NULL OR i.edition = $5) AND ($6 IS NULL OR i.section_id = $6) \
              AND ($7 IS NULL OR EXISTS (SELECT 1 FROM item_authors ia WHERE ia.item_id = i.id AND ia.author_id = $7)) \
              AND ($8 IS NULL OR {time} >= $8) AND ($9 IS NULL OR {time} < $9) \
-             ORDER BY {time} DESC, i.id DESC LIMIT $3 OFFSET $4"
+             ORDER BY {time} {direction}, i.id {direction} LIMIT $3 OFFSET $4"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(status.as_str())

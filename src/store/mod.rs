@@ -41,7 +41,7 @@ pub use backup::{CopyContents, back_up_sqlite, latest_schema_version};
 pub use bulk::BulkLoad;
 pub use change_log::{Change, EVERYWHERE, Entity};
 pub use desk::{DeskNews, HandOver};
-pub use editing::{AuditEntry, By, DeskFilter, DeskItem, ItemUpdate, Revision};
+pub use editing::{AuditEntry, By, DeskFilter, DeskItem, DeskList, ItemUpdate, Revision};
 pub use front_pages::{DueFrontPage, FrontPageRecord};
 pub use items::{BulkItem, ItemExtras, NewItemRow};
 pub use listen::listen_for_changes;

@@ -400,3 +400,49 @@ async fn the_navigations_desk_link_counts_what_is_new_until_the_desk_is_looked_a
     let after = editor.get("/newsroom/sections").await;
     assert!(after.texts(".desk-nav-news").is_empty(), "{}", after.body);
 }
+
+#[tokio::test]
+async fn stories_that_expire_are_listed_soonest_first_with_their_withdrawal_time() {
+    let app = TestApp::spawn().await;
+    let editor = app.signed_in("editor", Role::Editor).await;
+    let zone = jiff::tz::TimeZone::get("Asia/Baku").expect("zone");
+    let local_in = |minutes: i64| {
+        (app.now() + jiff::SignedDuration::from_mins(minutes))
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let (in_10, in_30, in_60) = (local_in(10), local_in(30), local_in(60));
+    for (headline, until) in [
+        ("Gone in half an hour", Some(&in_30)),
+        ("Stays up", None),
+        ("Gone in ten minutes", Some(&in_10)),
+        ("Gone in an hour", Some(&in_60)),
+    ] {
+        let mut fields = crate::newsroom::article_fields(headline, "publish");
+        if let Some(until) = until {
+            fields.push(("unpublish_at", until));
+        }
+        crate::newsroom::create(&editor, &fields).await;
+    }
+    let page = editor.get("/newsroom").await;
+    let list = "section[aria-labelledby=list-expiring] tbody tr";
+    let headlines = page.texts(&format!("{list} td:first-child > a:first-child"));
+    assert_eq!(
+        headlines,
+        [
+            "Gone in ten minutes",
+            "Gone in half an hour",
+            "Gone in an hour"
+        ]
+    );
+    let shown = page.texts(&format!("{list} .withdraws"));
+    assert_eq!(shown.len(), 3);
+    assert!(
+        shown[0].contains(&in_10.replacen('T', " ", 1)[11..]),
+        "{shown:?}"
+    );
+    // The filter narrows it like every list.
+    let other = editor.get("/newsroom?status=draft").await;
+    assert!(other.texts(list).is_empty());
+}

@@ -290,6 +290,16 @@ pub async fn show_desk(
             older: desk.more_published.then(|| page_href(page + 1)),
         },
         List {
+            id: "expiring",
+            title: w.expiring,
+            time_label: w.published,
+            rows: rows(desk.expiring, true),
+            edit_links: true,
+            news: 0,
+            newer: None,
+            older: None,
+        },
+        List {
             id: "unpublished",
             title: w.withdrawn,
             time_label: w.last_change,

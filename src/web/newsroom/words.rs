@@ -80,6 +80,7 @@ words {
     in_review => ["In review", "Yoxlamada", "İncelemede", "На проверке"],
     scheduled => ["Scheduled", "Planlaşdırılıb", "Zamanlandı", "Запланировано"],
     latest_published => ["Latest published", "Son dərc olunanlar", "Son yayımlananlar", "Последние опубликованные"],
+    expiring => ["Expiring", "Müddəti bitənlər", "Süresi dolacaklar", "Скоро снимаются"],
     withdrawn => ["Withdrawn", "Geri çəkilib", "Yayından kaldırıldı", "Снято с публикации"],
     last_saved => ["Last saved", "Son saxlanma", "Son kayıt", "Последнее сохранение"],
     goes_live => ["Goes live", "Dərc vaxtı", "Yayın zamanı", "Выходит в"],
