@@ -66,7 +66,8 @@ test("no payload stored in any field runs on any page or in any feed", async () 
     const created = await post(page, "/newsroom/items", {
       form: {
         csrf, version: "", step: "publish", edition: "en", kind: "article", headline: payload,
-        dek: payload, body: payload, section: slug, authors: payload, tags: payload,
+        dek: payload, body: payload, section: slug, authors: payload, new_authors: payload,
+        tags: payload, seo_title: payload.slice(0, 70), seo_description: payload.slice(0, 200),
         related: previous, lead_media: media,
       },
     });
