@@ -117,12 +117,7 @@ impl Newsroom {
         name: &str,
         outlet: &str,
     ) -> Result<(), NewsroomError> {
-        if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
-            return Err(NewsroomError::Forbidden);
-        }
-        let code = EditionCode::parse(code.trim())?;
-        let name = PersonName::parse(name)?;
-        let outlet = PersonName::parse(outlet)?;
+        let (code, name, outlet) = edition_names(actor, code, name, outlet)?;
         let mut w = self.store.begin(self.clock.now()).await?;
         if w.edition(&code).await?.is_some() {
             return Err(NewsroomError::EditionTaken(code.to_string()));
@@ -170,12 +165,7 @@ impl Newsroom {
         name: &str,
         outlet: &str,
     ) -> Result<(), NewsroomError> {
-        if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
-            return Err(NewsroomError::Forbidden);
-        }
-        let code = EditionCode::parse(code.trim())?;
-        let name = PersonName::parse(name)?;
-        let outlet = PersonName::parse(outlet)?;
+        let (code, name, outlet) = edition_names(actor, code, name, outlet)?;
         let mut w = self.store.begin(self.clock.now()).await?;
         let Some(mut edition) = w.edition(&code).await? else {
             return Err(NewsroomError::UnknownEdition(code.to_string()));
@@ -453,4 +443,22 @@ async fn existing_section(
             section: slug.to_owned(),
         })
     })
+}
+
+/// An edition's code, site name and outlet as an admin typed them, checked; anyone
+/// else is refused first.
+fn edition_names(
+    actor: &Actor,
+    code: &str,
+    name: &str,
+    outlet: &str,
+) -> Result<(EditionCode, PersonName, PersonName), NewsroomError> {
+    if !may(actor.role, Action::ManageEditions, Scope::Newsroom) {
+        return Err(NewsroomError::Forbidden);
+    }
+    Ok((
+        EditionCode::parse(code.trim())?,
+        PersonName::parse(name)?,
+        PersonName::parse(outlet)?,
+    ))
 }

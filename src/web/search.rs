@@ -37,6 +37,15 @@ pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, PageError
     Ok(out)
 }
 
+/// The first value given for `name` among `pairs`, empty when none is.
+pub fn first_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 fn decode(text: &str) -> Result<String, PageError> {
     // `+` is a space in a query string; a `+` itself arrives as `%2B`.
     let spaced = text.replace('+', " ");

@@ -23,8 +23,9 @@ use crate::support::*;
 const KILLS: usize = 20;
 /// Writers sending at once.
 const WRITERS: u64 = 3;
-/// Items on a page of a list (the site's default page size).
-const PAGE_SIZE: usize = 30;
+/// Items the news page shows: its list's first page (30, the default page size) and
+/// the news line beside it (the latest 40), so the latest 40 in all.
+const LATEST_SHOWN: usize = 40;
 /// Items in an edition's feed.
 const FEED_LENGTH: usize = 50;
 
@@ -532,8 +533,12 @@ async fn every_acknowledged_write_survives_twenty_kills_and_every_view_agrees() 
         .collect();
     newest.sort_unstable_by(|a, b| b.cmp(a));
     let published: HashSet<i64> = newest.iter().map(|(_, id)| *id).collect();
-    // The first page of the news line: the latest items by publication, then id.
-    let first_page: HashSet<i64> = newest.iter().take(PAGE_SIZE).map(|(_, id)| *id).collect();
+    // What the news page shows: the latest items by publication, then id.
+    let latest: HashSet<i64> = newest
+        .iter()
+        .take(LATEST_SHOWN)
+        .map(|(_, id)| *id)
+        .collect();
     for id in ledger.items.keys() {
         assert!(published.contains(id), "item {id} is published");
     }
@@ -564,9 +569,9 @@ async fn every_acknowledged_write_survives_twenty_kills_and_every_view_agrees() 
         eventually("the news line shows the latest published items", || async {
             let page = text(&client, &format!("{base}/en/news")).await?;
             let shown = item_ids_in(&page);
-            (shown == first_page).then_some(()).ok_or_else(|| {
-                let mut missing: Vec<_> = first_page.difference(&shown).collect();
-                let mut extra: Vec<_> = shown.difference(&first_page).collect();
+            (shown == latest).then_some(()).ok_or_else(|| {
+                let mut missing: Vec<_> = latest.difference(&shown).collect();
+                let mut extra: Vec<_> = shown.difference(&latest).collect();
                 missing.sort();
                 extra.sort();
                 format!("missing {missing:?}, not among the latest {extra:?}")

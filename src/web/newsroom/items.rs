@@ -142,6 +142,23 @@ fn unknown_authors(
         .collect()
 }
 
+/// A hand-over with a note, as the newsroom says it: the step in the account's
+/// words, who handed it over, when (in `zone`) and the note; none without a note.
+fn noted(
+    words: &NewsroomWords,
+    h: crate::store::HandOver,
+    zone: &jiff::tz::TimeZone,
+) -> Option<(&'static str, String, String, String)> {
+    let step = if h.step == "draft" {
+        words.event_returned
+    } else {
+        words.event_submitted
+    };
+    let by = h.by.unwrap_or_else(|| "system".into());
+    h.note
+        .map(|note| (step, by, time::display(h.at, zone), note))
+}
+
 /// The other side of a stale save.
 struct StaleView {
     version: i64,
@@ -325,17 +342,7 @@ async fn render_editor(
                 ("draft", Some(Status::Draft)) | ("submit", Some(Status::Review))
             )
         })
-        .and_then(|h| {
-            let words = editor.words();
-            let step = if h.step == "draft" {
-                words.event_returned
-            } else {
-                words.event_submitted
-            };
-            let by = h.by.unwrap_or_else(|| "system".into());
-            h.note
-                .map(|note| (step, by, time::display(h.at, zone), note))
-        });
+        .and_then(|h| noted(editor.words(), h, zone));
     let scope = item.map_or(Scope::NewItem, |i| actor.scope_of(i));
     let can = |action| may(actor.role, action, scope);
     // What the account may only read is shown as text, not as a form that ends in a 403.
@@ -835,14 +842,8 @@ pub async fn show_history(
         .await?
         .into_iter()
         .filter_map(|h| {
-            let step = if h.step == "draft" {
-                words.event_returned
-            } else {
-                words.event_submitted
-            };
-            let by = h.by.unwrap_or_else(|| "system".into());
-            h.note
-                .map(|note| (time::display(h.at, zone), by, step.to_owned(), note))
+            let (step, by, at, note) = noted(words, h, zone)?;
+            Some((at, by, step.to_owned(), note))
         })
         .collect();
     respond::private_html(&HistoryPage {

@@ -10,7 +10,7 @@ use crate::search::{DeskSearch, parse};
 use crate::web::AppState;
 use crate::web::error::PageError;
 use crate::web::respond;
-use crate::web::search::{Choice, day_start, encode, query_pairs};
+use crate::web::search::{Choice, day_start, encode, first_value, query_pairs};
 use crate::web::views::NewsroomChrome;
 
 /// Results per page.
@@ -51,13 +51,7 @@ pub async fn show_search(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let pairs = query_pairs(raw.as_deref())?;
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| first_value(&pairs, name);
     let (q, status, edition, author, from, to) = (
         get("q"),
         get("status"),

@@ -11,7 +11,7 @@ use crate::domain::{Slug, Status, time};
 use crate::search::{DeskSearch, parse};
 use crate::web::AppState;
 use crate::web::error::PageError;
-use crate::web::search::query_pairs;
+use crate::web::search::{first_value, query_pairs};
 
 /// At most this many suggestions: a short list to pick from, not a search page.
 const LIMIT: usize = 10;
@@ -42,11 +42,10 @@ pub async fn suggest(
 ) -> Result<Response, PageError> {
     let pairs = query_pairs(raw.as_deref())?;
     let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.chars().take(MAX_QUERY_CHARS).collect::<String>())
-            .unwrap_or_default()
+        first_value(&pairs, name)
+            .chars()
+            .take(MAX_QUERY_CHARS)
+            .collect::<String>()
     };
     let (list, edition, q) = (get("list"), get("edition"), get("q"));
     let snapshot = state.read.snapshot();
