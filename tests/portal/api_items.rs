@@ -787,6 +787,11 @@ async fn every_ninjs_answer_validates_against_the_iptc_schema() {
     let json = get(&app, &format!("/api/v1/items/{pictured}")).await;
     assert_eq!(json.header("content-type"), "application/json");
     assert_eq!(json.ok()["lead_image"]["id"], media);
+    assert_eq!(
+        json.json["lead_image"]["focal_point"],
+        serde_json::json!([500, 500]),
+        "an image no one framed keeps its centre"
+    );
     assert_eq!(json.json["dek"], "A standfirst.");
 }
 

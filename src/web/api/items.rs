@@ -188,6 +188,9 @@ pub struct ImageOut {
     pub caption: Option<String>,
     /// Its credit.
     pub credit: Option<String>,
+    /// The point crops keep in view, across and down, in thousandths of the width
+    /// and height (500, 500 is the centre).
+    pub focal_point: [i64; 2],
 }
 
 /// One item in Newsline's JSON.
@@ -433,6 +436,7 @@ impl Render<'_> {
                 alt: m.alt.clone(),
                 caption: m.caption.clone(),
                 credit: m.credit.clone(),
+                focal_point: [m.focal_x, m.focal_y],
             }),
             translation_of: r.translation_of,
             edition: r.edition,
