@@ -67,6 +67,7 @@ export async function newPage(context, address, size) {
   const page = await context.newPage();
   await watch(page);
   await page.setViewportSize(SIZES[size]);
+  page.address = address;
   page.foreign = [];
   await page.route("**/*", (route) => {
     const url = route.request().url();

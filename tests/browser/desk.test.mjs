@@ -1,35 +1,13 @@
 // The desk on deadline, at a phone and a desktop size: a reporter submits a story with
 // a note, an editor finds it counted as new on the desk, reads the note and sends the
 // story back with one of their own, and the reporter finds it counted and reads why.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, PASSWORD } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
+import { newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { journeys, signIn } from "./setup.mjs";
 
-let server;
-let context;
+const run = journeys();
 
-before(async () => {
-  server = await startServer();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  server?.stop();
-});
-
-afterEach(() => {
-  assert.deepEqual(takeIncidents(), []);
-});
-
-/** Signs `page` in as `name`; the browser's one session becomes theirs. */
-async function signIn(page, name) {
-  await page.goto(`${server.address}/newsroom/login`);
-  await page.fill("#username", name);
-  await page.fill("#password", PASSWORD);
-  await Promise.all([page.waitForURL(/\/newsroom$/), page.click("form button[type=submit]")]);
-}
 
 /** The row of the desk's list `list` that shows `headline`. */
 function row(page, list, headline) {
@@ -42,7 +20,7 @@ async function fitsTheWidth(page) {
 
 for (const size of ["phone", "desktop"]) {
   test(`a note goes with a story to the editors and back, and the desk counts what is new (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
+    const page = await newPage(run.context, run.server.address, size);
     const headline = `Harbour reopens at ${size} size`;
     const asked = `Is the harbour master's quote on the record? (${size})`;
     const answer = `It needs a second source before it goes out. (${size})`;
@@ -51,7 +29,7 @@ for (const size of ["phone", "desktop"]) {
     await signIn(page, "editor");
 
     await signIn(page, "reporter");
-    await page.goto(`${server.address}/newsroom/items/new`);
+    await page.goto(`${run.server.address}/newsroom/items/new`);
     await page.fill("#headline", headline);
     await page.fill("#body", "Ships are back in the harbour.");
     await page.selectOption("#section", { label: "Politics (en)" });
@@ -92,7 +70,7 @@ for (const size of ["phone", "desktop"]) {
     await snap(page, "desk", size, "return-note-in-the-editor");
 
     // Looked at once, it is no longer new.
-    await page.goto(`${server.address}/newsroom`);
+    await page.goto(`${run.server.address}/newsroom`);
     assert.equal(await page.locator("#list-drafts .desk-news").count(), 0);
     await page.close();
   });

@@ -1,38 +1,17 @@
 // The editor's faster tools at a phone and a desktop size: the preview beside the form
 // on a desktop, the shared-link card following the search and share words, names and
 // related items offered while typing, and a slip in an author's name caught.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, PASSWORD } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
+import { newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { journeys, signIn } from "./setup.mjs";
 
-let server;
-let context;
+const run = journeys();
 
-before(async () => {
-  server = await startServer();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  server?.stop();
-});
-
-afterEach(() => {
-  assert.deepEqual(takeIncidents(), []);
-});
-
-async function signIn(page, name) {
-  await page.goto(`${server.address}/newsroom/login`);
-  await page.fill("#username", name);
-  await page.fill("#password", PASSWORD);
-  await Promise.all([page.waitForURL(/\/newsroom$/), page.click("form button[type=submit]")]);
-}
 
 /** The name of an author the demo site credits, from the newsroom search's filter. */
 async function demoAuthor(page) {
-  await page.goto(`${server.address}/newsroom/search`);
+  await page.goto(`${run.server.address}/newsroom/search`);
   const names = await page.$$eval("select[name=author] option", (all) =>
     all.filter((o) => o.value && !o.textContent.includes("name")).map((o) => o.textContent.trim()));
   assert.ok(names.length > 0, "the demo credits authors");
@@ -47,10 +26,10 @@ async function offered(page, id, value) {
 
 for (const size of ["phone", "desktop"]) {
   test(`an editor writes with the preview, the shared-link card and names offered while typing (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
+    const page = await newPage(run.context, run.server.address, size);
     await signIn(page, "editor");
     const author = await demoAuthor(page);
-    await page.goto(`${server.address}/newsroom/items/new`);
+    await page.goto(`${run.server.address}/newsroom/items/new`);
     const headline = `Harbour cranes return at ${size} size`;
     await page.fill("#headline", headline);
     await page.fill("#body", "The first cranes were lifted into place at dawn.");
@@ -90,7 +69,7 @@ for (const size of ["phone", "desktop"]) {
     const id = saved.split("/").pop();
 
     // Related items are found by their headline.
-    await page.goto(`${server.address}/newsroom/items/new`);
+    await page.goto(`${run.server.address}/newsroom/items/new`);
     await page.fill("#related", "harbour cranes");
     await offered(page, "related", id);
     assert.deepEqual(await accessibilityProblems(page), []);

@@ -3,35 +3,14 @@
 // every typed word), sees it chosen in the picker, publishes, frames it on the images page by
 // clicking where its subject is, puts the story on the front page, and readers see the
 // lead image cropped around that point. The editor and the images page pass axe.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
-import { startServer, PASSWORD } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
+import { newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { journeys, signIn } from "./setup.mjs";
 
-let server;
-let context;
+const run = journeys();
 
-before(async () => {
-  server = await startServer();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  server?.stop();
-});
-
-afterEach(() => {
-  assert.deepEqual(takeIncidents(), []);
-});
-
-async function signIn(page, name) {
-  await page.goto(`${server.address}/newsroom/login`);
-  await page.fill("#username", name);
-  await page.fill("#password", PASSWORD);
-  await Promise.all([page.waitForURL(/\/newsroom$/), page.click("form button[type=submit]")]);
-}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -82,10 +61,10 @@ function png(width, height, tint) {
 
 for (const size of ["phone", "desktop"]) {
   test(`an editor uploads, places and frames a lead image, and readers see it cropped around its subject (${size})`, async () => {
-    const editor = await newPage(context, server.address, size);
+    const editor = await newPage(run.context, run.server.address, size);
     await signIn(editor, "editor");
     const headline = `Lead image placed at ${size} size`;
-    await editor.goto(`${server.address}/newsroom/items/new`);
+    await editor.goto(`${run.server.address}/newsroom/items/new`);
     await editor.fill("#headline", headline);
     await editor.fill("#body", "The first paragraph.");
     await editor.selectOption("#section", { label: "Politics (en)" });
@@ -150,7 +129,7 @@ for (const size of ["phone", "desktop"]) {
     assert.equal(await editor.locator("input[name=lead_media]:checked").getAttribute("value"), media);
 
     // Framing: a click where the subject is, then saved.
-    await editor.goto(`${server.address}/newsroom/media`);
+    await editor.goto(`${run.server.address}/newsroom/media`);
     assert.deepEqual(await accessibilityProblems(editor), []);
     const target = editor.locator(`#image-${media} img.focal-target`);
     const box = await target.boundingBox();
@@ -165,14 +144,14 @@ for (const size of ["phone", "desktop"]) {
     await snap(editor, "images", size, "framed");
 
     // On the front page, as the lead story.
-    await editor.goto(`${server.address}/newsroom/front-page/en`);
+    await editor.goto(`${run.server.address}/newsroom/front-page/en`);
     await editor.selectOption("#lead", item);
     await Promise.all([editor.waitForURL(/\/newsroom\/front-page\/en$/), editor.click("button[value=save]")]);
 
-    const reader = await newPage(context, server.address, size);
+    const reader = await newPage(run.context, run.server.address, size);
     // The saved front reaches readers once the change log is applied: a moment at most.
     for (let tries = 0; tries < 20; tries += 1) {
-      await reader.goto(`${server.address}/en/`);
+      await reader.goto(`${run.server.address}/en/`);
       const lead = await reader.locator(".lead-story a.headline").textContent().catch(() => "");
       if (lead.trim() === headline) { break; }
       await reader.waitForTimeout(250);

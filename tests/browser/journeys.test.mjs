@@ -1,39 +1,17 @@
 // Journeys of a reader, an editor and a reporter in headless Chromium, at a phone and
 // a desktop size, with a screenshot of every step in target/browser-screenshots/.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, PASSWORD } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
+import { newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { journeys, signIn } from "./setup.mjs";
 
-let server;
-let context;
+const run = journeys();
 
-before(async () => {
-  server = await startServer();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  server?.stop();
-});
-
-// Every journey, on every page it opened, runs without a content-policy violation.
-afterEach(() => {
-  assert.deepEqual(takeIncidents(), []);
-});
-
-async function signIn(page, name) {
-  await page.goto(`${server.address}/newsroom/login`);
-  await page.fill("#username", name);
-  await page.fill("#password", PASSWORD);
-  await Promise.all([page.waitForURL(/\/newsroom$/), page.click("form button[type=submit]")]);
-}
 
 for (const size of ["phone", "desktop"]) {
   test(`a reader goes from the home page through the news line and the archive (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
-    await page.goto(`${server.address}/en/`);
+    const page = await newPage(run.context, run.server.address, size);
+    await page.goto(`${run.server.address}/en/`);
     await snap(page, "reader", size, "home");
     await Promise.all([page.waitForURL(/foreign-policy\/\d+-/), page.click(".leads a.headline >> text=military ties")]);
     assert.match(await page.textContent("article h1"), /military ties/);
@@ -65,13 +43,13 @@ for (const size of ["phone", "desktop"]) {
   });
 
   test(`an editor writes, previews and publishes an article that appears live in a reader's open page (${size})`, async () => {
-    const reader = await newPage(context, server.address, size);
-    await reader.goto(`${server.address}/en/`);
-    const editor = await newPage(context, server.address, size);
+    const reader = await newPage(run.context, run.server.address, size);
+    await reader.goto(`${run.server.address}/en/`);
+    const editor = await newPage(run.context, run.server.address, size);
     await signIn(editor, "editor");
     await snap(editor, "editor", size, "desk");
 
-    await editor.goto(`${server.address}/newsroom/media`);
+    await editor.goto(`${run.server.address}/newsroom/media`);
     const picture = await reader.screenshot();
     await editor.setInputFiles("#file", { name: "picture.png", mimeType: "image/png", buffer: picture });
     await editor.fill("#alt", `Front page at ${size} size`);
@@ -79,7 +57,7 @@ for (const size of ["phone", "desktop"]) {
     await snap(editor, "editor", size, "uploaded");
 
     const headline = `Live from the newsroom at ${size} size`;
-    await editor.goto(`${server.address}/newsroom/items/new`);
+    await editor.goto(`${run.server.address}/newsroom/items/new`);
     await editor.fill("#headline", headline);
     await editor.fill("#body", "The first paragraph.\n\nThe **second** paragraph.");
     await editor.selectOption("#section", { label: "Politics (en)" });
@@ -99,9 +77,9 @@ for (const size of ["phone", "desktop"]) {
   });
 
   test(`a reporter submits for review and cannot publish (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
+    const page = await newPage(run.context, run.server.address, size);
     await signIn(page, "reporter");
-    await page.goto(`${server.address}/newsroom/items/new`);
+    await page.goto(`${run.server.address}/newsroom/items/new`);
     await page.fill("#headline", `Reporter copy at ${size} size`);
     await page.fill("#body", "Filed from the field.");
     await page.selectOption("#section", { label: "Politics (en)" });
@@ -120,8 +98,8 @@ for (const size of ["phone", "desktop"]) {
 }
 
 test("every page type has no serious accessibility problem", async () => {
-  const page = await newPage(context, server.address, "desktop");
-  await page.goto(`${server.address}/en/`);
+  const page = await newPage(run.context, run.server.address, "desktop");
+  await page.goto(`${run.server.address}/en/`);
   const article = await page.getAttribute(".leads a.headline >> nth=0", "href");
   const readerPages = [
     "/en/", article, "/en/news", "/en/news?page=2", "/en/news/2025/05/21", "/en/politics",
@@ -129,16 +107,16 @@ test("every page type has no serious accessibility problem", async () => {
   ];
   const problems = [];
   for (const path of readerPages) {
-    await page.goto(`${server.address}${path}`);
+    await page.goto(`${run.server.address}${path}`);
     for (const p of await accessibilityProblems(page)) { problems.push(`${path}: ${p}`); }
   }
-  await page.goto(`${server.address}/newsroom/login`);
+  await page.goto(`${run.server.address}/newsroom/login`);
   for (const p of await accessibilityProblems(page)) { problems.push(`/newsroom/login: ${p}`); }
   await signIn(page, "chief");
   for (const path of ["/newsroom", "/newsroom/items/new", "/newsroom/items/1", "/newsroom/items/1/history",
     "/newsroom/media", "/newsroom/sections", "/newsroom/password", "/newsroom/account", "/newsroom/audit",
     "/newsroom/front-page", "/newsroom/front-page/en"]) {
-    await page.goto(`${server.address}${path}`);
+    await page.goto(`${run.server.address}${path}`);
     for (const p of await accessibilityProblems(page)) { problems.push(`${path}: ${p}`); }
   }
   assert.deepEqual(problems, []);
@@ -146,18 +124,18 @@ test("every page type has no serious accessibility problem", async () => {
 });
 
 test("reader pages fit 320 pixels, size their images and stay light", async () => {
-  const page = await newPage(context, server.address, "phone");
+  const page = await newPage(run.context, run.server.address, "phone");
   await page.setViewportSize({ width: 320, height: 640 });
-  await page.goto(`${server.address}/en/`);
+  await page.goto(`${run.server.address}/en/`);
   const article = await page.getAttribute(".leads a.headline >> nth=0", "href");
   for (const path of ["/en/", article, "/en/news", "/en/politics", "/en/news/2025/05/21"]) {
-    await page.goto(`${server.address}${path}`);
+    await page.goto(`${run.server.address}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px`);
     const unsized = await page.evaluate(() => [...document.images].filter((i) => !i.getAttribute("width") || !i.getAttribute("height")).length);
     assert.equal(unsized, 0, `${path}: every image has a width and height`);
   }
-  await page.goto(`${server.address}${article}`);
+  await page.goto(`${run.server.address}${article}`);
   const weight = await page.evaluate(async () => {
     const urls = [...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((e) => e.href || e.src);
     let total = 0;
@@ -172,9 +150,9 @@ test("reader pages fit 320 pixels, size their images and stay light", async () =
 });
 
 test("the editor can be used by keyboard alone, with focus always visible", async () => {
-  const page = await newPage(context, server.address, "desktop");
+  const page = await newPage(run.context, run.server.address, "desktop");
   await signIn(page, "editor");
-  await page.goto(`${server.address}/newsroom/items/new`);
+  await page.goto(`${run.server.address}/newsroom/items/new`);
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
   await page.keyboard.press("Enter");
@@ -205,9 +183,9 @@ test("the editor can be used by keyboard alone, with focus always visible", asyn
 // Last, so the journeys above find the demo's home page as it was: these arrange it.
 for (const size of ["phone", "desktop"]) {
   test(`an editor arranges the front page, previews it, saves it and readers see it live (${size})`, async () => {
-    const reader = await newPage(context, server.address, size);
-    await reader.goto(`${server.address}/en/`);
-    const editor = await newPage(context, server.address, size);
+    const reader = await newPage(run.context, run.server.address, size);
+    await reader.goto(`${run.server.address}/en/`);
+    const editor = await newPage(run.context, run.server.address, size);
     await signIn(editor, "editor");
     await Promise.all([editor.waitForURL(/\/newsroom\/front-page$/), editor.click("nav a >> text=Front page")]);
     await Promise.all([editor.waitForURL(/\/newsroom\/front-page\/en$/), editor.click("main a[href='/newsroom/front-page/en']")]);

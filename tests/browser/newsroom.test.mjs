@@ -1,38 +1,18 @@
 // The newsroom on deadline, at a phone and a desktop size: an admin adds a reporter and
 // renames a section, an editor schedules with an expiry, resolves a conflict and
 // restores a version after confirming; every newsroom page fits a phone and passes axe.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, PASSWORD } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
+import { PASSWORD } from "./server.mjs";
+import { newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { journeys, signIn } from "./setup.mjs";
 
-let server;
-let context;
+const run = journeys();
 
-before(async () => {
-  server = await startServer();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  server?.stop();
-});
-
-afterEach(() => {
-  assert.deepEqual(takeIncidents(), []);
-});
-
-async function signIn(page, name, password = PASSWORD) {
-  await page.goto(`${server.address}/newsroom/login`);
-  await page.fill("#username", name);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForURL(/\/newsroom$/), page.click("form button[type=submit]")]);
-}
 
 /** Writes a new article and saves it as a draft; returns its editor's address. */
 async function draft(page, headline) {
-  await page.goto(`${server.address}/newsroom/items/new`);
+  await page.goto(`${run.server.address}/newsroom/items/new`);
   await page.fill("#headline", headline);
   await page.fill("#body", "The first paragraph.");
   await page.selectOption("#section", { label: "Politics (en)" });
@@ -43,7 +23,7 @@ async function draft(page, headline) {
 
 for (const size of ["phone", "desktop"]) {
   test(`an admin adds a reporter who signs in, and renames a section whose old address still leads to it (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
+    const page = await newPage(run.context, run.server.address, size);
     await signIn(page, "chief");
     await Promise.all([page.waitForURL(/\/newsroom\/accounts$/), page.click("header nav a >> text=Accounts")]);
     const login = `ayla-${size}`;
@@ -56,7 +36,7 @@ for (const size of ["phone", "desktop"]) {
     assert.equal((await page.textContent(`#account-${login} .role`)).trim(), "Reporter");
     await snap(page, "admin", size, "account-added");
 
-    await page.goto(`${server.address}/newsroom/sections`);
+    await page.goto(`${run.server.address}/newsroom/sections`);
     // Not Politics, which the other journeys write in.
     const rows = await page.$$eval("table.sections tbody tr", (all) => all.map((r) => r.id)
       .filter((id) => id.startsWith("section-en-") && id !== "section-en-politics"));
@@ -67,7 +47,7 @@ for (const size of ["phone", "desktop"]) {
     await Promise.all([page.waitForURL(/\/newsroom\/sections$/), page.click(`#section-en-${slug} button >> text=Save name and address`)]);
     assert.equal(await page.textContent(`#section-en-${slug}-${size} .address`), `/en/${slug}-${size}`);
     await snap(page, "admin", size, "section-renamed");
-    await page.goto(`${server.address}/en/${slug}`);
+    await page.goto(`${run.server.address}/en/${slug}`);
     assert.match(page.url(), new RegExp(`/en/${slug}-${size}$`));
     assert.equal(await page.textContent("main h1"), name);
 
@@ -78,10 +58,10 @@ for (const size of ["phone", "desktop"]) {
   });
 
   test(`an editor schedules a story with an expiry and sees both times kept (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
+    const page = await newPage(run.context, run.server.address, size);
     await signIn(page, "editor");
     const headline = `Scheduled with an expiry at ${size} size`;
-    await page.goto(`${server.address}/newsroom/items/new`);
+    await page.goto(`${run.server.address}/newsroom/items/new`);
     await page.fill("#headline", headline);
     await page.fill("#body", "Goes out later and comes down after.");
     await page.selectOption("#section", { label: "Politics (en)" });
@@ -91,7 +71,7 @@ for (const size of ["phone", "desktop"]) {
     await Promise.all([page.waitForURL(/saved=true/), page.click("button[value=schedule]")]);
     assert.equal(await page.inputValue("#publish_at"), "2031-03-01T09:30");
     assert.equal(await page.inputValue("#unpublish_at"), "2031-03-02T18:00");
-    await page.goto(`${server.address}/newsroom`);
+    await page.goto(`${run.server.address}/newsroom`);
     const row = page.locator("section[aria-labelledby=list-scheduled] tr", { hasText: headline });
     assert.equal(await row.count(), 1);
     assert.match(await row.textContent(), /18:00 02\.03\.2031/);
@@ -100,10 +80,10 @@ for (const size of ["phone", "desktop"]) {
   });
 
   test(`an editor whose save crossed a colleague's keeps the typed text and saves again (${size})`, async () => {
-    const mine = await newPage(context, server.address, size);
+    const mine = await newPage(run.context, run.server.address, size);
     await signIn(mine, "editor");
     const url = await draft(mine, `Conflict at ${size} size`);
-    const theirs = await newPage(context, server.address, size);
+    const theirs = await newPage(run.context, run.server.address, size);
     await theirs.goto(url);
     await theirs.fill("#headline", `Their headline at ${size} size`);
     await Promise.all([theirs.waitForURL(/saved=true/), theirs.click("button[value=save]")]);
@@ -120,7 +100,7 @@ for (const size of ["phone", "desktop"]) {
   });
 
   test(`an editor restores an earlier version only after confirming (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
+    const page = await newPage(run.context, run.server.address, size);
     await signIn(page, "editor");
     const first = `Before the rewrite at ${size} size`;
     const url = await draft(page, first);
@@ -146,7 +126,7 @@ for (const size of ["phone", "desktop"]) {
 }
 
 test("every newsroom page fits a phone without scrolling sideways and has no serious accessibility problem", async () => {
-  const page = await newPage(context, server.address, "phone");
+  const page = await newPage(run.context, run.server.address, "phone");
   await signIn(page, "chief");
   const paths = ["/newsroom", "/newsroom?status=published", "/newsroom/items/new", "/newsroom/items/1",
     "/newsroom/items/1/history", "/newsroom/media", "/newsroom/sections", "/newsroom/accounts",
@@ -155,20 +135,20 @@ test("every newsroom page fits a phone without scrolling sideways and has no ser
     "/newsroom/front-page/en"];
   const problems = [];
   for (const path of paths) {
-    await page.goto(`${server.address}${path}`);
+    await page.goto(`${run.server.address}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (overflow > 0) { problems.push(`${path} scrolls sideways by ${overflow}px`); }
     for (const p of await accessibilityProblems(page)) { problems.push(`${path}: ${p}`); }
   }
   // The desk's lists are cards on a phone: no table header row shows.
-  await page.goto(`${server.address}/newsroom`);
+  await page.goto(`${run.server.address}/newsroom`);
   assert.equal(await page.locator(".desk-list thead").first().isVisible(), true,
     "the header row is kept for screen readers");
   const headerHeight = await page.$eval(".desk-list thead", (t) => t.getBoundingClientRect().height);
   assert.ok(headerHeight <= 1, `the desk's header row is hidden on a phone (${headerHeight}px)`);
   await page.setViewportSize({ width: 1280, height: 800 });
   for (const path of ["/newsroom/accounts", "/newsroom/sections", "/newsroom?edition=en"]) {
-    await page.goto(`${server.address}${path}`);
+    await page.goto(`${run.server.address}${path}`);
     for (const p of await accessibilityProblems(page)) { problems.push(`${path} (desktop): ${p}`); }
   }
   assert.deepEqual(problems, []);
@@ -176,8 +156,8 @@ test("every newsroom page fits a phone without scrolling sideways and has no ser
 });
 
 test("the reader's masthead folds behind a menu button on a phone and opens with it", async () => {
-  const page = await newPage(context, server.address, "phone");
-  await page.goto(`${server.address}/en/`);
+  const page = await newPage(run.context, run.server.address, "phone");
+  await page.goto(`${run.server.address}/en/`);
   const button = page.locator(".menu-button");
   assert.equal(await button.isVisible(), true);
   assert.equal(await page.isVisible("nav.sections"), false);
@@ -186,16 +166,16 @@ test("the reader's masthead folds behind a menu button on a phone and opens with
   assert.equal(await button.getAttribute("aria-expanded"), "true");
   assert.deepEqual(await accessibilityProblems(page), []);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${server.address}/en/`);
+  await page.goto(`${run.server.address}/en/`);
   assert.equal(await button.isVisible(), false, "everything fits on a desktop");
   assert.equal(await page.isVisible("nav.sections"), true);
   await page.close();
 });
 
 test("the editor counts characters, offers the chosen edition's sections and saves with Ctrl+S", async () => {
-  const page = await newPage(context, server.address, "desktop");
+  const page = await newPage(run.context, run.server.address, "desktop");
   await signIn(page, "editor");
-  await page.goto(`${server.address}/newsroom/items/new`);
+  await page.goto(`${run.server.address}/newsroom/items/new`);
   await page.fill("#headline", "Counted");
   assert.equal(await page.textContent("#headline + .char-count"), "7 of 200 characters");
   const offered = async () => page.$$eval("#section option", (all) => all.filter((o) => !o.disabled).map((o) => o.textContent));

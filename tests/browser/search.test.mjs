@@ -1,32 +1,17 @@
 // A reader searches from the box on every page, at a phone and a desktop size: a
 // query without diacritics finds the Azerbaijani story, completions come while typing,
 // a misspelt query is offered respelt, and the pages pass the accessibility checks.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer } from "./server.mjs";
-import { launch, newPage, snap, accessibilityProblems, takeIncidents } from "./browser.mjs";
+import { newPage, snap, accessibilityProblems } from "./browser.mjs";
+import { journeys } from "./setup.mjs";
 
-let server;
-let context;
-
-before(async () => {
-  server = await startServer();
-  context = await launch();
-});
-
-after(async () => {
-  await context?.close();
-  server?.stop();
-});
-
-afterEach(() => {
-  assert.deepEqual(takeIncidents(), []);
-});
+const run = journeys();
 
 for (const size of ["phone", "desktop"]) {
   test(`a reader searches from the search box (${size})`, async () => {
-    const page = await newPage(context, server.address, size);
-    await page.goto(`${server.address}/az/`);
+    const page = await newPage(run.context, run.server.address, size);
+    await page.goto(`${run.server.address}/az/`);
     const box = page.locator("form[role=search] input[type=search]").first();
     await box.click();
     await box.type("azerb", { delay: 30 });
@@ -41,7 +26,7 @@ for (const size of ["phone", "desktop"]) {
     await snap(page, "search", size, "results");
     for (const p of await accessibilityProblems(page)) { assert.fail(`search page: ${p}`); }
 
-    await page.goto(`${server.address}/en/search?q=militray+ties`);
+    await page.goto(`${run.server.address}/en/search?q=militray+ties`);
     const respelt = page.locator(".did-you-mean a");
     assert.equal(await respelt.textContent(), "military ties");
     await Promise.all([page.waitForURL(/q=military\+ties/), respelt.click()]);
