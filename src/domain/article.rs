@@ -160,18 +160,21 @@ impl Seo {
             return Err(DomainError::SeoTitleTooLong(chars));
         }
         if title.chars().any(char::is_control) {
-            return Err(DomainError::ControlCharacter);
+            return Err(DomainError::SeoControlCharacter);
         }
         Ok(Some(title).filter(|t| !t.is_empty()))
     }
 
     /// A description with white space folded, or none; refused over
-    /// [`MAX_SEO_DESCRIPTION_CHARS`].
+    /// [`MAX_SEO_DESCRIPTION_CHARS`] or with a control character.
     pub fn check_description(raw: &str) -> Result<Option<String>, DomainError> {
         let description = folded(raw);
         let chars = description.chars().count();
         if chars > MAX_SEO_DESCRIPTION_CHARS {
             return Err(DomainError::SeoDescriptionTooLong(chars));
+        }
+        if description.chars().any(char::is_control) {
+            return Err(DomainError::SeoControlCharacter);
         }
         Ok(Some(description).filter(|d| !d.is_empty()))
     }
@@ -376,5 +379,30 @@ mod tests {
             assert_eq!(Status::parse(status.as_str()), Ok(status));
         }
         assert!(ItemKind::parse("video").is_err());
+    }
+
+    #[test]
+    fn search_words_are_folded_and_refused_over_their_limits_or_with_control_characters() {
+        let seo = Seo::parse("  Budget\n passed ", "\t").expect("valid");
+        assert_eq!(seo.title.as_deref(), Some("Budget passed"));
+        assert_eq!(seo.description, None);
+        let long = "x".repeat(MAX_SEO_TITLE_CHARS + 1);
+        assert_eq!(
+            Seo::parse(&long, ""),
+            Err(DomainError::SeoTitleTooLong(MAX_SEO_TITLE_CHARS + 1))
+        );
+        let long = "x".repeat(MAX_SEO_DESCRIPTION_CHARS + 1);
+        assert_eq!(
+            Seo::parse("", &long),
+            Err(DomainError::SeoDescriptionTooLong(
+                MAX_SEO_DESCRIPTION_CHARS + 1
+            ))
+        );
+        for (title, description) in [("a\u{7}b", ""), ("", "a\u{0}b")] {
+            assert_eq!(
+                Seo::parse(title, description),
+                Err(DomainError::SeoControlCharacter)
+            );
+        }
     }
 }

@@ -35,6 +35,8 @@ pub enum DomainError {
     DekTooLong(usize),
     #[error("the title for search engines has {0} characters; at most {max} are allowed", max = super::article::MAX_SEO_TITLE_CHARS)]
     SeoTitleTooLong(usize),
+    #[error("the words for search engines contain a control character")]
+    SeoControlCharacter,
     #[error("the description for search engines has {0} characters; at most {max} are allowed", max = super::article::MAX_SEO_DESCRIPTION_CHARS)]
     SeoDescriptionTooLong(usize),
     #[error("the body has {0} bytes; at most {max} are allowed", max = super::article::MAX_BODY_BYTES)]
