@@ -133,6 +133,16 @@ impl Language {
     /// Every language, in the order of the index's field groups.
     pub const ALL: [Self; 4] = [Self::Turkic, Self::Russian, Self::English, Self::Other];
 
+    /// Where the language stands in [`Self::ALL`].
+    pub fn position(self) -> usize {
+        match self {
+            Self::Turkic => 0,
+            Self::Russian => 1,
+            Self::English => 2,
+            Self::Other => 3,
+        }
+    }
+
     /// The language of an edition, by its code (an ISO 639 language code).
     pub fn of_edition(code: &str) -> Self {
         match code {
@@ -405,6 +415,49 @@ pub fn terms(manager: &TokenizerManager, name: &str, text: &str) -> Vec<String> 
         out.push(stream.token().text.clone());
     }
     out
+}
+
+/// Each language's exact and folded analyzers, taken from an index's tokenizers once,
+/// so a query neither names them anew nor looks them up under a lock.
+pub struct Analyzers {
+    exact: [TextAnalyzer; 4],
+    folded: [TextAnalyzer; 4],
+}
+
+impl Analyzers {
+    /// The analyzers `manager` has registered (see [`register_all`]).
+    pub fn new(manager: &TokenizerManager) -> Self {
+        let get = |name: String| manager.get(&name).unwrap_or_default();
+        Self {
+            exact: Language::ALL.map(|l| get(l.exact_analyzer())),
+            folded: Language::ALL.map(|l| get(l.folded_analyzer())),
+        }
+    }
+
+    fn run(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+        let mut analyzer = analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    /// The exact terms of `text` in `language`.
+    pub fn exact(&self, language: Language, text: &str) -> Vec<String> {
+        Self::run(&self.exact[language.position()], text)
+    }
+
+    /// The folded (and stemmed) terms of `text` in `language`.
+    pub fn folded(&self, language: Language, text: &str) -> Vec<String> {
+        Self::run(&self.folded[language.position()], text)
+    }
+
+    /// The folded analyzer of `language`, for highlighting.
+    pub fn folded_analyzer(&self, language: Language) -> TextAnalyzer {
+        self.folded[language.position()].clone()
+    }
 }
 
 /// The exact, folded and suggestion terms of `text` in `language`, each analyzer run

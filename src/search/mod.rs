@@ -63,7 +63,7 @@ pub type SearchResult<T> = Result<T, SearchError>;
 
 /// Bumped whenever the schema or the analyzers change: an index of another version is
 /// rebuilt.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Bytes of stored documents compressed together (tantivy's default is 16 KiB).
 const DOCSTORE_BLOCK: usize = 4096;
 
@@ -109,6 +109,7 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Arc<Fields>,
+    analyzers: Arc<analyzer::Analyzers>,
     state: Arc<State>,
 }
 
@@ -152,6 +153,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Self {
+            analyzers: Arc::new(analyzer::Analyzers::new(index.tokenizers())),
             index,
             reader,
             fields: Arc::new(fields),

@@ -7,17 +7,18 @@ use std::ops::Bound;
 use jiff::Timestamp;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
+use tantivy::postings::Postings;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring,
+    Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Order, Searcher, TERMINATED, TantivyDocument, Term};
 
-use super::analyzer::{Language, SUGGEST_SEPARATOR, suggestion_prefix, terms};
+use super::analyzer::{Language, SUGGEST_SEPARATOR, suggestion_prefix};
 use super::highlight::Highlighter;
 use super::query::{Clause, Parsed};
-use super::schema::{TIME, TextFields};
+use super::schema::{TIME, TextFields, boost};
 use super::{SearchIndex, SearchResult};
 use crate::domain::{Action, AuthorId, ItemId, Role, Scope, SectionId, Status, UserId, may};
 
@@ -116,10 +117,11 @@ pub struct Results {
     pub building: bool,
 }
 
-/// How many best matches by text are reranked with freshness; deeper pages go by
-/// text alone. Kept small: the more candidates, the less tantivy's top-k pruning
-/// can skip.
-pub const RERANK: usize = 60;
+/// How many best matches by text are ranked again (where the words stand, then
+/// freshness): the first two pages; deeper pages go by text alone. Kept small: the
+/// more candidates, the less tantivy's top-k pruning can skip (60 cost a one-word
+/// query about a fifth more than 40).
+pub const RERANK: usize = 40;
 /// Deepest result reachable by paging.
 pub const MAX_OFFSET: usize = 1000;
 /// Fewer results than this offer a spelling suggestion.
@@ -137,12 +139,21 @@ fn freshness(now: i64, time: i64) -> f32 {
     (1.0 + (-age_days / HALF_LIFE_DAYS).exp2()) as f32
 }
 
+/// What weighs a candidate by where its words stand, scored at the candidates only.
+enum Placed {
+    /// A word in one field, with the field's weight.
+    Term(Term, f32),
+    /// A phrase in one field, boosted by the field's weight.
+    Phrase(Box<dyn Query>),
+}
+
 /// A query as [`SearchIndex::compose`] makes it.
 struct Composed {
     /// What finds and scores the candidates.
     query: Box<dyn Query>,
-    /// The exact forms of its words, each a boosted term, scored for the candidates.
-    exact: Vec<Box<dyn Query>>,
+    /// Its words in the headline, standfirst and names, and their exact forms, each
+    /// boosted by its field's weight: scored for the best candidates only.
+    placed: Vec<Placed>,
     /// Whether any word was asked (not only filters).
     has_text: bool,
 }
@@ -186,60 +197,73 @@ fn time_range(
 }
 
 impl SearchIndex {
-    /// One clause as a query over the folded fields; `None` when its text holds no
-    /// word at all (punctuation only). A single word's exact forms go to `exact`
-    /// instead of into the query: they only ever match where a folded form does, so
-    /// they need not be read to find the candidates, only to rank them (see
-    /// [`Self::collect`]), and each word is then half as many posting lists to seek.
+    /// One clause as a query over the field holding every word of the item; `None`
+    /// when its text holds no word at all (punctuation only). What weighs a match by
+    /// where it stands (headline, standfirst, names, and each word's exact form) goes
+    /// to `placed` instead of into the query: it only ever matches where the text does,
+    /// so it need not be read to find the candidates, only to rank them (see
+    /// [`Self::collect`]), and each word is one posting list to seek.
     fn clause_query(
         &self,
         clause: &Clause,
         targets: &[(Language, TextFields)],
-        mut exact: Option<&mut Vec<Box<dyn Query>>>,
+        mut placed: Option<&mut Vec<Placed>>,
     ) -> Option<Box<dyn Query>> {
         let text = match clause {
             Clause::Word(w) => w.clone(),
             Clause::Phrase(ws) => ws.join(" "),
         };
-        let manager = self.index.tokenizers();
+        let analyzers = &self.analyzers;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (language, fields) in targets {
-            let folded = terms(manager, &language.folded_analyzer(), &text);
+            let folded = analyzers.folded(*language, &text);
             match folded.len() {
                 0 => continue,
                 1 => {
-                    for (field, boost) in fields.folded() {
-                        should.push((
-                            Occur::Should,
-                            term_query(Term::from_field_text(field, &folded[0]), boost),
-                        ));
-                    }
-                    if let Some(exact) = exact.as_deref_mut()
-                        && let [word] = terms(manager, &language.exact_analyzer(), &text).as_slice()
-                    {
-                        for (field, boost) in fields.exact() {
-                            exact.push(term_query(Term::from_field_text(field, word), boost));
+                    let term = |field| Term::from_field_text(field, &folded[0]);
+                    should.push((Occur::Should, term_query(term(fields.text), boost::TEXT)));
+                    if let Some(placed) = placed.as_deref_mut() {
+                        for (field, boost) in fields.placed() {
+                            placed.push(Placed::Term(term(field), boost));
+                        }
+                        if let [word] = analyzers.exact(*language, &text).as_slice() {
+                            for (field, boost) in fields.exact() {
+                                placed
+                                    .push(Placed::Term(Term::from_field_text(field, word), boost));
+                            }
                         }
                     }
                 }
                 _ => {
-                    for (field, boost) in fields.positional() {
-                        let phrase = folded
+                    let phrase = |field| -> Box<dyn Query> {
+                        let terms = folded
                             .iter()
                             .map(|t| Term::from_field_text(field, t))
                             .collect();
-                        should.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(phrase)), boost)),
-                        ));
+                        Box::new(PhraseQuery::new(terms))
+                    };
+                    should.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(phrase(fields.text), boost::TEXT)),
+                    ));
+                    if let Some(placed) = placed.as_deref_mut() {
+                        for (field, boost) in fields.placed() {
+                            placed.push(Placed::Phrase(Box::new(BoostQuery::new(
+                                phrase(field),
+                                boost,
+                            ))));
+                        }
                     }
                 }
             }
         }
-        if should.is_empty() {
-            return None;
+        // One list alone is handed over as it is: wrapped in a union of one it would
+        // be read window by window instead of skipped through.
+        match should.len() {
+            0 => None,
+            1 => should.pop().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(should))),
         }
-        Some(Box::new(BooleanQuery::new(should)))
     }
 
     /// The whole query: every included clause must match, no excluded one may, and
@@ -251,11 +275,11 @@ impl SearchIndex {
         targets: &[(Language, TextFields)],
         filters: Vec<Box<dyn Query>>,
     ) -> Composed {
-        let mut exact = Vec::new();
+        let mut placed = Vec::new();
         let mut include: Vec<Box<dyn Query>> = parsed
             .include
             .iter()
-            .filter_map(|c| self.clause_query(c, targets, Some(&mut exact)))
+            .filter_map(|c| self.clause_query(c, targets, Some(&mut placed)))
             .collect();
         let exclude: Vec<Box<dyn Query>> = parsed
             .exclude
@@ -282,43 +306,107 @@ impl SearchIndex {
             };
         Composed {
             query,
-            exact,
+            placed,
             has_text,
         }
     }
 
-    /// Adds to each found document's score what its exact forms score, as if they had
-    /// been part of the query: an exact match ranks above a folded or stemmed one.
-    /// Each exact term is sought only at the found documents, in document order.
-    fn add_exact(
+    /// Adds to each found document's score what its words score where they stand, as
+    /// if that had been part of the query: a match in the headline ranks above one in
+    /// the body, an exact match above a folded or stemmed one. Each of these is sought
+    /// only at the found documents, in document order.
+    fn add_placed(
         searcher: &Searcher,
-        exact: &[Box<dyn Query>],
+        placed: &[Placed],
         found: &mut [(f32, DocAddress)],
     ) -> SearchResult<()> {
-        if exact.is_empty() || found.is_empty() {
+        if placed.is_empty() || found.is_empty() {
             return Ok(());
         }
         found.sort_by_key(|(_, at)| (at.segment_ord, at.doc_id));
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
-        let weights = exact
-            .iter()
-            .map(|q| q.weight(scoring))
-            .collect::<Result<Vec<_>, _>>()?;
+        for one in placed {
+            match one {
+                Placed::Term(term, boost) => Self::add_term(searcher, term, *boost, found)?,
+                Placed::Phrase(query) => Self::add_phrase(searcher, &**query, found)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::add_placed`] for one word: its BM25 score in its field, with the same
+    /// statistics tantivy's term query would use, but each segment's dictionary looked
+    /// up once for both the statistics and the postings, since it is read for a few
+    /// dozen documents.
+    fn add_term(
+        searcher: &Searcher,
+        term: &Term,
+        boost: f32,
+        found: &mut [(f32, DocAddress)],
+    ) -> SearchResult<()> {
+        let field = term.field();
+        let (mut doc_freq, mut tokens) = (0u64, 0u64);
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            let inverted = reader.inverted_index(field)?;
+            tokens += inverted.total_num_tokens();
+            let info = inverted
+                .get_term_info(term)
+                .map_err(tantivy::TantivyError::from)?;
+            doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
+            segments.push((inverted, info));
+        }
+        let docs = searcher.num_docs();
+        if doc_freq == 0 || docs == 0 {
+            return Ok(());
+        }
+        let bm25 =
+            Bm25Weight::for_one_term_without_explain(doc_freq, docs, tokens as f32 / docs as f32)
+                .boost_by(boost);
+        for in_segment in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
+            let ord = in_segment[0].1.segment_ord;
+            let Some((inverted, Some(info))) = segments.get(ord as usize) else {
+                continue;
+            };
+            let mut postings = inverted
+                .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+                .map_err(tantivy::TantivyError::from)?;
+            let norms = searcher.segment_reader(ord).get_fieldnorms_reader(field)?;
+            for (score, at) in in_segment.iter_mut() {
+                let mut doc = postings.doc();
+                if doc < at.doc_id {
+                    doc = postings.seek(at.doc_id);
+                }
+                if doc == TERMINATED {
+                    break;
+                }
+                if doc == at.doc_id {
+                    *score += bm25.score(norms.fieldnorm_id(doc), postings.term_freq());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::add_placed`] for a phrase, through tantivy's own phrase scorer.
+    fn add_phrase(
+        searcher: &Searcher,
+        query: &dyn Query,
+        found: &mut [(f32, DocAddress)],
+    ) -> SearchResult<()> {
+        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
         for in_segment in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
             let reader = searcher.segment_reader(in_segment[0].1.segment_ord);
-            for weight in &weights {
-                let mut scorer = weight.scorer(reader, 1.0)?;
-                for (score, at) in in_segment.iter_mut() {
-                    let mut doc = scorer.doc();
-                    if doc < at.doc_id {
-                        doc = scorer.seek(at.doc_id);
-                    }
-                    if doc == TERMINATED {
-                        break;
-                    }
-                    if doc == at.doc_id {
-                        *score += scorer.score();
-                    }
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for (score, at) in in_segment.iter_mut() {
+                let mut doc = scorer.doc();
+                if doc < at.doc_id {
+                    doc = scorer.seek(at.doc_id);
+                }
+                if doc == TERMINATED {
+                    break;
+                }
+                if doc == at.doc_id {
+                    *score += scorer.score();
                 }
             }
         }
@@ -357,8 +445,8 @@ impl SearchIndex {
                     query,
                     &TopDocs::with_limit(wanted.max(RERANK)).order_by_score(),
                 )?;
-                // Only the best RERANK by score are ranked again (exact forms, then
-                // freshness); the rest follow in their order by score. Every page is cut
+                // Only the best RERANK by score are ranked again (where the words stand,
+                // then freshness); the rest follow in their order by score. Every page is cut
                 // from that one ordering, so paging on never skips a match or shows one
                 // twice, whatever the page.
                 let rest = if found.len() > RERANK {
@@ -366,7 +454,7 @@ impl SearchIndex {
                 } else {
                     Vec::new()
                 };
-                Self::add_exact(searcher, &composed.exact, &mut found)?;
+                Self::add_placed(searcher, &composed.placed, &mut found)?;
                 let mut times: HashMap<u32, Option<Column<i64>>> = HashMap::new();
                 let now = now.as_microsecond();
                 let mut ranked: Vec<(f32, i64, DocAddress)> = found
@@ -423,12 +511,10 @@ impl SearchIndex {
             let edition = text(f.edition);
             let language = Language::of_edition(edition);
             let marker = highlighters.entry(language).or_insert_with(|| {
-                let manager = self.index.tokenizers();
-                let analyzer = language.folded_analyzer();
                 Highlighter::new(
                     language,
-                    terms(manager, &analyzer, &words),
-                    manager.get(&analyzer).unwrap_or_default(),
+                    self.analyzers.folded(language, &words),
+                    self.analyzers.folded_analyzer(language),
                 )
             });
             let headline = marker.whole(text(f.headline_text));

@@ -21,24 +21,32 @@ use crate::store::IndexRow;
 /// Relative weights of the text fields: headline highest, then standfirst, body, and
 /// the names around the story. An exact match adds the exact field's weight on top.
 pub mod boost {
-    /// Headline, folded or stemmed.
+    /// Every word of the item, the body's weight: what finds the candidates.
+    pub const TEXT: f32 = 1.5;
+    /// Headline, folded or stemmed, on top of its words' weight in the text.
     pub const HEADLINE: f32 = 4.0;
     /// Headline, exact.
     pub const HEADLINE_EXACT: f32 = 4.0;
-    /// Standfirst, folded or stemmed.
+    /// Standfirst, folded or stemmed, on top of the text.
     pub const DEK: f32 = 2.5;
     /// Standfirst, exact.
     pub const DEK_EXACT: f32 = 2.5;
-    /// Body text.
-    pub const BODY: f32 = 1.5;
-    /// Section, tag and author names, one field: a word of a query costs one posting
-    /// list for all three instead of three (they weighed 1.2, 1.0 and 0.8 apart).
+    /// Section, tag and author names, one field, on top of the text (they weighed
+    /// 1.2, 1.0 and 0.8 apart when each was a list of its own).
     pub const META: f32 = 1.0;
 }
 
 /// The text fields of one language in one visibility.
+///
+/// Candidates are found in one field holding every word of the item, so a word of a
+/// query is one posting list to seek, as in a plain index; the headline, standfirst
+/// and names each have a field of their own too, read only at the best candidates to
+/// weigh where a word stands (see `SearchIndex::collect`).
 #[derive(Debug, Clone, Copy)]
 pub struct TextFields {
+    /// Headline, standfirst, body and names, folded and stemmed, with positions;
+    /// each a value of its own, so a phrase never spans two.
+    pub text: Field,
     /// Headline, folded and stemmed, with positions for phrases.
     pub head: Field,
     /// Headline, exact.
@@ -47,30 +55,18 @@ pub struct TextFields {
     pub dek: Field,
     /// Standfirst, exact.
     pub dek_exact: Field,
-    /// Body text, folded and stemmed, with positions.
-    pub body: Field,
     /// Section, tag and author names, with positions (names are searched as
-    /// phrases); each name a value of its own, so a phrase never spans two.
+    /// phrases); each name a value of its own.
     pub meta: Field,
 }
 
 impl TextFields {
-    /// Each field with positions, its weight, for phrases.
-    pub fn positional(&self) -> [(Field, f32); 4] {
+    /// The folded fields that weigh a candidate by where its words stand, with their
+    /// weights; each has positions, for phrases too.
+    pub fn placed(&self) -> [(Field, f32); 3] {
         [
             (self.head, boost::HEADLINE),
             (self.dek, boost::DEK),
-            (self.body, boost::BODY),
-            (self.meta, boost::META),
-        ]
-    }
-
-    /// Each folded field with its weight, for single terms.
-    pub fn folded(&self) -> [(Field, f32); 4] {
-        [
-            (self.head, boost::HEADLINE),
-            (self.dek, boost::DEK),
-            (self.body, boost::BODY),
             (self.meta, boost::META),
         ]
     }
@@ -147,11 +143,11 @@ fn text_fields(
         )
     };
     TextFields {
+        text: add("text", &folded, positions),
         head: add("head", &folded, positions),
         head_exact: add("head_exact", &exact, freqs),
         dek: add("dek", &folded, positions),
         dek_exact: add("dek_exact", &exact, freqs),
-        body: add("body", &folded, positions),
         meta: add("meta", &folded, positions),
     }
 }
@@ -194,11 +190,7 @@ impl Fields {
 
     /// The fields of one language.
     pub fn language(&self, language: Language) -> &LanguageFields {
-        let at = Language::ALL
-            .iter()
-            .position(|l| *l == language)
-            .unwrap_or(Language::ALL.len() - 1);
-        &self.languages[at]
+        &self.languages[language.position()]
     }
 
     /// An item as a document, its names resolved through `names`.
@@ -220,28 +212,31 @@ impl Fields {
         }
         doc.add_i64(self.time, row.published_at.unwrap_or(row.updated_at));
         doc.add_text(self.headline_text, &row.headline);
+        doc.add_text(text.text, &row.headline);
         doc.add_text(text.head, &row.headline);
         doc.add_text(text.head_exact, &row.headline);
         if let Some(dek) = &row.dek {
+            doc.add_text(text.text, dek);
             doc.add_text(text.dek, dek);
             doc.add_text(text.dek_exact, dek);
         }
         let body = plain_text(&row.markdown);
-        doc.add_text(text.body, &body);
+        doc.add_text(text.text, &body);
         doc.add_text(self.body_text, &body);
-        if let Some(name) = names.sections.get(&row.section) {
-            doc.add_text(text.meta, name);
-        }
-        for tag in row.tags.iter().filter_map(|t| names.tags.get(t)) {
-            doc.add_text(text.meta, tag);
-        }
         let authors: Vec<&str> = row
             .authors
             .iter()
             .filter_map(|a| names.authors.get(a).map(String::as_str))
             .collect();
-        for author in &authors {
-            doc.add_text(text.meta, author);
+        let section = names.sections.get(&row.section).map(String::as_str);
+        let tags = row.tags.iter().filter_map(|t| names.tags.get(t));
+        for name in section
+            .into_iter()
+            .chain(tags.map(String::as_str))
+            .chain(authors.iter().copied())
+        {
+            doc.add_text(text.text, name);
+            doc.add_text(text.meta, name);
         }
         if public {
             let mut words = row.headline.clone();

@@ -232,6 +232,48 @@ async fn russian_and_english_match_any_word_form() {
     }
 }
 
+/// Where a word stands weighs: the headline above the standfirst, the standfirst above
+/// the body, and a name on the story (a tag here) counts beside the body. Each story
+/// holds the word once and is as fresh as the others, so only its place orders them.
+#[tokio::test]
+async fn a_word_in_the_headline_ranks_above_the_standfirst_and_the_body() {
+    let app = TestApp::spawn().await;
+    let filler = "Officials met on Tuesday and spoke about the budget for next year.";
+    let mut in_body = story("en", "politics", "Ministers meet in the capital", "", &[]);
+    in_body.body = format!("{filler} The saffron harvest came up. {filler}");
+    let mut in_dek = story("en", "politics", "A report on the regions", filler, &[]);
+    in_dek.dek = Some("Farmers expect a saffron record".into());
+    let in_headline = story("en", "politics", "Saffron prices climb", filler, &[]);
+    let mut in_tag = story("en", "politics", "Markets open the week", filler, &[]);
+    in_tag.tags = vec!["Saffron".into()];
+    app.file(Batch {
+        filings: vec![in_body, in_tag, in_dek, in_headline],
+        ..Batch::default()
+    })
+    .await;
+    app.settle_search().await;
+    let order = found(&app, "en", "saffron").await;
+    assert_eq!(
+        order[..3],
+        [
+            "Saffron prices climb",
+            "A report on the regions",
+            "Markets open the week",
+        ],
+        "{order:?}"
+    );
+    assert_eq!(order.len(), 4, "{order:?}");
+    // A phrase is weighed by where it stands too.
+    assert_eq!(
+        found(&app, "en", r#""saffron prices""#).await,
+        ["Saffron prices climb"]
+    );
+    assert_eq!(
+        found(&app, "en", "saffron -prices").await[0],
+        "A report on the regions"
+    );
+}
+
 #[tokio::test]
 async fn phrases_exclusions_filters_and_misspellings() {
     let app = corpus().await;
