@@ -242,10 +242,7 @@ impl SearchIndex {
                             .collect();
                         Box::new(PhraseQuery::new(terms))
                     };
-                    should.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(phrase(fields.text), boost::TEXT)),
-                    ));
+                    should.push((Occur::Should, phrase(fields.text)));
                     if let Some(placed) = placed.as_deref_mut() {
                         for (field, boost) in fields.placed() {
                             placed.push(Placed::Phrase(Box::new(BoostQuery::new(
@@ -371,18 +368,9 @@ impl SearchIndex {
                 .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
                 .map_err(tantivy::TantivyError::from)?;
             let norms = searcher.segment_reader(ord).get_fieldnorms_reader(field)?;
-            for (score, at) in in_segment.iter_mut() {
-                let mut doc = postings.doc();
-                if doc < at.doc_id {
-                    doc = postings.seek(at.doc_id);
-                }
-                if doc == TERMINATED {
-                    break;
-                }
-                if doc == at.doc_id {
-                    *score += bm25.score(norms.fieldnorm_id(doc), postings.term_freq());
-                }
-            }
+            add_where_found(&mut postings, in_segment, |p| {
+                bm25.score(norms.fieldnorm_id(p.doc()), p.term_freq())
+            });
         }
         Ok(())
     }
@@ -397,18 +385,7 @@ impl SearchIndex {
         for in_segment in found.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
             let reader = searcher.segment_reader(in_segment[0].1.segment_ord);
             let mut scorer = weight.scorer(reader, 1.0)?;
-            for (score, at) in in_segment.iter_mut() {
-                let mut doc = scorer.doc();
-                if doc < at.doc_id {
-                    doc = scorer.seek(at.doc_id);
-                }
-                if doc == TERMINATED {
-                    break;
-                }
-                if doc == at.doc_id {
-                    *score += scorer.score();
-                }
-            }
+            add_where_found(&mut scorer, in_segment, |s| s.score());
         }
         Ok(())
     }
@@ -852,6 +829,27 @@ impl SearchIndex {
                 }
             })
             .collect()
+    }
+}
+
+/// Adds `score` of `docs` at each of `found` (one segment's, in document order) that
+/// `docs` holds, seeking forward only.
+fn add_where_found<D: DocSet>(
+    docs: &mut D,
+    found: &mut [(f32, DocAddress)],
+    mut score: impl FnMut(&mut D) -> f32,
+) {
+    for (total, at) in found.iter_mut() {
+        let mut doc = docs.doc();
+        if doc < at.doc_id {
+            doc = docs.seek(at.doc_id);
+        }
+        if doc == TERMINATED {
+            break;
+        }
+        if doc == at.doc_id {
+            *total += score(docs);
+        }
     }
 }
 
