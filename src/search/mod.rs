@@ -14,6 +14,7 @@ pub mod query;
 pub mod reference;
 mod run;
 mod schema;
+mod times;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -110,6 +111,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Arc<Fields>,
     analyzers: Arc<analyzer::Analyzers>,
+    times: Arc<times::TimeColumns>,
     state: Arc<State>,
 }
 
@@ -148,11 +150,15 @@ impl SearchIndex {
 
     fn from_index(index: Index, fields: Fields, applied: i64) -> SearchResult<Self> {
         analyzer::register_all(index.tokenizers());
+        let times = Arc::new(times::TimeColumns::default());
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&times) as _;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![warmer])
             .try_into()?;
         Ok(Self {
+            times,
             analyzers: Arc::new(analyzer::Analyzers::new(index.tokenizers())),
             index,
             reader,

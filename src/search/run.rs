@@ -6,7 +6,6 @@ use std::ops::Bound;
 
 use jiff::Timestamp;
 use tantivy::collector::TopDocs;
-use tantivy::columnar::Column;
 use tantivy::postings::Postings;
 use tantivy::query::{
     AllQuery, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring,
@@ -432,20 +431,13 @@ impl SearchIndex {
                     Vec::new()
                 };
                 Self::add_placed(searcher, &composed.placed, &mut found)?;
-                let mut times: HashMap<u32, Option<Column<i64>>> = HashMap::new();
                 let now = now.as_microsecond();
                 let mut ranked: Vec<(f32, i64, DocAddress)> = found
                     .into_iter()
                     .map(|(score, at)| {
-                        let column = times.entry(at.segment_ord).or_insert_with(|| {
-                            searcher
-                                .segment_reader(at.segment_ord)
-                                .fast_fields()
-                                .i64(TIME)
-                                .ok()
-                        });
-                        let time = column
-                            .as_ref()
+                        let time = self
+                            .times
+                            .get(searcher, at.segment_ord)
                             .and_then(|c| c.first(at.doc_id))
                             .unwrap_or(0);
                         (score * freshness(now, time), time, at)
