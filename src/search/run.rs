@@ -150,7 +150,7 @@ enum Placed {
 struct Composed {
     /// What finds and scores the candidates.
     query: Box<dyn Query>,
-    /// Its words in the headline, standfirst and names, and their exact forms, each
+    /// Its words in the headline and standfirst, and their exact forms, each
     /// boosted by its field's weight: scored for the best candidates only.
     placed: Vec<Placed>,
     /// Whether any word was asked (not only filters).
@@ -198,7 +198,7 @@ fn time_range(
 impl SearchIndex {
     /// One clause as a query over the field holding every word of the item; `None`
     /// when its text holds no word at all (punctuation only). What weighs a match by
-    /// where it stands (headline, standfirst, names, and each word's exact form) goes
+    /// where it stands (headline, standfirst, and each word's exact form) goes
     /// to `placed` instead of into the query: it only ever matches where the text does,
     /// so it need not be read to find the candidates, only to rank them (see
     /// [`Self::collect`]), and each word is one posting list to seek.

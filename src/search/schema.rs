@@ -18,10 +18,15 @@ use super::analyzer::{Language, plain_text};
 use crate::domain::{AuthorId, SectionId, Status, TagId};
 use crate::store::IndexRow;
 
-/// Relative weights of the text fields: headline highest, then standfirst, body, and
-/// the names around the story. A word in the headline, standfirst or names adds its
-/// field's weight to what it weighs in the text of every word; an exact match adds
-/// the exact field's weight on top.
+/// Relative weights of the text fields: headline highest, then standfirst, then the
+/// body and the names around the story (section, tags, authors), which weigh the
+/// same. A word in the headline or standfirst adds its field's weight to what it
+/// weighs in the text of every word; an exact match adds the exact field's weight on
+/// top.
+///
+/// The names cannot weigh less than the body: they must be in the text of every word
+/// for a query to match a story by its byline and its words together, and a field of
+/// the body alone, to weigh the body above them, would index the body twice.
 ///
 /// The text weighs 1, so a word's query is a plain term query: tantivy skips blocks
 /// of documents that cannot make the best for a plain term, not for a boosted one.
@@ -36,16 +41,13 @@ pub mod boost {
     pub const DEK: f32 = 2.5 / 1.5;
     /// Standfirst, exact.
     pub const DEK_EXACT: f32 = 2.5 / 1.5;
-    /// Section, tag and author names, one field (they weighed 1.2, 1.0 and 0.8 apart
-    /// when each was a list of its own).
-    pub const META: f32 = 1.0 / 1.5;
 }
 
 /// The text fields of one language in one visibility.
 ///
 /// Candidates are found in one field holding every word of the item, so a word of a
-/// query is one posting list to seek, as in a plain index; the headline, standfirst
-/// and names each have a field of their own too, read only at the best candidates to
+/// query is one posting list to seek, as in a plain index; the headline and the
+/// standfirst each have fields of their own too, read only at the best candidates to
 /// weigh where a word stands (see `SearchIndex::collect`).
 #[derive(Debug, Clone, Copy)]
 pub struct TextFields {
@@ -60,20 +62,13 @@ pub struct TextFields {
     pub dek: Field,
     /// Standfirst, exact.
     pub dek_exact: Field,
-    /// Section, tag and author names, with positions (names are searched as
-    /// phrases); each name a value of its own.
-    pub meta: Field,
 }
 
 impl TextFields {
     /// The folded fields that weigh a candidate by where its words stand, with their
     /// weights; each has positions, for phrases too.
-    pub fn placed(&self) -> [(Field, f32); 3] {
-        [
-            (self.head, boost::HEADLINE),
-            (self.dek, boost::DEK),
-            (self.meta, boost::META),
-        ]
+    pub fn placed(&self) -> [(Field, f32); 2] {
+        [(self.head, boost::HEADLINE), (self.dek, boost::DEK)]
     }
 
     /// Each exact field with its weight.
@@ -153,7 +148,6 @@ fn text_fields(
         head_exact: add("head_exact", &exact, freqs),
         dek: add("dek", &folded, positions),
         dek_exact: add("dek_exact", &exact, freqs),
-        meta: add("meta", &folded, positions),
     }
 }
 
@@ -241,7 +235,6 @@ impl Fields {
             .chain(authors.iter().copied())
         {
             doc.add_text(text.text, name);
-            doc.add_text(text.meta, name);
         }
         if public {
             let mut words = row.headline.clone();
