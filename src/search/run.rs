@@ -340,9 +340,11 @@ impl SearchIndex {
         found: &mut [(f32, DocAddress)],
     ) -> SearchResult<()> {
         let field = term.field();
-        let (mut doc_freq, mut tokens) = (0u64, 0u64);
+        let (mut doc_freq, mut tokens, mut docs) = (0u64, 0u64, 0u64);
         let mut segments = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
+            // Deleted documents count, as in tantivy's own statistics.
+            docs += u64::from(reader.max_doc());
             let inverted = reader.inverted_index(field)?;
             tokens += inverted.total_num_tokens();
             let info = inverted
@@ -351,7 +353,6 @@ impl SearchIndex {
             doc_freq += info.as_ref().map_or(0, |i| u64::from(i.doc_freq));
             segments.push((inverted, info));
         }
-        let docs = searcher.num_docs();
         if doc_freq == 0 || docs == 0 {
             return Ok(());
         }
