@@ -406,9 +406,14 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
 
 /// The terms `text` gives under the analyzer `name` of `manager`.
 pub fn terms(manager: &TokenizerManager, name: &str, text: &str) -> Vec<String> {
-    let Some(mut analyzer) = manager.get(name) else {
-        return Vec::new();
-    };
+    manager
+        .get(name)
+        .map(|mut analyzer| tokens(&mut analyzer, text))
+        .unwrap_or_default()
+}
+
+/// The terms `text` gives under `analyzer`.
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
@@ -434,24 +439,14 @@ impl Analyzers {
         }
     }
 
-    fn run(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
-        let mut analyzer = analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
-    }
-
     /// The exact terms of `text` in `language`.
     pub fn exact(&self, language: Language, text: &str) -> Vec<String> {
-        Self::run(&self.exact[language.position()], text)
+        tokens(&mut self.exact[language.position()].clone(), text)
     }
 
     /// The folded (and stemmed) terms of `text` in `language`.
     pub fn folded(&self, language: Language, text: &str) -> Vec<String> {
-        Self::run(&self.folded[language.position()], text)
+        tokens(&mut self.folded[language.position()].clone(), text)
     }
 
     /// The folded analyzer of `language`, for highlighting.

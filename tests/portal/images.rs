@@ -466,15 +466,7 @@ async fn the_library_pages_and_the_picker_keeps_an_older_chosen_image() {
     let item = create(&editor, &fields).await;
     let page = editor.get(&format!("/newsroom/items/{item}")).await;
     let html = page.html();
-    let radios: Vec<(String, bool)> = html
-        .select(&scraper::Selector::parse("input[name=lead_media]").expect("selector"))
-        .map(|i| {
-            (
-                i.value().attr("value").unwrap_or_default().to_owned(),
-                i.value().attr("checked").is_some(),
-            )
-        })
-        .collect();
+    let radios = lead_choices(&html);
     assert_eq!(
         radios.len(),
         1 + 1 + 24,
@@ -498,6 +490,18 @@ async fn the_library_pages_and_the_picker_keeps_an_older_chosen_image() {
     );
 }
 
+/// The lead image picker's choices: each radio's value and whether it is checked.
+fn lead_choices(html: &scraper::Html) -> Vec<(String, bool)> {
+    html.select(&scraper::Selector::parse("input[name=lead_media]").expect("selector"))
+        .map(|i| {
+            (
+                i.value().attr("value").unwrap_or_default().to_owned(),
+                i.value().attr("checked").is_some(),
+            )
+        })
+        .collect()
+}
+
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
@@ -518,15 +522,7 @@ async fn without_a_script_the_picker_is_searched_by_showing_the_editor_again() {
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let html = page.html();
-    let radios: Vec<(String, bool)> = html
-        .select(&scraper::Selector::parse("input[name=lead_media]").expect("selector"))
-        .map(|i| {
-            (
-                i.value().attr("value").unwrap_or_default().to_owned(),
-                i.value().attr("checked").is_some(),
-            )
-        })
-        .collect();
+    let radios = lead_choices(&html);
     assert_eq!(
         radios,
         [
